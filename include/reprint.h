@@ -1,0 +1,305 @@
+/*
+ * reprint.h - public API of libreprint, a near-duplicate and syndication
+ * detector.
+ *
+ * A collection of documents (rp_corpus) is filled from JSONL files, text
+ * directories or by hand; rp_scan() then finds every pair whose exact
+ * shingle Jaccard similarity is at or above a threshold, and groups them
+ * into clusters without transitive chaining.
+ *
+ * Conventions (after libgit2):
+ *   - every function returns an int status: RP_OK (0) or a negative rp_status;
+ *   - out-parameters come first; the caller owns what *out points to and
+ *     frees it with the matching rp_*_free() (NULL is a no-op);
+ *   - options structs carry a version and are initialised with their _INIT
+ *     macro, so fields can be added without breaking callers;
+ *   - error detail lives on the handle (rp_corpus_error()), never in a global;
+ *   - the library never prints and never exits.
+ *
+ * This header is C99 and compiles cleanly with -pedantic.
+ */
+#ifndef REPRINT_H
+#define REPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define RP_API __attribute__((visibility("default")))
+#else
+#define RP_API
+#endif
+
+#define RP_VERSION_MAJOR 0
+#define RP_VERSION_MINOR 1
+#define RP_VERSION_PATCH 0
+#define RP_VERSION_STRING "0.1.0"
+
+/** Status codes. 0 is success; every error is negative. */
+typedef enum rp_status {
+	RP_OK = 0,
+	RP_ENOMEM = -1,   /**< an allocation failed */
+	RP_EINVAL = -2,   /**< a bad argument or option value */
+	RP_EIO = -3,      /**< a file could not be opened or read */
+	RP_EINPUT = -4,   /**< a record was rejected (reason on the reject list) */
+	RP_ELIMIT = -5,   /**< a documented limit was passed */
+	RP_ESTATE = -6    /**< call made in the wrong state (e.g. add after scan) */
+} rp_status;
+
+/** A static, human-readable description of a status code. Never NULL. */
+RP_API const char *rp_strerror(int status);
+
+/** The library version as "MAJOR.MINOR.PATCH". */
+RP_API const char *rp_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Options                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum rp_shingle_kind {
+	RP_SHINGLE_WORD = 0, /**< k consecutive normalized words */
+	RP_SHINGLE_CHAR = 1  /**< k consecutive characters of the normalized text */
+} rp_shingle_kind;
+
+typedef enum rp_minhash_kind {
+	RP_MINHASH_OPH = 0,    /**< one-permutation hashing + optimal densification */
+	RP_MINHASH_CLASSIC = 1 /**< K independent hash functions (reference mode) */
+} rp_minhash_kind;
+
+#define RP_OPTIONS_VERSION 1
+
+/** Everything that changes what rp_scan() finds. */
+typedef struct rp_options {
+	unsigned int version;        /**< RP_OPTIONS_VERSION */
+	rp_shingle_kind shingle;     /**< word (default) or char shingles */
+	unsigned int k;              /**< shingle size; 0 = 5 words or 7 chars */
+	unsigned int num_perm;       /**< signature length K (default 128) */
+	rp_minhash_kind minhash;     /**< signature scheme (default OPH) */
+	uint64_t seed;               /**< seed of the signature hashes */
+	double threshold;            /**< report pairs with Jaccard >= this (0.5) */
+	double target_recall;        /**< LSH: candidate probability at threshold (0.99) */
+	unsigned int bands;          /**< LSH bands; 0 = chosen by rp_lsh_tune() */
+	unsigned int rows;           /**< LSH rows per band; 0 = chosen */
+	size_t bucket_cap;           /**< LSH buckets above this size are skipped */
+	int exact;                   /**< nonzero: all pairs by inverted index, no LSH */
+	int include_title;           /**< nonzero: shingle "title\n\ntext" */
+	size_t max_doc_bytes;        /**< larger texts are rejected */
+	unsigned int threads;        /**< worker threads; 0 = online cores */
+} rp_options;
+
+#define RP_OPTIONS_INIT                                                      \
+	{                                                                    \
+		RP_OPTIONS_VERSION, RP_SHINGLE_WORD, 0, 128, RP_MINHASH_OPH, \
+		0x52455052494e54ULL, 0.5, 0.99, 0, 0, 5000, 0, 0,             \
+		(size_t)64 << 20, 0                                          \
+	}
+
+/** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */
+RP_API int rp_options_init(rp_options *opts, unsigned int version);
+
+/* ------------------------------------------------------------------ */
+/* LSH banding                                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Probability that a pair of Jaccard similarity s becomes a candidate
+ * under b bands of r rows: 1 - (1 - s^r)^b.
+ */
+RP_API double rp_lsh_probability(double s, unsigned int bands, unsigned int rows);
+
+/**
+ * Choose bands x rows (bands * rows <= num_perm) for a threshold: among the
+ * choices whose candidate probability at s = threshold is at least
+ * target_recall, the one with the fewest expected false candidates
+ * (smallest integral of the S-curve over [0, threshold]). When none reaches
+ * target_recall, the choice with the highest probability at the threshold is
+ * returned and *reached is set to 0 (else 1).
+ */
+RP_API int rp_lsh_tune(unsigned int *bands, unsigned int *rows, int *reached,
+		       double threshold, unsigned int num_perm,
+		       double target_recall);
+
+/* ------------------------------------------------------------------ */
+/* Corpus                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rp_corpus rp_corpus;
+
+/** Create an empty collection. opts may be NULL for the defaults. */
+RP_API int rp_corpus_new(rp_corpus **out, const rp_options *opts);
+RP_API void rp_corpus_free(rp_corpus *corpus);
+
+/** Detail of the last error on this corpus ("" when none). */
+RP_API const char *rp_corpus_error(const rp_corpus *corpus);
+
+/** One document to add. Strings are byte ranges (need not be NUL-terminated). */
+typedef struct rp_doc_input {
+	const char *id;      /**< NULL: an id "source:line" is generated */
+	size_t id_len;
+	const char *text;
+	size_t text_len;
+	const char *title;   /**< optional (NULL) */
+	size_t title_len;
+	const char *outlet;  /**< optional */
+	size_t outlet_len;
+	const char *date;    /**< optional; ISO 8601, RFC 2822, "26-FEB-1987 15:01:01.79" */
+	size_t date_len;
+	const char *source;  /**< file the record came from (for messages) */
+	size_t line;         /**< line in that file (0 when not line-based) */
+} rp_doc_input;
+
+/**
+ * Add one document (the strings are copied). Returns RP_OK, or RP_EINPUT when
+ * the record is rejected (invalid UTF-8, NUL byte, empty text, duplicate id,
+ * too large): the rejection and its reason are then on the reject list.
+ * Returns RP_ENOMEM on allocation failure, RP_ESTATE after rp_scan().
+ */
+RP_API int rp_corpus_add(rp_corpus *corpus, const rp_doc_input *doc);
+
+#define RP_READ_OPTIONS_VERSION 1
+
+/** How readers map input to documents. */
+typedef struct rp_read_options {
+	unsigned int version;     /**< RP_READ_OPTIONS_VERSION */
+	const char *id_field;     /**< JSONL field names (defaults below) */
+	const char *text_field;
+	const char *title_field;
+	const char *outlet_field;
+	const char *date_field;
+	const char *outlet;       /**< text trees: outlet of every file; NULL =
+				       first folder level under the root */
+} rp_read_options;
+
+#define RP_READ_OPTIONS_INIT                                               \
+	{                                                                  \
+		RP_READ_OPTIONS_VERSION, "id", "text", "title", "outlet", "date", \
+		NULL                                                       \
+	}
+
+/**
+ * Read JSONL (one JSON object per line) from an open stream. name is used in
+ * reject messages. Bad records are rejected (see rp_corpus_add) and reading
+ * goes on. Returns RP_OK when the stream was read to its end (even if some
+ * records were rejected), RP_EIO on a read error (recorded as a rejection),
+ * RP_ENOMEM on allocation failure.
+ */
+RP_API int rp_corpus_read_jsonl(rp_corpus *corpus, FILE *fp, const char *name,
+				const rp_read_options *ropts);
+
+/**
+ * Read a path: a directory is walked for *.txt files (in sorted order; id =
+ * path relative to the root, title = first non-empty line, text = the rest,
+ * outlet = first folder level under the root unless ropts->outlet); any other
+ * file is read as JSONL. An unreadable path is recorded as a rejection and
+ * RP_EIO returned.
+ */
+RP_API int rp_corpus_read_path(rp_corpus *corpus, const char *path,
+			       const rp_read_options *ropts);
+
+/** Documents accepted so far (rejected ones are not counted). */
+RP_API size_t rp_corpus_count(const rp_corpus *corpus);
+
+/** Metadata of accepted document i (0-based, in input order). */
+typedef struct rp_doc_info {
+	const char *id;       /**< NUL-terminated */
+	const char *title;    /**< NULL when absent */
+	const char *outlet;   /**< NULL when absent */
+	const char *date;     /**< as given; NULL when absent */
+	int64_t timestamp;    /**< parsed date, seconds since the epoch (UTC) */
+	int has_timestamp;    /**< 0 when the date is absent or not understood */
+	const char *text;     /**< the original text, NUL-terminated */
+	size_t text_len;
+	const char *source;   /**< file it came from */
+	size_t line;
+} rp_doc_info;
+
+RP_API int rp_corpus_doc(rp_doc_info *out, const rp_corpus *corpus, size_t i);
+
+/** One rejected record. Strings live as long as the corpus. */
+typedef struct rp_reject {
+	const char *source;   /**< file or path */
+	size_t line;          /**< 0 when not line-based */
+	const char *id;       /**< NULL when unknown */
+	const char *reason;
+} rp_reject;
+
+RP_API size_t rp_corpus_reject_count(const rp_corpus *corpus);
+RP_API int rp_corpus_reject(rp_reject *out, const rp_corpus *corpus, size_t i);
+
+/** Records seen by readers or rp_corpus_add (accepted + rejected). */
+RP_API size_t rp_corpus_records_seen(const rp_corpus *corpus);
+
+/* ------------------------------------------------------------------ */
+/* Scan                                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct rp_result rp_result;
+
+/** A verified pair; a < b are document indexes in input order. */
+typedef struct rp_pair {
+	size_t a, b;
+	double jaccard;          /**< exact |A and B| / |A or B| over shingle sets */
+	double containment_a;    /**< |A and B| / |A|: how much of a is in b */
+	double containment_b;    /**< |A and B| / |B| */
+	size_t shared;           /**< |A and B| */
+	size_t size_a, size_b;   /**< |A|, |B| (distinct shingles) */
+} rp_pair;
+
+/** A cluster: its representative and members (representative first). */
+typedef struct rp_cluster {
+	size_t representative;
+	const size_t *members;   /**< document indexes, representative first */
+	size_t count;
+} rp_cluster;
+
+/** Counters and timings of a scan. */
+typedef struct rp_scan_stats {
+	size_t documents;          /**< documents scanned */
+	size_t rejected;           /**< rejected, at reading or at scan */
+	size_t shingles;           /**< distinct shingles summed over documents */
+	size_t text_bytes;         /**< bytes of text scanned */
+	unsigned int bands, rows;  /**< LSH parameters used (0 in exact mode) */
+	int recall_reached;        /**< 1 when P(candidate | threshold) >= target */
+	double recall_at_threshold;/**< 1-(1-t^r)^b */
+	size_t candidates;         /**< distinct candidate pairs verified */
+	size_t pairs;              /**< pairs reported */
+	size_t clusters;           /**< clusters with two or more documents */
+	size_t oversized_buckets;  /**< LSH buckets skipped for exceeding the cap */
+	size_t largest_bucket;     /**< size of the largest bucket seen */
+	double seconds_sign;       /**< normalize + shingle + sign */
+	double seconds_candidates; /**< banding (or inverted index) */
+	double seconds_verify;
+	double seconds_cluster;
+} rp_scan_stats;
+
+/**
+ * Find every pair with exact Jaccard >= opts->threshold and cluster them.
+ * Documents with no words are rejected here (added to the reject list).
+ * After a scan the corpus accepts no more documents.
+ */
+RP_API int rp_scan(rp_result **out, rp_corpus *corpus);
+RP_API void rp_result_free(rp_result *result);
+
+RP_API size_t rp_result_pair_count(const rp_result *result);
+/** Pairs sorted by (a, b). Valid until rp_result_free(). */
+RP_API const rp_pair *rp_result_pairs(const rp_result *result);
+
+/** Clusters, singletons included, ordered by their representative's index. */
+RP_API size_t rp_result_cluster_count(const rp_result *result);
+RP_API int rp_result_cluster(rp_cluster *out, const rp_result *result, size_t i);
+
+/** Whether document i was scanned (0 when it was rejected at scan time). */
+RP_API int rp_result_doc_scanned(const rp_result *result, size_t i);
+
+RP_API int rp_result_stats(rp_scan_stats *out, const rp_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REPRINT_H */

@@ -1,0 +1,66 @@
+/*
+ * common.h - internal helpers shared by every module of libreprint.
+ *
+ * Error handling follows zstd's error_private.h: one-line checks that
+ * return a status, and FORWARD_IF_ERROR to pass a callee's status up.
+ * Functions with resources to release use one forward `goto cleanup`.
+ */
+#ifndef RP_COMMON_H
+#define RP_COMMON_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reprint.h"
+
+#define RP_INTERNAL __attribute__((visibility("hidden")))
+
+#define RETURN_ERROR_IF(cond, status) \
+	do {                          \
+		if (cond)             \
+			return (status); \
+	} while (0)
+
+#define FORWARD_IF_ERROR(expr)           \
+	do {                             \
+		int rp_fwd_err_ = (expr); \
+		if (rp_fwd_err_ < 0)     \
+			return rp_fwd_err_; \
+	} while (0)
+
+/* In a function with `int err` and a `cleanup:` label. */
+#define GOTO_IF(cond, status)         \
+	do {                          \
+		if (cond) {           \
+			err = (status); \
+			goto cleanup; \
+		}                     \
+	} while (0)
+
+#define GOTO_IF_ERROR(expr)         \
+	do {                        \
+		err = (expr);       \
+		if (err < 0)        \
+			goto cleanup; \
+	} while (0)
+
+#define RP_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define RP_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/*
+ * Grow *arr (element size `size`) so that it holds at least `need` elements.
+ * Capacity doubles; every multiplication goes through reallocarray.
+ */
+RP_INTERNAL int rp_grow(void **arr, size_t *cap, size_t need, size_t size);
+
+#define RP_GROW(arr, cap, need) \
+	rp_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* Monotonic clock in seconds. */
+RP_INTERNAL double rp_now(void);
+
+/* A copy of [s, s+len) with a terminating NUL; NULL on allocation failure. */
+RP_INTERNAL char *rp_strndup(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * normalize.c - UTF-8 validation and the tokenizer.
+ *
+ * Design. Almost all news text is ASCII, so the tokenizer walks bytes with a
+ * 256-entry class table: an ASCII letter or digit is lower-cased into a
+ * small buffer, anything else ASCII ends the token. A run that contains a
+ * non-ASCII code point takes the Unicode path for that run only: the run is
+ * decomposed with utf8proc (compatibility decomposition + case folding +
+ * removal of default-ignorable characters such as soft hyphens and
+ * zero-width joiners), recomposed (so the result is NFKC_Casefold), and
+ * re-split, because compatibility mappings can produce separators ("½"
+ * becomes "1⁄2"). Which code points belong to words is decided by the
+ * Unicode general category: letters (L*), marks (M*) and numbers (N*).
+ * Format characters (Cf) stay inside a run so that the ignorable ones can
+ * be removed rather than split a word in two.
+ *
+ * Nothing is allocated per token: buffers live in rp_tokbuf and grow.
+ */
+#include "normalize.h"
+
+#include <utf8proc.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define NORM_OPTIONS                                                         \
+	(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |              \
+	 UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
+
+/* 0: ASCII separator, 1: ASCII letter/digit, 2: non-ASCII byte. */
+static const uint8_t byte_class[256] = {
+#define S0 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+#define N2 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+	S0, S0, S0,                                              /* 0x00-0x2f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,          /* 0-9 */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* @A-O */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,          /* P-Z */
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* `a-o */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,          /* p-z */
+	N2, N2, N2, N2, N2, N2, N2, N2
+#undef S0
+#undef N2
+};
+
+void rp_tokbuf_free(rp_tokbuf *tb)
+{
+	if (!tb)
+		return;
+	free(tb->tok);
+	free(tb->norm);
+	free(tb->ucs);
+	free(tb->word);
+	memset(tb, 0, sizeof(*tb));
+}
+
+size_t rp_utf8_invalid_at(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		/* ASCII fast path, eight bytes at a time. */
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		unsigned c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		uint32_t cp, min;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 2; cp = c & 0x1F; min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3; cp = c & 0x0F; min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4; cp = c & 0x07; min = 0x10000;
+		} else {
+			return i;
+		}
+		if (len - i < n)
+			return i;
+		for (size_t j = 1; j < n; j++) {
+			unsigned cc = s[i + j];
+			if ((cc & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (cc & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/* Code points that belong inside a word run (before normalization). */
+static int run_codepoint(int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_CF:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Code points that belong to a word (after normalization). */
+static int word_codepoint(int32_t cp)
+{
+	return run_codepoint(cp) &&
+	       utf8proc_category(cp) != UTF8PROC_CATEGORY_CF;
+}
+
+static int push_token(rp_tokbuf *tb, size_t start, size_t end,
+		      const char *word, size_t wlen, int keep_norm)
+{
+	FORWARD_IF_ERROR(RP_GROW(tb->tok, tb->captok, tb->ntok + 1));
+	rp_token *t = &tb->tok[tb->ntok++];
+	t->start = (uint32_t)start;
+	t->end = (uint32_t)end;
+	t->hash = XXH3_64bits(word, wlen);
+	if (keep_norm) {
+		FORWARD_IF_ERROR(RP_GROW(tb->norm, tb->normcap,
+					 tb->normlen + wlen + 2));
+		if (tb->normlen)
+			tb->norm[tb->normlen++] = ' ';
+		memcpy(tb->norm + tb->normlen, word, wlen);
+		tb->normlen += wlen;
+		tb->norm[tb->normlen] = '\0';
+	}
+	return RP_OK;
+}
+
+/* The Unicode path for one run [start, end) holding non-ASCII code points. */
+static int unicode_run(rp_tokbuf *tb, const char *text, size_t start,
+		       size_t end, int keep_norm)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)text + start;
+	utf8proc_ssize_t slen = (utf8proc_ssize_t)(end - start);
+	utf8proc_ssize_t n;
+
+	for (;;) {
+		n = utf8proc_decompose_custom(s, slen, tb->ucs,
+					      (utf8proc_ssize_t)tb->ucscap,
+					      NORM_OPTIONS, NULL, NULL);
+		RETURN_ERROR_IF(n < 0, n == UTF8PROC_ERROR_NOMEM ? RP_ENOMEM
+								 : RP_EINPUT);
+		if ((size_t)n <= tb->ucscap)
+			break;
+		FORWARD_IF_ERROR(RP_GROW(tb->ucs, tb->ucscap, (size_t)n));
+	}
+	n = utf8proc_normalize_utf32(tb->ucs, n, NORM_OPTIONS);
+	RETURN_ERROR_IF(n < 0, RP_EINPUT);
+
+	/* Re-split on code points that are not part of words. */
+	FORWARD_IF_ERROR(RP_GROW(tb->word, tb->wordcap, (size_t)n * 4 + 1));
+	size_t wlen = 0;
+	for (utf8proc_ssize_t i = 0; i <= n; i++) {
+		if (i < n && word_codepoint(tb->ucs[i])) {
+			wlen += (size_t)utf8proc_encode_char(
+				tb->ucs[i], (utf8proc_uint8_t *)tb->word + wlen);
+			continue;
+		}
+		if (wlen) {
+			FORWARD_IF_ERROR(push_token(tb, start, end, tb->word,
+						    wlen, keep_norm));
+			wlen = 0;
+		}
+	}
+	return RP_OK;
+}
+
+int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	char small[64];
+	size_t i = 0;
+
+	tb->ntok = 0;
+	tb->normlen = 0;
+	if (keep_norm) {
+		FORWARD_IF_ERROR(RP_GROW(tb->norm, tb->normcap, 1));
+		tb->norm[0] = '\0';
+	}
+	RETURN_ERROR_IF(len >= UINT32_MAX, RP_ELIMIT);
+
+	while (i < len) {
+		if (byte_class[s[i]] == 0) {
+			i++;
+			continue;
+		}
+		size_t start = i;
+		int ascii = 1;
+		while (i < len) {
+			unsigned cls = byte_class[s[i]];
+			if (cls == 1) {
+				i++;
+			} else if (cls == 0) {
+				break;
+			} else {
+				utf8proc_int32_t cp;
+				utf8proc_ssize_t n = utf8proc_iterate(
+					s + i, (utf8proc_ssize_t)(len - i), &cp);
+				RETURN_ERROR_IF(n <= 0, RP_EINPUT);
+				if (!run_codepoint(cp))
+					break;
+				ascii = 0;
+				i += (size_t)n;
+			}
+		}
+		if (i == start) { /* a non-ASCII separator */
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t n = utf8proc_iterate(
+				s + i, (utf8proc_ssize_t)(len - i), &cp);
+			RETURN_ERROR_IF(n <= 0, RP_EINPUT);
+			i += (size_t)n;
+			continue;
+		}
+		if (!ascii) {
+			FORWARD_IF_ERROR(unicode_run(tb, text, start, i, keep_norm));
+			continue;
+		}
+		size_t wlen = i - start;
+		char *w = small;
+		if (wlen > sizeof(small)) {
+			FORWARD_IF_ERROR(RP_GROW(tb->word, tb->wordcap, wlen));
+			w = tb->word;
+		}
+		for (size_t j = 0; j < wlen; j++) {
+			unsigned char c = s[start + j];
+			w[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		FORWARD_IF_ERROR(push_token(tb, start, i, w, wlen, keep_norm));
+	}
+	return RP_OK;
+}

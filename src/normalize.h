@@ -1,0 +1,57 @@
+/*
+ * normalize.h - UTF-8 validation and tokenization into normalized words.
+ *
+ * Bytes in, tokens out. A token is a maximal run of letters, marks and
+ * numbers after Unicode NFKC + case folding; punctuation, symbols, spaces
+ * and controls separate tokens, so "won't", "won’t" and "WON'T" all give
+ * the tokens "won" "t". Each token keeps the byte range it came from in the
+ * original text and the XXH3 hash of its normalized bytes.
+ *
+ * Invariant: tokens are in text order, start < end, and ranges never
+ * overlap (tokens split out of one run by normalization share that run's
+ * range).
+ */
+#ifndef RP_NORMALIZE_H
+#define RP_NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+typedef struct rp_token {
+	uint32_t start, end; /* byte range in the original text */
+	uint64_t hash;       /* XXH3 of the normalized token bytes */
+} rp_token;
+
+/* Reusable buffers for the tokenizer; zero-initialise, free with _free. */
+typedef struct rp_tokbuf {
+	rp_token *tok;
+	size_t ntok, captok;
+	char *norm;          /* normalized text, tokens joined by ' ' (if kept) */
+	size_t normlen, normcap;
+	int32_t *ucs;        /* scratch for the Unicode path */
+	size_t ucscap;
+	char *word;          /* scratch: one normalized token */
+	size_t wordcap;
+} rp_tokbuf;
+
+RP_INTERNAL void rp_tokbuf_free(rp_tokbuf *tb);
+
+/*
+ * Return the offset of the first byte that is not valid UTF-8 (overlongs,
+ * surrogates and code points above U+10FFFF are invalid), or len when all
+ * of [s, s+len) is valid.
+ */
+RP_INTERNAL size_t rp_utf8_invalid_at(const char *s, size_t len);
+
+/*
+ * Tokenize valid UTF-8 text (validate first) into tb->tok, replacing what
+ * was there. keep_norm: also build tb->norm, the normalized tokens joined by
+ * single spaces (used by character shingles and tests).
+ * Returns RP_OK, RP_ENOMEM, or RP_ELIMIT for texts of 4 GiB or more.
+ */
+RP_INTERNAL int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len,
+			    int keep_norm);
+
+#endif

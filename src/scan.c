@@ -1,0 +1,319 @@
+/*
+ * scan.c - the scan driver: connects the stages, owns the result.
+ *
+ *   sign (threads) -> candidates (LSH or exact) -> verify -> cluster
+ *
+ * Stages do not call each other; this file hands each one plain arrays.
+ * Signing runs on opts.threads threads, each taking every T-th document
+ * with its own buffers; each document's outputs depend only on the
+ * document, so results are identical for any number of threads.
+ */
+#include <pthread.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "corpus.h"
+#include "lsh.h"
+#include "minhash.h"
+#include "normalize.h"
+#include "shingle.h"
+#include "verify.h"
+
+struct rp_result {
+	rp_pair *pairs;
+	size_t npairs;
+	rp_clusters clusters;
+	uint8_t *scanned;
+	size_t ndocs;
+	rp_scan_stats stats;
+};
+
+enum { DOC_OK = 0, DOC_NO_WORDS = 1, DOC_FAILED = 2 };
+
+typedef struct sign_job {
+	rp_corpus *c;
+	uint64_t *sigs;
+	uint64_t **sets;
+	uint32_t *nsets;
+	uint8_t *status;
+	unsigned tid, nthreads;
+	int err;
+} sign_job;
+
+static int sign_one(sign_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
+		    char **cat, size_t *catcap, size_t d)
+{
+	const rp_options *o = &job->c->opts;
+	const rp_doc *doc = &job->c->docs[d];
+	const char *text = doc->text;
+	size_t len = doc->text_len;
+
+	if (o->include_title && doc->title) {
+		size_t tl = strlen(doc->title);
+		FORWARD_IF_ERROR(RP_GROW(*cat, *catcap, tl + 2 + len + 1));
+		memcpy(*cat, doc->title, tl);
+		memcpy(*cat + tl, "\n\n", 2);
+		memcpy(*cat + tl + 2, text, len);
+		text = *cat;
+		len += tl + 2;
+	}
+	FORWARD_IF_ERROR(rp_tokenize(tb, text, len,
+				     o->shingle == RP_SHINGLE_CHAR));
+	if (o->shingle == RP_SHINGLE_CHAR)
+		FORWARD_IF_ERROR(rp_shingle_chars(sb, tb, o->k));
+	else
+		FORWARD_IF_ERROR(rp_shingle_words(sb, tb, o->k));
+	if (sb->n == 0) {
+		job->status[d] = DOC_NO_WORDS;
+		return RP_OK;
+	}
+	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
+	uint64_t *set = reallocarray(NULL, sb->n, sizeof(*set));
+	RETURN_ERROR_IF(!set, RP_ENOMEM);
+	memcpy(set, sb->h, sb->n * sizeof(*set));
+	job->sets[d] = set;
+	job->nsets[d] = (uint32_t)sb->n;
+	uint64_t *sig = job->sigs + d * o->num_perm;
+	if (o->minhash == RP_MINHASH_CLASSIC)
+		rp_sign_classic(sig, o->num_perm, set, sb->n, o->seed);
+	else
+		rp_sign_oph(sig, o->num_perm, set, sb->n, o->seed);
+	return RP_OK;
+}
+
+static void *sign_worker(void *arg)
+{
+	sign_job *job = arg;
+	rp_tokbuf tb;
+	rp_shinglebuf sb;
+	char *cat = NULL;
+	size_t catcap = 0;
+
+	memset(&tb, 0, sizeof(tb));
+	memset(&sb, 0, sizeof(sb));
+	for (size_t d = job->tid; d < job->c->ndocs; d += job->nthreads) {
+		int err = sign_one(job, &tb, &sb, &cat, &catcap, d);
+		if (err < 0) {
+			job->status[d] = DOC_FAILED;
+			job->err = err;
+			break;
+		}
+	}
+	rp_tokbuf_free(&tb);
+	rp_shinglebuf_free(&sb);
+	free(cat);
+	return NULL;
+}
+
+static unsigned thread_count(const rp_options *o, size_t ndocs)
+{
+	unsigned n = o->threads;
+	if (n == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores > 0 ? (unsigned)cores : 1;
+	}
+	if (n > 256)
+		n = 256;
+	if (ndocs < n)
+		n = ndocs ? (unsigned)ndocs : 1;
+	return n;
+}
+
+static int sign_all(rp_corpus *c, uint64_t *sigs, uint64_t **sets,
+		    uint32_t *nsets, uint8_t *status)
+{
+	unsigned nt = thread_count(&c->opts, c->ndocs);
+	sign_job jobs[256];
+	pthread_t th[256];
+	unsigned started = 0;
+
+	for (unsigned t = 0; t < nt; t++)
+		jobs[t] = (sign_job){ c, sigs, sets, nsets, status, t, nt, 0 };
+	if (nt == 1) {
+		sign_worker(&jobs[0]);
+		return jobs[0].err;
+	}
+	for (unsigned t = 1; t < nt; t++) {
+		if (pthread_create(&th[t], NULL, sign_worker, &jobs[t]) != 0) {
+			/* Fewer threads than asked: redo the split. */
+			break;
+		}
+		started++;
+	}
+	if (started + 1 < nt) {
+		for (unsigned t = 1; t <= started; t++)
+			pthread_join(th[t], NULL);
+		/* Sign the documents of the threads that did not start. */
+		for (unsigned t = started + 1; t < nt; t++)
+			sign_worker(&jobs[t]);
+		sign_worker(&jobs[0]);
+	} else {
+		sign_worker(&jobs[0]);
+		for (unsigned t = 1; t < nt; t++)
+			pthread_join(th[t], NULL);
+	}
+	for (unsigned t = 0; t < nt; t++)
+		if (jobs[t].err < 0)
+			return jobs[t].err;
+	return RP_OK;
+}
+
+void rp_result_free(rp_result *r)
+{
+	if (!r)
+		return;
+	free(r->pairs);
+	rp_clusters_free(&r->clusters);
+	free(r->scanned);
+	free(r);
+}
+
+int rp_scan(rp_result **out, rp_corpus *c)
+{
+	int err = RP_OK;
+	rp_result *r = NULL;
+	uint64_t *sigs = NULL, **sets = NULL, *cand = NULL;
+	uint32_t *nsets = NULL;
+	rp_cluster_doc *cdocs = NULL;
+	size_t nd, ncand = 0;
+	double t0, t1;
+
+	RETURN_ERROR_IF(!out, RP_EINVAL);
+	*out = NULL;
+	RETURN_ERROR_IF(!c, RP_EINVAL);
+	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
+	c->scanned = 1;
+	nd = c->ndocs;
+	const rp_options *o = &c->opts;
+
+	r = calloc(1, sizeof(*r));
+	GOTO_IF(!r, RP_ENOMEM);
+	r->ndocs = nd;
+	r->scanned = calloc(nd + 1, 1);
+	sets = calloc(nd + 1, sizeof(*sets));
+	nsets = calloc(nd + 1, sizeof(*nsets));
+	sigs = reallocarray(NULL, (nd ? nd : 1), (size_t)o->num_perm * sizeof(*sigs));
+	GOTO_IF(!r->scanned || !sets || !nsets || !sigs, RP_ENOMEM);
+
+	/* 1. Sign. status doubles as the scanned flag (DOC_OK -> 1). */
+	t0 = rp_now();
+	GOTO_IF_ERROR(sign_all(c, sigs, sets, nsets, r->scanned));
+	for (size_t d = 0; d < nd; d++) {
+		if (r->scanned[d] == DOC_NO_WORDS) {
+			GOTO_IF_ERROR(rp_corpus_reject_add(
+				c, c->docs[d].source, c->docs[d].line,
+				c->docs[d].id, "no words in text"));
+			r->scanned[d] = 0;
+		} else {
+			r->scanned[d] = 1;
+			r->stats.documents++;
+			r->stats.shingles += nsets[d];
+			r->stats.text_bytes += c->docs[d].text_len;
+		}
+	}
+	t1 = rp_now();
+	r->stats.seconds_sign = t1 - t0;
+
+	/* 2. Candidates and verification. */
+	rp_sets S = { (const uint64_t *const *)sets, nsets, nd };
+	if (o->exact) {
+		GOTO_IF_ERROR(rp_exact_pairs(&r->pairs, &r->npairs, &ncand, &S,
+					     o->threshold));
+		r->stats.seconds_candidates = rp_now() - t1;
+	} else {
+		unsigned b = o->bands, rw = o->rows;
+		int reached = 1;
+		if (b == 0)
+			GOTO_IF_ERROR(rp_lsh_tune(&b, &rw, &reached,
+						  o->threshold, o->num_perm,
+						  o->target_recall));
+		r->stats.bands = b;
+		r->stats.rows = rw;
+		r->stats.recall_at_threshold =
+			rp_lsh_probability(o->threshold, b, rw);
+		r->stats.recall_reached =
+			r->stats.recall_at_threshold >= o->target_recall;
+		rp_lsh_stats ls;
+		GOTO_IF_ERROR(rp_lsh_candidates(&cand, &ncand, &ls, sigs,
+						r->scanned, nd, o->num_perm, b,
+						rw, o->bucket_cap));
+		r->stats.oversized_buckets = ls.oversized;
+		r->stats.largest_bucket = ls.largest;
+		double t2 = rp_now();
+		r->stats.seconds_candidates = t2 - t1;
+		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs, &S, cand, ncand,
+					o->threshold));
+		r->stats.seconds_verify = rp_now() - t2;
+	}
+	r->stats.candidates = ncand;
+	r->stats.pairs = r->npairs;
+
+	/* 3. Cluster. */
+	t1 = rp_now();
+	cdocs = reallocarray(NULL, nd + 1, sizeof(*cdocs));
+	GOTO_IF(!cdocs, RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++)
+		cdocs[d] = (rp_cluster_doc){ c->docs[d].timestamp,
+					     c->docs[d].has_timestamp,
+					     c->docs[d].text_len,
+					     r->scanned[d] };
+	GOTO_IF_ERROR(rp_cluster_build(&r->clusters, cdocs, nd, r->pairs, r->npairs));
+	for (size_t i = 0; i < r->clusters.n; i++)
+		if (r->clusters.off[i + 1] - r->clusters.off[i] > 1)
+			r->stats.clusters++;
+	r->stats.seconds_cluster = rp_now() - t1;
+	r->stats.rejected = c->nrejects;
+
+	*out = r;
+	r = NULL;
+cleanup:
+	if (err < 0)
+		snprintf(c->err, sizeof(c->err), "scan failed: %s",
+			 rp_strerror(err));
+	rp_result_free(r);
+	if (sets)
+		for (size_t d = 0; d < nd; d++)
+			free(sets[d]);
+	free(sets);
+	free(nsets);
+	free(sigs);
+	free(cand);
+	free(cdocs);
+	return err;
+}
+
+size_t rp_result_pair_count(const rp_result *r)
+{
+	return r ? r->npairs : 0;
+}
+
+const rp_pair *rp_result_pairs(const rp_result *r)
+{
+	return r ? r->pairs : NULL;
+}
+
+size_t rp_result_cluster_count(const rp_result *r)
+{
+	return r ? r->clusters.n : 0;
+}
+
+int rp_result_cluster(rp_cluster *out, const rp_result *r, size_t i)
+{
+	RETURN_ERROR_IF(!out || !r || i >= r->clusters.n, RP_EINVAL);
+	out->representative = r->clusters.rep[i];
+	out->members = r->clusters.mem + r->clusters.off[i];
+	out->count = r->clusters.off[i + 1] - r->clusters.off[i];
+	return RP_OK;
+}
+
+int rp_result_doc_scanned(const rp_result *r, size_t i)
+{
+	return r && i < r->ndocs && r->scanned[i];
+}
+
+int rp_result_stats(rp_scan_stats *out, const rp_result *r)
+{
+	RETURN_ERROR_IF(!out || !r, RP_EINVAL);
+	*out = r->stats;
+	return RP_OK;
+}

@@ -1,0 +1,67 @@
+/*
+ * util.c - allocation helpers, clock, status strings, version, defaults.
+ */
+#include <time.h>
+
+#include "common.h"
+
+int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap && *arr)
+		return RP_OK;
+	size_t ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		RETURN_ERROR_IF(ncap > SIZE_MAX / 2, RP_ENOMEM);
+		ncap *= 2;
+	}
+	void *p = reallocarray(*arr, ncap, size);
+	RETURN_ERROR_IF(!p, RP_ENOMEM);
+	*arr = p;
+	*cap = ncap;
+	return RP_OK;
+}
+
+double rp_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+char *rp_strndup(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+const char *rp_strerror(int status)
+{
+	switch (status) {
+	case RP_OK: return "success";
+	case RP_ENOMEM: return "out of memory";
+	case RP_EINVAL: return "invalid argument";
+	case RP_EIO: return "input/output error";
+	case RP_EINPUT: return "record rejected";
+	case RP_ELIMIT: return "limit exceeded";
+	case RP_ESTATE: return "call not allowed in this state";
+	default: return "unknown error";
+	}
+}
+
+const char *rp_version(void)
+{
+	return RP_VERSION_STRING;
+}
+
+int rp_options_init(rp_options *opts, unsigned int version)
+{
+	RETURN_ERROR_IF(!opts || version != RP_OPTIONS_VERSION, RP_EINVAL);
+	rp_options def = RP_OPTIONS_INIT;
+	*opts = def;
+	return RP_OK;
+}

@@ -1,0 +1,231 @@
+/*
+ * verify.c - exact verification, and the exact all-pairs search.
+ *
+ * Design of the exact search. Order all distinct shingles by ascending
+ * document frequency (ties by hash) and write each set in that order. If
+ * J(A, B) >= t then |A and B| >= ceil(t * max(|A|, |B|)) >= ceil(t |A|), so
+ * at most |A| - ceil(t |A|) shingles of A are outside B, and the first
+ * p(A) = |A| - ceil(t |A|) + 1 shingles of A (its prefix) contain a shared
+ * shingle; the same holds for B, and because both prefixes are taken in the
+ * same global order, the first shared shingle lies in both prefixes. So
+ * indexing only prefixes finds every pair at or above t, and putting rare
+ * shingles first keeps posting lists short. Candidates are then verified
+ * on the full sets like LSH candidates, so the filter affects speed only.
+ */
+#include "verify.h"
+
+#include <math.h>
+
+#include "lsh.h"
+#include "shingle.h"
+#include "sort.h"
+
+void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a, size_t b)
+{
+	size_t na = sets->n[a], nb = sets->n[b];
+	size_t inter = rp_intersect_count(sets->h[a], na, sets->h[b], nb);
+	size_t uni = na + nb - inter;
+
+	out->a = a;
+	out->b = b;
+	out->shared = inter;
+	out->size_a = na;
+	out->size_b = nb;
+	out->jaccard = uni ? (double)inter / (double)uni : 0.0;
+	out->containment_a = na ? (double)inter / (double)na : 0.0;
+	out->containment_b = nb ? (double)inter / (double)nb : 0.0;
+}
+
+/* Jaccard >= t, decided on integers where the double is borderline. */
+static int passes(const rp_pair *p, double t)
+{
+	size_t uni = p->size_a + p->size_b - p->shared;
+	return uni && (double)p->shared >= t * (double)uni - 1e-9 * (double)uni;
+}
+
+int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,
+	      const uint64_t *cand, size_t ncand, double threshold)
+{
+	rp_pair *res = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*nout = 0;
+	for (size_t i = 0; i < ncand; i++) {
+		rp_pair p;
+		rp_score_pair(&p, sets, RP_PAIR_A(cand[i]), RP_PAIR_B(cand[i]));
+		if (!passes(&p, threshold))
+			continue;
+		if (RP_GROW(res, cap, n + 1) < 0) {
+			free(res);
+			return RP_ENOMEM;
+		}
+		res[n++] = p;
+	}
+	*out = res;
+	*nout = n;
+	return RP_OK;
+}
+
+static size_t prefix_len(size_t n, double t)
+{
+	if (n == 0)
+		return 0;
+	size_t need = (size_t)ceil(t * (double)n - 1e-9);
+	if (need < 1)
+		need = 1;
+	return n - need + 1;
+}
+
+int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
+		   const rp_sets *sets, double threshold)
+{
+	int err = RP_OK;
+	size_t nd = sets->ndocs, total = 0;
+	rp_kv *kv = NULL, *kvtmp = NULL;
+	uint32_t *rank_of = NULL;     /* per (doc, position): global rank */
+	size_t *doc_off = NULL;       /* start of each doc in rank_of */
+	uint32_t *df = NULL;
+	rp_kv *order = NULL, *ordtmp = NULL;
+	size_t *post_off = NULL;
+	uint32_t *post = NULL;
+	uint32_t *seen = NULL;
+	uint64_t *cand = NULL;
+	size_t ncd = 0, candcap = 0;
+	uint64_t *utmp = NULL;
+
+	*out = NULL;
+	*nout = 0;
+	*ncand = 0;
+	GOTO_IF(nd >= UINT32_MAX, RP_ELIMIT);
+	GOTO_IF(!(threshold > 0.0), RP_EINVAL);
+
+	doc_off = reallocarray(NULL, nd + 1, sizeof(*doc_off));
+	GOTO_IF(!doc_off, RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++) {
+		doc_off[d] = total;
+		total += sets->n[d];
+	}
+	doc_off[nd] = total;
+	GOTO_IF(total >= UINT32_MAX, RP_ELIMIT);
+
+	/* 1. (shingle, position) sorted by shingle: distinct shingles + df. */
+	kv = reallocarray(NULL, total + 1, sizeof(*kv));
+	kvtmp = reallocarray(NULL, total + 1, sizeof(*kvtmp));
+	rank_of = reallocarray(NULL, total + 1, sizeof(*rank_of));
+	GOTO_IF(!kv || !kvtmp || !rank_of, RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++)
+		for (size_t i = 0; i < sets->n[d]; i++)
+			kv[doc_off[d] + i] = (rp_kv){ sets->h[d][i],
+						      doc_off[d] + i };
+	rp_sort_kv(kv, kvtmp, total);
+
+	size_t ndistinct = 0;
+	for (size_t i = 0; i < total; i++)
+		if (i == 0 || kv[i].key != kv[i - 1].key)
+			ndistinct++;
+	df = reallocarray(NULL, ndistinct + 1, sizeof(*df));
+	order = reallocarray(NULL, ndistinct + 1, sizeof(*order));
+	ordtmp = reallocarray(NULL, ndistinct + 1, sizeof(*ordtmp));
+	GOTO_IF(!df || !order || !ordtmp, RP_ENOMEM);
+	/* 2. Rank distinct shingles by (df, first position): key df<<32|id. */
+	for (size_t i = 0, id = 0; i < total;) {
+		size_t j = i + 1;
+		while (j < total && kv[j].key == kv[i].key)
+			j++;
+		df[id] = (uint32_t)(j - i);
+		order[id] = (rp_kv){ ((uint64_t)df[id] << 32) | id, id };
+		for (size_t x = i; x < j; x++)
+			rank_of[kv[x].val] = (uint32_t)id; /* id for now */
+		id++;
+		i = j;
+	}
+	rp_sort_kv(order, ordtmp, ndistinct);
+	/* id -> rank */
+	for (size_t r = 0; r < ndistinct; r++)
+		df[order[r].val] = (uint32_t)r; /* reuse df as id->rank */
+	for (size_t i = 0; i < total; i++)
+		rank_of[i] = df[rank_of[i]];
+	free(kv);
+	kv = NULL;
+
+	/* 3. Each document's ranks ascending (rarest shingles first). */
+	for (size_t d = 0; d < nd; d++) {
+		size_t n = sets->n[d];
+		uint32_t *r = rank_of + doc_off[d];
+		uint64_t *tmp64 = (uint64_t *)kvtmp; /* >= total u64 of room */
+		for (size_t i = 0; i < n; i++)
+			tmp64[i] = r[i];
+		rp_sort_u64(tmp64, tmp64 + n, n);
+		for (size_t i = 0; i < n; i++)
+			r[i] = (uint32_t)tmp64[i];
+	}
+
+	/* 4. Posting lists of prefixes, CSR by rank. */
+	post_off = calloc(ndistinct + 2, sizeof(*post_off));
+	GOTO_IF(!post_off, RP_ENOMEM);
+	size_t npost = 0;
+	for (size_t d = 0; d < nd; d++) {
+		size_t p = prefix_len(sets->n[d], threshold);
+		for (size_t i = 0; i < p; i++)
+			post_off[rank_of[doc_off[d] + i] + 1]++;
+		npost += p;
+	}
+	for (size_t r = 0; r < ndistinct; r++)
+		post_off[r + 1] += post_off[r];
+	post = reallocarray(NULL, npost + 1, sizeof(*post));
+	GOTO_IF(!post, RP_ENOMEM);
+	{
+		size_t *fill = (size_t *)ordtmp; /* 16-byte slots, ndistinct+1 */
+		for (size_t r = 0; r < ndistinct; r++)
+			fill[r] = post_off[r];
+		for (size_t d = 0; d < nd; d++) {
+			size_t p = prefix_len(sets->n[d], threshold);
+			for (size_t i = 0; i < p; i++) {
+				uint32_t r = rank_of[doc_off[d] + i];
+				post[fill[r]++] = (uint32_t)d;
+			}
+		}
+	}
+
+	/* 5. Probe: b < a sharing a prefix shingle; postings are ascending. */
+	seen = reallocarray(NULL, nd + 1, sizeof(*seen));
+	GOTO_IF(!seen, RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++)
+		seen[d] = UINT32_MAX;
+	for (size_t a = 0; a < nd; a++) {
+		size_t p = prefix_len(sets->n[a], threshold);
+		for (size_t i = 0; i < p; i++) {
+			uint32_t r = rank_of[doc_off[a] + i];
+			for (size_t x = post_off[r]; x < post_off[r + 1]; x++) {
+				uint32_t b = post[x];
+				if (b >= a)
+					break;
+				if (seen[b] == a)
+					continue;
+				seen[b] = (uint32_t)a;
+				GOTO_IF_ERROR(RP_GROW(cand, candcap, ncd + 1));
+				cand[ncd++] = RP_PAIR(b, a);
+			}
+		}
+	}
+	utmp = reallocarray(NULL, ncd + 1, sizeof(*utmp));
+	GOTO_IF(!utmp, RP_ENOMEM);
+	rp_sort_u64(cand, utmp, ncd);
+	*ncand = ncd;
+	GOTO_IF_ERROR(rp_verify(out, nout, sets, cand, ncd, threshold));
+cleanup:
+	free(kv);
+	free(kvtmp);
+	free(rank_of);
+	free(doc_off);
+	free(df);
+	free(order);
+	free(ordtmp);
+	free(post_off);
+	free(post);
+	free(seen);
+	free(cand);
+	free(utmp);
+	return err;
+}

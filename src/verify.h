@@ -1,0 +1,44 @@
+/*
+ * verify.h - exact similarity of candidate pairs, and exact all-pairs
+ * search.
+ *
+ * Every reported number comes from the two documents' sorted shingle-hash
+ * sets: |A and B| by merging, then Jaccard and both containments. Nothing is
+ * estimated from signatures.
+ *
+ * Invariant: output pairs are sorted by (a, b), a < b, and each has
+ * Jaccard >= the threshold.
+ */
+#ifndef RP_VERIFY_H
+#define RP_VERIFY_H
+
+#include "common.h"
+
+/* The shingle sets of all documents (set i empty when inactive). */
+typedef struct rp_sets {
+	const uint64_t *const *h;
+	const uint32_t *n;
+	size_t ndocs;
+} rp_sets;
+
+/* Exact scores of documents a and b. */
+RP_INTERNAL void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a,
+			       size_t b);
+
+/*
+ * Verify sorted candidates (RP_PAIR encoding) and keep those with
+ * Jaccard >= threshold. *out is malloc'd (caller frees).
+ */
+RP_INTERNAL int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,
+			  const uint64_t *cand, size_t ncand, double threshold);
+
+/*
+ * All pairs with Jaccard >= threshold (> 0), exactly, with no LSH: prefix
+ * filtering over shingles ordered by document frequency (Chaudhuri et al.
+ * 2006; Bayardo et al. 2007), then the same verification. *ncand receives
+ * the number of candidates the filter let through.
+ */
+RP_INTERNAL int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
+			       const rp_sets *sets, double threshold);
+
+#endif
