@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "reprint.h"
@@ -154,6 +155,17 @@ static int out_open(outfile *o, const char *path)
 		o->fp = stdout;
 		return 0;
 	}
+	/* Devices, pipes and links (/dev/stdout, a FIFO) are written in
+	 * place; only regular files get the temporary name and rename. */
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		o->fp = fopen(path, "w");
+		if (!o->fp) {
+			msg("cannot write %s: %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	size_t n = strlen(path) + 32;
 	o->tmp = malloc(n);
 	if (!o->tmp)
@@ -178,7 +190,12 @@ static int out_close(outfile *o, int ok)
 		msg("cannot write %s: %s", name, strerror(errno));
 		rc = -1;
 	}
-	if (o->path) {
+	if (o->path && !o->tmp) {
+		if (fclose(o->fp) != 0 && rc == 0) {
+			msg("cannot write %s: %s", name, strerror(errno));
+			rc = -1;
+		}
+	} else if (o->path) {
 		if (fclose(o->fp) != 0 && rc == 0) {
 			msg("cannot write %s: %s", name, strerror(errno));
 			rc = -1;

@@ -1,0 +1,185 @@
+/* CLI tests: run the built reprint binary on samples/ and on bad input. */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static const char *bin(void)
+{
+	const char *b = getenv("REPRINT_BIN");
+	cr_assert_not_null(b, "REPRINT_BIN must name the built binary");
+	return b;
+}
+
+static const char *samples(void)
+{
+	const char *s = getenv("REPRINT_SAMPLES");
+	cr_assert_not_null(s, "REPRINT_SAMPLES must name samples/");
+	return s;
+}
+
+static int run(char **out, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Run a command; *out and *err stay valid until the next run(). */
+static int run(char **out, char **err, const char *fmt, ...)
+{
+	static char *last_out, *last_err;
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	free(last_out);
+	free(last_err);
+	int rc = tu_run(cmd, &last_out, &last_err);
+	if (out)
+		*out = last_out;
+	if (err)
+		*err = last_err;
+	return rc;
+}
+
+/* The pairs samples/README.md promises, in output order. */
+static const char *EXPECTED_PAIRS =
+	"a\tb\tjaccard\tcontainment_a_in_b\tcontainment_b_in_a\n"
+	"baltic-wire/klaipeda-port-expansion.txt\tharbour-gazette/lithuania-bets-on-big-ships.txt\t1.000000\t1.000000\t1.000000\n"
+	"baltic-wire/klaipeda-port-expansion.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.636364\t0.636364\t1.000000\n"
+	"baltic-wire/klaipeda-port-expansion.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.838384\t0.943182\t0.882979\n"
+	"harbour-gazette/lithuania-bets-on-big-ships.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.636364\t0.636364\t1.000000\n"
+	"harbour-gazette/lithuania-bets-on-big-ships.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.838384\t0.943182\t0.882979\n"
+	"lakeside-times/port-plans-deep-water-terminal.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.541096\t0.940476\t0.560284\n"
+	"school-essays/essay-maria.txt\tschool-essays/essay-tomas.txt\t0.731602\t0.853535\t0.836634\n";
+
+Test(cli, scan_of_samples_reports_exactly_the_documented_pairs)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan %s", bin(), samples());
+	cr_assert_eq(rc, 0, "exit %d, stderr: %s", rc, err);
+	cr_assert_str_eq(out, EXPECTED_PAIRS);
+	cr_assert(strstr(err, "10 records read, 10 documents scanned, 0 rejected"), "%s", err);
+	cr_assert(strstr(err, "7 pairs, 2 clusters"), "%s", err);
+}
+
+Test(cli, exact_mode_agrees_on_samples)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan --exact -q %s", bin(), samples());
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert_str_eq(out, EXPECTED_PAIRS);
+	cr_assert_str_eq(err, "", "--quiet prints no summary");
+}
+
+Test(cli, clusters_of_samples)
+{
+	char path[] = "/tmp/reprint-clusters-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan -q -o /dev/null --clusters %s %s", bin(),
+		     path, samples());
+	cr_assert_eq(rc, 0, "%s", err);
+	char *clusters;
+	run(&clusters, NULL, "cat %s", path);
+	cr_assert_str_eq(clusters,
+		"{\"cluster\":1,\"representative\":\"northern-ledger/klaipeda-terminal-correction.txt\","
+		"\"ids\":[\"northern-ledger/klaipeda-terminal-correction.txt\","
+		"\"baltic-wire/klaipeda-port-expansion.txt\","
+		"\"harbour-gazette/lithuania-bets-on-big-ships.txt\","
+		"\"lakeside-times/port-plans-deep-water-terminal.txt\"]}\n"
+		"{\"cluster\":2,\"representative\":\"school-essays/essay-tomas.txt\","
+		"\"ids\":[\"school-essays/essay-tomas.txt\",\"school-essays/essay-maria.txt\"]}\n");
+	/* With singletons every document is in exactly one cluster. */
+	rc = run(&out, &err, "%s scan -q -o /dev/null --singletons --clusters %s %s && "
+		 "grep -o '\\.txt\"' %s | wc -l", bin(), path, samples(), path);
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(atoi(out), 10 + 6, "10 ids plus 6 representatives: %s", out);
+	unlink(path);
+}
+
+Test(cli, jsonl_output_carries_exact_counts)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan -q --format jsonl %s | head -1", bin(), samples());
+	cr_assert_eq(rc, 0);
+	cr_assert(strstr(out, "\"a\":\"baltic-wire/klaipeda-port-expansion.txt\""), "%s", out);
+	cr_assert(strstr(out, "\"jaccard\":1.000000"), "%s", out);
+	cr_assert(strstr(out, "\"shared\":"), "%s", out);
+}
+
+Test(cli, bad_jsonl_records_are_listed_and_exit_code_says_so)
+{
+	const char data[] =
+		"{\"id\":\"a\",\"text\":\"the quick brown fox jumps over the lazy dog again\"}\n"
+		"{\"id\":\"b\",\"text\":\"the quick brown fox jumps over the lazy dog again\"}\n"
+		"{\"id\":\"c\",\"text\":\"bad \xff byte\"}\n"
+		"not json at all\n"
+		"{\"id\":\"d\",\"text\":\"\"}\n"
+		"{\"id\":\"a\",\"text\":\"repeated id\"}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan %s", bin(), path);
+	cr_assert_eq(rc, 1, "input errors exit with 1, got %d", rc);
+	char want[1024];
+	snprintf(want, sizeof(want), "%s:3: rejected 'c': invalid UTF-8", path);
+	cr_assert(strstr(err, want), "%s", err);
+	snprintf(want, sizeof(want), "%s:4: rejected: malformed JSON", path);
+	cr_assert(strstr(err, want), "%s", err);
+	snprintf(want, sizeof(want), "%s:5: rejected 'd': empty text", path);
+	cr_assert(strstr(err, want), "%s", err);
+	snprintf(want, sizeof(want), "%s:6: rejected 'a': duplicate id", path);
+	cr_assert(strstr(err, want), "%s", err);
+	cr_assert(strstr(err, "6 records read, 2 documents scanned, 4 rejected"), "%s", err);
+	/* The good records were processed: a and b are a pair. */
+	cr_assert(strstr(out, "a\tb\t1.000000"), "%s", out);
+	unlink(path);
+	free(path);
+}
+
+Test(cli, stdin_and_several_inputs)
+{
+	const char data[] = "{\"id\":\"s1\",\"text\":\"one two three four five six\"}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	char *out, *err;
+	int rc = run(&out, &err, "printf '%%s\\n' '{\"id\":\"s2\",\"text\":\"One, two; three four five six!\"}' | %s scan -q - %s",
+		     bin(), path);
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "s2\ts1\t1.000000"), "%s", out);
+	unlink(path);
+	free(path);
+}
+
+Test(cli, usage_errors_exit_with_2)
+{
+	char *out, *err;
+	cr_assert_eq(run(&out, &err, "%s scan", bin()), 2);
+	cr_assert(strstr(err, "at least one INPUT"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s scan --threshold 1.5 x", bin()), 2);
+	cr_assert_eq(run(&out, &err, "%s scan --bands 40 --rows 4 x", bin()), 2);
+	cr_assert_eq(run(&out, &err, "%s frobnicate", bin()), 2);
+	cr_assert_eq(run(&out, &err, "%s scan --no-such-option x", bin()), 2);
+	cr_assert_eq(run(&out, &err, "%s --help", bin()), 0);
+	cr_assert(strstr(out, "usage: reprint scan"));
+}
+
+Test(cli, missing_input_is_an_input_error)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan /nonexistent.jsonl %s", bin(), samples());
+	cr_assert_eq(rc, 1);
+	cr_assert(strstr(err, "/nonexistent.jsonl: rejected: cannot open"), "%s", err);
+	cr_assert_str_eq(out, EXPECTED_PAIRS, "the readable input is still scanned");
+}
+
+Test(cli, tune_prints_the_s_curve)
+{
+	char *out, *err;
+	cr_assert_eq(run(&out, &err, "%s tune --threshold 0.8", bin()), 0);
+	cr_assert(strstr(out, "bands\t16\nrows\t6\n"), "%s", out);
+	cr_assert(strstr(out, "recall_at_threshold\t0.99"), "%s", out);
+	cr_assert(strstr(out, "0.8\t0.99"), "%s", out);
+	cr_assert(strstr(out, "1.0\t1.000000"), "%s", out);
+}

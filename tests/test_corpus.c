@@ -1,0 +1,114 @@
+/* Tests of corpus.c: validation, rejects, ids and accounting. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "reprint.h"
+
+static int add(rp_corpus *c, const char *id, const char *text, size_t len)
+{
+	rp_doc_input in;
+	memset(&in, 0, sizeof(in));
+	in.id = id;
+	in.id_len = id ? strlen(id) : 0;
+	in.text = text;
+	in.text_len = len;
+	in.source = "mem";
+	in.line = rp_corpus_records_seen(c) + 1;
+	return rp_corpus_add(c, &in);
+}
+
+static const char *reason(rp_corpus *c, size_t i)
+{
+	rp_reject r;
+	cr_assert_eq(rp_corpus_reject(&r, c, i), RP_OK);
+	return r.reason;
+}
+
+Test(corpus, bad_records_are_rejected_with_reasons)
+{
+	rp_corpus *c;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(add(c, "a", "good text here", 14), RP_OK);
+	cr_assert_eq(add(c, "a", "another text", 12), RP_EINPUT);
+	cr_assert_eq(add(c, "b", "bad \xff byte", 10), RP_EINPUT);
+	cr_assert_eq(add(c, "c", "nul\0inside", 10), RP_EINPUT);
+	cr_assert_eq(add(c, "d", "  \n\t ", 5), RP_EINPUT);
+	cr_assert_eq(add(c, "", "text", 4), RP_EINPUT);
+	cr_assert_eq(add(c, "e", NULL, 0), RP_EINPUT);
+	cr_assert_eq(rp_corpus_count(c), 1);
+	cr_assert_eq(rp_corpus_reject_count(c), 6);
+	cr_assert(strstr(reason(c, 0), "duplicate id"));
+	cr_assert(strstr(reason(c, 1), "invalid UTF-8 in text at byte 4"));
+	cr_assert(strstr(reason(c, 2), "NUL byte in text at byte 3"));
+	cr_assert(strstr(reason(c, 3), "empty text"));
+	cr_assert(strstr(reason(c, 4), "empty id"));
+	cr_assert(strstr(reason(c, 5), "no text"));
+	/* Nothing is lost: every record is stored or rejected. */
+	cr_assert_eq(rp_corpus_records_seen(c),
+		     rp_corpus_count(c) + rp_corpus_reject_count(c));
+	rp_corpus_free(c);
+}
+
+Test(corpus, missing_ids_are_generated_from_source_and_line)
+{
+	rp_corpus *c;
+	rp_doc_info d;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(add(c, NULL, "some words", 10), RP_OK);
+	cr_assert_eq(rp_corpus_doc(&d, c, 0), RP_OK);
+	cr_assert_str_eq(d.id, "mem:1");
+	rp_corpus_free(c);
+}
+
+Test(corpus, texts_over_the_limit_are_rejected)
+{
+	rp_options o = RP_OPTIONS_INIT;
+	o.max_doc_bytes = 8;
+	rp_corpus *c;
+	cr_assert_eq(rp_corpus_new(&c, &o), RP_OK);
+	cr_assert_eq(add(c, "a", "short", 5), RP_OK);
+	cr_assert_eq(add(c, "b", "much too long", 13), RP_EINPUT);
+	cr_assert(strstr(reason(c, 0), "too large"));
+	rp_corpus_free(c);
+}
+
+Test(corpus, many_ids_stay_unique)
+{
+	rp_corpus *c;
+	char id[32];
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(id, sizeof(id), "doc-%d", i);
+		cr_assert_eq(add(c, id, "words words", 11), RP_OK);
+	}
+	cr_assert_eq(add(c, "doc-4321", "words", 5), RP_EINPUT);
+	cr_assert_eq(rp_corpus_count(c), 5000);
+	rp_corpus_free(c);
+}
+
+Test(corpus, bad_options_are_refused)
+{
+	rp_corpus *c;
+	rp_options o = RP_OPTIONS_INIT;
+	o.threshold = 0;
+	cr_assert_eq(rp_corpus_new(&c, &o), RP_EINVAL);
+	o = (rp_options)RP_OPTIONS_INIT;
+	o.bands = 40;
+	o.rows = 4;
+	cr_assert_eq(rp_corpus_new(&c, &o), RP_EINVAL);
+	o = (rp_options)RP_OPTIONS_INIT;
+	o.version = 99;
+	cr_assert_eq(rp_corpus_new(&c, &o), RP_EINVAL);
+}
+
+Test(corpus, no_documents_after_a_scan)
+{
+	rp_corpus *c;
+	rp_result *r;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(add(c, "a", "one two", 7), RP_OK);
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	cr_assert_eq(add(c, "b", "three four", 10), RP_ESTATE);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}

@@ -1,0 +1,137 @@
+/* Tests of lsh.c: the S-curve, the (b, r) choice, and candidate pairs. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsh.h"
+#include "minhash.h"
+#include "sort.h"
+#include "testutil.h"
+
+Test(lsh, probability_follows_the_s_curve)
+{
+	cr_assert_float_eq(rp_lsh_probability(0.5, 35, 3),
+			   1 - pow(1 - 0.125, 35), 1e-12);
+	cr_assert_float_eq(rp_lsh_probability(1.0, 4, 4), 1.0, 1e-12);
+	cr_assert_float_eq(rp_lsh_probability(0.0, 4, 4), 0.0, 1e-12);
+}
+
+Test(lsh, tuning_reaches_the_target_recall_at_the_threshold)
+{
+	for (double t = 0.3; t <= 0.951; t += 0.05) {
+		unsigned b, r;
+		int reached;
+		cr_assert_eq(rp_lsh_tune(&b, &r, &reached, t, 128, 0.99), RP_OK);
+		cr_assert(reached, "t=%.2f", t);
+		cr_assert_leq(b * r, 128);
+		cr_assert_geq(rp_lsh_probability(t, b, r), 0.99, "t=%.2f b=%u r=%u", t, b, r);
+	}
+}
+
+Test(lsh, tuning_picks_fewest_false_candidates)
+{
+	unsigned b, r;
+	int reached;
+	rp_lsh_tune(&b, &r, &reached, 0.5, 128, 0.99);
+	/* r = 3 is the largest row count that can reach 0.99 at 0.5 within
+	 * 128 values (r = 4 would need 72 bands), and the fewest bands that do
+	 * give the least area under the curve below the threshold. */
+	cr_assert_eq(r, 3);
+	cr_assert_eq(b, 35);
+	rp_lsh_tune(&b, &r, &reached, 0.8, 128, 0.99);
+	cr_assert_eq(r, 6);
+	cr_assert_eq(b, 16);
+}
+
+Test(lsh, tuning_says_when_the_target_is_out_of_reach)
+{
+	unsigned b, r;
+	int reached = 1;
+	cr_assert_eq(rp_lsh_tune(&b, &r, &reached, 0.05, 16, 0.99), RP_OK);
+	cr_assert_eq(reached, 0);
+	cr_assert_leq(b * r, 16);
+	cr_assert_eq(rp_lsh_tune(&b, &r, &reached, 0.0, 16, 0.99), RP_EINVAL);
+}
+
+/* Pairs of random sets with Jaccard s, signed with OPH: the share that
+ * become candidates matches 1 - (1 - s^r)^b. */
+static void empirical(size_t n, size_t inter, unsigned bands, unsigned rows)
+{
+	const size_t npairs = 1500;
+	const unsigned K = 128;
+	double s = (double)inter / (double)(2 * n - inter);
+	uint64_t *sigs = malloc(2 * npairs * K * sizeof(uint64_t));
+	uint8_t *active = malloc(2 * npairs);
+	uint64_t a[400], b[400], tmp[400], st = 777;
+	for (size_t p = 0; p < npairs; p++) {
+		for (size_t i = 0; i < n; i++)
+			a[i] = tu_rand(&st);
+		for (size_t i = 0; i < n; i++)
+			b[i] = i < inter ? a[i] : tu_rand(&st);
+		rp_sort_u64(a, tmp, n);
+		rp_sort_u64(b, tmp, n);
+		rp_sign_oph(sigs + 2 * p * K, K, a, n, 3);
+		rp_sign_oph(sigs + (2 * p + 1) * K, K, b, n, 3);
+		active[2 * p] = active[2 * p + 1] = 1;
+	}
+	uint64_t *cand;
+	size_t ncand;
+	rp_lsh_stats ls;
+	cr_assert_eq(rp_lsh_candidates(&cand, &ncand, &ls, sigs, active,
+				       2 * npairs, K, bands, rows, 1000), RP_OK);
+	size_t hits = 0;
+	for (size_t i = 0; i < ncand; i++) {
+		size_t x = RP_PAIR_A(cand[i]), y = RP_PAIR_B(cand[i]);
+		cr_assert_lt(x, y);
+		if (i)
+			cr_assert_lt(cand[i - 1], cand[i], "sorted and distinct");
+		hits += x % 2 == 0 && y == x + 1;
+	}
+	double p = rp_lsh_probability(s, bands, rows);
+	double sd = sqrt(p * (1 - p) / npairs);
+	double got = (double)hits / npairs;
+	cr_assert_leq(fabs(got - p), 4 * sd + 0.01,
+		      "s=%.3f b=%u r=%u: expected %.4f, got %.4f", s, bands,
+		      rows, p, got);
+	free(cand);
+	free(sigs);
+	free(active);
+}
+
+Test(lsh, empirical_candidate_probability_matches_formula)
+{
+	empirical(300, 150, 8, 4);  /* s = 1/3 */
+	empirical(300, 200, 8, 4);  /* s = 1/2 */
+	empirical(300, 200, 20, 6); /* s = 1/2, steeper curve */
+	empirical(300, 260, 16, 6); /* s = 0.765 */
+}
+
+Test(lsh, buckets_over_the_cap_are_counted_not_paired)
+{
+	const unsigned K = 8;
+	uint64_t sigs[10 * 8];
+	uint8_t active[10];
+	for (int d = 0; d < 10; d++) {
+		for (unsigned i = 0; i < K; i++)
+			sigs[d * K + i] = 1000 + i; /* all identical */
+		active[d] = 1;
+	}
+	uint64_t *cand;
+	size_t n;
+	rp_lsh_stats ls;
+	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 5), RP_OK);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(ls.oversized, 2);
+	cr_assert_eq(ls.largest, 10);
+	free(cand);
+	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 10), RP_OK);
+	cr_assert_eq(n, 45);
+	cr_assert_eq(ls.oversized, 0);
+	free(cand);
+	/* Inactive documents never pair. */
+	active[3] = 0;
+	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 10), RP_OK);
+	cr_assert_eq(n, 36);
+	free(cand);
+}

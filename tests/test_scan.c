@@ -1,0 +1,220 @@
+/* Tests of scan.c: end-to-end scans through the public API. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reprint.h"
+#include "testutil.h"
+
+static const char *STORY =
+	"Lithuania will seek the deployment of one battalion of allied troops "
+	"in each of the Baltic states, and of brigade-size military equipment "
+	"in the region, the president said on Tuesday. Anti-missile and air "
+	"defence measures are also among the country's goals, she told "
+	"journalists after meeting the alliance's deputy secretary general.";
+
+static const char *STORY_RESTYLED =
+	"LITHUANIA WILL SEEK THE DEPLOYMENT OF ONE BATTALION OF ALLIED TROOPS\n"
+	"in each of the Baltic states - and of brigade size military equipment\n"
+	"in the region ... the president said on Tuesday! \xe2\x80\x9c" "Anti missile\xe2\x80\x9d and air\n"
+	"defence measures are also among the country\xe2\x80\x99s goals; she told\n"
+	"journalists after meeting the alliance\xe2\x80\x99s deputy secretary-general";
+
+Test(scan, restyled_copy_has_jaccard_one)
+{
+	const char *docs[] = { "orig", STORY, "restyled", STORY_RESTYLED,
+			       "other", "A completely different text about the "
+				        "weather in the north, with rain and wind.",
+			       NULL };
+	rp_corpus *c = tu_corpus(NULL, docs);
+	rp_result *r;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	cr_assert_eq(rp_result_pair_count(r), 1);
+	const rp_pair *p = rp_result_pairs(r);
+	cr_assert_eq(p[0].a, 0);
+	cr_assert_eq(p[0].b, 1);
+	cr_assert_eq(p[0].jaccard, 1.0);
+	cr_assert_eq(p[0].containment_a, 1.0);
+	cr_assert_eq(p[0].containment_b, 1.0);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+Test(scan, documents_without_words_are_rejected_at_scan)
+{
+	const char *docs[] = { "a", STORY, "b", "-- ... --", NULL };
+	rp_corpus *c = tu_corpus(NULL, docs);
+	rp_result *r;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	cr_assert(rp_result_doc_scanned(r, 0));
+	cr_assert(!rp_result_doc_scanned(r, 1));
+	rp_reject rj;
+	cr_assert_eq(rp_corpus_reject_count(c), 1);
+	rp_corpus_reject(&rj, c, 0);
+	cr_assert_str_eq(rj.reason, "no words in text");
+	rp_scan_stats st;
+	rp_result_stats(&st, r);
+	cr_assert_eq(st.documents, 1);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+/* Build a corpus of variants: each family has a base text of random words
+ * and edited copies (words replaced, tail cut). */
+static rp_corpus *families(const rp_options *o, size_t nfam, size_t per)
+{
+	rp_corpus *c;
+	cr_assert_eq(rp_corpus_new(&c, o), RP_OK);
+	uint64_t st = 2026;
+	char *text = malloc(20000), id[32];
+	unsigned base[400];
+	for (size_t f = 0; f < nfam; f++) {
+		for (int i = 0; i < 400; i++)
+			base[i] = (unsigned)(tu_rand(&st) % 3000);
+		for (size_t v = 0; v < per; v++) {
+			size_t len = 0, words = 400 - (v * 37) % 200;
+			unsigned edit = (unsigned)v; /* percent of words replaced */
+			for (size_t i = 0; i < words; i++) {
+				unsigned w = tu_rand(&st) % 100 < edit
+						     ? (unsigned)(tu_rand(&st) % 3000)
+						     : base[i];
+				len += (size_t)sprintf(text + len, "w%u ", w);
+			}
+			snprintf(id, sizeof(id), "f%zu-v%zu", f, v);
+			rp_doc_input in = { id, strlen(id), text, len, NULL, 0,
+					    NULL, 0, NULL, 0, "gen", 0 };
+			cr_assert_eq(rp_corpus_add(c, &in), RP_OK);
+		}
+	}
+	free(text);
+	return c;
+}
+
+static void same_results(rp_result *x, rp_result *y)
+{
+	cr_assert_eq(rp_result_pair_count(x), rp_result_pair_count(y));
+	const rp_pair *px = rp_result_pairs(x), *py = rp_result_pairs(y);
+	for (size_t i = 0; i < rp_result_pair_count(x); i++) {
+		cr_assert_eq(px[i].a, py[i].a);
+		cr_assert_eq(px[i].b, py[i].b);
+		cr_assert_eq(px[i].jaccard, py[i].jaccard);
+	}
+	cr_assert_eq(rp_result_cluster_count(x), rp_result_cluster_count(y));
+	for (size_t i = 0; i < rp_result_cluster_count(x); i++) {
+		rp_cluster a, b;
+		rp_result_cluster(&a, x, i);
+		rp_result_cluster(&b, y, i);
+		cr_assert_eq(a.count, b.count);
+		cr_assert_arr_eq(a.members, b.members, a.count * sizeof(size_t));
+	}
+}
+
+Test(scan, results_do_not_depend_on_the_thread_count)
+{
+	rp_options o = RP_OPTIONS_INIT;
+	o.threads = 1;
+	rp_corpus *c1 = families(&o, 30, 6);
+	o.threads = 3;
+	rp_corpus *c3 = families(&o, 30, 6);
+	rp_result *r1, *r3;
+	cr_assert_eq(rp_scan(&r1, c1), RP_OK);
+	cr_assert_eq(rp_scan(&r3, c3), RP_OK);
+	cr_assert_gt(rp_result_pair_count(r1), 30);
+	same_results(r1, r3);
+	rp_result_free(r1);
+	rp_result_free(r3);
+	rp_corpus_free(c1);
+	rp_corpus_free(c3);
+}
+
+Test(scan, lsh_finds_what_exact_finds_on_generated_families)
+{
+	for (int mode = 0; mode < 2; mode++) {
+		rp_options o = RP_OPTIONS_INIT;
+		o.minhash = mode ? RP_MINHASH_CLASSIC : RP_MINHASH_OPH;
+		rp_corpus *cl = families(&o, 40, 8);
+		o.exact = 1;
+		rp_corpus *ce = families(&o, 40, 8);
+		rp_result *rl, *re;
+		cr_assert_eq(rp_scan(&rl, cl), RP_OK);
+		cr_assert_eq(rp_scan(&re, ce), RP_OK);
+		size_t nl = rp_result_pair_count(rl), ne = rp_result_pair_count(re);
+		cr_assert_gt(ne, 100);
+		cr_assert_geq((double)nl, 0.99 * (double)ne, "mode %d: %zu of %zu", mode, nl, ne);
+		rp_result_free(rl);
+		rp_result_free(re);
+		rp_corpus_free(cl);
+		rp_corpus_free(ce);
+	}
+}
+
+Test(scan, char_shingles_find_copies_without_spaces)
+{
+	rp_options o = RP_OPTIONS_INIT;
+	o.shingle = RP_SHINGLE_CHAR;
+	/* Japanese text has no spaces: one word run per sentence. */
+	const char *docs[] = {
+		"a", "\xe6\x9d\xb1\xe4\xba\xac\xe3\x81\xa7\xe6\x96\xb0\xe3\x81\x97\xe3\x81\x84\xe9\xa7\x85\xe3\x81\x8c\xe9\x96\x8b\xe6\xa5\xad\xe3\x81\x97\xe3\x81\x9f\xe3\x80\x82\xe5\xa4\x9a\xe3\x81\x8f\xe3\x81\xae\xe4\xba\xba\xe3\x81\x8c\xe8\xa8\xaa\xe3\x82\x8c\xe3\x81\x9f\xe3\x80\x82",
+		"b", "\xe6\x9d\xb1\xe4\xba\xac\xe3\x81\xa7\xe6\x96\xb0\xe3\x81\x97\xe3\x81\x84\xe9\xa7\x85\xe3\x81\x8c\xe9\x96\x8b\xe6\xa5\xad\xe3\x81\x97\xe3\x81\x9f\xe3\x80\x82\xe5\xa4\x9a\xe3\x81\x8f\xe3\x81\xae\xe4\xba\xba\xe3\x81\x8c\xe6\x9d\xa5\xe3\x81\x9f\xe3\x80\x82",
+		NULL };
+	rp_corpus *c = tu_corpus(&o, docs);
+	rp_result *r;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	cr_assert_eq(rp_result_pair_count(r), 1);
+	cr_assert_gt(rp_result_pairs(r)[0].jaccard, 0.6);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+/* Recall of LSH against --exact on Reuters-21578 (real reissued stories). */
+static void reuters_recall(double t)
+{
+	const char *dir = tu_shared_data();
+	if (!dir)
+		cr_skip_test("../shared/data is absent: Reuters recall not measured");
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/reuters21578.jsonl", dir);
+	rp_result *res[2];
+	rp_corpus *cs[2];
+	for (int exact = 0; exact < 2; exact++) {
+		rp_options o = RP_OPTIONS_INIT;
+		o.threshold = t;
+		o.exact = exact;
+		cr_assert_eq(rp_corpus_new(&cs[exact], &o), RP_OK);
+		cr_assert_eq(rp_corpus_read_path(cs[exact], path, NULL), RP_OK);
+		cr_assert_eq(rp_scan(&res[exact], cs[exact]), RP_OK);
+	}
+	size_t nl = rp_result_pair_count(res[0]), ne = rp_result_pair_count(res[1]);
+	const rp_pair *pl = rp_result_pairs(res[0]), *pe = rp_result_pairs(res[1]);
+	size_t found = 0, j = 0;
+	for (size_t i = 0; i < nl; i++)
+		cr_assert_geq(pl[i].jaccard, t, "reported pair below threshold");
+	for (size_t i = 0; i < ne; i++) {
+		cr_assert_geq(pe[i].jaccard, t);
+		while (j < nl && (pl[j].a < pe[i].a ||
+				  (pl[j].a == pe[i].a && pl[j].b < pe[i].b)))
+			j++;
+		found += j < nl && pl[j].a == pe[i].a && pl[j].b == pe[i].b;
+	}
+	cr_assert_gt(ne, 400, "Reuters has hundreds of pairs at %.1f", t);
+	cr_assert_eq(found, nl, "LSH reported a pair exact did not");
+	cr_assert_geq((double)found / (double)ne, 0.99,
+		      "recall at %.1f: %zu of %zu", t, found, ne);
+	fprintf(stderr, "reuters recall at %.1f: %zu of %zu exact pairs\n", t,
+		found, ne);
+	for (int k = 0; k < 2; k++) {
+		rp_result_free(res[k]);
+		rp_corpus_free(cs[k]);
+	}
+}
+
+Test(scan, reuters_recall_against_exact_at_0_5)
+{
+	reuters_recall(0.5);
+}
+
+Test(scan, reuters_recall_against_exact_at_0_8)
+{
+	reuters_recall(0.8);
+}

@@ -1,0 +1,109 @@
+/* Tests of verify.c: exact scores and the exact all-pairs search. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsh.h"
+#include "sort.h"
+#include "testutil.h"
+#include "verify.h"
+
+Test(verify, scores_are_exact_ratios)
+{
+	uint64_t a[] = { 1, 2, 3, 4 }, b[] = { 3, 4, 5, 6, 7, 8 };
+	const uint64_t *h[] = { a, b };
+	uint32_t n[] = { 4, 6 };
+	rp_sets S = { h, n, 2 };
+	rp_pair p;
+	rp_score_pair(&p, &S, 0, 1);
+	cr_assert_eq(p.shared, 2);
+	cr_assert_float_eq(p.jaccard, 2.0 / 8.0, 1e-15);
+	cr_assert_float_eq(p.containment_a, 2.0 / 4.0, 1e-15);
+	cr_assert_float_eq(p.containment_b, 2.0 / 6.0, 1e-15);
+}
+
+Test(verify, threshold_is_inclusive)
+{
+	uint64_t a[] = { 1, 2, 3 }, b[] = { 2, 3, 4 };
+	const uint64_t *h[] = { a, b };
+	uint32_t n[] = { 3, 3 };
+	rp_sets S = { h, n, 2 };
+	uint64_t cand = RP_PAIR(0, 1);
+	rp_pair *out;
+	size_t nout;
+	cr_assert_eq(rp_verify(&out, &nout, &S, &cand, 1, 0.5), RP_OK); /* J = 2/4 */
+	cr_assert_eq(nout, 1);
+	free(out);
+	cr_assert_eq(rp_verify(&out, &nout, &S, &cand, 1, 0.51), RP_OK);
+	cr_assert_eq(nout, 0);
+	free(out);
+}
+
+/* A collection of families: each family is a base set with documents that
+ * keep a random share of it and add noise, so all similarities occur. */
+static void random_collection(uint64_t ***h, uint32_t **n, size_t nd, uint64_t seed)
+{
+	*h = calloc(nd, sizeof(**h));
+	*n = calloc(nd, sizeof(**n));
+	uint64_t st = seed, base[200], tmp[400];
+	for (size_t d = 0; d < nd; d++) {
+		if (d % 8 == 0)
+			for (int i = 0; i < 200; i++)
+				base[i] = tu_rand(&st) % 5000; /* shared vocabulary */
+		size_t len = 20 + tu_rand(&st) % 180;
+		uint64_t *set = malloc(400 * sizeof(uint64_t));
+		size_t m = 0;
+		if (d % 10 == 9) { /* an exact duplicate of the previous set */
+			memcpy(set, (*h)[d - 1], (*n)[d - 1] * sizeof(uint64_t));
+			(*h)[d] = set;
+			(*n)[d] = (*n)[d - 1];
+			continue;
+		}
+		unsigned keep = (unsigned)(tu_rand(&st) % 101);
+		for (size_t i = 0; i < len; i++)
+			set[m++] = (tu_rand(&st) % 100 < keep) ? base[i]
+							      : tu_rand(&st) % 5000;
+		rp_sort_u64(set, tmp, m);
+		m = rp_unique_u64(set, m);
+		(*h)[d] = set;
+		(*n)[d] = (uint32_t)m;
+	}
+}
+
+Test(verify, exact_search_equals_brute_force)
+{
+	const size_t nd = 400;
+	uint64_t **h;
+	uint32_t *n;
+	random_collection(&h, &n, nd, 11);
+	rp_sets S = { (const uint64_t *const *)h, n, nd };
+	const double ts[] = { 0.2, 0.35, 0.5, 0.8, 1.0 };
+	for (size_t k = 0; k < sizeof(ts) / sizeof(ts[0]); k++) {
+		rp_pair *got;
+		size_t ngot, ncand;
+		cr_assert_eq(rp_exact_pairs(&got, &ngot, &ncand, &S, ts[k]), RP_OK);
+		size_t nexp = 0, gi = 0;
+		for (size_t a = 0; a < nd; a++)
+			for (size_t b = a + 1; b < nd; b++) {
+				rp_pair p;
+				rp_score_pair(&p, &S, a, b);
+				size_t uni = p.size_a + p.size_b - p.shared;
+				if ((double)p.shared < ts[k] * (double)uni - 1e-9 * uni)
+					continue;
+				nexp++;
+				cr_assert_lt(gi, ngot, "t=%.2f: pair (%zu,%zu) J=%.3f missing",
+					     ts[k], a, b, p.jaccard);
+				cr_assert(got[gi].a == a && got[gi].b == b,
+					  "t=%.2f: expected (%zu,%zu), got (%zu,%zu)",
+					  ts[k], a, b, got[gi].a, got[gi].b);
+				gi++;
+			}
+		cr_assert_eq(ngot, nexp, "t=%.2f", ts[k]);
+		cr_assert_gt(nexp, 0, "t=%.2f: the collection must have pairs", ts[k]);
+		free(got);
+	}
+	for (size_t d = 0; d < nd; d++)
+		free(h[d]);
+	free(h);
+	free(n);
+}

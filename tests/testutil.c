@@ -1,0 +1,99 @@
+/* testutil.c - helpers shared by the Criterion tests. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *tu_shared_data(void)
+{
+	const char *d = getenv("REPRINT_SHARED_DATA");
+	struct stat st;
+	if (!d || stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	return d;
+}
+
+char *tu_write_temp(const char *data, size_t len)
+{
+	char *path = strdup("/tmp/reprint-test-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	return path;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return strdup("");
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	size_t got = fread(buf, 1, (size_t)n, fp);
+	buf[got] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+int tu_run(const char *cmd, char **out, char **err)
+{
+	char of[] = "/tmp/reprint-out-XXXXXX", ef[] = "/tmp/reprint-err-XXXXXX";
+	int fo = mkstemp(of), fe = mkstemp(ef);
+	if (fo < 0 || fe < 0)
+		return -1;
+	close(fo);
+	close(fe);
+	size_t n = strlen(cmd) + strlen(of) + strlen(ef) + 32;
+	char *full = malloc(n);
+	snprintf(full, n, "%s >%s 2>%s", cmd, of, ef);
+	int st = system(full);
+	free(full);
+	if (out)
+		*out = slurp(of);
+	if (err)
+		*err = slurp(ef);
+	unlink(of);
+	unlink(ef);
+	return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+rp_corpus *tu_corpus(const rp_options *o, const char *const *id_text)
+{
+	rp_corpus *c = NULL;
+	if (rp_corpus_new(&c, o) < 0)
+		return NULL;
+	for (size_t i = 0; id_text[i]; i += 2) {
+		rp_doc_input in;
+		memset(&in, 0, sizeof(in));
+		in.id = id_text[i];
+		in.id_len = strlen(id_text[i]);
+		in.text = id_text[i + 1];
+		in.text_len = strlen(id_text[i + 1]);
+		in.source = "test";
+		in.line = i / 2 + 1;
+		rp_corpus_add(c, &in);
+	}
+	return c;
+}
+
+uint64_t tu_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
