@@ -171,8 +171,11 @@ Test(scan, char_shingles_find_copies_without_spaces)
 static void reuters_recall(double t)
 {
 	const char *dir = tu_shared_data();
-	if (!dir)
+	if (!dir) {
+		fprintf(stderr, "SKIP: ../shared/data is absent: Reuters recall "
+				"at %.1f not measured\n", t);
 		cr_skip_test("../shared/data is absent: Reuters recall not measured");
+	}
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/reuters21578.jsonl", dir);
 	rp_result *res[2];
