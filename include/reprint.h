@@ -261,7 +261,7 @@ typedef struct rp_cluster {
 typedef struct rp_scan_stats {
 	size_t documents;          /**< documents scanned */
 	size_t rejected;           /**< rejected, at reading or at scan */
-	size_t shingles;           /**< distinct shingles summed over documents */
+	size_t shingles;           /**< shingles (windows) summed over documents */
 	size_t text_bytes;         /**< bytes of text scanned */
 	unsigned int bands, rows;  /**< LSH parameters used (0 in exact mode) */
 	int recall_reached;        /**< 1 when P(candidate | threshold) >= target */

@@ -123,10 +123,11 @@ static int word_codepoint(int32_t cp)
 	       utf8proc_category(cp) != UTF8PROC_CATEGORY_CF;
 }
 
-static int push_token(rp_tokbuf *tb, size_t start, size_t end,
+static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
 		      const char *word, size_t wlen, int keep_norm)
 {
-	FORWARD_IF_ERROR(RP_GROW(tb->tok, tb->captok, tb->ntok + 1));
+	if (tb->ntok == tb->captok)
+		FORWARD_IF_ERROR(RP_GROW(tb->tok, tb->captok, tb->ntok + 1));
 	rp_token *t = &tb->tok[tb->ntok++];
 	t->start = (uint32_t)start;
 	t->end = (uint32_t)end;
@@ -195,6 +196,8 @@ int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
 		tb->norm[0] = '\0';
 	}
 	RETURN_ERROR_IF(len >= UINT32_MAX, RP_ELIMIT);
+	/* A word takes at least two bytes with its separator: reserve once. */
+	FORWARD_IF_ERROR(RP_GROW(tb->tok, tb->captok, len / 2 + 1));
 
 	while (i < len) {
 		if (byte_class[s[i]] == 0) {

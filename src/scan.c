@@ -1,12 +1,21 @@
 /*
  * scan.c - the scan driver: connects the stages, owns the result.
  *
- *   sign (threads) -> candidates (LSH or exact) -> verify -> cluster
+ *   sign (threads) -> candidates (LSH or exact) -> sets (threads) -> verify
+ *   -> cluster
  *
  * Stages do not call each other; this file hands each one plain arrays.
- * Signing runs on opts.threads threads, each taking every T-th document
- * with its own buffers; each document's outputs depend only on the
- * document, so results are identical for any number of threads.
+ *
+ * Signing needs only the shingle hashes in any order (duplicates do not
+ * change a minimum), so the signing pass neither sorts nor keeps them.
+ * The sorted shingle sets that exact verification needs are then built only
+ * for the documents that appear in a candidate pair (all documents in
+ * --exact mode): in a typical collection that is a small share, which saves
+ * both the sorting time and the memory of holding every set.
+ *
+ * Both passes run on opts.threads threads, each taking every T-th document
+ * with its own buffers; a document's outputs depend only on the document,
+ * so results are identical for any number of threads.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -28,23 +37,28 @@ struct rp_result {
 	rp_scan_stats stats;
 };
 
-enum { DOC_OK = 0, DOC_NO_WORDS = 1, DOC_FAILED = 2 };
+enum { DOC_OK = 0, DOC_NO_WORDS = 1 };
+enum { PASS_SIGN, PASS_SETS };
 
-typedef struct sign_job {
+typedef struct doc_job {
 	rp_corpus *c;
-	uint64_t *sigs;
-	uint64_t **sets;
+	int pass;
+	uint64_t *sigs;        /* PASS_SIGN: ndocs x K */
+	uint8_t *status;       /* PASS_SIGN: out; DOC_NO_WORDS */
+	size_t *windows;       /* PASS_SIGN: per-thread count of shingles */
+	const uint8_t *need;   /* PASS_SETS: which documents */
+	uint64_t **sets;       /* PASS_SETS: out */
 	uint32_t *nsets;
-	uint8_t *status;
 	unsigned tid, nthreads;
 	int err;
-} sign_job;
+} doc_job;
 
-static int sign_one(sign_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
-		    char **cat, size_t *catcap, size_t d)
+/* Shingle hashes of document d (text order, duplicates kept) into sb. */
+static int shingle_doc(const rp_corpus *c, rp_tokbuf *tb, rp_shinglebuf *sb,
+		       char **cat, size_t *catcap, size_t d)
 {
-	const rp_options *o = &job->c->opts;
-	const rp_doc *doc = &job->c->docs[d];
+	const rp_options *o = &c->opts;
+	const rp_doc *doc = &c->docs[d];
 	const char *text = doc->text;
 	size_t len = doc->text_len;
 
@@ -60,30 +74,44 @@ static int sign_one(sign_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 	FORWARD_IF_ERROR(rp_tokenize(tb, text, len,
 				     o->shingle == RP_SHINGLE_CHAR));
 	if (o->shingle == RP_SHINGLE_CHAR)
-		FORWARD_IF_ERROR(rp_shingle_chars(sb, tb, o->k));
-	else
-		FORWARD_IF_ERROR(rp_shingle_words(sb, tb, o->k));
-	if (sb->n == 0) {
-		job->status[d] = DOC_NO_WORDS;
+		return rp_shingle_chars(sb, tb, o->k);
+	return rp_shingle_words(sb, tb, o->k);
+}
+
+static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
+		    char **cat, size_t *catcap, size_t d)
+{
+	const rp_options *o = &job->c->opts;
+
+	if (job->pass == PASS_SETS && !job->need[d])
+		return RP_OK;
+	FORWARD_IF_ERROR(shingle_doc(job->c, tb, sb, cat, catcap, d));
+	if (job->pass == PASS_SIGN) {
+		if (sb->n == 0) {
+			job->status[d] = DOC_NO_WORDS;
+			return RP_OK;
+		}
+		job->windows[job->tid] += sb->n;
+		uint64_t *sig = job->sigs + d * o->num_perm;
+		if (o->minhash == RP_MINHASH_CLASSIC)
+			rp_sign_classic(sig, o->num_perm, sb->h, sb->n, o->seed);
+		else
+			rp_sign_oph(sig, o->num_perm, sb->h, sb->n, o->seed);
 		return RP_OK;
 	}
+	FORWARD_IF_ERROR(rp_shingle_set(sb));
 	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
-	uint64_t *set = reallocarray(NULL, sb->n, sizeof(*set));
+	uint64_t *set = reallocarray(NULL, sb->n ? sb->n : 1, sizeof(*set));
 	RETURN_ERROR_IF(!set, RP_ENOMEM);
 	memcpy(set, sb->h, sb->n * sizeof(*set));
 	job->sets[d] = set;
 	job->nsets[d] = (uint32_t)sb->n;
-	uint64_t *sig = job->sigs + d * o->num_perm;
-	if (o->minhash == RP_MINHASH_CLASSIC)
-		rp_sign_classic(sig, o->num_perm, set, sb->n, o->seed);
-	else
-		rp_sign_oph(sig, o->num_perm, set, sb->n, o->seed);
 	return RP_OK;
 }
 
-static void *sign_worker(void *arg)
+static void *doc_worker(void *arg)
 {
-	sign_job *job = arg;
+	doc_job *job = arg;
 	rp_tokbuf tb;
 	rp_shinglebuf sb;
 	char *cat = NULL;
@@ -92,9 +120,8 @@ static void *sign_worker(void *arg)
 	memset(&tb, 0, sizeof(tb));
 	memset(&sb, 0, sizeof(sb));
 	for (size_t d = job->tid; d < job->c->ndocs; d += job->nthreads) {
-		int err = sign_one(job, &tb, &sb, &cat, &catcap, d);
+		int err = doc_pass(job, &tb, &sb, &cat, &catcap, d);
 		if (err < 0) {
-			job->status[d] = DOC_FAILED;
 			job->err = err;
 			break;
 		}
@@ -105,6 +132,8 @@ static void *sign_worker(void *arg)
 	return NULL;
 }
 
+#define MAX_THREADS 256
+
 static unsigned thread_count(const rp_options *o, size_t ndocs)
 {
 	unsigned n = o->threads;
@@ -112,46 +141,36 @@ static unsigned thread_count(const rp_options *o, size_t ndocs)
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		n = cores > 0 ? (unsigned)cores : 1;
 	}
-	if (n > 256)
-		n = 256;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
 	if (ndocs < n)
 		n = ndocs ? (unsigned)ndocs : 1;
 	return n;
 }
 
-static int sign_all(rp_corpus *c, uint64_t *sigs, uint64_t **sets,
-		    uint32_t *nsets, uint8_t *status)
+/* Run one pass over all documents on the configured number of threads.
+ * A thread that cannot be started has its share done on this thread. */
+static int run_pass(const doc_job *proto, size_t *windows)
 {
-	unsigned nt = thread_count(&c->opts, c->ndocs);
-	sign_job jobs[256];
-	pthread_t th[256];
-	unsigned started = 0;
+	unsigned nt = thread_count(&proto->c->opts, proto->c->ndocs);
+	doc_job jobs[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	uint8_t started[MAX_THREADS];
 
+	for (unsigned t = 0; t < nt; t++) {
+		jobs[t] = *proto;
+		jobs[t].tid = t;
+		jobs[t].nthreads = nt;
+		jobs[t].windows = windows;
+		started[t] = t > 0 && pthread_create(&th[t], NULL, doc_worker,
+						     &jobs[t]) == 0;
+	}
 	for (unsigned t = 0; t < nt; t++)
-		jobs[t] = (sign_job){ c, sigs, sets, nsets, status, t, nt, 0 };
-	if (nt == 1) {
-		sign_worker(&jobs[0]);
-		return jobs[0].err;
-	}
-	for (unsigned t = 1; t < nt; t++) {
-		if (pthread_create(&th[t], NULL, sign_worker, &jobs[t]) != 0) {
-			/* Fewer threads than asked: redo the split. */
-			break;
-		}
-		started++;
-	}
-	if (started + 1 < nt) {
-		for (unsigned t = 1; t <= started; t++)
+		if (!started[t])
+			doc_worker(&jobs[t]);
+	for (unsigned t = 1; t < nt; t++)
+		if (started[t])
 			pthread_join(th[t], NULL);
-		/* Sign the documents of the threads that did not start. */
-		for (unsigned t = started + 1; t < nt; t++)
-			sign_worker(&jobs[t]);
-		sign_worker(&jobs[0]);
-	} else {
-		sign_worker(&jobs[0]);
-		for (unsigned t = 1; t < nt; t++)
-			pthread_join(th[t], NULL);
-	}
 	for (unsigned t = 0; t < nt; t++)
 		if (jobs[t].err < 0)
 			return jobs[t].err;
@@ -174,6 +193,8 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	rp_result *r = NULL;
 	uint64_t *sigs = NULL, **sets = NULL, *cand = NULL;
 	uint32_t *nsets = NULL;
+	uint8_t *need = NULL;
+	size_t windows[MAX_THREADS] = { 0 };
 	rp_cluster_doc *cdocs = NULL;
 	size_t nd, ncand = 0;
 	double t0, t1;
@@ -192,12 +213,21 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	r->scanned = calloc(nd + 1, 1);
 	sets = calloc(nd + 1, sizeof(*sets));
 	nsets = calloc(nd + 1, sizeof(*nsets));
+	need = calloc(nd + 1, 1);
 	sigs = reallocarray(NULL, (nd ? nd : 1), (size_t)o->num_perm * sizeof(*sigs));
-	GOTO_IF(!r->scanned || !sets || !nsets || !sigs, RP_ENOMEM);
+	GOTO_IF(!r->scanned || !sets || !nsets || !need || !sigs, RP_ENOMEM);
 
 	/* 1. Sign. status doubles as the scanned flag (DOC_OK -> 1). */
 	t0 = rp_now();
-	GOTO_IF_ERROR(sign_all(c, sigs, sets, nsets, r->scanned));
+	doc_job job;
+	memset(&job, 0, sizeof(job));
+	job.c = c;
+	job.pass = PASS_SIGN;
+	job.sigs = sigs;
+	job.status = r->scanned;
+	GOTO_IF_ERROR(run_pass(&job, windows));
+	for (unsigned t = 0; t < MAX_THREADS; t++)
+		r->stats.shingles += windows[t];
 	for (size_t d = 0; d < nd; d++) {
 		if (r->scanned[d] == DOC_NO_WORDS) {
 			GOTO_IF_ERROR(rp_corpus_reject_add(
@@ -207,20 +237,15 @@ int rp_scan(rp_result **out, rp_corpus *c)
 		} else {
 			r->scanned[d] = 1;
 			r->stats.documents++;
-			r->stats.shingles += nsets[d];
 			r->stats.text_bytes += c->docs[d].text_len;
 		}
 	}
 	t1 = rp_now();
 	r->stats.seconds_sign = t1 - t0;
 
-	/* 2. Candidates and verification. */
+	/* 2. Candidates, the sets they need, and verification. */
 	rp_sets S = { (const uint64_t *const *)sets, nsets, nd };
-	if (o->exact) {
-		GOTO_IF_ERROR(rp_exact_pairs(&r->pairs, &r->npairs, &ncand, &S,
-					     o->threshold));
-		r->stats.seconds_candidates = rp_now() - t1;
-	} else {
+	if (!o->exact) {
 		unsigned b = o->bands, rw = o->rows;
 		int reached = 1;
 		if (b == 0)
@@ -239,7 +264,24 @@ int rp_scan(rp_result **out, rp_corpus *c)
 						rw, o->bucket_cap));
 		r->stats.oversized_buckets = ls.oversized;
 		r->stats.largest_bucket = ls.largest;
-		double t2 = rp_now();
+		for (size_t i = 0; i < ncand; i++)
+			need[RP_PAIR_A(cand[i])] = need[RP_PAIR_B(cand[i])] = 1;
+	} else {
+		memcpy(need, r->scanned, nd);
+	}
+	free(sigs); /* signatures are not needed past banding */
+	sigs = NULL;
+	job.pass = PASS_SETS;
+	job.need = need;
+	job.sets = sets;
+	job.nsets = nsets;
+	GOTO_IF_ERROR(run_pass(&job, windows));
+	double t2 = rp_now();
+	if (o->exact) {
+		GOTO_IF_ERROR(rp_exact_pairs(&r->pairs, &r->npairs, &ncand, &S,
+					     o->threshold));
+		r->stats.seconds_candidates = rp_now() - t1;
+	} else {
 		r->stats.seconds_candidates = t2 - t1;
 		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs, &S, cand, ncand,
 					o->threshold));
@@ -276,6 +318,7 @@ cleanup:
 			free(sets[d]);
 	free(sets);
 	free(nsets);
+	free(need);
 	free(sigs);
 	free(cand);
 	free(cdocs);

@@ -19,7 +19,7 @@ void rp_shinglebuf_free(rp_shinglebuf *sb)
 	memset(sb, 0, sizeof(*sb));
 }
 
-static int finish(rp_shinglebuf *sb)
+int rp_shingle_set(rp_shinglebuf *sb)
 {
 	FORWARD_IF_ERROR(RP_GROW(sb->tmp, sb->tmpcap, sb->n));
 	rp_sort_u64(sb->h, sb->tmp, sb->n);
@@ -44,7 +44,7 @@ int rp_shingle_words(rp_shinglebuf *sb, const rp_tokbuf *tb, unsigned k)
 	for (size_t i = 0; i < ns; i++)
 		sb->h[i] = XXH3_64bits(sb->th + i, kk * sizeof(uint64_t));
 	sb->n = ns;
-	return finish(sb);
+	return RP_OK;
 }
 
 int rp_shingle_chars(rp_shinglebuf *sb, const rp_tokbuf *tb, unsigned k)
@@ -74,7 +74,7 @@ int rp_shingle_chars(rp_shinglebuf *sb, const rp_tokbuf *tb, unsigned k)
 	for (size_t i = 0; i < ns; i++)
 		sb->h[i] = XXH3_64bits(sb->cps + i, kk * sizeof(uint32_t));
 	sb->n = ns;
-	return finish(sb);
+	return RP_OK;
 }
 
 size_t rp_intersect_count(const uint64_t *a, size_t na, const uint64_t *b,

@@ -8,7 +8,9 @@
  * A text with fewer than k units gives one shingle of all of them; an empty
  * text gives none.
  *
- * Invariant: the output set is sorted ascending with no duplicates.
+ * The shinglers write every window in text order (duplicates kept), which
+ * is all MinHash needs; rp_shingle_set() then turns that into a set, sorted
+ * ascending with no duplicates, for exact verification.
  */
 #ifndef RP_SHINGLE_H
 #define RP_SHINGLE_H
@@ -17,7 +19,7 @@
 #include "normalize.h"
 
 typedef struct rp_shinglebuf {
-	uint64_t *h;        /* the sorted, distinct shingle hashes */
+	uint64_t *h;        /* shingle hashes (a sorted set after _set) */
 	size_t n, cap;
 	uint64_t *tmp;      /* scratch for sorting */
 	size_t tmpcap;
@@ -36,6 +38,9 @@ RP_INTERNAL int rp_shingle_words(rp_shinglebuf *sb, const rp_tokbuf *tb,
 /* Character k-shingles of tb->norm (tokenize with keep_norm). */
 RP_INTERNAL int rp_shingle_chars(rp_shinglebuf *sb, const rp_tokbuf *tb,
 				 unsigned k);
+
+/* Sort and deduplicate sb->h in place. */
+RP_INTERNAL int rp_shingle_set(rp_shinglebuf *sb);
 
 /* |A and B| of two sorted, distinct arrays. */
 RP_INTERNAL size_t rp_intersect_count(const uint64_t *a, size_t na,

@@ -14,6 +14,7 @@ static size_t shingles(const char *s, unsigned k, int chars, rp_shinglebuf *sb)
 	else
 		cr_assert_eq(rp_shingle_words(sb, &tb, k), RP_OK);
 	rp_tokbuf_free(&tb);
+	cr_assert_eq(rp_shingle_set(sb), RP_OK);
 	return sb->n;
 }
 
@@ -67,6 +68,23 @@ Test(shingle, char_shingles_span_word_boundaries)
 	cr_assert_eq(shingles("AB, cd", 3, 1, &sb), 3);
 	/* Non-ASCII code points count as one character each. */
 	cr_assert_eq(shingles("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3, 1, &sb), 1);
+	rp_shinglebuf_free(&sb);
+}
+
+Test(shingle, windows_come_in_text_order_before_the_set_is_made)
+{
+	rp_tokbuf tb;
+	rp_shinglebuf sb;
+	memset(&tb, 0, sizeof(tb));
+	memset(&sb, 0, sizeof(sb));
+	const char *s = "a b c a b c a b";
+	cr_assert_eq(rp_tokenize(&tb, s, strlen(s), 0), RP_OK);
+	cr_assert_eq(rp_shingle_words(&sb, &tb, 3), RP_OK);
+	cr_assert_eq(sb.n, 6);
+	cr_assert_eq(sb.h[0], sb.h[3], "window 'a b c' repeats");
+	cr_assert_eq(rp_shingle_set(&sb), RP_OK);
+	cr_assert_eq(sb.n, 3);
+	rp_tokbuf_free(&tb);
 	rp_shinglebuf_free(&sb);
 }
 

@@ -480,6 +480,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			goto done;
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &ts1);
+	double read_secs = (double)(ts1.tv_sec - ts0.tv_sec) +
+			   (double)(ts1.tv_nsec - ts0.tv_nsec) * 1e-9;
 	err = rp_scan(&r, c);
 	if (err < 0) {
 		msg("%s", rp_corpus_error(c));
@@ -557,6 +560,11 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
 			progname, st.candidates, st.pairs, st.clusters, secs,
 			secs > 0 ? (double)st.text_bytes / 1e6 / secs : 0.0);
+		fprintf(stderr,
+			"%s: stages: read %.3f s, sign %.3f s, candidates %.3f s, "
+			"verify %.3f s, cluster %.3f s\n",
+			progname, read_secs, st.seconds_sign, st.seconds_candidates,
+			st.seconds_verify, st.seconds_cluster);
 	}
 done:
 	rp_result_free(r);
