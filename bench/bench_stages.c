@@ -1,0 +1,140 @@
+/*
+ * bench_stages.c - throughput of each pipeline stage on one JSONL corpus.
+ *
+ * usage: bench_stages FILE.jsonl [THREADS]
+ *
+ * Prints one "name value unit" line per figure:
+ *   - read: JSONL reading and parsing into the corpus (one thread);
+ *   - normalize, shingle, sign: each stage alone over every document, one
+ *     thread, in MB/s of text (the text is already in memory);
+ *   - sets: sorting + deduplicating shingles into sets (what verification
+ *     needs), one thread;
+ *   - scan_1t, scan_Nt: rp_scan (sign + band + sets + verify + cluster) on
+ *     1 and THREADS threads, and their ratio;
+ *   - candidates, pairs, bytes per document of the corpus store.
+ * Timings are wall-clock on a shared machine: compare ratios measured in the
+ * same run, not absolute numbers across runs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "corpus.h"
+#include "minhash.h"
+#include "normalize.h"
+#include "shingle.h"
+
+static void fig(const char *name, double v, const char *unit)
+{
+	printf("%-24s %12.2f %s\n", name, v, unit);
+}
+
+static rp_corpus *load(const char *path, unsigned threads, double *secs)
+{
+	rp_options o = RP_OPTIONS_INIT;
+	o.threads = threads;
+	rp_corpus *c = NULL;
+	if (rp_corpus_new(&c, &o) < 0)
+		return NULL;
+	double t0 = rp_now();
+	if (rp_corpus_read_path(c, path, NULL) < 0) {
+		rp_corpus_free(c);
+		return NULL;
+	}
+	*secs = rp_now() - t0;
+	return c;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_stages FILE.jsonl [THREADS]\n");
+		return 2;
+	}
+	unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
+	double secs;
+	rp_corpus *c = load(argv[1], 1, &secs);
+	if (!c) {
+		fprintf(stderr, "bench_stages: cannot read %s\n", argv[1]);
+		return 1;
+	}
+	size_t bytes = 0, nd = c->ndocs;
+	for (size_t d = 0; d < nd; d++)
+		bytes += c->docs[d].text_len;
+	double mb = (double)bytes / 1e6;
+	fig("documents", (double)nd, "docs");
+	fig("text", mb, "MB");
+	fig("read_parse", mb / secs, "MB/s");
+
+	rp_tokbuf tb;
+	rp_shinglebuf sb;
+	memset(&tb, 0, sizeof(tb));
+	memset(&sb, 0, sizeof(sb));
+	uint64_t sig[128], sink = 0;
+	double t_norm = 0, t_shingle = 0, t_sign = 0, t_set = 0;
+	size_t shingles = 0;
+	for (size_t d = 0; d < nd; d++) {
+		const rp_doc *doc = &c->docs[d];
+		double t0 = rp_now();
+		rp_tokenize(&tb, doc->text, doc->text_len, 0);
+		double t1 = rp_now();
+		rp_shingle_words(&sb, &tb, 5);
+		double t2 = rp_now();
+		if (sb.n)
+			rp_sign_oph(sig, 128, sb.h, sb.n, 1);
+		double t3 = rp_now();
+		shingles += sb.n;
+		rp_shingle_set(&sb);
+		double t4 = rp_now();
+		t_norm += t1 - t0;
+		t_shingle += t2 - t1;
+		t_sign += t3 - t2;
+		t_set += t4 - t3;
+		sink += sig[0] + sb.n;
+	}
+	fig("normalize", mb / t_norm, "MB/s");
+	fig("shingle", mb / t_shingle, "MB/s");
+	fig("sign_oph", mb / t_sign, "MB/s");
+	fig("normalize+shingle+sign", mb / (t_norm + t_shingle + t_sign), "MB/s");
+	fig("sets", mb / t_set, "MB/s");
+	fig("shingles_per_doc", (double)shingles / (double)nd, "shingles");
+	rp_tokbuf_free(&tb);
+	rp_shinglebuf_free(&sb);
+	rp_corpus_free(c);
+
+	double scan_secs[2];
+	unsigned tcount[2] = { 1, threads };
+	for (int k = 0; k < 2; k++) {
+		rp_corpus *cc = load(argv[1], tcount[k], &secs);
+		rp_result *r = NULL;
+		double t0 = rp_now();
+		if (!cc || rp_scan(&r, cc) < 0) {
+			fprintf(stderr, "bench_stages: scan failed\n");
+			return 1;
+		}
+		scan_secs[k] = rp_now() - t0;
+		rp_scan_stats st;
+		rp_result_stats(&st, r);
+		char name[64];
+		snprintf(name, sizeof(name), "scan_%ut", tcount[k]);
+		fig(name, mb / scan_secs[k], "MB/s");
+		snprintf(name, sizeof(name), "scan_%ut_sign", tcount[k]);
+		fig(name, mb / st.seconds_sign, "MB/s");
+		if (k == 1) {
+			fig("candidates", (double)st.candidates, "pairs");
+			fig("verified_pairs", (double)st.pairs, "pairs");
+			fig("clusters", (double)st.clusters, "clusters");
+			fig("band+sets_seconds", st.seconds_candidates, "s");
+			fig("verify_seconds", st.seconds_verify, "s");
+			fig("cluster_seconds", st.seconds_cluster, "s");
+		}
+		rp_result_free(r);
+		rp_corpus_free(cc);
+	}
+	fig("scan_speedup", scan_secs[0] / scan_secs[1], "x");
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fig("peak_rss_process", (double)ru.ru_maxrss / 1024.0, "MB");
+	return sink == 42 ? 3 : 0;
+}
