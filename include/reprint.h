@@ -73,7 +73,21 @@ typedef enum rp_minhash_kind {
 
 #define RP_OPTIONS_VERSION 1
 
-/** Everything that changes what rp_scan() finds. */
+/** Where a long run stands, for a progress display. */
+typedef struct rp_progress {
+	const char *stage;      /**< "read", "sign", "sets" */
+	size_t done;            /**< records read / documents processed */
+	size_t total;           /**< documents in the stage; 0 when unknown */
+	uint64_t bytes;         /**< bytes of input read so far ("read") */
+} rp_progress;
+
+/**
+ * Progress callback: called from the calling thread, at most every few
+ * thousand records or documents. It must not call back into the library.
+ */
+typedef void (*rp_progress_fn)(void *userdata, const rp_progress *progress);
+
+/** Everything that changes what rp_scan() finds, and how it runs. */
 typedef struct rp_options {
 	unsigned int version;        /**< RP_OPTIONS_VERSION */
 	rp_shingle_kind shingle;     /**< word (default) or char shingles */
@@ -90,13 +104,15 @@ typedef struct rp_options {
 	int include_title;           /**< nonzero: shingle "title\n\ntext" */
 	size_t max_doc_bytes;        /**< larger texts are rejected */
 	unsigned int threads;        /**< worker threads; 0 = online cores */
+	rp_progress_fn progress;     /**< optional progress callback (NULL) */
+	void *progress_userdata;     /**< passed to progress */
 } rp_options;
 
 #define RP_OPTIONS_INIT                                                      \
 	{                                                                    \
 		RP_OPTIONS_VERSION, RP_SHINGLE_WORD, 0, 128, RP_MINHASH_OPH, \
 		0x52455052494e54ULL, 0.5, 0.99, 0, 0, 5000, 0, 0,             \
-		(size_t)64 << 20, 0                                          \
+		(size_t)64 << 20, 0, NULL, NULL                              \
 	}
 
 /** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */

@@ -165,6 +165,7 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 {
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
+	uint64_t bytes = 0;
 	ssize_t n;
 	int err = RP_OK;
 
@@ -184,6 +185,11 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 			len--;
 		if (len && line[len - 1] == '\r')
 			len--;
+		bytes += (uint64_t)n;
+		if (c->opts.progress && (lineno & 4095) == 0) {
+			rp_progress p = { "read", c->records_seen, 0, bytes };
+			c->opts.progress(c->opts.progress_userdata, &p);
+		}
 		if (blank(line, len))
 			continue;
 		GOTO_IF_ERROR(jsonl_record(c, line, len, name, lineno, ro));

@@ -50,6 +50,7 @@ typedef struct doc_job {
 	uint64_t **sets;       /* PASS_SETS: out */
 	uint32_t *nsets;
 	unsigned tid, nthreads;
+	size_t *done;          /* documents finished, all threads (atomic) */
 	int err;
 } doc_job;
 
@@ -119,11 +120,23 @@ static void *doc_worker(void *arg)
 
 	memset(&tb, 0, sizeof(tb));
 	memset(&sb, 0, sizeof(sb));
+	const rp_options *o = &job->c->opts;
+	size_t k = 0;
 	for (size_t d = job->tid; d < job->c->ndocs; d += job->nthreads) {
 		int err = doc_pass(job, &tb, &sb, &cat, &catcap, d);
 		if (err < 0) {
 			job->err = err;
 			break;
+		}
+		if (++k % 1024 == 0 && o->progress) {
+			size_t done = __atomic_add_fetch(job->done, 1024,
+							 __ATOMIC_RELAXED);
+			if (job->tid == 0) { /* report from the calling thread */
+				rp_progress p = { job->pass == PASS_SIGN ? "sign"
+									 : "sets",
+						  done, job->c->ndocs, 0 };
+				o->progress(o->progress_userdata, &p);
+			}
 		}
 	}
 	rp_tokbuf_free(&tb);
@@ -156,12 +169,14 @@ static int run_pass(const doc_job *proto, size_t *windows)
 	doc_job jobs[MAX_THREADS];
 	pthread_t th[MAX_THREADS];
 	uint8_t started[MAX_THREADS];
+	size_t done = 0;
 
 	for (unsigned t = 0; t < nt; t++) {
 		jobs[t] = *proto;
 		jobs[t].tid = t;
 		jobs[t].nthreads = nt;
 		jobs[t].windows = windows;
+		jobs[t].done = &done;
 		started[t] = t > 0 && pthread_create(&th[t], NULL, doc_worker,
 						     &jobs[t]) == 0;
 	}

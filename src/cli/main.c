@@ -270,6 +270,57 @@ static void write_clusters(FILE *fp, const rp_corpus *c, const rp_result *r,
 	}
 }
 
+/* ---- progress line (terminal only) ---- */
+
+typedef struct progress_state {
+	struct timespec start;
+	double last, stage_start;
+	char stage[16];
+	int shown;
+} progress_state;
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void show_progress(void *ud, const rp_progress *p)
+{
+	progress_state *ps = ud;
+	double el = since(&ps->start);
+	if (strcmp(ps->stage, p->stage) != 0) {
+		snprintf(ps->stage, sizeof(ps->stage), "%s", p->stage);
+		ps->stage_start = el;
+	}
+	if (el - ps->last < 0.2)
+		return;
+	ps->last = el;
+	ps->shown = 1;
+	if (strcmp(p->stage, "read") == 0) {
+		fprintf(stderr, "\r\033[K%s: read %zu records, %.1f MB, %.1f MB/s, %.1f s",
+			progname, p->done, (double)p->bytes / 1e6,
+			el > 0 ? (double)p->bytes / 1e6 / el : 0.0, el);
+	} else {
+		fprintf(stderr, "\r\033[K%s: %s %zu/%zu documents, %.1f s elapsed",
+			progname, p->stage, p->done, p->total, el);
+		double st = el - ps->stage_start;
+		if (p->done && p->total > p->done && st > 0)
+			fprintf(stderr, ", about %.0f s left in this stage",
+				(double)(p->total - p->done) * st / (double)p->done);
+	}
+	fflush(stderr);
+}
+
+static void end_progress(progress_state *ps)
+{
+	if (ps->shown)
+		fputs("\r\033[K", stderr);
+	ps->shown = 0;
+}
+
 /* ---- tune ---- */
 
 enum {
@@ -455,9 +506,17 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	int rc = EXIT_OK, err;
 	struct timespec ts0, ts1;
 
+	progress_state ps;
+
 	clock_gettime(CLOCK_MONOTONIC, &ts0);
 	if (optind >= argc)
 		return usage_error("scan needs at least one INPUT");
+	memset(&ps, 0, sizeof(ps));
+	ps.start = ts0;
+	if (!cl->quiet && isatty(STDERR_FILENO)) {
+		cl->o.progress = show_progress;
+		cl->o.progress_userdata = &ps;
+	}
 	if ((err = rp_corpus_new(&c, &cl->o)) < 0) {
 		msg("bad options: %s", rp_strerror(err));
 		return EXIT_USAGE;
@@ -475,6 +534,7 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			err = rp_corpus_read_path(c, in, &cl->ro);
 		}
 		if (err == RP_ENOMEM) {
+			end_progress(&ps);
 			msg("out of memory reading %s", in);
 			rc = EXIT_FAIL;
 			goto done;
@@ -484,6 +544,7 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	double read_secs = (double)(ts1.tv_sec - ts0.tv_sec) +
 			   (double)(ts1.tv_nsec - ts0.tv_nsec) * 1e-9;
 	err = rp_scan(&r, c);
+	end_progress(&ps);
 	if (err < 0) {
 		msg("%s", rp_corpus_error(c));
 		rc = EXIT_FAIL;
