@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
+	printf("build    %s\n", BENCH_BUILD);
 	double secs;
 	rp_corpus *c = load(argv[1], 1, &secs);
 	if (!c) {

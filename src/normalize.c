@@ -200,28 +200,56 @@ int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
 	FORWARD_IF_ERROR(RP_GROW(tb->tok, tb->captok, len / 2 + 1));
 
 	while (i < len) {
-		if (byte_class[s[i]] == 0) {
+		while (i < len && byte_class[s[i]] == 0)
 			i++;
+		if (i >= len)
+			break;
+		size_t start = i;
+		/* ASCII fast path: letters and digits, lower-cased as they are
+		 * scanned (c | 0x20 lower-cases A-Z and keeps 0-9). */
+		size_t wlen = 0;
+		while (i < len && byte_class[s[i]] == 1) {
+			if (wlen < sizeof(small))
+				small[wlen] = (char)(s[i] | 0x20);
+			wlen++;
+			i++;
+		}
+		int ends = i >= len || byte_class[s[i]] == 0;
+		if (wlen && !ends) { /* a non-ASCII separator (’ — «) ends it too */
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t n = utf8proc_iterate(
+				s + i, (utf8proc_ssize_t)(len - i), &cp);
+			RETURN_ERROR_IF(n <= 0, RP_EINPUT);
+			ends = !run_codepoint(cp);
+		}
+		if (wlen && ends) {
+			char *w = small;
+			if (wlen > sizeof(small)) {
+				FORWARD_IF_ERROR(RP_GROW(tb->word, tb->wordcap, wlen));
+				w = tb->word;
+				for (size_t j = 0; j < wlen; j++)
+					w[j] = (char)(s[start + j] | 0x20);
+			}
+			FORWARD_IF_ERROR(push_token(tb, start, i, w, wlen,
+						    keep_norm));
 			continue;
 		}
-		size_t start = i;
-		int ascii = 1;
+		/* The run holds non-ASCII: find its end by code point class. */
 		while (i < len) {
 			unsigned cls = byte_class[s[i]];
 			if (cls == 1) {
 				i++;
-			} else if (cls == 0) {
-				break;
-			} else {
-				utf8proc_int32_t cp;
-				utf8proc_ssize_t n = utf8proc_iterate(
-					s + i, (utf8proc_ssize_t)(len - i), &cp);
-				RETURN_ERROR_IF(n <= 0, RP_EINPUT);
-				if (!run_codepoint(cp))
-					break;
-				ascii = 0;
-				i += (size_t)n;
+				continue;
 			}
+			if (cls == 0)
+				break;
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t n = utf8proc_iterate(
+				s + i, (utf8proc_ssize_t)(len - i), &cp);
+			RETURN_ERROR_IF(n <= 0, RP_EINPUT);
+			if (!run_codepoint(cp))
+				break;
+			i += (size_t)n;
 		}
 		if (i == start) { /* a non-ASCII separator */
 			utf8proc_int32_t cp;
@@ -231,21 +259,7 @@ int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
 			i += (size_t)n;
 			continue;
 		}
-		if (!ascii) {
-			FORWARD_IF_ERROR(unicode_run(tb, text, start, i, keep_norm));
-			continue;
-		}
-		size_t wlen = i - start;
-		char *w = small;
-		if (wlen > sizeof(small)) {
-			FORWARD_IF_ERROR(RP_GROW(tb->word, tb->wordcap, wlen));
-			w = tb->word;
-		}
-		for (size_t j = 0; j < wlen; j++) {
-			unsigned char c = s[start + j];
-			w[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		FORWARD_IF_ERROR(push_token(tb, start, i, w, wlen, keep_norm));
+		FORWARD_IF_ERROR(unicode_run(tb, text, start, i, keep_norm));
 	}
 	return RP_OK;
 }

@@ -29,13 +29,13 @@ static const rp_read_options default_ropts = RP_READ_OPTIONS_INIT;
 /* Does the raw JSON line hold the escape \u0000 (NUL in a string)? */
 static const char *escaped_nul(const char *s, size_t len)
 {
-	for (size_t i = 0; i + 6 <= len; i++) {
-		if (s[i] != '\\')
-			continue;
-		if (s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' &&
-		    s[i + 4] == '0' && s[i + 5] == '0')
-			return s + i;
-		i++; /* skip the escaped character */
+	const char *end = s + len, *p = s;
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+			return p;
+		p += 2; /* skip the escaped character */
+		if (p >= end)
+			break;
 	}
 	return NULL;
 }
