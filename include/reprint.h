@@ -104,6 +104,9 @@ typedef struct rp_options {
 	int include_title;           /**< nonzero: shingle "title\n\ntext" */
 	size_t max_doc_bytes;        /**< larger texts are rejected */
 	unsigned int threads;        /**< worker threads; 0 = online cores */
+	double containment;          /**< also report pairs where either
+					  containment >= this (0 = off) */
+	int align;                   /**< nonzero: align reported pairs (1) */
 	rp_progress_fn progress;     /**< optional progress callback (NULL) */
 	void *progress_userdata;     /**< passed to progress */
 } rp_options;
@@ -112,7 +115,7 @@ typedef struct rp_options {
 	{                                                                    \
 		RP_OPTIONS_VERSION, RP_SHINGLE_WORD, 0, 128, RP_MINHASH_OPH, \
 		0x52455052494e54ULL, 0.5, 0.99, 0, 0, 5000, 0, 0,             \
-		(size_t)64 << 20, 0, NULL, NULL                              \
+		(size_t)64 << 20, 0, 0.0, 1, NULL, NULL                      \
 	}
 
 /** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */
@@ -256,6 +259,18 @@ RP_API size_t rp_corpus_records_seen(const rp_corpus *corpus);
 
 typedef struct rp_result rp_result;
 
+/** How two documents relate (see rp_relation_name and README). */
+typedef enum rp_relation {
+	RP_REL_EXACT = 0,         /**< the same normalized text */
+	RP_REL_NEAR_VERBATIM = 1, /**< only trivial differences */
+	RP_REL_LIGHT_EDIT = 2,    /**< most of each is in the other, with edits */
+	RP_REL_TRIMMED = 3,       /**< one is mostly contained in the longer other */
+	RP_REL_PARTIAL = 4        /**< an excerpt or partial reuse */
+} rp_relation;
+
+/** "exact", "near_verbatim", "light_edit", "trimmed", "partial". */
+RP_API const char *rp_relation_name(rp_relation relation);
+
 /** A verified pair; a < b are document indexes in input order. */
 typedef struct rp_pair {
 	size_t a, b;
@@ -264,7 +279,32 @@ typedef struct rp_pair {
 	double containment_b;    /**< |A and B| / |B| */
 	size_t shared;           /**< |A and B| */
 	size_t size_a, size_b;   /**< |A|, |B| (distinct shingles) */
+	rp_relation relation;
+	int source;              /**< likely original: 0 = a, 1 = b, -1 unknown */
+	size_t shared_words;     /**< words of a inside shared passages, unedited */
+	size_t passages;         /**< number of shared passages */
 } rp_pair;
+
+/** One edit inside a passage: words of a replaced by words of b. An empty
+ * side (start == end) marks where the other side's words were inserted or
+ * deleted. Offsets are bytes of the original texts. */
+typedef struct rp_edit {
+	size_t a_start, a_end;
+	size_t b_start, b_end;
+	size_t words_a, words_b;
+} rp_edit;
+
+/** A passage present in both texts, as byte ranges of each original. */
+typedef struct rp_passage {
+	size_t a_start, a_end;
+	size_t b_start, b_end;
+	size_t words_a, words_b;
+	size_t inserted;         /**< words in b, not in a */
+	size_t deleted;          /**< words in a, not in b */
+	size_t substituted;      /**< words of a replaced by words of b */
+	size_t first_edit;       /**< its edits: rp_result_edits()[first_edit..] */
+	size_t edit_count;
+} rp_passage;
 
 /** A cluster: its representative and members (representative first). */
 typedef struct rp_cluster {
@@ -290,6 +330,7 @@ typedef struct rp_scan_stats {
 	double seconds_sign;       /**< normalize + shingle + sign */
 	double seconds_candidates; /**< banding (or inverted index) */
 	double seconds_verify;
+	double seconds_align;      /**< relations and passage alignment */
 	double seconds_cluster;
 } rp_scan_stats;
 
@@ -304,6 +345,14 @@ RP_API void rp_result_free(rp_result *result);
 RP_API size_t rp_result_pair_count(const rp_result *result);
 /** Pairs sorted by (a, b). Valid until rp_result_free(). */
 RP_API const rp_pair *rp_result_pairs(const rp_result *result);
+
+/** Passages of pair i (ordered by their start in a); NULL, 0 when none. */
+RP_API int rp_result_passages(const rp_passage **out, size_t *count,
+			      const rp_result *result, size_t pair);
+
+/** Edits of pair i; passages index into this array. */
+RP_API int rp_result_edits(const rp_edit **out, size_t *count,
+			   const rp_result *result, size_t pair);
 
 /** Clusters, singletons included, ordered by their representative's index. */
 RP_API size_t rp_result_cluster_count(const rp_result *result);

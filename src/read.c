@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
@@ -245,8 +246,62 @@ static int read_file(char **out, size_t *len, const char *path, size_t max)
 	return 0;
 }
 
+typedef struct span {
+	const char *s;
+	size_t len;
+} span;
+
+static span trim(const char *s, size_t len)
+{
+	while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+		       s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	return (span){ s, len };
+}
+
+/*
+ * Leading "Key: value" lines (Title, Date, Outlet; any case) ended by a
+ * blank line. Fills hdr[0..2] and returns the offset of the body, or 0 when
+ * the file does not start with such a block.
+ */
+static size_t parse_headers(const char *buf, size_t len, span hdr[3])
+{
+	static const char *keys[] = { "title:", "date:", "outlet:" };
+	size_t i = 0;
+	int seen = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && buf[j] != '\n')
+			j++;
+		span line = trim(buf + i, j - i);
+		if (line.len == 0 && seen)
+			return j < len ? j + 1 : len;
+		int k = 3;
+		for (int x = 0; x < 3 && line.len; x++) {
+			size_t kl = strlen(keys[x]);
+			if (line.len >= kl && strncasecmp(line.s, keys[x], kl) == 0)
+				k = x;
+		}
+		if (k == 3)
+			break;
+		size_t kl = strlen(keys[k]);
+		hdr[k] = trim(line.s + kl, line.len - kl);
+		seen = 1;
+		i = j + 1;
+	}
+	/* Not a header block (or headers with no body). */
+	for (int x = 0; x < 3; x++)
+		hdr[x] = (span){ NULL, 0 };
+	return 0;
+}
+
+/* outlet: --outlet when given, else the header's, else the folder's. */
 static int add_text_file(rp_corpus *c, const char *path, const char *relid,
-			 const char *outlet)
+			 const char *given_outlet, const char *folder_outlet)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -278,39 +333,36 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 		free(buf);
 		return err;
 	}
-	/* Title: the first non-empty line; text: what follows it. */
-	const char *title = NULL, *text = buf;
-	size_t title_len = 0, text_len = len;
-	size_t i = 0;
-	while (i < len) {
+	/* An optional header block: "Title:", "Date:", "Outlet:" lines at the
+	 * very top, ended by a blank line. */
+	span hdr[3] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+	size_t body = parse_headers(buf, len, hdr);
+	const char *title = hdr[0].s, *text = buf + body;
+	size_t title_len = hdr[0].len, text_len = len - body;
+	/* Otherwise the title is the first non-empty line; the text follows. */
+	for (size_t i = body; !title && i < len;) {
 		size_t j = i;
 		while (j < len && buf[j] != '\n')
 			j++;
-		size_t a = i, b = j;
-		while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r'))
-			a++;
-		while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' ||
-				 buf[b - 1] == '\r'))
-			b--;
-		if (b > a) {
-			title = buf + a;
-			title_len = b - a;
+		span line = trim(buf + i, j - i);
+		if (line.len) {
+			title = line.s;
+			title_len = line.len;
 			size_t rest = j < len ? j + 1 : len;
-			int words = 0;
-			for (size_t k = rest; k < len && !words; k++)
-				words = !(buf[k] == ' ' || buf[k] == '\n' ||
-					  buf[k] == '\t' || buf[k] == '\r');
-			if (words) { /* a one-line file keeps its line as text */
-				text = buf + rest;
-				text_len = len - rest;
-			}
-			break;
+			if (!trim(buf + rest, len - rest).len)
+				break; /* a one-line file keeps its line as text */
+			text = buf + rest;
+			text_len = len - rest;
 		}
 		i = j + 1;
 	}
+	const char *outlet = given_outlet ? given_outlet
+			     : hdr[2].s   ? hdr[2].s : folder_outlet;
+	size_t outlet_len = outlet == hdr[2].s ? hdr[2].len
+			    : outlet      ? strlen(outlet) : 0;
 	rp_doc_input in = { relid, strlen(relid), text, text_len, title,
-			    title_len, outlet, outlet ? strlen(outlet) : 0,
-			    NULL, 0, path, 0 };
+			    title_len, outlet, outlet_len, hdr[1].s, hdr[1].len,
+			    path, 0 };
 	int err = rp_corpus_add(c, &in);
 	free(buf);
 	return err == RP_EINPUT ? RP_OK : err;
@@ -377,8 +429,7 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 			err = walk(c, full, id, depth + 1,
 				   depth == 0 ? name : outlet, ro);
 		else if (is_file && is_txt(name))
-			err = add_text_file(c, full, id,
-					    ro->outlet ? ro->outlet : outlet);
+			err = add_text_file(c, full, id, ro->outlet, outlet);
 		free(full);
 		free(id);
 	}

@@ -24,6 +24,8 @@
 #include "corpus.h"
 #include "lsh.h"
 #include "minhash.h"
+#include "relation.h"
+#include "align.h"
 #include "normalize.h"
 #include "shingle.h"
 #include "verify.h"
@@ -31,6 +33,9 @@
 struct rp_result {
 	rp_pair *pairs;
 	size_t npairs;
+	rp_passage **pass;     /* per pair */
+	rp_edit **edits;       /* per pair */
+	size_t *nedits;        /* per pair */
 	rp_clusters clusters;
 	uint8_t *scanned;
 	size_t ndocs;
@@ -192,10 +197,117 @@ static int run_pass(const doc_job *proto, size_t *windows)
 	return RP_OK;
 }
 
+typedef struct align_job {
+	const rp_corpus *c;
+	rp_result *r;
+	unsigned tid, nthreads;
+	int err;
+} align_job;
+
+/* Align, classify and attribute pairs tid, tid + T, ... Pairs are sorted by
+ * a, so the tokens of a are kept while consecutive pairs share it. */
+static void *align_worker(void *arg)
+{
+	align_job *job = arg;
+	const rp_corpus *c = job->c;
+	const rp_options *o = &c->opts;
+	rp_result *r = job->r;
+	rp_tokbuf ta, tb;
+	rp_align al;
+	size_t cur_a = SIZE_MAX;
+	unsigned k = o->shingle == RP_SHINGLE_WORD ? o->k : 5;
+
+	memset(&ta, 0, sizeof(ta));
+	memset(&tb, 0, sizeof(tb));
+	memset(&al, 0, sizeof(al));
+	for (size_t i = job->tid; i < r->npairs; i += job->nthreads) {
+		rp_pair *p = &r->pairs[i];
+		const rp_doc *da = &c->docs[p->a], *db = &c->docs[p->b];
+		int err = RP_OK;
+		if (p->a != cur_a) {
+			err = rp_tokenize(&ta, da->text, da->text_len, 0);
+			cur_a = err == RP_OK ? p->a : SIZE_MAX;
+		}
+		if (err == RP_OK)
+			err = rp_tokenize(&tb, db->text, db->text_len, 0);
+		if (err == RP_OK && o->align)
+			err = rp_align_tokens(&al, ta.tok, ta.ntok, tb.tok,
+					      tb.ntok, k, (uint64_t)p->a + 1);
+		if (err == RP_OK && o->align && al.npass) {
+			r->pass[i] = reallocarray(NULL, al.npass, sizeof(rp_passage));
+			r->edits[i] = reallocarray(NULL, al.nedits ? al.nedits : 1,
+						   sizeof(rp_edit));
+			if (!r->pass[i] || !r->edits[i]) {
+				err = RP_ENOMEM;
+			} else {
+				memcpy(r->pass[i], al.pass, al.npass * sizeof(rp_passage));
+				memcpy(r->edits[i], al.edits, al.nedits * sizeof(rp_edit));
+				r->nedits[i] = al.nedits;
+				p->passages = al.npass;
+				p->shared_words = al.shared_words;
+			}
+		}
+		if (err < 0) {
+			job->err = err;
+			break;
+		}
+		rp_align_summary sum = { ta.ntok, tb.ntok, 0, 0, 0 };
+		for (size_t x = 0; o->align && x < al.npass; x++) {
+			sum.covered_a += al.pass[x].words_a;
+			sum.covered_b += al.pass[x].words_b;
+			sum.edited += al.pass[x].inserted + al.pass[x].deleted +
+				      al.pass[x].substituted;
+		}
+		p->relation = rp_classify(p->containment_a, p->containment_b,
+					  rp_tokens_equal(ta.tok, ta.ntok,
+							  tb.tok, tb.ntok),
+					  o->align ? &sum : NULL);
+		p->source = rp_source_of(p->relation, p->containment_a,
+					 p->containment_b, da->has_timestamp,
+					 da->timestamp, db->has_timestamp,
+					 db->timestamp);
+	}
+	rp_tokbuf_free(&ta);
+	rp_tokbuf_free(&tb);
+	rp_align_free(&al);
+	return NULL;
+}
+
+static int align_all(const rp_corpus *c, rp_result *r)
+{
+	unsigned nt = thread_count(&c->opts, r->npairs);
+	align_job jobs[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	uint8_t started[MAX_THREADS];
+
+	for (unsigned t = 0; t < nt; t++) {
+		jobs[t] = (align_job){ c, r, t, nt, 0 };
+		started[t] = t > 0 && pthread_create(&th[t], NULL, align_worker,
+						     &jobs[t]) == 0;
+	}
+	for (unsigned t = 0; t < nt; t++)
+		if (!started[t])
+			align_worker(&jobs[t]);
+	for (unsigned t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	for (unsigned t = 0; t < nt; t++)
+		if (jobs[t].err < 0)
+			return jobs[t].err;
+	return RP_OK;
+}
+
 void rp_result_free(rp_result *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; r->pass && i < r->npairs; i++) {
+		free(r->pass[i]);
+		free(r->edits[i]);
+	}
+	free(r->pass);
+	free(r->edits);
+	free(r->nedits);
 	free(r->pairs);
 	rp_clusters_free(&r->clusters);
 	free(r->scanned);
@@ -260,7 +372,8 @@ int rp_scan(rp_result **out, rp_corpus *c)
 
 	/* 2. Candidates, the sets they need, and verification. */
 	rp_sets S = { (const uint64_t *const *)sets, nsets, nd };
-	if (!o->exact) {
+	int exact = o->exact || o->containment > 0;
+	if (!exact) {
 		unsigned b = o->bands, rw = o->rows;
 		int reached = 1;
 		if (b == 0)
@@ -292,20 +405,29 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	job.nsets = nsets;
 	GOTO_IF_ERROR(run_pass(&job, windows));
 	double t2 = rp_now();
-	if (o->exact) {
+	if (exact) {
 		GOTO_IF_ERROR(rp_exact_pairs(&r->pairs, &r->npairs, &ncand, &S,
-					     o->threshold));
+					     o->threshold, o->containment));
 		r->stats.seconds_candidates = rp_now() - t1;
 	} else {
 		r->stats.seconds_candidates = t2 - t1;
 		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs, &S, cand, ncand,
-					o->threshold));
+					o->threshold, o->containment));
 		r->stats.seconds_verify = rp_now() - t2;
 	}
 	r->stats.candidates = ncand;
 	r->stats.pairs = r->npairs;
 
-	/* 3. Cluster. */
+	/* 3. Relations, sources and, unless turned off, aligned passages. */
+	t1 = rp_now();
+	r->pass = calloc(r->npairs + 1, sizeof(*r->pass));
+	r->edits = calloc(r->npairs + 1, sizeof(*r->edits));
+	r->nedits = calloc(r->npairs + 1, sizeof(*r->nedits));
+	GOTO_IF(!r->pass || !r->edits || !r->nedits, RP_ENOMEM);
+	GOTO_IF_ERROR(align_all(c, r));
+	r->stats.seconds_align = rp_now() - t1;
+
+	/* 4. Cluster. */
 	t1 = rp_now();
 	cdocs = reallocarray(NULL, nd + 1, sizeof(*cdocs));
 	GOTO_IF(!cdocs, RP_ENOMEM);
@@ -348,6 +470,24 @@ size_t rp_result_pair_count(const rp_result *r)
 const rp_pair *rp_result_pairs(const rp_result *r)
 {
 	return r ? r->pairs : NULL;
+}
+
+int rp_result_passages(const rp_passage **out, size_t *count,
+		       const rp_result *r, size_t i)
+{
+	RETURN_ERROR_IF(!out || !count || !r || i >= r->npairs, RP_EINVAL);
+	*out = r->pass[i];
+	*count = r->pairs[i].passages;
+	return RP_OK;
+}
+
+int rp_result_edits(const rp_edit **out, size_t *count, const rp_result *r,
+		    size_t i)
+{
+	RETURN_ERROR_IF(!out || !count || !r || i >= r->npairs, RP_EINVAL);
+	*out = r->edits[i];
+	*count = r->nedits[i];
+	return RP_OK;
 }
 
 size_t rp_result_cluster_count(const rp_result *r)

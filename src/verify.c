@@ -36,15 +36,25 @@ void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a, size_t b)
 	out->containment_b = nb ? (double)inter / (double)nb : 0.0;
 }
 
-/* Jaccard >= t, decided on integers where the double is borderline. */
-static int passes(const rp_pair *p, double t)
+/* x / y >= t, decided without trusting a borderline double. */
+static int ratio_at_least(size_t x, size_t y, double t)
+{
+	return y && (double)x >= t * (double)y - 1e-9 * (double)y;
+}
+
+/* Jaccard >= t, or (c > 0) either containment >= c. */
+static int passes(const rp_pair *p, double t, double c)
 {
 	size_t uni = p->size_a + p->size_b - p->shared;
-	return uni && (double)p->shared >= t * (double)uni - 1e-9 * (double)uni;
+	if (ratio_at_least(p->shared, uni, t))
+		return 1;
+	return c > 0 && (ratio_at_least(p->shared, p->size_a, c) ||
+			 ratio_at_least(p->shared, p->size_b, c));
 }
 
 int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,
-	      const uint64_t *cand, size_t ncand, double threshold)
+	      const uint64_t *cand, size_t ncand, double threshold,
+	      double containment)
 {
 	rp_pair *res = NULL;
 	size_t n = 0, cap = 0;
@@ -54,7 +64,7 @@ int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,
 	for (size_t i = 0; i < ncand; i++) {
 		rp_pair p;
 		rp_score_pair(&p, sets, RP_PAIR_A(cand[i]), RP_PAIR_B(cand[i]));
-		if (!passes(&p, threshold))
+		if (!passes(&p, threshold, containment))
 			continue;
 		if (RP_GROW(res, cap, n + 1) < 0) {
 			free(res);
@@ -77,8 +87,20 @@ static size_t prefix_len(size_t n, double t)
 	return n - need + 1;
 }
 
+/* How much of a set goes into the index, and how much is probed. */
+static size_t index_len(size_t n, double t, double c)
+{
+	return c > 0 ? n : prefix_len(n, t);
+}
+
+static size_t probe_len(size_t n, double t, double c)
+{
+	size_t p = prefix_len(n, t);
+	return c > 0 ? RP_MAX(p, prefix_len(n, c)) : p;
+}
+
 int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
-		   const rp_sets *sets, double threshold)
+		   const rp_sets *sets, double threshold, double containment)
 {
 	int err = RP_OK;
 	size_t nd = sets->ndocs, total = 0;
@@ -161,12 +183,14 @@ int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
 			r[i] = (uint32_t)tmp64[i];
 	}
 
-	/* 4. Posting lists of prefixes, CSR by rank. */
+	/* 4. Posting lists, CSR by rank: prefixes only for Jaccard; whole
+	 * sets when containment is asked (a short text inside a long one
+	 * shares a shingle with the long one's set, not its prefix). */
 	post_off = calloc(ndistinct + 2, sizeof(*post_off));
 	GOTO_IF(!post_off, RP_ENOMEM);
 	size_t npost = 0;
 	for (size_t d = 0; d < nd; d++) {
-		size_t p = prefix_len(sets->n[d], threshold);
+		size_t p = index_len(sets->n[d], threshold, containment);
 		for (size_t i = 0; i < p; i++)
 			post_off[rank_of[doc_off[d] + i] + 1]++;
 		npost += p;
@@ -180,7 +204,7 @@ int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
 		for (size_t r = 0; r < ndistinct; r++)
 			fill[r] = post_off[r];
 		for (size_t d = 0; d < nd; d++) {
-			size_t p = prefix_len(sets->n[d], threshold);
+			size_t p = index_len(sets->n[d], threshold, containment);
 			for (size_t i = 0; i < p; i++) {
 				uint32_t r = rank_of[doc_off[d] + i];
 				post[fill[r]++] = (uint32_t)d;
@@ -188,32 +212,36 @@ int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
 		}
 	}
 
-	/* 5. Probe: b < a sharing a prefix shingle; postings are ascending. */
+	/* 5. Probe each document's prefix. Jaccard only: partners b < a
+	 * (postings ascend, so stop at a). With containment: every b != a,
+	 * each pair found from either side, deduplicated below. */
 	seen = reallocarray(NULL, nd + 1, sizeof(*seen));
 	GOTO_IF(!seen, RP_ENOMEM);
 	for (size_t d = 0; d < nd; d++)
 		seen[d] = UINT32_MAX;
 	for (size_t a = 0; a < nd; a++) {
-		size_t p = prefix_len(sets->n[a], threshold);
+		size_t p = probe_len(sets->n[a], threshold, containment);
 		for (size_t i = 0; i < p; i++) {
 			uint32_t r = rank_of[doc_off[a] + i];
 			for (size_t x = post_off[r]; x < post_off[r + 1]; x++) {
 				uint32_t b = post[x];
-				if (b >= a)
+				if (b >= a && containment <= 0)
 					break;
-				if (seen[b] == a)
+				if (b == a || seen[b] == a)
 					continue;
 				seen[b] = (uint32_t)a;
 				GOTO_IF_ERROR(RP_GROW(cand, candcap, ncd + 1));
-				cand[ncd++] = RP_PAIR(b, a);
+				cand[ncd++] = b < a ? RP_PAIR(b, a) : RP_PAIR(a, b);
 			}
 		}
 	}
 	utmp = reallocarray(NULL, ncd + 1, sizeof(*utmp));
 	GOTO_IF(!utmp, RP_ENOMEM);
 	rp_sort_u64(cand, utmp, ncd);
+	ncd = rp_unique_u64(cand, ncd);
 	*ncand = ncd;
-	GOTO_IF_ERROR(rp_verify(out, nout, sets, cand, ncd, threshold));
+	GOTO_IF_ERROR(rp_verify(out, nout, sets, cand, ncd, threshold,
+				containment));
 cleanup:
 	free(kv);
 	free(kvtmp);

@@ -27,18 +27,22 @@ RP_INTERNAL void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a,
 
 /*
  * Verify sorted candidates (RP_PAIR encoding) and keep those with
- * Jaccard >= threshold. *out is malloc'd (caller frees).
+ * Jaccard >= threshold or, when containment > 0, either containment >=
+ * containment. *out is malloc'd (caller frees).
  */
 RP_INTERNAL int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,
-			  const uint64_t *cand, size_t ncand, double threshold);
+			  const uint64_t *cand, size_t ncand, double threshold,
+			  double containment);
 
 /*
- * All pairs with Jaccard >= threshold (> 0), exactly, with no LSH: prefix
- * filtering over shingles ordered by document frequency (Chaudhuri et al.
- * 2006; Bayardo et al. 2007), then the same verification. *ncand receives
+ * All pairs with Jaccard >= threshold (> 0), or with either containment >=
+ * containment when that is > 0, exactly, with no LSH: prefix filtering over
+ * shingles ordered by document frequency (Chaudhuri et al. 2006; Bayardo et
+ * al. 2007), then the same verification. *ncand receives
  * the number of candidates the filter let through.
  */
 RP_INTERNAL int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
-			       const rp_sets *sets, double threshold);
+			       const rp_sets *sets, double threshold,
+			       double containment);
 
 #endif

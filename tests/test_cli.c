@@ -45,14 +45,14 @@ static int run(char **out, char **err, const char *fmt, ...)
 
 /* The pairs samples/README.md promises, in output order. */
 static const char *EXPECTED_PAIRS =
-	"a\tb\tjaccard\tcontainment_a_in_b\tcontainment_b_in_a\n"
-	"baltic-wire/klaipeda-port-expansion.txt\tharbour-gazette/lithuania-bets-on-big-ships.txt\t1.000000\t1.000000\t1.000000\n"
-	"baltic-wire/klaipeda-port-expansion.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.636364\t0.636364\t1.000000\n"
-	"baltic-wire/klaipeda-port-expansion.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.838384\t0.943182\t0.882979\n"
-	"harbour-gazette/lithuania-bets-on-big-ships.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.636364\t0.636364\t1.000000\n"
-	"harbour-gazette/lithuania-bets-on-big-ships.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.838384\t0.943182\t0.882979\n"
-	"lakeside-times/port-plans-deep-water-terminal.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.541096\t0.940476\t0.560284\n"
-	"school-essays/essay-maria.txt\tschool-essays/essay-tomas.txt\t0.731602\t0.853535\t0.836634\n";
+	"a\tb\tjaccard\tcontainment_a_in_b\tcontainment_b_in_a\trelation\tsource\tshared_words\tpassages\n"
+	"baltic-wire/klaipeda-port-expansion.txt\tharbour-gazette/lithuania-bets-on-big-ships.txt\t1.000000\t1.000000\t1.000000\texact\ta\t269\t1\n"
+	"baltic-wire/klaipeda-port-expansion.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.636364\t0.636364\t1.000000\ttrimmed\ta\t172\t1\n"
+	"baltic-wire/klaipeda-port-expansion.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.838384\t0.943182\t0.882979\tlight_edit\ta\t266\t1\n"
+	"harbour-gazette/lithuania-bets-on-big-ships.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.636364\t0.636364\t1.000000\ttrimmed\ta\t172\t1\n"
+	"harbour-gazette/lithuania-bets-on-big-ships.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.838384\t0.943182\t0.882979\tlight_edit\ta\t266\t1\n"
+	"lakeside-times/port-plans-deep-water-terminal.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.541096\t0.940476\t0.560284\ttrimmed\ta\t170\t1\n"
+	"school-essays/essay-maria.txt\tschool-essays/essay-tomas.txt\t0.731602\t0.853535\t0.836634\tlight_edit\ta\t185\t2\n";
 
 Test(cli, scan_of_samples_reports_exactly_the_documented_pairs)
 {
@@ -85,13 +85,13 @@ Test(cli, clusters_of_samples)
 	char *clusters;
 	run(&clusters, NULL, "cat %s", path);
 	cr_assert_str_eq(clusters,
-		"{\"cluster\":1,\"representative\":\"northern-ledger/klaipeda-terminal-correction.txt\","
-		"\"ids\":[\"northern-ledger/klaipeda-terminal-correction.txt\","
-		"\"baltic-wire/klaipeda-port-expansion.txt\","
+		"{\"cluster\":1,\"representative\":\"baltic-wire/klaipeda-port-expansion.txt\","
+		"\"ids\":[\"baltic-wire/klaipeda-port-expansion.txt\","
 		"\"harbour-gazette/lithuania-bets-on-big-ships.txt\","
-		"\"lakeside-times/port-plans-deep-water-terminal.txt\"]}\n"
-		"{\"cluster\":2,\"representative\":\"school-essays/essay-tomas.txt\","
-		"\"ids\":[\"school-essays/essay-tomas.txt\",\"school-essays/essay-maria.txt\"]}\n");
+		"\"lakeside-times/port-plans-deep-water-terminal.txt\","
+		"\"northern-ledger/klaipeda-terminal-correction.txt\"]}\n"
+		"{\"cluster\":2,\"representative\":\"school-essays/essay-maria.txt\","
+		"\"ids\":[\"school-essays/essay-maria.txt\",\"school-essays/essay-tomas.txt\"]}\n");
 	/* With singletons every document is in exactly one cluster. */
 	rc = run(&out, &err, "%s scan -q -o /dev/null --singletons --clusters %s %s && "
 		 "grep -o '\\.txt\"' %s | wc -l", bin(), path, samples(), path);
@@ -134,7 +134,7 @@ Test(cli, bad_jsonl_records_are_listed_and_exit_code_says_so)
 	cr_assert(strstr(err, want), "%s", err);
 	cr_assert(strstr(err, "6 records read, 2 documents scanned, 4 rejected"), "%s", err);
 	/* The good records were processed: a and b are a pair. */
-	cr_assert(strstr(out, "a\tb\t1.000000"), "%s", out);
+	cr_assert(strstr(out, "a\tb\t1.000000\t1.000000\t1.000000\texact\t"), "%s", out);
 	unlink(path);
 	free(path);
 }

@@ -221,3 +221,71 @@ Test(scan, reuters_recall_against_exact_at_0_8)
 {
 	reuters_recall(0.8);
 }
+
+/* Scan two dated documents; returns the result (one pair expected). */
+static rp_result *scan_two(rp_corpus **c, const char *late, const char *early)
+{
+	cr_assert_eq(rp_corpus_new(c, NULL), RP_OK);
+	rp_doc_input in[2] = {
+		{ "late", 4, late, strlen(late), NULL, 0, NULL, 0, "2026-11-24", 10, "m", 1 },
+		{ "early", 5, early, strlen(early), NULL, 0, NULL, 0, "2026-11-23", 10, "m", 2 },
+	};
+	cr_assert_eq(rp_corpus_add(*c, &in[0]), RP_OK);
+	cr_assert_eq(rp_corpus_add(*c, &in[1]), RP_OK);
+	rp_result *r;
+	cr_assert_eq(rp_scan(&r, *c), RP_OK);
+	cr_assert_eq(rp_result_pair_count(r), 1);
+	return r;
+}
+
+Test(scan, reprint_with_new_edges_is_near_verbatim_from_the_earlier)
+{
+	char copy[2048];
+	snprintf(copy, sizeof(copy), "VILNIUS (BNS) - %s\n(Reporting by Jane Roe)",
+		 STORY_RESTYLED);
+	rp_corpus *c;
+	rp_result *r = scan_two(&c, copy, STORY);
+	const rp_pair *p = rp_result_pairs(r);
+	cr_assert_eq(p->relation, RP_REL_NEAR_VERBATIM, "%s", rp_relation_name(p->relation));
+	cr_assert_eq(p->source, 1, "the earlier document (b) is the source");
+	const rp_passage *ps;
+	size_t np;
+	cr_assert_eq(rp_result_passages(&ps, &np, r, 0), RP_OK);
+	cr_assert_eq(np, 1);
+	cr_assert_eq(strncmp(copy + ps[0].a_start, "LITHUANIA WILL", 14), 0);
+	cr_assert_eq(ps[0].a_end, strlen("VILNIUS (BNS) - ") + strlen(STORY_RESTYLED),
+		     "the passage ends at the last reused word, before the credit");
+	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+Test(scan, reported_pairs_carry_relation_source_and_passages)
+{
+	const char *copy =
+		"LITHUANIA WILL SEEK THE DEPLOYMENT OF ONE BATTALION OF ALLIED TROOPS "
+		"in each of the Baltic states, and of brigade-size military equipment "
+		"in the region, the president said on Monday. Anti-missile and air "
+		"defence measures are also among the country's goals, she told "
+		"journalists after meeting the alliance's deputy secretary general.";
+	rp_corpus *c;
+	rp_result *r = scan_two(&c, copy, STORY);
+	const rp_pair *p = rp_result_pairs(r);
+	cr_assert_eq(p->relation, RP_REL_LIGHT_EDIT, "%s", rp_relation_name(p->relation));
+	cr_assert_eq(p->source, 1);
+	const rp_passage *ps;
+	const rp_edit *ed;
+	size_t np, ne;
+	cr_assert_eq(rp_result_passages(&ps, &np, r, 0), RP_OK);
+	cr_assert_eq(rp_result_edits(&ed, &ne, r, 0), RP_OK);
+	cr_assert_eq(np, 1);
+	/* The passage starts at the first reused word of each original. */
+	cr_assert_eq(strncmp(copy + ps[0].a_start, "LITHUANIA WILL", 14), 0);
+	cr_assert_eq(strncmp(STORY + ps[0].b_start, "Lithuania will", 14), 0);
+	cr_assert_eq(ps[0].substituted, 1, "Monday for Tuesday");
+	cr_assert_eq(ne, 1);
+	cr_assert_eq(strncmp(copy + ed[0].a_start, "Monday", 6), 0);
+	cr_assert_eq(ed[0].a_end - ed[0].a_start, 6);
+	cr_assert_eq(strncmp(STORY + ed[0].b_start, "Tuesday", 7), 0);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}

@@ -31,10 +31,10 @@ Test(verify, threshold_is_inclusive)
 	uint64_t cand = RP_PAIR(0, 1);
 	rp_pair *out;
 	size_t nout;
-	cr_assert_eq(rp_verify(&out, &nout, &S, &cand, 1, 0.5), RP_OK); /* J = 2/4 */
+	cr_assert_eq(rp_verify(&out, &nout, &S, &cand, 1, 0.5, 0), RP_OK); /* J = 2/4 */
 	cr_assert_eq(nout, 1);
 	free(out);
-	cr_assert_eq(rp_verify(&out, &nout, &S, &cand, 1, 0.51), RP_OK);
+	cr_assert_eq(rp_verify(&out, &nout, &S, &cand, 1, 0.51, 0), RP_OK);
 	cr_assert_eq(nout, 0);
 	free(out);
 }
@@ -70,40 +70,59 @@ static void random_collection(uint64_t ***h, uint32_t **n, size_t nd, uint64_t s
 	}
 }
 
-Test(verify, exact_search_equals_brute_force)
+static int brute_passes(const rp_pair *p, double t, double c)
+{
+	size_t uni = p->size_a + p->size_b - p->shared;
+	if ((double)p->shared >= t * (double)uni - 1e-9 * uni)
+		return 1;
+	return c > 0 && ((double)p->shared >= c * p->size_a - 1e-9 * p->size_a ||
+			 (double)p->shared >= c * p->size_b - 1e-9 * p->size_b);
+}
+
+static void check_against_brute_force(double t, double c)
 {
 	const size_t nd = 400;
 	uint64_t **h;
 	uint32_t *n;
 	random_collection(&h, &n, nd, 11);
 	rp_sets S = { (const uint64_t *const *)h, n, nd };
-	const double ts[] = { 0.2, 0.35, 0.5, 0.8, 1.0 };
-	for (size_t k = 0; k < sizeof(ts) / sizeof(ts[0]); k++) {
-		rp_pair *got;
-		size_t ngot, ncand;
-		cr_assert_eq(rp_exact_pairs(&got, &ngot, &ncand, &S, ts[k]), RP_OK);
-		size_t nexp = 0, gi = 0;
-		for (size_t a = 0; a < nd; a++)
-			for (size_t b = a + 1; b < nd; b++) {
-				rp_pair p;
-				rp_score_pair(&p, &S, a, b);
-				size_t uni = p.size_a + p.size_b - p.shared;
-				if ((double)p.shared < ts[k] * (double)uni - 1e-9 * uni)
-					continue;
-				nexp++;
-				cr_assert_lt(gi, ngot, "t=%.2f: pair (%zu,%zu) J=%.3f missing",
-					     ts[k], a, b, p.jaccard);
-				cr_assert(got[gi].a == a && got[gi].b == b,
-					  "t=%.2f: expected (%zu,%zu), got (%zu,%zu)",
-					  ts[k], a, b, got[gi].a, got[gi].b);
-				gi++;
-			}
-		cr_assert_eq(ngot, nexp, "t=%.2f", ts[k]);
-		cr_assert_gt(nexp, 0, "t=%.2f: the collection must have pairs", ts[k]);
-		free(got);
-	}
+	rp_pair *got;
+	size_t ngot, ncand;
+	cr_assert_eq(rp_exact_pairs(&got, &ngot, &ncand, &S, t, c), RP_OK);
+	size_t nexp = 0, gi = 0;
+	for (size_t a = 0; a < nd; a++)
+		for (size_t b = a + 1; b < nd; b++) {
+			rp_pair p;
+			rp_score_pair(&p, &S, a, b);
+			if (!brute_passes(&p, t, c))
+				continue;
+			nexp++;
+			cr_assert_lt(gi, ngot, "t=%.2f c=%.2f: pair (%zu,%zu) J=%.3f missing",
+				     t, c, a, b, p.jaccard);
+			cr_assert(got[gi].a == a && got[gi].b == b,
+				  "t=%.2f c=%.2f: expected (%zu,%zu), got (%zu,%zu)",
+				  t, c, a, b, got[gi].a, got[gi].b);
+			gi++;
+		}
+	cr_assert_eq(ngot, nexp, "t=%.2f c=%.2f", t, c);
+	cr_assert_gt(nexp, 0, "t=%.2f c=%.2f: the collection must have pairs", t, c);
+	free(got);
 	for (size_t d = 0; d < nd; d++)
 		free(h[d]);
 	free(h);
 	free(n);
+}
+
+Test(verify, exact_search_equals_brute_force)
+{
+	const double ts[] = { 0.2, 0.35, 0.5, 0.8, 1.0 };
+	for (size_t k = 0; k < sizeof(ts) / sizeof(ts[0]); k++)
+		check_against_brute_force(ts[k], 0);
+}
+
+Test(verify, containment_search_equals_brute_force)
+{
+	check_against_brute_force(0.5, 0.3);
+	check_against_brute_force(0.8, 0.6);
+	check_against_brute_force(1.0, 0.9);
 }

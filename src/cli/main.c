@@ -46,6 +46,9 @@ static const char usage_text[] =
 	"\n"
 	"scan options:\n"
 	"  -t, --threshold T      report pairs with exact Jaccard >= T (0.5)\n"
+	"      --containment C    also report pairs where either containment >= C\n"
+	"                         (candidates by the exact search)\n"
+	"      --no-align         skip passage alignment (relations from scores)\n"
 	"  -k, --shingle-size K   words (default 5) or characters (default 7)\n"
 	"      --shingle KIND     word | char (word)\n"
 	"      --perms K          signature length (128)\n"
@@ -212,37 +215,69 @@ static int out_close(outfile *o, int ok)
 	return rc;
 }
 
+static const char *source_name(int source)
+{
+	return source == 0 ? "a" : source == 1 ? "b" : "";
+}
+
 static void write_pairs(FILE *fp, const rp_corpus *c, const rp_result *r,
 			int jsonl)
 {
 	size_t n = rp_result_pair_count(r);
 	const rp_pair *p = rp_result_pairs(r);
 	if (!jsonl)
-		fputs("a\tb\tjaccard\tcontainment_a_in_b\tcontainment_b_in_a\n",
-		      fp);
+		fputs("a\tb\tjaccard\tcontainment_a_in_b\tcontainment_b_in_a\t"
+		      "relation\tsource\tshared_words\tpassages\n", fp);
 	for (size_t i = 0; i < n; i++) {
 		rp_doc_info da, db;
 		rp_corpus_doc(&da, c, p[i].a);
 		rp_corpus_doc(&db, c, p[i].b);
-		if (jsonl) {
-			fputs("{\"a\":", fp);
-			json_string(fp, da.id);
-			fputs(",\"b\":", fp);
-			json_string(fp, db.id);
-			fprintf(fp,
-				",\"jaccard\":%.6f,\"containment_a_in_b\":%.6f,"
-				"\"containment_b_in_a\":%.6f,\"shared\":%zu,"
-				"\"shingles_a\":%zu,\"shingles_b\":%zu}\n",
-				p[i].jaccard, p[i].containment_a,
-				p[i].containment_b, p[i].shared, p[i].size_a,
-				p[i].size_b);
-		} else {
+		if (!jsonl) {
 			tsv_field(fp, da.id);
 			fputc('\t', fp);
 			tsv_field(fp, db.id);
-			fprintf(fp, "\t%.6f\t%.6f\t%.6f\n", p[i].jaccard,
-				p[i].containment_a, p[i].containment_b);
+			fprintf(fp, "\t%.6f\t%.6f\t%.6f\t%s\t%s\t%zu\t%zu\n",
+				p[i].jaccard, p[i].containment_a,
+				p[i].containment_b, rp_relation_name(p[i].relation),
+				source_name(p[i].source), p[i].shared_words,
+				p[i].passages);
+			continue;
 		}
+		fputs("{\"a\":", fp);
+		json_string(fp, da.id);
+		fputs(",\"b\":", fp);
+		json_string(fp, db.id);
+		fprintf(fp,
+			",\"jaccard\":%.6f,\"containment_a_in_b\":%.6f,"
+			"\"containment_b_in_a\":%.6f,\"relation\":\"%s\","
+			"\"source\":\"%s\",\"shared_words\":%zu,\"shared\":%zu,"
+			"\"shingles_a\":%zu,\"shingles_b\":%zu,\"passages\":[",
+			p[i].jaccard, p[i].containment_a, p[i].containment_b,
+			rp_relation_name(p[i].relation), source_name(p[i].source),
+			p[i].shared_words, p[i].shared, p[i].size_a, p[i].size_b);
+		const rp_passage *ps;
+		const rp_edit *ed;
+		size_t np, ne;
+		rp_result_passages(&ps, &np, r, i);
+		rp_result_edits(&ed, &ne, r, i);
+		for (size_t k = 0; k < np; k++) {
+			fprintf(fp,
+				"%s{\"a\":[%zu,%zu],\"b\":[%zu,%zu],\"words_a\":%zu,"
+				"\"words_b\":%zu,\"inserted\":%zu,\"deleted\":%zu,"
+				"\"substituted\":%zu,\"edits\":[",
+				k ? "," : "", ps[k].a_start, ps[k].a_end,
+				ps[k].b_start, ps[k].b_end, ps[k].words_a,
+				ps[k].words_b, ps[k].inserted, ps[k].deleted,
+				ps[k].substituted);
+			for (size_t e = 0; e < ps[k].edit_count; e++) {
+				const rp_edit *x = &ed[ps[k].first_edit + e];
+				fprintf(fp, "%s{\"a\":[%zu,%zu],\"b\":[%zu,%zu]}",
+					e ? "," : "", x->a_start, x->a_end,
+					x->b_start, x->b_end);
+			}
+			fputs("]}", fp);
+		}
+		fputs("]}\n", fp);
 	}
 }
 
@@ -328,7 +363,8 @@ enum {
 	OPT_BANDS, OPT_ROWS, OPT_BUCKET_CAP, OPT_EXACT, OPT_INCLUDE_TITLE,
 	OPT_MAX_BYTES, OPT_THREADS, OPT_ID_FIELD, OPT_TEXT_FIELD,
 	OPT_TITLE_FIELD, OPT_OUTLET_FIELD, OPT_DATE_FIELD, OPT_OUTLET,
-	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP
+	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
+	OPT_NO_ALIGN
 };
 
 static const struct option long_opts[] = {
@@ -357,6 +393,8 @@ static const struct option long_opts[] = {
 	{ "clusters", required_argument, NULL, OPT_CLUSTERS },
 	{ "singletons", no_argument, NULL, OPT_SINGLETONS },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "containment", required_argument, NULL, OPT_CONTAINMENT },
+	{ "no-align", no_argument, NULL, OPT_NO_ALIGN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -432,6 +470,11 @@ static int parse_opts(cli *cl, int argc, char **argv)
 			cl->o.bucket_cap = (size_t)v;
 			break;
 		case OPT_EXACT: cl->o.exact = 1; break;
+		case OPT_CONTAINMENT:
+			if (parse_double(optarg, 1e-6, 1.0, &cl->o.containment) < 0)
+				return usage_error("--containment must be in (0, 1]: '%s'", optarg), -1;
+			break;
+		case OPT_NO_ALIGN: cl->o.align = 0; break;
 		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
 		case OPT_MAX_BYTES:
 			if (parse_uint(optarg, 1, (long long)1 << 40, &v) < 0)
@@ -609,9 +652,10 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		fprintf(stderr,
 			"%s: %zu records read, %zu documents scanned, %zu rejected\n",
 			progname, rp_corpus_records_seen(c), st.documents, nrej);
-		if (cl->o.exact)
-			fprintf(stderr, "%s: exact search (no LSH), threshold %.3f\n",
-				progname, cl->o.threshold);
+		if (cl->o.exact || cl->o.containment > 0)
+			fprintf(stderr, "%s: exact search (no LSH), threshold %.3f%s\n",
+				progname, cl->o.threshold,
+				cl->o.containment > 0 ? ", containment threshold given" : "");
 		else
 			fprintf(stderr,
 				"%s: LSH %u bands x %u rows, P(candidate | J=%.3f) = %.4f\n",
@@ -623,9 +667,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			secs > 0 ? (double)st.text_bytes / 1e6 / secs : 0.0);
 		fprintf(stderr,
 			"%s: stages: read %.3f s, sign %.3f s, candidates %.3f s, "
-			"verify %.3f s, cluster %.3f s\n",
+			"verify %.3f s, align %.3f s, cluster %.3f s\n",
 			progname, read_secs, st.seconds_sign, st.seconds_candidates,
-			st.seconds_verify, st.seconds_cluster);
+			st.seconds_verify, st.seconds_align, st.seconds_cluster);
 	}
 done:
 	rp_result_free(r);

@@ -1,0 +1,45 @@
+/*
+ * relation.h - what kind of copy a verified pair is, and which came first.
+ *
+ * Thresholds on the exact containments c_short = max(cA, cB) (how much of
+ * the text that is more covered lies in the other) and c_long = min(cA, cB):
+ *   exact          the normalized word sequences are identical
+ *   near_verbatim  no word changed inside the shared passages, and the
+ *                  words of each text outside them are at most 5% of it
+ *                  or 10 words, whichever is more (only the edges differ:
+ *                  a dateline, "Breaking:", a credit line); without
+ *                  alignment, c_long >= 0.95
+ *   trimmed        c_short >= 0.80 and c_long < 0.80: one is mostly inside
+ *                  the other, which has at least a fifth more
+ *   light_edit     c_long >= 0.60: most of each is in the other, with edits
+ *   partial        anything else: an excerpt, or heavy reuse
+ * Source: the earlier date when both have one and they differ; otherwise,
+ * for trimmed and partial, the text that contains the other; else unknown.
+ */
+#ifndef RP_RELATION_H
+#define RP_RELATION_H
+
+#include "common.h"
+
+#define RP_NEAR_VERBATIM_MIN 0.95
+#define RP_NEAR_VERBATIM_EDGE_WORDS 10
+#define RP_TRIMMED_SHORT_MIN 0.80
+#define RP_TRIMMED_LONG_MAX 0.80
+#define RP_LIGHT_EDIT_MIN 0.60
+
+/* What alignment says about a pair (all counts in words). */
+typedef struct rp_align_summary {
+	size_t words_a, words_b;      /* words of each text */
+	size_t covered_a, covered_b;  /* words inside shared passages */
+	size_t edited;                /* inserted + deleted + substituted */
+} rp_align_summary;
+
+/* al may be NULL when the pair was not aligned. */
+RP_INTERNAL rp_relation rp_classify(double ca, double cb, int same_words,
+				    const rp_align_summary *al);
+
+/* 0 = a, 1 = b, -1 = unknown. */
+RP_INTERNAL int rp_source_of(rp_relation rel, double ca, double cb,
+			     int has_ta, int64_t ta, int has_tb, int64_t tb);
+
+#endif
