@@ -220,6 +220,15 @@ RP_API int rp_corpus_read_jsonl(rp_corpus *corpus, FILE *fp, const char *name,
 RP_API int rp_corpus_read_path(rp_corpus *corpus, const char *path,
 			       const rp_read_options *ropts);
 
+/**
+ * Read one text file as one document, as a directory walk reads each *.txt
+ * (id = path as given; optional Title:/Date:/Outlet: header block; else
+ * title = first non-empty line). Returns RP_OK, or RP_EIO when the file was
+ * rejected (the reason is on the reject list).
+ */
+RP_API int rp_corpus_read_text(rp_corpus *corpus, const char *path,
+			       const rp_read_options *ropts);
+
 /** Documents accepted so far (rejected ones are not counted). */
 RP_API size_t rp_corpus_count(const rp_corpus *corpus);
 

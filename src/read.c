@@ -439,6 +439,19 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 	return err;
 }
 
+int rp_corpus_read_text(rp_corpus *c, const char *path,
+			const rp_read_options *ro)
+{
+	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
+	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
+	if (!ro)
+		ro = &default_ropts;
+	RETURN_ERROR_IF(ro->version != RP_READ_OPTIONS_VERSION, RP_EINVAL);
+	size_t before = c->nrejects;
+	FORWARD_IF_ERROR(add_text_file(c, path, path, ro->outlet, NULL));
+	return c->nrejects > before ? RP_EIO : RP_OK;
+}
+
 int rp_corpus_read_path(rp_corpus *c, const char *path,
 			const rp_read_options *ro)
 {

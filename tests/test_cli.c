@@ -183,3 +183,38 @@ Test(cli, tune_prints_the_s_curve)
 	cr_assert(strstr(out, "0.8\t0.99"), "%s", out);
 	cr_assert(strstr(out, "1.0\t1.000000"), "%s", out);
 }
+
+Test(cli, compare_two_files_shows_relation_and_marked_edits)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "NO_COLOR=1 %s compare %s/baltic-wire/klaipeda-port-expansion.txt "
+		     "%s/northern-ledger/klaipeda-terminal-correction.txt", bin(), samples(), samples());
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "relation      light_edit\n"), "%s", out);
+	cr_assert(strstr(out, "source        a\n"), "%s", out);
+	cr_assert(strstr(out, "jaccard       0.838384\n"), "%s", out);
+	cr_assert(strstr(out, "1.[-2-] billion"), "%s", out);
+	cr_assert(strstr(out, "1.{+3+} billion"), "%s", out);
+	cr_assert(strstr(out, "{+put out to tender+}"), "%s", out);
+	cr_assert_null(strstr(out, "\033["), "no colour codes off a terminal");
+}
+
+Test(cli, compare_ids_of_a_collection)
+{
+	const char data[] =
+		"{\"id\":\"x\",\"text\":\"alpha beta gamma delta epsilon zeta eta theta iota kappa\",\"date\":\"2026-01-02\"}\n"
+		"{\"id\":\"y\",\"text\":\"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu\",\"date\":\"2026-01-01\"}\n"
+		"{\"id\":\"z\",\"text\":\"nothing in common with the others at all here\"}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	char *out, *err;
+	cr_assert_eq(run(&out, &err, "%s compare --in %s x y", bin(), path), 0, "%s", err);
+	cr_assert(strstr(out, "relation      near_verbatim\n"), "%s", out);
+	cr_assert(strstr(out, "source        b\n"), "y is dated earlier: %s", out);
+	cr_assert_eq(run(&out, &err, "%s compare --in %s x z", bin(), path), 0, "%s", err);
+	cr_assert(strstr(out, "relation      none"), "%s", out);
+	cr_assert_eq(run(&out, &err, "%s compare --in %s x nope", bin(), path), 1);
+	cr_assert(strstr(err, "no document with id 'nope'"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s compare onlyone", bin()), 2);
+	unlink(path);
+	free(path);
+}

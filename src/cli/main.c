@@ -20,13 +20,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reprint.h"
+#include "cli.h"
 
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
 
-static const char *progname = "reprint";
+const char *progname = "reprint";
 
-static void msg(const char *fmt, ...)
+void msg(const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "%s: ", progname);
@@ -38,6 +37,7 @@ static void msg(const char *fmt, ...)
 
 static const char usage_text[] =
 	"usage: reprint scan [options] INPUT...\n"
+	"       reprint compare [--in COLLECTION] A B\n"
 	"       reprint tune [--threshold T] [--perms K] [--bands B --rows R]\n"
 	"       reprint --version | --help\n"
 	"\n"
@@ -70,10 +70,15 @@ static const char usage_text[] =
 	"      --singletons       include one-document clusters\n"
 	"  -q, --quiet            no summary on stderr (rejects are still listed)\n"
 	"\n"
+	"compare: A and B are text files, or ids of documents in --in COLLECTION\n"
+	"(a JSONL file or a directory); prints the relation, the scores and the\n"
+	"shared passages side by side, edits coloured on a terminal (NO_COLOR\n"
+	"turns colour off; without colour, [-deleted-] and {+inserted+}).\n"
+	"\n"
 	"exit status: 0 ok, 1 input errors (results for the rest written),\n"
 	"2 bad usage, 3 failure (memory, output, internal).\n";
 
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "%s: ", progname);
@@ -84,7 +89,7 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static int parse_uint(const char *s, long long lo, long long hi,
+int parse_uint(const char *s, long long lo, long long hi,
 		      long long *out)
 {
 	const char *err = NULL;
@@ -95,7 +100,7 @@ static int parse_uint(const char *s, long long lo, long long hi,
 	return 0;
 }
 
-static int parse_double(const char *s, double lo, double hi, double *out)
+int parse_double(const char *s, double lo, double hi, double *out)
 {
 	char *end;
 	errno = 0;
@@ -121,7 +126,7 @@ static void tsv_field(FILE *fp, const char *s)
 	}
 }
 
-static void json_string(FILE *fp, const char *s)
+void json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);
 	for (; *s; s++) {
@@ -143,13 +148,8 @@ static void json_string(FILE *fp, const char *s)
 }
 
 /* An output file written under a temporary name and renamed when complete. */
-typedef struct outfile {
-	FILE *fp;
-	const char *path;  /* NULL: stdout */
-	char *tmp;
-} outfile;
 
-static int out_open(outfile *o, const char *path)
+int out_open(outfile *o, const char *path)
 {
 	o->path = path;
 	o->tmp = NULL;
@@ -185,7 +185,7 @@ static int out_open(outfile *o, const char *path)
 }
 
 /* Flush and publish; on failure remove the temporary file. */
-static int out_close(outfile *o, int ok)
+int out_close(outfile *o, int ok)
 {
 	int rc = 0;
 	const char *name = o->path ? o->path : "standard output";
@@ -215,7 +215,7 @@ static int out_close(outfile *o, int ok)
 	return rc;
 }
 
-static const char *source_name(int source)
+const char *source_name(int source)
 {
 	return source == 0 ? "a" : source == 1 ? "b" : "";
 }
@@ -364,7 +364,7 @@ enum {
 	OPT_MAX_BYTES, OPT_THREADS, OPT_ID_FIELD, OPT_TEXT_FIELD,
 	OPT_TITLE_FIELD, OPT_OUTLET_FIELD, OPT_DATE_FIELD, OPT_OUTLET,
 	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
-	OPT_NO_ALIGN
+	OPT_NO_ALIGN, OPT_IN
 };
 
 static const struct option long_opts[] = {
@@ -395,19 +395,14 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "containment", required_argument, NULL, OPT_CONTAINMENT },
 	{ "no-align", no_argument, NULL, OPT_NO_ALIGN },
+	{ "in", required_argument, NULL, OPT_IN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
 
-typedef struct cli {
-	rp_options o;
-	rp_read_options ro;
-	const char *output, *clusters;
-	int jsonl, singletons, quiet;
-} cli;
 
 /* Parse options shared by scan and tune; returns -1 after a usage error. */
-static int parse_opts(cli *cl, int argc, char **argv)
+int parse_opts(cli *cl, int argc, char **argv)
 {
 	long long v;
 	int ch;
@@ -475,6 +470,7 @@ static int parse_opts(cli *cl, int argc, char **argv)
 				return usage_error("--containment must be in (0, 1]: '%s'", optarg), -1;
 			break;
 		case OPT_NO_ALIGN: cl->o.align = 0; break;
+		case OPT_IN: cl->in = optarg; break;
 		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
 		case OPT_MAX_BYTES:
 			if (parse_uint(optarg, 1, (long long)1 << 40, &v) < 0)
@@ -698,11 +694,14 @@ int main(int argc, char **argv)
 		printf("reprint %s\n", rp_version());
 		return EXIT_OK;
 	}
-	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "tune") != 0)
+	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "tune") != 0 &&
+	    strcmp(cmd, "compare") != 0)
 		return usage_error("unknown command '%s'", cmd);
 	if (parse_opts(&cl, argc - 1, argv + 1) < 0)
 		return EXIT_USAGE;
 	if (strcmp(cmd, "tune") == 0)
 		return cmd_tune(&cl);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(&cl, argc - 1, argv + 1);
 	return cmd_scan(&cl, argc - 1, argv + 1);
 }

@@ -1,0 +1,50 @@
+/*
+ * cli.h - what the reprint command's files share: exit codes, messages,
+ * options, output files.
+ */
+#ifndef RP_CLI_H
+#define RP_CLI_H
+
+#include <stdio.h>
+
+#include "reprint.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+
+extern const char *progname;
+
+/* "reprint: ..." on stderr. */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage message on stderr; returns EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int parse_uint(const char *s, long long lo, long long hi, long long *out);
+int parse_double(const char *s, double lo, double hi, double *out);
+
+void json_string(FILE *fp, const char *s);
+const char *source_name(int source);
+
+/* Options of every command. */
+typedef struct cli {
+	rp_options o;
+	rp_read_options ro;
+	const char *output, *clusters, *in;
+	int jsonl, singletons, quiet;
+} cli;
+
+int parse_opts(cli *cl, int argc, char **argv);
+
+/* An output file written under a temporary name and renamed when complete
+ * (regular files only; devices and pipes are written in place). */
+typedef struct outfile {
+	FILE *fp;
+	const char *path;  /* NULL: stdout */
+	char *tmp;
+} outfile;
+
+int out_open(outfile *o, const char *path);
+int out_close(outfile *o, int ok);
+
+int cmd_compare(cli *cl, int argc, char **argv);
+
+#endif
