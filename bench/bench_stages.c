@@ -9,8 +9,10 @@
  *     thread, in MB/s of text (the text is already in memory);
  *   - sets: sorting + deduplicating shingles into sets (what verification
  *     needs), one thread;
- *   - scan_1t, scan_Nt: rp_scan (sign + band + sets + verify + cluster) on
- *     1 and THREADS threads, and their ratio;
+ *   - scan_1t, scan_Nt: rp_scan (sign + band + sets + verify + align +
+ *     cluster) on 1 and THREADS threads, and their ratio;
+ *   - verification (sets + verify + relations/alignment) with and without
+ *     passage alignment, and their ratio;
  *   - candidates, pairs, bytes per document of the corpus store.
  * Timings are wall-clock on a shared machine: compare ratios measured in the
  * same run, not absolute numbers across runs.
@@ -30,10 +32,12 @@ static void fig(const char *name, double v, const char *unit)
 	printf("%-24s %12.2f %s\n", name, v, unit);
 }
 
-static rp_corpus *load(const char *path, unsigned threads, double *secs)
+static rp_corpus *load(const char *path, unsigned threads, int align,
+		       double *secs)
 {
 	rp_options o = RP_OPTIONS_INIT;
 	o.threads = threads;
+	o.align = align;
 	rp_corpus *c = NULL;
 	if (rp_corpus_new(&c, &o) < 0)
 		return NULL;
@@ -55,7 +59,7 @@ int main(int argc, char **argv)
 	unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
 	printf("build    %s\n", BENCH_BUILD);
 	double secs;
-	rp_corpus *c = load(argv[1], 1, &secs);
+	rp_corpus *c = load(argv[1], 1, 1, &secs);
 	if (!c) {
 		fprintf(stderr, "bench_stages: cannot read %s\n", argv[1]);
 		return 1;
@@ -104,10 +108,11 @@ int main(int argc, char **argv)
 	rp_shinglebuf_free(&sb);
 	rp_corpus_free(c);
 
-	double scan_secs[2];
-	unsigned tcount[2] = { 1, threads };
-	for (int k = 0; k < 2; k++) {
-		rp_corpus *cc = load(argv[1], tcount[k], &secs);
+	double scan_secs[3], verify_secs[3];
+	unsigned tcount[3] = { 1, threads, threads };
+	for (int k = 0; k < 3; k++) {
+		/* Run 2 is run 1 without alignment, for its cost. */
+		rp_corpus *cc = load(argv[1], tcount[k], k < 2, &secs);
 		rp_result *r = NULL;
 		double t0 = rp_now();
 		if (!cc || rp_scan(&r, cc) < 0) {
@@ -117,6 +122,15 @@ int main(int argc, char **argv)
 		scan_secs[k] = rp_now() - t0;
 		rp_scan_stats st;
 		rp_result_stats(&st, r);
+		verify_secs[k] = st.seconds_candidates + st.seconds_verify +
+				 st.seconds_align;
+		if (k == 2) {
+			fig("verify_no_align_seconds", verify_secs[2], "s");
+			fig("verify_align_ratio", verify_secs[1] / verify_secs[2], "x");
+			rp_result_free(r);
+			rp_corpus_free(cc);
+			continue;
+		}
 		char name[64];
 		snprintf(name, sizeof(name), "scan_%ut", tcount[k]);
 		fig(name, mb / scan_secs[k], "MB/s");
@@ -128,6 +142,8 @@ int main(int argc, char **argv)
 			fig("clusters", (double)st.clusters, "clusters");
 			fig("band+sets_seconds", st.seconds_candidates, "s");
 			fig("verify_seconds", st.seconds_verify, "s");
+			fig("align_seconds", st.seconds_align, "s");
+			fig("verify_align_seconds", verify_secs[1], "s");
 			fig("cluster_seconds", st.seconds_cluster, "s");
 		}
 		rp_result_free(r);

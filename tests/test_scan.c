@@ -289,3 +289,53 @@ Test(scan, reported_pairs_carry_relation_source_and_passages)
 	rp_result_free(r);
 	rp_corpus_free(c);
 }
+
+/* Clough-Stevenson: answers cut or lightly revised from their source are
+ * told apart from non-plagiarised answers by containment (C = 0.05). */
+Test(scan, clough_stevenson_plagiarism_accuracy)
+{
+	const char *dir = tu_shared_data();
+	if (!dir) {
+		fprintf(stderr, "SKIP: ../shared/data is absent: Clough-Stevenson "
+				"accuracy not measured\n");
+		cr_skip_test("../shared/data is absent");
+	}
+	char path[1024];
+	rp_options o = RP_OPTIONS_INIT;
+	o.containment = 0.05;
+	rp_corpus *c;
+	rp_result *r;
+	cr_assert_eq(rp_corpus_new(&c, &o), RP_OK);
+	snprintf(path, sizeof(path), "%s/clough_stevenson.jsonl", dir);
+	cr_assert_eq(rp_corpus_read_path(c, path, NULL), RP_OK);
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	snprintf(path, sizeof(path), "%s/clough_stevenson.pairs.tsv", dir);
+	FILE *fp = fopen(path, "r");
+	cr_assert_not_null(fp);
+	char a[64], b[64], label[16];
+	size_t ok = 0, total = 0;
+	cr_assert_eq(fscanf(fp, "%63s %63s %15s", a, b, label), 3); /* header */
+	while (fscanf(fp, "%63s %63s %15s", a, b, label) == 3) {
+		if (strcmp(label, "heavy") == 0)
+			continue;
+		int plag = strcmp(label, "cut") == 0 || strcmp(label, "light") == 0;
+		int reported = 0;
+		const rp_pair *p = rp_result_pairs(r);
+		for (size_t i = 0; i < rp_result_pair_count(r); i++) {
+			rp_doc_info da, db;
+			rp_corpus_doc(&da, c, p[i].a);
+			rp_corpus_doc(&db, c, p[i].b);
+			if ((strcmp(da.id, a) == 0 && strcmp(db.id, b) == 0) ||
+			    (strcmp(da.id, b) == 0 && strcmp(db.id, a) == 0))
+				reported = 1;
+		}
+		ok += reported == plag;
+		total++;
+	}
+	fclose(fp);
+	cr_assert_eq(total, 76);
+	fprintf(stderr, "clough-stevenson: %zu of %zu cut/light/non answers right\n", ok, total);
+	cr_assert_geq((double)ok / (double)total, 0.95, "%zu of %zu", ok, total);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}

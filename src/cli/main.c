@@ -614,7 +614,7 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		    "skipped (largest: %zu documents); pairs inside them may be "
 		    "missed; raise --bucket-cap to include them",
 		    st.oversized_buckets, cl->o.bucket_cap, st.largest_bucket);
-	if (!cl->o.exact && !st.recall_reached)
+	if (!cl->o.exact && cl->o.containment <= 0 && !st.recall_reached)
 		msg("warning: LSH recall at the threshold is only %.4f; raise --perms",
 		    st.recall_at_threshold);
 
