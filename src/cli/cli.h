@@ -28,7 +28,7 @@ const char *source_name(int source);
 typedef struct cli {
 	rp_options o;
 	rp_read_options ro;
-	const char *output, *clusters, *in;
+	const char *output, *clusters, *in, *html;
 	int jsonl, singletons, quiet;
 } cli;
 
@@ -46,5 +46,8 @@ int out_open(outfile *o, const char *path);
 int out_close(outfile *o, int ok);
 
 int cmd_compare(cli *cl, int argc, char **argv);
+
+/* The static HTML report of a scan into dir (created if needed). */
+int write_html(const char *dir, const rp_corpus *c, const rp_result *r);
 
 #endif

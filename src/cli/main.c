@@ -68,6 +68,7 @@ static const char usage_text[] =
 	"      --format FMT       tsv | jsonl (tsv)\n"
 	"      --clusters FILE    clusters as JSONL\n"
 	"      --singletons       include one-document clusters\n"
+	"      --html DIR         write a static HTML report (index.html, pair-N.html)\n"
 	"  -q, --quiet            no summary on stderr (rejects are still listed)\n"
 	"\n"
 	"compare: A and B are text files, or ids of documents in --in COLLECTION\n"
@@ -364,7 +365,7 @@ enum {
 	OPT_MAX_BYTES, OPT_THREADS, OPT_ID_FIELD, OPT_TEXT_FIELD,
 	OPT_TITLE_FIELD, OPT_OUTLET_FIELD, OPT_DATE_FIELD, OPT_OUTLET,
 	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
-	OPT_NO_ALIGN, OPT_IN
+	OPT_NO_ALIGN, OPT_IN, OPT_HTML
 };
 
 static const struct option long_opts[] = {
@@ -396,6 +397,7 @@ static const struct option long_opts[] = {
 	{ "containment", required_argument, NULL, OPT_CONTAINMENT },
 	{ "no-align", no_argument, NULL, OPT_NO_ALIGN },
 	{ "in", required_argument, NULL, OPT_IN },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -471,6 +473,7 @@ int parse_opts(cli *cl, int argc, char **argv)
 			break;
 		case OPT_NO_ALIGN: cl->o.align = 0; break;
 		case OPT_IN: cl->in = optarg; break;
+		case OPT_HTML: cl->html = optarg; break;
 		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
 		case OPT_MAX_BYTES:
 			if (parse_uint(optarg, 1, (long long)1 << 40, &v) < 0)
@@ -639,6 +642,11 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			rc = EXIT_FAIL;
 			goto done;
 		}
+	}
+
+	if (cl->html && write_html(cl->html, c, r) < 0) {
+		rc = EXIT_FAIL;
+		goto done;
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &ts1);
