@@ -241,7 +241,9 @@ static void *align_worker(void *arg)
 				err = RP_ENOMEM;
 			} else {
 				memcpy(r->pass[i], al.pass, al.npass * sizeof(rp_passage));
-				memcpy(r->edits[i], al.edits, al.nedits * sizeof(rp_edit));
+				if (al.nedits)
+					memcpy(r->edits[i], al.edits,
+					       al.nedits * sizeof(rp_edit));
 				r->nedits[i] = al.nedits;
 				p->passages = al.npass;
 				p->shared_words = al.shared_words;
