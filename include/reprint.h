@@ -107,6 +107,9 @@ typedef struct rp_options {
 	double containment;          /**< also report pairs where either
 					  containment >= this (0 = off) */
 	int align;                   /**< nonzero: align reported pairs (1) */
+	int keep_templates;          /**< nonzero: report template pairs (texts
+					  that differ only in figures); by
+					  default they are dropped and counted */
 	rp_progress_fn progress;     /**< optional progress callback (NULL) */
 	void *progress_userdata;     /**< passed to progress */
 } rp_options;
@@ -115,7 +118,7 @@ typedef struct rp_options {
 	{                                                                    \
 		RP_OPTIONS_VERSION, RP_SHINGLE_WORD, 0, 128, RP_MINHASH_OPH, \
 		0x52455052494e54ULL, 0.5, 0.99, 0, 0, 5000, 0, 0,             \
-		(size_t)64 << 20, 0, 0.0, 1, NULL, NULL                      \
+		(size_t)64 << 20, 0, 0.0, 1, 0, NULL, NULL                   \
 	}
 
 /** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */
@@ -274,10 +277,12 @@ typedef enum rp_relation {
 	RP_REL_NEAR_VERBATIM = 1, /**< only trivial differences */
 	RP_REL_LIGHT_EDIT = 2,    /**< most of each is in the other, with edits */
 	RP_REL_TRIMMED = 3,       /**< one is mostly contained in the longer other */
-	RP_REL_PARTIAL = 4        /**< an excerpt or partial reuse */
+	RP_REL_PARTIAL = 4,       /**< an excerpt or partial reuse */
+	RP_REL_TEMPLATE = 5       /**< the same template with other figures */
 } rp_relation;
 
-/** "exact", "near_verbatim", "light_edit", "trimmed", "partial". */
+/** "exact", "near_verbatim", "light_edit", "trimmed", "partial",
+ * "template". */
 RP_API const char *rp_relation_name(rp_relation relation);
 
 /** A verified pair; a < b are document indexes in input order. */
@@ -308,6 +313,7 @@ typedef struct rp_passage {
 	size_t a_start, a_end;
 	size_t b_start, b_end;
 	size_t words_a, words_b;
+	size_t a_word, b_word;   /**< index of the first word in each text */
 	size_t inserted;         /**< words in b, not in a */
 	size_t deleted;          /**< words in a, not in b */
 	size_t substituted;      /**< words of a replaced by words of b */
@@ -333,6 +339,7 @@ typedef struct rp_scan_stats {
 	double recall_at_threshold;/**< 1-(1-t^r)^b */
 	size_t candidates;         /**< distinct candidate pairs verified */
 	size_t pairs;              /**< pairs reported */
+	size_t templates;          /**< template pairs dropped (not reported) */
 	size_t clusters;           /**< clusters with two or more documents */
 	size_t oversized_buckets;  /**< LSH buckets skipped for exceeding the cap */
 	size_t largest_bucket;     /**< size of the largest bucket seen */

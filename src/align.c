@@ -22,7 +22,9 @@
  * anchor chains, and costs O(n) expected for texts of n words.
  *
  * Passages shorter than MIN_WORDS words are dropped: a common phrase shared
- * by chance is not reuse.
+ * by chance is not reuse. Of passages that overlap in either text (a
+ * phrase repeated inside one text matches in two places), the longest is
+ * kept, so every word belongs to at most one passage.
  */
 #include "align.h"
 
@@ -80,31 +82,106 @@ static int shingles(uint64_t **out, size_t *cap, const rp_token *t, size_t n,
 
 /* An open chain while anchors are scanned. */
 typedef struct chain {
-	size_t first;     /* index of its first anchor in al->anch pairs */
 	size_t last_i, last_j;
 	size_t count;
 	size_t *members;  /* anchor indexes */
 	size_t cap;
+	/* extent once closed: words [i0, i1) of a and [j0, j1) of b, of
+	 * which lead/trail words were added by edge_run */
+	size_t i0, i1, j0, j1, lead, trail;
 } chain;
+
+/* Are all tokens of t[lo, hi) figures? (An empty range is.) */
+static int all_numeric(const rp_token *t, size_t lo, size_t hi)
+{
+	for (size_t x = lo; x < hi; x++)
+		if (!t[x].numeric)
+			return 0;
+	return 1;
+}
+
+static int push_edit(rp_align *al, rp_passage *p, const rp_token *ta,
+		     const rp_token *tb, size_t a0, size_t a1, size_t b0,
+		     size_t b1)
+{
+	size_t ga = a1 - a0, gb = b1 - b0, sub = RP_MIN(ga, gb);
+	FORWARD_IF_ERROR(RP_GROW(al->edits, al->capedits, al->nedits + 1));
+	rp_edit *e = &al->edits[al->nedits++];
+	p->substituted += sub;
+	p->deleted += ga - sub;
+	p->inserted += gb - sub;
+	if (all_numeric(ta, a0, a1) && all_numeric(tb, b0, b1))
+		al->figure_edits += RP_MAX(ga, gb);
+	else
+		al->word_edits += RP_MAX(ga, gb);
+	/* Byte ranges; an empty side sits where the other side's words
+	 * would be (after the previous word). */
+	e->words_a = ga;
+	e->words_b = gb;
+	e->a_start = ga ? ta[a0].start : (a0 ? ta[a0 - 1].end : ta[0].start);
+	e->a_end = ga ? ta[a1 - 1].end : e->a_start;
+	e->b_start = gb ? tb[b0].start : (b0 ? tb[b0 - 1].end : tb[0].start);
+	e->b_end = gb ? tb[b1 - 1].end : e->b_start;
+	return RP_OK;
+}
+
+/* A gap of equal length on both sides: only the differing words are
+ * edits (runs of them, so "1.2 billion" -> "1.3 billion" is one edit). */
+static int push_gap(rp_align *al, rp_passage *p, const rp_token *ta,
+		    const rp_token *tb, size_t a0, size_t a1, size_t b0,
+		    size_t b1)
+{
+	if (a1 - a0 != b1 - b0)
+		return push_edit(al, p, ta, tb, a0, a1, b0, b1);
+	size_t n = a1 - a0;
+	for (size_t x = 0; x < n;) {
+		if (ta[a0 + x].hash == tb[b0 + x].hash) {
+			x++;
+			continue;
+		}
+		size_t y = x;
+		while (y < n && ta[a0 + y].hash != tb[b0 + y].hash)
+			y++;
+		FORWARD_IF_ERROR(push_edit(al, p, ta, tb, a0 + x, a0 + y,
+					   b0 + x, b0 + y));
+		x = y;
+	}
+	return RP_OK;
+}
+
+/* How far the words before (dir < 0) or after a passage still match, one
+ * for one, allowing figures to differ: k-1 equal words next to a changed
+ * figure make no anchor, but they are part of the same passage. */
+static size_t edge_run(const rp_token *ta, size_t na, const rp_token *tb,
+		       size_t nb, size_t i, size_t j, int dir)
+{
+	size_t n = 0, last_equal = 0;
+	for (;;) {
+		size_t x = n + 1;
+		if (dir < 0 ? (i < x || j < x) : (i + n >= na || j + n >= nb))
+			break;
+		const rp_token *u = dir < 0 ? &ta[i - x] : &ta[i + n];
+		const rp_token *v = dir < 0 ? &tb[j - x] : &tb[j + n];
+		if (u->hash != v->hash && !(u->numeric && v->numeric))
+			break;
+		n++;
+		if (u->hash == v->hash)
+			last_equal = n;
+	}
+	return last_equal; /* never end a passage on a changed figure */
+}
 
 static int add_passage(rp_align *al, const rp_token *ta, const rp_token *tb,
 		       const chain *c, unsigned k)
 {
 	const uint32_t *an = al->anch;
-	size_t i0 = an[2 * c->members[0]], j0 = an[2 * c->members[0] + 1];
-	size_t i1 = c->last_i + k, j1 = c->last_j + k; /* exclusive */
-	if (i1 - i0 < MIN_WORDS && j1 - j0 < MIN_WORDS)
-		return RP_OK;
+	size_t i0 = c->i0, j0 = c->j0, i1 = c->i1, j1 = c->j1;
+	size_t lead = c->lead, trail = c->trail;
 	FORWARD_IF_ERROR(RP_GROW(al->pass, al->cappass, al->npass + 1));
 	rp_passage *p = &al->pass[al->npass];
 	memset(p, 0, sizeof(*p));
-	p->a_start = ta[i0].start;
-	p->a_end = ta[i1 - 1].end;
-	p->b_start = tb[j0].start;
-	p->b_end = tb[j1 - 1].end;
-	p->words_a = i1 - i0;
-	p->words_b = j1 - j0;
 	p->first_edit = al->nedits;
+	FORWARD_IF_ERROR(push_gap(al, p, ta, tb, i0, i0 + lead, j0, j0 + lead));
 	for (size_t m = 1; m < c->count; m++) {
 		size_t pi = an[2 * c->members[m - 1]], pj = an[2 * c->members[m - 1] + 1];
 		size_t ni = an[2 * c->members[m]], nj = an[2 * c->members[m] + 1];
@@ -112,36 +189,110 @@ static int add_passage(rp_align *al, const rp_token *ta, const rp_token *tb,
 		size_t gb = nj > pj + k ? nj - pj - k : 0;
 		if (ga == 0 && gb == 0)
 			continue;
-		size_t sub = RP_MIN(ga, gb);
-		p->substituted += sub;
-		p->deleted += ga - sub;
-		p->inserted += gb - sub;
-		FORWARD_IF_ERROR(RP_GROW(al->edits, al->capedits, al->nedits + 1));
-		rp_edit *e = &al->edits[al->nedits++];
-		/* Byte ranges of the gap; an empty side sits where the other
-		 * side's words would be. */
-		e->words_a = ga;
-		e->words_b = gb;
-		e->a_start = ga ? ta[pi + k].start : ta[ni - 1].end;
-		e->a_end = ga ? ta[ni - 1].end : e->a_start;
-		e->b_start = gb ? tb[pj + k].start : tb[nj - 1].end;
-		e->b_end = gb ? tb[nj - 1].end : e->b_start;
+		FORWARD_IF_ERROR(push_gap(al, p, ta, tb, ni - ga, ni, nj - gb, nj));
 	}
+	FORWARD_IF_ERROR(push_gap(al, p, ta, tb, i1 - trail, i1, j1 - trail, j1));
+	p->a_start = ta[i0].start;
+	p->a_end = ta[i1 - 1].end;
+	p->b_start = tb[j0].start;
+	p->b_end = tb[j1 - 1].end;
+	p->words_a = i1 - i0;
+	p->words_b = j1 - j0;
+	p->a_word = i0;
+	p->b_word = j0;
 	p->edit_count = al->nedits - p->first_edit;
 	al->shared_words += p->words_a - p->deleted - p->substituted;
 	al->npass++;
 	return RP_OK;
 }
 
+/* Extents of the closed chains, then the passages: chains shorter than
+ * MIN_WORDS are dropped, and of chains that overlap in either text
+ * (a phrase repeated inside one text matches in two places) the longer
+ * one is kept. Passages are made in order of their start in a. */
+static int make_passages(rp_align *al, const rp_token *ta, size_t na,
+			 const rp_token *tb, size_t nb, chain *ch, size_t n,
+			 unsigned k)
+{
+	const uint32_t *an = al->anch;
+	size_t *order = reallocarray(NULL, n + 1, sizeof(*order)), m = 0;
+	RETURN_ERROR_IF(!order, RP_ENOMEM);
+	for (size_t x = 0; x < n; x++) {
+		chain *c = &ch[x];
+		size_t i0 = an[2 * c->members[0]], j0 = an[2 * c->members[0] + 1];
+		size_t i1 = c->last_i + k, j1 = c->last_j + k;
+		c->lead = edge_run(ta, na, tb, nb, i0, j0, -1);
+		c->trail = edge_run(ta, na, tb, nb, i1, j1, 1);
+		c->i0 = i0 - c->lead;
+		c->j0 = j0 - c->lead;
+		c->i1 = i1 + c->trail;
+		c->j1 = j1 + c->trail;
+		if (c->i1 - c->i0 >= MIN_WORDS || c->j1 - c->j0 >= MIN_WORDS)
+			order[m++] = x;
+	}
+	/* Longest first (insertion sort: chains are few). */
+	for (size_t x = 1; x < m; x++) {
+		size_t v = order[x], y = x;
+		size_t len = ch[v].i1 - ch[v].i0 + ch[v].j1 - ch[v].j0;
+		while (y > 0 && ch[order[y - 1]].i1 - ch[order[y - 1]].i0 +
+					  ch[order[y - 1]].j1 - ch[order[y - 1]].j0 < len) {
+			order[y] = order[y - 1];
+			y--;
+		}
+		order[y] = v;
+	}
+	size_t kept = 0;
+	for (size_t x = 0; x < m; x++) {
+		chain *c = &ch[order[x]];
+		int clash = 0;
+		for (size_t y = 0; y < kept && !clash; y++) {
+			chain *d = &ch[order[y]];
+			clash = (c->i0 < d->i1 && d->i0 < c->i1) ||
+				(c->j0 < d->j1 && d->j0 < c->j1);
+		}
+		if (!clash)
+			order[kept++] = order[x];
+	}
+	/* In order of a. */
+	for (size_t x = 1; x < kept; x++) {
+		size_t v = order[x], y = x;
+		while (y > 0 && ch[order[y - 1]].i0 > ch[v].i0) {
+			order[y] = order[y - 1];
+			y--;
+		}
+		order[y] = v;
+	}
+	int err = RP_OK;
+	al->lead_a = na;
+	al->lead_b = nb;
+	al->trail_a = na;
+	al->trail_b = nb;
+	for (size_t x = 0; x < kept && err == RP_OK; x++) {
+		chain *c = &ch[order[x]];
+		err = add_passage(al, ta, tb, c, k);
+		al->lead_a = RP_MIN(al->lead_a, c->i0);
+		al->lead_b = RP_MIN(al->lead_b, c->j0);
+		al->trail_a = RP_MIN(al->trail_a, na - c->i1);
+		al->trail_b = RP_MIN(al->trail_b, nb - c->j1);
+	}
+	free(order);
+	return err;
+}
+
 int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		    const rp_token *tb, size_t nb, unsigned k, uint64_t a_key)
 {
 	int err = RP_OK;
-	chain *open = NULL;
-	size_t nopen = 0, capopen = 0;
+	chain *open = NULL, *done = NULL;
+	size_t nopen = 0, capopen = 0, ndone = 0, capdone = 0;
 	size_t nsa, nsb;
 
 	al->npass = al->nedits = al->shared_words = al->nanch = 0;
+	al->figure_edits = al->word_edits = 0;
+	al->lead_a = na;
+	al->lead_b = nb;
+	al->trail_a = na;
+	al->trail_b = nb;
 	k = (unsigned)RP_MIN((size_t)k, RP_MIN(na, nb));
 	if (k == 0)
 		return RP_OK;
@@ -194,15 +345,15 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		}
 	}
 
-	/* Chain anchors into passages, walking b. */
+	/* Chain anchors, walking b. */
 	const size_t G = k + GAP_EXTRA;
 	for (size_t a = 0; a < al->nanch; a++) {
 		size_t i = al->anch[2 * a], j = al->anch[2 * a + 1];
 		/* Close chains that fell behind; they can no longer grow. */
 		for (size_t c = 0; c < nopen;) {
 			if (open[c].last_j + G < j) {
-				GOTO_IF_ERROR(add_passage(al, ta, tb, &open[c], k));
-				free(open[c].members);
+				GOTO_IF_ERROR(RP_GROW(done, capdone, ndone + 1));
+				done[ndone++] = open[c];
 				open[c] = open[--nopen];
 				continue;
 			}
@@ -232,24 +383,17 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		ch->last_i = i;
 		ch->last_j = j;
 	}
+	GOTO_IF_ERROR(RP_GROW(done, capdone, ndone + nopen + 1));
 	for (size_t c = 0; c < nopen; c++)
-		GOTO_IF_ERROR(add_passage(al, ta, tb, &open[c], k));
-
-	/* Order passages by their start in a (chains close out of order). */
-	for (size_t x = 1; x < al->npass; x++) {
-		rp_passage p = al->pass[x];
-		size_t y = x;
-		while (y > 0 && (al->pass[y - 1].a_start > p.a_start ||
-				 (al->pass[y - 1].a_start == p.a_start &&
-				  al->pass[y - 1].b_start > p.b_start))) {
-			al->pass[y] = al->pass[y - 1];
-			y--;
-		}
-		al->pass[y] = p;
-	}
+		done[ndone++] = open[c];
+	nopen = 0;
+	GOTO_IF_ERROR(make_passages(al, ta, na, tb, nb, done, ndone, k));
 cleanup:
 	for (size_t c = 0; c < nopen; c++)
 		free(open[c].members);
+	for (size_t c = 0; c < ndone; c++)
+		free(done[c].members);
 	free(open);
+	free(done);
 	return err;
 }

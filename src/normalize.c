@@ -123,6 +123,11 @@ static int word_codepoint(int32_t cp)
 	       utf8proc_category(cp) != UTF8PROC_CATEGORY_CF;
 }
 
+static inline int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
 		      const char *word, size_t wlen, int keep_norm)
 {
@@ -132,6 +137,12 @@ static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
 	t->start = (uint32_t)start;
 	t->end = (uint32_t)end;
 	t->hash = XXH3_64bits(word, wlen);
+	t->numeric = 1;
+	for (size_t i = 0; i < wlen; i++)
+		if (word[i] < '0' || word[i] > '9') {
+			t->numeric = 0;
+			break;
+		}
 	if (keep_norm) {
 		FORWARD_IF_ERROR(RP_GROW(tb->norm, tb->normcap,
 					 tb->normlen + wlen + 2));
@@ -208,11 +219,25 @@ int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
 		/* ASCII fast path: letters and digits, lower-cased as they are
 		 * scanned (c | 0x20 lower-cases A-Z and keeps 0-9). */
 		size_t wlen = 0;
-		while (i < len && byte_class[s[i]] == 1) {
-			if (wlen < sizeof(small))
-				small[wlen] = (char)(s[i] | 0x20);
-			wlen++;
-			i++;
+		int digits = 1;
+		for (;;) {
+			while (i < len && byte_class[s[i]] == 1) {
+				digits &= s[i] <= '9';
+				if (wlen < sizeof(small))
+					small[wlen] = (char)(s[i] | 0x20);
+				wlen++;
+				i++;
+			}
+			/* A thousands separator inside a figure: "2,000" is the
+			 * word "2000", like "2000" itself. */
+			if (digits && wlen && i + 3 < len && s[i] == ',' &&
+			    is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
+			    is_digit(s[i + 3]) &&
+			    (i + 4 == len || byte_class[s[i + 4]] != 1)) {
+				i++;
+				continue;
+			}
+			break;
 		}
 		int ends = i >= len || byte_class[s[i]] == 0;
 		if (wlen && !ends) { /* a non-ASCII separator (’ — «) ends it too */
@@ -227,8 +252,10 @@ int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
 			if (wlen > sizeof(small)) {
 				FORWARD_IF_ERROR(RP_GROW(tb->word, tb->wordcap, wlen));
 				w = tb->word;
-				for (size_t j = 0; j < wlen; j++)
-					w[j] = (char)(s[start + j] | 0x20);
+				size_t n = 0;
+				for (size_t j = start; j < i; j++)
+					if (s[j] != ',')
+						w[n++] = (char)(s[j] | 0x20);
 			}
 			FORWARD_IF_ERROR(push_token(tb, start, i, w, wlen,
 						    keep_norm));

@@ -22,6 +22,7 @@
 typedef struct rp_token {
 	uint32_t start, end; /* byte range in the original text */
 	uint64_t hash;       /* XXH3 of the normalized token bytes */
+	uint32_t numeric;    /* 1 when the token is all digits (a figure) */
 } rp_token;
 
 /* Reusable buffers for the tokenizer; zero-initialise, free with _free. */

@@ -11,6 +11,7 @@ const char *rp_relation_name(rp_relation r)
 	case RP_REL_LIGHT_EDIT: return "light_edit";
 	case RP_REL_TRIMMED: return "trimmed";
 	case RP_REL_PARTIAL: return "partial";
+	case RP_REL_TEMPLATE: return "template";
 	default: return "unknown";
 	}
 }
@@ -29,6 +30,15 @@ rp_relation rp_classify(double ca, double cb, int same_words,
 	double cs = RP_MAX(ca, cb), cl = RP_MIN(ca, cb);
 	if (same_words)
 		return RP_REL_EXACT;
+	if (al && al->word_edits == 0 && al->figure_edits > 0 &&
+	    (double)al->figure_edits >=
+		    RP_TEMPLATE_FIGURES_MIN * (double)RP_MIN(al->words_a, al->words_b) &&
+	    al->covered_a + al->lead_a + al->trail_a == al->words_a &&
+	    al->covered_b + al->lead_b + al->trail_b == al->words_b &&
+	    !(al->lead_a && al->lead_b) && !(al->trail_a && al->trail_b) &&
+	    edges_only(al->words_a, al->covered_a) &&
+	    edges_only(al->words_b, al->covered_b))
+		return RP_REL_TEMPLATE;
 	if (al ? al->edited == 0 && al->covered_a && al->covered_b &&
 			 edges_only(al->words_a, al->covered_a) &&
 			 edges_only(al->words_b, al->covered_b)

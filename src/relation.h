@@ -13,6 +13,14 @@
  *                  the other, which has at least a fifth more
  *   light_edit     c_long >= 0.60: most of each is in the other, with edits
  *   partial        anything else: an excerpt, or heavy reuse
+ *   template       (from alignment) every changed word is a figure on both
+ *                  sides, the figures changed are at least 1% of the
+ *                  shorter text's words, no word lies outside the passages
+ *                  except at an edge of one text only (a dateline):
+ *                  the same bulletin template filled with other data
+ *                  ("Fed adds 1.5 billion dlrs" vs "2.5 billion dlrs"),
+ *                  not a reprint. A long story with one corrected figure
+ *                  stays a reprint (below 1%).
  * Source: the earlier date when both have one and they differ; otherwise,
  * for trimmed and partial, the text that contains the other; else unknown.
  */
@@ -26,12 +34,17 @@
 #define RP_TRIMMED_SHORT_MIN 0.80
 #define RP_TRIMMED_LONG_MAX 0.80
 #define RP_LIGHT_EDIT_MIN 0.60
+#define RP_TEMPLATE_FIGURES_MIN 0.01
 
 /* What alignment says about a pair (all counts in words). */
 typedef struct rp_align_summary {
 	size_t words_a, words_b;      /* words of each text */
 	size_t covered_a, covered_b;  /* words inside shared passages */
 	size_t edited;                /* inserted + deleted + substituted */
+	size_t figure_edits;          /* edited words that are figures */
+	size_t word_edits;            /* other edited words */
+	size_t lead_a, lead_b;        /* words before the first passage */
+	size_t trail_a, trail_b;      /* words after the last passage */
 } rp_align_summary;
 
 /* al may be NULL when the pair was not aligned. */

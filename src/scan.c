@@ -253,7 +253,10 @@ static void *align_worker(void *arg)
 			job->err = err;
 			break;
 		}
-		rp_align_summary sum = { ta.ntok, tb.ntok, 0, 0, 0 };
+		rp_align_summary sum = { ta.ntok, tb.ntok, 0, 0, 0,
+					 al.figure_edits, al.word_edits,
+					 al.lead_a, al.lead_b, al.trail_a,
+					 al.trail_b };
 		for (size_t x = 0; o->align && x < al.npass; x++) {
 			sum.covered_a += al.pass[x].words_a;
 			sum.covered_b += al.pass[x].words_b;
@@ -273,6 +276,27 @@ static void *align_worker(void *arg)
 	rp_tokbuf_free(&tb);
 	rp_align_free(&al);
 	return NULL;
+}
+
+/* Remove template pairs (texts that differ only in figures), keeping the
+ * per-pair passage arrays in step with the pairs. */
+static void drop_templates(rp_result *r)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < r->npairs; i++) {
+		if (r->pairs[i].relation == RP_REL_TEMPLATE) {
+			free(r->pass[i]);
+			free(r->edits[i]);
+			r->stats.templates++;
+			continue;
+		}
+		r->pairs[w] = r->pairs[i];
+		r->pass[w] = r->pass[i];
+		r->edits[w] = r->edits[i];
+		r->nedits[w] = r->nedits[i];
+		w++;
+	}
+	r->npairs = w;
 }
 
 static int align_all(const rp_corpus *c, rp_result *r)
@@ -427,6 +451,9 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	r->nedits = calloc(r->npairs + 1, sizeof(*r->nedits));
 	GOTO_IF(!r->pass || !r->edits || !r->nedits, RP_ENOMEM);
 	GOTO_IF_ERROR(align_all(c, r));
+	if (!o->keep_templates)
+		drop_templates(r);
+	r->stats.pairs = r->npairs;
 	r->stats.seconds_align = rp_now() - t1;
 
 	/* 4. Cluster. */

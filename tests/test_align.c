@@ -168,9 +168,9 @@ Test(relation, classes_follow_the_documented_thresholds)
 	/* With alignment: no edit inside passages covering >= 95% of both
 	 * is near verbatim, whatever the shingle containments say; one
 	 * changed word is an edit. */
-	rp_align_summary edges = { 60, 62, 60, 59, 0 };
+	rp_align_summary edges = { 60, 62, 60, 59, 0, 0, 0, 0, 3, 0, 0 };
 	cr_assert_eq(rp_classify(0.9, 0.85, 0, &edges), RP_REL_NEAR_VERBATIM);
-	rp_align_summary one_word = { 60, 60, 60, 60, 1 };
+	rp_align_summary one_word = { 60, 60, 60, 60, 1, 0, 1, 0, 0, 0, 0 };
 	cr_assert_eq(rp_classify(0.97, 0.97, 0, &one_word), RP_REL_LIGHT_EDIT);
 	cr_assert_str_eq(rp_relation_name(RP_REL_LIGHT_EDIT), "light_edit");
 }

@@ -54,6 +54,14 @@ Test(normalize, quote_styles_dashes_and_wrapping_do_not_matter)
 	assert_same_tokens("a\r\n\r\nb  c", "a b c");
 }
 
+Test(normalize, thousands_separators_do_not_split_figures)
+{
+	assert_same_tokens("2,000 troops and 1,234,567 euros", "2000 troops and 1234567 euros");
+	cr_assert_str_eq(norm("2,000"), "2000");
+	/* Decimals and lists stay apart. */
+	cr_assert_str_eq(norm("1.5 or 5,10 or 3,1234 or 1,000x"), "1 5 or 5 10 or 3 1234 or 1 000x");
+}
+
 Test(normalize, nfkc_unifies_composed_and_decomposed_accents)
 {
 	/* é precomposed (U+00E9) vs e + combining acute (U+0301). */

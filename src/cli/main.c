@@ -49,6 +49,8 @@ static const char usage_text[] =
 	"      --containment C    also report pairs where either containment >= C\n"
 	"                         (candidates by the exact search)\n"
 	"      --no-align         skip passage alignment (relations from scores)\n"
+	"      --keep-templates   report texts that differ only in figures (relation\n"
+	"                         template); by default they are dropped and counted\n"
 	"  -k, --shingle-size K   words (default 5) or characters (default 7)\n"
 	"      --shingle KIND     word | char (word)\n"
 	"      --perms K          signature length (128)\n"
@@ -365,7 +367,7 @@ enum {
 	OPT_MAX_BYTES, OPT_THREADS, OPT_ID_FIELD, OPT_TEXT_FIELD,
 	OPT_TITLE_FIELD, OPT_OUTLET_FIELD, OPT_DATE_FIELD, OPT_OUTLET,
 	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
-	OPT_NO_ALIGN, OPT_IN, OPT_HTML
+	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES
 };
 
 static const struct option long_opts[] = {
@@ -398,6 +400,7 @@ static const struct option long_opts[] = {
 	{ "no-align", no_argument, NULL, OPT_NO_ALIGN },
 	{ "in", required_argument, NULL, OPT_IN },
 	{ "html", required_argument, NULL, OPT_HTML },
+	{ "keep-templates", no_argument, NULL, OPT_KEEP_TEMPLATES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -474,6 +477,7 @@ int parse_opts(cli *cl, int argc, char **argv)
 		case OPT_NO_ALIGN: cl->o.align = 0; break;
 		case OPT_IN: cl->in = optarg; break;
 		case OPT_HTML: cl->html = optarg; break;
+		case OPT_KEEP_TEMPLATES: cl->o.keep_templates = 1; break;
 		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
 		case OPT_MAX_BYTES:
 			if (parse_uint(optarg, 1, (long long)1 << 40, &v) < 0)
@@ -665,6 +669,10 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 				"%s: LSH %u bands x %u rows, P(candidate | J=%.3f) = %.4f\n",
 				progname, st.bands, st.rows, cl->o.threshold,
 				st.recall_at_threshold);
+		if (st.templates)
+			fprintf(stderr, "%s: %zu template pairs (texts that differ only "
+				"in figures) not reported; --keep-templates reports them\n",
+				progname, st.templates);
 		fprintf(stderr,
 			"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
 			progname, st.candidates, st.pairs, st.clusters, secs,
