@@ -110,6 +110,16 @@ typedef struct rp_options {
 	int keep_templates;          /**< nonzero: report template pairs (texts
 					  that differ only in figures); by
 					  default they are dropped and counted */
+	int boilerplate;             /**< nonzero (default): leave site chrome
+					  learned per outlet, datelines and
+					  credits out of shingles */
+	unsigned int chrome_min_pages; /**< a line on this many pages of one
+					    outlet is chrome (3) */
+	int cross_outlet;            /**< nonzero: only pairs of different
+					  outlets */
+	int64_t window;              /**< > 0: only pairs published within this
+					  many seconds (pairs with a missing
+					  date are kept) */
 	rp_progress_fn progress;     /**< optional progress callback (NULL) */
 	void *progress_userdata;     /**< passed to progress */
 } rp_options;
@@ -118,7 +128,7 @@ typedef struct rp_options {
 	{                                                                    \
 		RP_OPTIONS_VERSION, RP_SHINGLE_WORD, 0, 128, RP_MINHASH_OPH, \
 		0x52455052494e54ULL, 0.5, 0.99, 0, 0, 5000, 0, 0,             \
-		(size_t)64 << 20, 0, 0.0, 1, 0, NULL, NULL                   \
+		(size_t)64 << 20, 0, 0.0, 1, 0, 1, 3, 0, 0, NULL, NULL       \
 	}
 
 /** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */
@@ -340,6 +350,10 @@ typedef struct rp_scan_stats {
 	size_t candidates;         /**< distinct candidate pairs verified */
 	size_t pairs;              /**< pairs reported */
 	size_t templates;          /**< template pairs dropped (not reported) */
+	size_t filtered;           /**< pairs left out by cross_outlet/window */
+	size_t chrome_lines;       /**< (outlet, line) pairs learned as chrome */
+	size_t docs_stripped;      /**< documents that had chrome left out */
+	size_t bytes_excluded;     /**< bytes of chrome, datelines, credits */
 	size_t clusters;           /**< clusters with two or more documents */
 	size_t oversized_buckets;  /**< LSH buckets skipped for exceeding the cap */
 	size_t largest_bucket;     /**< size of the largest bucket seen */
@@ -378,6 +392,35 @@ RP_API int rp_result_cluster(rp_cluster *out, const rp_result *result, size_t i)
 RP_API int rp_result_doc_scanned(const rp_result *result, size_t i);
 
 RP_API int rp_result_stats(rp_scan_stats *out, const rp_result *result);
+
+/** A line learned as site chrome: the outlet, the line (a range of one of
+ * the outlet's texts, not NUL-terminated) and on how many pages it is. */
+typedef struct rp_chrome_line {
+	const char *outlet;
+	const char *line;
+	size_t line_len;
+	size_t pages;
+} rp_chrome_line;
+
+RP_API size_t rp_result_chrome_count(const rp_result *result);
+/** Chrome lines, grouped by outlet. Valid while the corpus lives. */
+RP_API int rp_result_chrome(rp_chrome_line *out, const rp_result *result,
+			    size_t i);
+
+/**
+ * Byte ranges of document i's text left out of shingles (chrome, dateline,
+ * credits), as count pairs (start, end) in *ranges. Valid until
+ * rp_result_free().
+ */
+RP_API int rp_result_excluded(const uint32_t **ranges, size_t *count,
+			      const rp_result *result, size_t i);
+
+/**
+ * Learn the boilerplate of a collection without scanning for pairs: the
+ * result holds only chrome lines, excluded ranges and their counters.
+ * Like rp_scan, the corpus accepts no more documents afterwards.
+ */
+RP_API int rp_learn_boilerplate(rp_result **out, rp_corpus *corpus);
 
 #ifdef __cplusplus
 }

@@ -194,12 +194,8 @@ static int unicode_run(rp_tokbuf *tb, const char *text, size_t start,
 	return RP_OK;
 }
 
-int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
+static int tokenize_reset(rp_tokbuf *tb, size_t len, int keep_norm)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	char small[64];
-	size_t i = 0;
-
 	tb->ntok = 0;
 	tb->normlen = 0;
 	if (keep_norm) {
@@ -208,7 +204,16 @@ int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
 	}
 	RETURN_ERROR_IF(len >= UINT32_MAX, RP_ELIMIT);
 	/* A word takes at least two bytes with its separator: reserve once. */
-	FORWARD_IF_ERROR(RP_GROW(tb->tok, tb->captok, len / 2 + 1));
+	return RP_GROW(tb->tok, tb->captok, len / 2 + 1);
+}
+
+/* Append the tokens of text[from, len) (offsets count from text). */
+static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
+			  size_t len, int keep_norm)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	char small[64];
+	size_t i = from;
 
 	while (i < len) {
 		while (i < len && byte_class[s[i]] == 0)
@@ -289,4 +294,24 @@ int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
 		FORWARD_IF_ERROR(unicode_run(tb, text, start, i, keep_norm));
 	}
 	return RP_OK;
+}
+
+int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
+{
+	FORWARD_IF_ERROR(tokenize_reset(tb, len, keep_norm));
+	return tokenize_range(tb, text, 0, len, keep_norm);
+}
+
+int rp_tokenize_skip(rp_tokbuf *tb, const char *text, size_t len,
+		     int keep_norm, const uint32_t *skip, size_t nskip)
+{
+	size_t at = 0;
+	FORWARD_IF_ERROR(tokenize_reset(tb, len, keep_norm));
+	for (size_t k = 0; k < nskip; k++) {
+		size_t s0 = RP_MIN((size_t)skip[2 * k], len);
+		if (s0 > at)
+			FORWARD_IF_ERROR(tokenize_range(tb, text, at, s0, keep_norm));
+		at = RP_MAX(at, RP_MIN((size_t)skip[2 * k + 1], len));
+	}
+	return tokenize_range(tb, text, at, len, keep_norm);
 }

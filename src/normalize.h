@@ -55,4 +55,12 @@ RP_INTERNAL size_t rp_utf8_invalid_at(const char *s, size_t len);
 RP_INTERNAL int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len,
 			    int keep_norm);
 
+/*
+ * The same, leaving out the byte ranges skip[2k] .. skip[2k+1] (sorted,
+ * disjoint; they should begin and end between words).
+ */
+RP_INTERNAL int rp_tokenize_skip(rp_tokbuf *tb, const char *text, size_t len,
+				 int keep_norm, const uint32_t *skip,
+				 size_t nskip);
+
 #endif

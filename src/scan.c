@@ -18,6 +18,7 @@
  * so results are identical for any number of threads.
  */
 #include <pthread.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cluster.h"
@@ -26,11 +27,19 @@
 #include "minhash.h"
 #include "relation.h"
 #include "align.h"
+#include "boiler.h"
 #include "normalize.h"
 #include "shingle.h"
 #include "verify.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 struct rp_result {
+	const rp_corpus *corpus;
+	rp_boiler boil;        /* excluded ranges; empty when turned off */
+	uint32_t *outlet_of;   /* outlet number of each document, or NONE */
+	const char **outlet_name;
 	rp_pair *pairs;
 	size_t npairs;
 	rp_passage **pass;     /* per pair */
@@ -54,44 +63,71 @@ typedef struct doc_job {
 	const uint8_t *need;   /* PASS_SETS: which documents */
 	uint64_t **sets;       /* PASS_SETS: out */
 	uint32_t *nsets;
+	const rp_boiler *boil;
 	unsigned tid, nthreads;
 	size_t *done;          /* documents finished, all threads (atomic) */
 	int err;
 } doc_job;
 
-/* Shingle hashes of document d (text order, duplicates kept) into sb. */
-static int shingle_doc(const rp_corpus *c, rp_tokbuf *tb, rp_shinglebuf *sb,
-		       char **cat, size_t *catcap, size_t d)
+/* Per-thread scratch for doc_tokens. */
+typedef struct scratch {
+	char *cat;
+	size_t catcap;
+	uint32_t *skip;
+	size_t skipcap;
+} scratch;
+
+/* Tokens of document d, leaving out its boilerplate ranges; with_title
+ * shingles "title\n\ntext" (offsets then count from the title). */
+static int doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
+		      scratch *sc, size_t d, int keep_norm, int with_title)
 {
-	const rp_options *o = &c->opts;
 	const rp_doc *doc = &c->docs[d];
 	const char *text = doc->text;
-	size_t len = doc->text_len;
+	size_t len = doc->text_len, nskip = 0;
+	const uint32_t *skip = NULL;
 
-	if (o->include_title && doc->title) {
+	if (bo->off) {
+		skip = (const uint32_t *)(bo->spans + bo->off[d]);
+		nskip = bo->off[d + 1] - bo->off[d];
+	}
+	if (with_title && doc->title) {
 		size_t tl = strlen(doc->title);
-		FORWARD_IF_ERROR(RP_GROW(*cat, *catcap, tl + 2 + len + 1));
-		memcpy(*cat, doc->title, tl);
-		memcpy(*cat + tl, "\n\n", 2);
-		memcpy(*cat + tl + 2, text, len);
-		text = *cat;
+		FORWARD_IF_ERROR(RP_GROW(sc->cat, sc->catcap, tl + 2 + len + 1));
+		memcpy(sc->cat, doc->title, tl);
+		memcpy(sc->cat + tl, "\n\n", 2);
+		memcpy(sc->cat + tl + 2, text, len);
+		FORWARD_IF_ERROR(RP_GROW(sc->skip, sc->skipcap, 2 * nskip + 1));
+		for (size_t k = 0; k < 2 * nskip; k++)
+			sc->skip[k] = skip[k] + (uint32_t)(tl + 2);
+		skip = sc->skip;
+		text = sc->cat;
 		len += tl + 2;
 	}
-	FORWARD_IF_ERROR(rp_tokenize(tb, text, len,
-				     o->shingle == RP_SHINGLE_CHAR));
+	return rp_tokenize_skip(tb, text, len, keep_norm, skip, nskip);
+}
+
+/* Shingle hashes of document d (text order, duplicates kept) into sb. */
+static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
+		       rp_shinglebuf *sb, scratch *sc, size_t d)
+{
+	const rp_options *o = &c->opts;
+	FORWARD_IF_ERROR(doc_tokens(c, bo, tb, sc, d,
+				    o->shingle == RP_SHINGLE_CHAR,
+				    o->include_title));
 	if (o->shingle == RP_SHINGLE_CHAR)
 		return rp_shingle_chars(sb, tb, o->k);
 	return rp_shingle_words(sb, tb, o->k);
 }
 
 static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
-		    char **cat, size_t *catcap, size_t d)
+		    scratch *sc, size_t d)
 {
 	const rp_options *o = &job->c->opts;
 
 	if (job->pass == PASS_SETS && !job->need[d])
 		return RP_OK;
-	FORWARD_IF_ERROR(shingle_doc(job->c, tb, sb, cat, catcap, d));
+	FORWARD_IF_ERROR(shingle_doc(job->c, job->boil, tb, sb, sc, d));
 	if (job->pass == PASS_SIGN) {
 		if (sb->n == 0) {
 			job->status[d] = DOC_NO_WORDS;
@@ -120,15 +156,15 @@ static void *doc_worker(void *arg)
 	doc_job *job = arg;
 	rp_tokbuf tb;
 	rp_shinglebuf sb;
-	char *cat = NULL;
-	size_t catcap = 0;
+	scratch sc;
 
 	memset(&tb, 0, sizeof(tb));
 	memset(&sb, 0, sizeof(sb));
+	memset(&sc, 0, sizeof(sc));
 	const rp_options *o = &job->c->opts;
 	size_t k = 0;
 	for (size_t d = job->tid; d < job->c->ndocs; d += job->nthreads) {
-		int err = doc_pass(job, &tb, &sb, &cat, &catcap, d);
+		int err = doc_pass(job, &tb, &sb, &sc, d);
 		if (err < 0) {
 			job->err = err;
 			break;
@@ -146,7 +182,8 @@ static void *doc_worker(void *arg)
 	}
 	rp_tokbuf_free(&tb);
 	rp_shinglebuf_free(&sb);
-	free(cat);
+	free(sc.cat);
+	free(sc.skip);
 	return NULL;
 }
 
@@ -214,22 +251,24 @@ static void *align_worker(void *arg)
 	rp_result *r = job->r;
 	rp_tokbuf ta, tb;
 	rp_align al;
+	scratch sc;
 	size_t cur_a = SIZE_MAX;
 	unsigned k = o->shingle == RP_SHINGLE_WORD ? o->k : 5;
 
 	memset(&ta, 0, sizeof(ta));
 	memset(&tb, 0, sizeof(tb));
 	memset(&al, 0, sizeof(al));
+	memset(&sc, 0, sizeof(sc));
 	for (size_t i = job->tid; i < r->npairs; i += job->nthreads) {
 		rp_pair *p = &r->pairs[i];
 		const rp_doc *da = &c->docs[p->a], *db = &c->docs[p->b];
 		int err = RP_OK;
 		if (p->a != cur_a) {
-			err = rp_tokenize(&ta, da->text, da->text_len, 0);
+			err = doc_tokens(c, &r->boil, &ta, &sc, p->a, 0, 0);
 			cur_a = err == RP_OK ? p->a : SIZE_MAX;
 		}
 		if (err == RP_OK)
-			err = rp_tokenize(&tb, db->text, db->text_len, 0);
+			err = doc_tokens(c, &r->boil, &tb, &sc, p->b, 0, 0);
 		if (err == RP_OK && o->align)
 			err = rp_align_tokens(&al, ta.tok, ta.ntok, tb.tok,
 					      tb.ntok, k, (uint64_t)p->a + 1);
@@ -275,6 +314,8 @@ static void *align_worker(void *arg)
 	rp_tokbuf_free(&ta);
 	rp_tokbuf_free(&tb);
 	rp_align_free(&al);
+	free(sc.cat);
+	free(sc.skip);
 	return NULL;
 }
 
@@ -337,7 +378,141 @@ void rp_result_free(rp_result *r)
 	free(r->pairs);
 	rp_clusters_free(&r->clusters);
 	free(r->scanned);
+	rp_boiler_free(&r->boil);
+	free(r->outlet_of);
+	free(r->outlet_name);
 	free(r);
+}
+
+#define NO_OUTLET UINT32_MAX
+
+/* Number the outlets (first seen first); r->outlet_name[n] is outlet n. */
+static int intern_outlets(rp_result *r, const rp_corpus *c)
+{
+	int err = RP_OK;
+	size_t nd = c->ndocs, cap = 16, n = 0;
+	while (cap < 2 * nd)
+		cap *= 2;
+	uint32_t *tab = calloc(cap, sizeof(*tab)); /* outlet number + 1 */
+	r->outlet_of = reallocarray(NULL, nd + 1, sizeof(*r->outlet_of));
+	r->outlet_name = reallocarray(NULL, nd + 1, sizeof(*r->outlet_name));
+	GOTO_IF(!tab || !r->outlet_of || !r->outlet_name, RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++) {
+		const char *name = c->docs[d].outlet;
+		r->outlet_of[d] = NO_OUTLET;
+		if (!name)
+			continue;
+		size_t slot = (size_t)XXH3_64bits(name, strlen(name)) & (cap - 1);
+		while (tab[slot] && strcmp(r->outlet_name[tab[slot] - 1], name) != 0)
+			slot = (slot + 1) & (cap - 1);
+		if (!tab[slot]) {
+			r->outlet_name[n] = name;
+			tab[slot] = (uint32_t)++n;
+		}
+		r->outlet_of[d] = tab[slot] - 1;
+	}
+cleanup:
+	free(tab);
+	return err;
+}
+
+/* Outlets, then boilerplate (when turned on). */
+static int learn(rp_result *r, const rp_corpus *c)
+{
+	const rp_options *o = &c->opts;
+	FORWARD_IF_ERROR(intern_outlets(r, c));
+	if (!o->boilerplate)
+		return RP_OK;
+	rp_boiler_doc *bd = reallocarray(NULL, c->ndocs + 1, sizeof(*bd));
+	RETURN_ERROR_IF(!bd, RP_ENOMEM);
+	for (size_t d = 0; d < c->ndocs; d++)
+		bd[d] = (rp_boiler_doc){ c->docs[d].text, c->docs[d].text_len,
+					 r->outlet_of[d] };
+	int err = rp_boiler_find(&r->boil, bd, c->ndocs, o->chrome_min_pages,
+				 1, 1);
+	free(bd);
+	r->stats.chrome_lines = r->boil.chrome_lines;
+	r->stats.docs_stripped = r->boil.docs_stripped;
+	r->stats.bytes_excluded = r->boil.bytes_excluded;
+	return err;
+}
+
+/* Leave out pairs of one outlet (cross_outlet) or published further apart
+ * than the window. */
+static void filter_pairs(rp_result *r, const rp_corpus *c)
+{
+	const rp_options *o = &c->opts;
+	size_t w = 0;
+	if (!o->cross_outlet && o->window <= 0)
+		return;
+	for (size_t i = 0; i < r->npairs; i++) {
+		const rp_pair *p = &r->pairs[i];
+		const rp_doc *da = &c->docs[p->a], *db = &c->docs[p->b];
+		int drop = o->cross_outlet && r->outlet_of[p->a] != NO_OUTLET &&
+			   r->outlet_of[p->a] == r->outlet_of[p->b];
+		if (o->window > 0 && da->has_timestamp && db->has_timestamp) {
+			int64_t dt = da->timestamp - db->timestamp;
+			drop |= (dt < 0 ? -dt : dt) > o->window;
+		}
+		if (drop)
+			r->stats.filtered++;
+		else
+			r->pairs[w++] = *p;
+	}
+	r->npairs = w;
+}
+
+int rp_learn_boilerplate(rp_result **out, rp_corpus *c)
+{
+	RETURN_ERROR_IF(!out, RP_EINVAL);
+	*out = NULL;
+	RETURN_ERROR_IF(!c, RP_EINVAL);
+	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
+	c->scanned = 1;
+	rp_result *r = calloc(1, sizeof(*r));
+	RETURN_ERROR_IF(!r, RP_ENOMEM);
+	r->corpus = c;
+	r->ndocs = c->ndocs;
+	r->scanned = calloc(c->ndocs + 1, 1);
+	int err = r->scanned ? learn(r, c) : RP_ENOMEM;
+	if (err < 0) {
+		rp_result_free(r);
+		return err;
+	}
+	r->stats.documents = c->ndocs;
+	*out = r;
+	return RP_OK;
+}
+
+size_t rp_result_chrome_count(const rp_result *r)
+{
+	return r ? r->boil.nlines : 0;
+}
+
+int rp_result_chrome(rp_chrome_line *out, const rp_result *r, size_t i)
+{
+	RETURN_ERROR_IF(!out || !r || i >= r->boil.nlines, RP_EINVAL);
+	const rp_boiler_line_info *l = &r->boil.lines[i];
+	const rp_doc *d = &r->corpus->docs[l->doc];
+	out->outlet = r->outlet_name[l->outlet];
+	out->line = d->text + l->start;
+	out->line_len = l->end - l->start;
+	out->pages = l->pages;
+	return RP_OK;
+}
+
+int rp_result_excluded(const uint32_t **ranges, size_t *count,
+		       const rp_result *r, size_t i)
+{
+	RETURN_ERROR_IF(!ranges || !count || !r || i >= r->ndocs, RP_EINVAL);
+	if (!r->boil.off) {
+		*ranges = NULL;
+		*count = 0;
+		return RP_OK;
+	}
+	*ranges = (const uint32_t *)(r->boil.spans + r->boil.off[i]);
+	*count = r->boil.off[i + 1] - r->boil.off[i];
+	return RP_OK;
 }
 
 int rp_scan(rp_result **out, rp_corpus *c)
@@ -362,6 +537,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 
 	r = calloc(1, sizeof(*r));
 	GOTO_IF(!r, RP_ENOMEM);
+	r->corpus = c;
 	r->ndocs = nd;
 	r->scanned = calloc(nd + 1, 1);
 	sets = calloc(nd + 1, sizeof(*sets));
@@ -370,11 +546,15 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	sigs = reallocarray(NULL, (nd ? nd : 1), (size_t)o->num_perm * sizeof(*sigs));
 	GOTO_IF(!r->scanned || !sets || !nsets || !need || !sigs, RP_ENOMEM);
 
-	/* 1. Sign. status doubles as the scanned flag (DOC_OK -> 1). */
+	/* 0. Outlets and boilerplate. */
 	t0 = rp_now();
+	GOTO_IF_ERROR(learn(r, c));
+
+	/* 1. Sign. status doubles as the scanned flag (DOC_OK -> 1). */
 	doc_job job;
 	memset(&job, 0, sizeof(job));
 	job.c = c;
+	job.boil = &r->boil;
 	job.pass = PASS_SIGN;
 	job.sigs = sigs;
 	job.status = r->scanned;
@@ -442,6 +622,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 		r->stats.seconds_verify = rp_now() - t2;
 	}
 	r->stats.candidates = ncand;
+	filter_pairs(r, c);
 	r->stats.pairs = r->npairs;
 
 	/* 3. Relations, sources and, unless turned off, aligned passages. */

@@ -223,9 +223,10 @@ Test(scan, reuters_recall_against_exact_at_0_8)
 }
 
 /* Scan two dated documents; returns the result (one pair expected). */
-static rp_result *scan_two(rp_corpus **c, const char *late, const char *early)
+static rp_result *scan_two_opts(rp_corpus **c, const char *late,
+				const char *early, const rp_options *o)
 {
-	cr_assert_eq(rp_corpus_new(c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_new(c, o), RP_OK);
 	rp_doc_input in[2] = {
 		{ "late", 4, late, strlen(late), NULL, 0, NULL, 0, "2026-11-24", 10, "m", 1 },
 		{ "early", 5, early, strlen(early), NULL, 0, NULL, 0, "2026-11-23", 10, "m", 2 },
@@ -238,13 +239,40 @@ static rp_result *scan_two(rp_corpus **c, const char *late, const char *early)
 	return r;
 }
 
-Test(scan, reprint_with_new_edges_is_near_verbatim_from_the_earlier)
+static rp_result *scan_two(rp_corpus **c, const char *late, const char *early)
+{
+	return scan_two_opts(c, late, early, NULL);
+}
+
+Test(scan, dateline_and_credit_are_left_out_so_the_copy_is_exact)
 {
 	char copy[2048];
 	snprintf(copy, sizeof(copy), "VILNIUS (BNS) - %s\n(Reporting by Jane Roe)",
 		 STORY_RESTYLED);
 	rp_corpus *c;
 	rp_result *r = scan_two(&c, copy, STORY);
+	const rp_pair *p = rp_result_pairs(r);
+	cr_assert_eq(p->relation, RP_REL_EXACT, "%s", rp_relation_name(p->relation));
+	cr_assert_eq(p->jaccard, 1.0);
+	const uint32_t *ex;
+	size_t nex;
+	cr_assert_eq(rp_result_excluded(&ex, &nex, r, 0), RP_OK);
+	cr_assert_eq(nex, 2, "the dateline and the credit line");
+	cr_assert_eq(strncmp(copy + ex[0], "VILNIUS (BNS) - ", ex[1] - ex[0]), 0);
+	cr_assert_eq(strncmp(copy + ex[2], "(Reporting by Jane Roe)", ex[3] - ex[2]), 0);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+Test(scan, reprint_with_new_edges_is_near_verbatim_from_the_earlier)
+{
+	char copy[2048];
+	snprintf(copy, sizeof(copy), "VILNIUS (BNS) - %s\n(Reporting by Jane Roe)",
+		 STORY_RESTYLED);
+	rp_corpus *c;
+	rp_options o = RP_OPTIONS_INIT;
+	o.boilerplate = 0; /* the edges stay in: near verbatim, not exact */
+	rp_result *r = scan_two_opts(&c, copy, STORY, &o);
 	const rp_pair *p = rp_result_pairs(r);
 	cr_assert_eq(p->relation, RP_REL_NEAR_VERBATIM, "%s", rp_relation_name(p->relation));
 	cr_assert_eq(p->source, 1, "the earlier document (b) is the source");

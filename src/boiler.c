@@ -1,0 +1,324 @@
+/*
+ * boiler.c - site chrome, datelines and credits (see boiler.h).
+ *
+ * Design. A news site wraps every story in the same chrome: "Share",
+ * "Related Post", a "Recent Posts" list of its other headlines with their
+ * teasers and "3 days ago". The same story on two sites comes in two
+ * chromes (which lowers its Jaccard: a 350-word story with 180 words of
+ * chrome on each page scores 0.49), and two stories on one site share
+ * chrome (which raises theirs). So chrome is learned from the collection:
+ * a line (trimmed bytes) that recurs on at least `min_pages` pages of the
+ * same outlet is chrome for that outlet. Lines are hashed as raw bytes,
+ * which costs a pass at memory speed, and counted by sorting (outlet, line
+ * hash, page) keys.
+ *
+ * One guard keeps repeats of a story from being taken for chrome: an
+ * outlet that runs a story three times (an update, a correction) has
+ * every line of it on three pages. Chrome is a minority of a page, so a
+ * page keeps all of its lines when the recurring ones would be more than
+ * half of its text.
+ *
+ * Datelines ("VILNIUS (BNS) - ", "WASHINGTON, Nov 28 (Reuters) - ",
+ * "(AP) — ") and trailing credits or notices ("Reporting by ...",
+ * "(c) 2026 ...", "Share this", Reuters' closing "Reuter") are found by
+ * small rules that cover the agency conventions of several languages.
+ */
+#include "boiler.h"
+
+#include <strings.h>
+
+#include "normalize.h"
+#include "sort.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+void rp_boiler_free(rp_boiler *b)
+{
+	if (!b)
+		return;
+	free(b->spans);
+	free(b->off);
+	free(b->lines);
+	memset(b, 0, sizeof(*b));
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	       c == '\v';
+}
+
+/* A dash that separates a dateline from the story, at s[i]: returns its
+ * length in bytes (with the spaces around it) or 0. */
+static size_t dash_at(const char *s, size_t len, size_t i)
+{
+	static const char *dashes[] = { " -- ", " - ", " \xe2\x80\x93 ",
+					" \xe2\x80\x94 ", "\xe2\x80\x94",
+					"\xe2\x80\x93" };
+	for (size_t k = 0; k < sizeof(dashes) / sizeof(dashes[0]); k++) {
+		size_t n = strlen(dashes[k]);
+		if (i + n <= len && memcmp(s + i, dashes[k], n) == 0) {
+			while (i + n < len && s[i + n] == ' ')
+				n++;
+			return n;
+		}
+	}
+	return 0;
+}
+
+size_t rp_dateline_len(const char *s, size_t len)
+{
+	size_t lim = RP_MIN(len, (size_t)120), i = 0;
+	while (i < lim && is_space((unsigned char)s[i]))
+		i++;
+	size_t start = i;
+	/* The first word: all capitals (2+ letters), or an opening "(". */
+	int caps = 0, lower = 0;
+	size_t w = i;
+	while (w < lim && !is_space((unsigned char)s[w]) && s[w] != ',' && s[w] != '(') {
+		unsigned char c = (unsigned char)s[w];
+		caps += (c >= 'A' && c <= 'Z') || c >= 0x80;
+		lower += c >= 'a' && c <= 'z';
+		w++;
+	}
+	if (!(s[start] == '(' || (caps >= 2 && lower == 0)))
+		return 0;
+	int words = 0, in_word = 0, paren = 0;
+	for (; i < lim; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n')
+			return 0;
+		size_t d = dash_at(s, len, i);
+		/* A dash inside the prefix's parentheses ("(BNS-Lithuania)")
+		 * is not the separator. */
+		if (d && !paren && i > start) {
+			/* Before it: "... (Agency)" or words in capitals. */
+			size_t e = i;
+			while (e > start && s[e - 1] == ' ')
+				e--;
+			int agency = s[e - 1] == ')';
+			if (agency || lower == 0)
+				return i + d;
+			return 0;
+		}
+		if (c == '(')
+			paren++;
+		else if (c == ')' && paren)
+			paren--;
+		if (is_space(c)) {
+			in_word = 0;
+		} else if (!in_word) {
+			in_word = 1;
+			if (++words > 8)
+				return 0;
+		}
+		if (!paren && c >= 'a' && c <= 'z' && i >= w)
+			lower++; /* lower case outside parentheses: a month? */
+		if (lower > 3)
+			return 0;
+	}
+	return 0;
+}
+
+int rp_is_credit_line(const char *line, size_t len)
+{
+	static const char *prefixes[] = {
+		"reporting by", "additional reporting", "writing by",
+		"editing by", "edited by", "compiled by", "(c)", "\xc2\xa9",
+		"copyright", "all rights reserved", "share this", "share on",
+		"subscribe", "follow us", "read more", "related:", "source:",
+		"sources:", "quelle:", "fuente:", "fonte:", "\xc5\xba\x72\xc3\xb3\x64\xc5\x82\x6f:",
+		"\xc5\xa1\x61ltinis:", "autor:", "author:", "photo:", "foto:",
+		"corrects ", "updates ", "tags:", "advertisement",
+	};
+	static const char *whole[] = { "reuter", "reuters", "share", "(ap)",
+				       "(afp)", "(dpa)", "(bns)", "(elta)",
+				       "(pap)", "(ansa)", "(efe)", "(reuters)" };
+	while (len && is_space((unsigned char)*line)) {
+		line++;
+		len--;
+	}
+	while (len && is_space((unsigned char)line[len - 1]))
+		len--;
+	if (len == 0 || len > 200)
+		return 0;
+	for (size_t k = 0; k < sizeof(whole) / sizeof(whole[0]); k++)
+		if (strlen(whole[k]) == len && strncasecmp(line, whole[k], len) == 0)
+			return 1;
+	/* The prefixes, as they are or inside "(...)" / "[...]". */
+	for (int inner = 0; inner < 2; inner++) {
+		const char *p = line + inner;
+		size_t n = len - (size_t)inner;
+		if (inner && !(*line == '(' || *line == '['))
+			break;
+		for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+			size_t pl = strlen(prefixes[k]);
+			if (n >= pl && strncasecmp(p, prefixes[k], pl) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+typedef struct occ {
+	uint32_t doc, start, end;
+} occ;
+
+static int add_span(rp_span **sp, size_t *n, size_t *cap, size_t start,
+		    size_t end)
+{
+	if (end <= start)
+		return RP_OK;
+	FORWARD_IF_ERROR(RP_GROW(*sp, *cap, *n + 1));
+	(*sp)[(*n)++] = (rp_span){ (uint32_t)start, (uint32_t)end };
+	return RP_OK;
+}
+
+/* Sort one document's spans and merge overlaps, in place. */
+static size_t merge_spans(rp_span *s, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		rp_span v = s[i];
+		size_t j = i;
+		while (j > 0 && s[j - 1].start > v.start) {
+			s[j] = s[j - 1];
+			j--;
+		}
+		s[j] = v;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w && s[i].start <= s[w - 1].end) {
+			if (s[i].end > s[w - 1].end)
+				s[w - 1].end = s[i].end;
+		} else {
+			s[w++] = s[i];
+		}
+	}
+	return w;
+}
+
+int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
+		   unsigned min_pages, int chrome, int notices)
+{
+	int err = RP_OK;
+	rp_kv *kv = NULL, *tmp = NULL;
+	occ *oc = NULL;
+	size_t nkv = 0, capkv = 0, capoc = 0;
+	uint8_t *is_chrome = NULL;
+	size_t *chrome_bytes = NULL;
+	rp_span *sp = NULL;
+	size_t nsp = 0, capsp = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->ndocs = nd;
+	out->off = calloc(nd + 1, sizeof(*out->off));
+	GOTO_IF(!out->off, RP_ENOMEM);
+
+	/* 1. Every line of every page of an outlet, keyed by (outlet, bytes). */
+	for (size_t d = 0; chrome && d < nd; d++) {
+		if (docs[d].outlet == UINT32_MAX)
+			continue;
+		const char *t = docs[d].text;
+		uint64_t salt = XXH3_64bits(&docs[d].outlet, sizeof(docs[d].outlet));
+		for (size_t i = 0; i < docs[d].len;) {
+			size_t j = i;
+			while (j < docs[d].len && t[j] != '\n')
+				j++;
+			size_t a = i, b = j;
+			while (a < b && is_space((unsigned char)t[a]))
+				a++;
+			while (b > a && is_space((unsigned char)t[b - 1]))
+				b--;
+			if (b > a) {
+				GOTO_IF_ERROR(RP_GROW(kv, capkv, nkv + 1));
+				GOTO_IF_ERROR(RP_GROW(oc, capoc, nkv + 1));
+				kv[nkv] = (rp_kv){ XXH3_64bits_withSeed(t + a, b - a, salt),
+						   nkv };
+				oc[nkv] = (occ){ (uint32_t)d, (uint32_t)a, (uint32_t)b };
+				nkv++;
+			}
+			i = j + 1;
+		}
+	}
+
+	/* 2. Lines on min_pages pages or more of their outlet. */
+	is_chrome = calloc(nkv + 1, 1);
+	chrome_bytes = calloc(nd + 1, sizeof(*chrome_bytes));
+	tmp = reallocarray(NULL, nkv + 1, sizeof(*tmp));
+	GOTO_IF(!is_chrome || !chrome_bytes || !tmp, RP_ENOMEM);
+	rp_sort_kv(kv, tmp, nkv); /* stable: occurrences stay in page order */
+	for (size_t i = 0; i < nkv;) {
+		size_t j = i + 1, pages = 1;
+		while (j < nkv && kv[j].key == kv[i].key) {
+			pages += oc[kv[j].val].doc != oc[kv[j - 1].val].doc;
+			j++;
+		}
+		if (pages >= min_pages) {
+			for (size_t x = i; x < j; x++) {
+				const occ *o = &oc[kv[x].val];
+				is_chrome[kv[x].val] = 1;
+				chrome_bytes[o->doc] += o->end - o->start;
+			}
+			GOTO_IF_ERROR(RP_GROW(out->lines, out->caplines,
+					      out->nlines + 1));
+			const occ *o = &oc[kv[i].val];
+			out->lines[out->nlines++] = (rp_boiler_line_info){
+				docs[o->doc].outlet, o->doc, o->start, o->end, pages };
+			out->chrome_lines++;
+		}
+		i = j;
+	}
+
+	/* 3. Each page's spans: chrome (unless it is most of the page),
+	 * dateline, trailing credits. Occurrences are in page order. */
+	size_t x = 0;
+	for (size_t d = 0; d < nd; d++) {
+		size_t first = nsp;
+		out->off[d] = nsp;
+		const char *t = docs[d].text;
+		size_t len = docs[d].len;
+		int strip = chrome_bytes[d] * 2 <= len;
+		for (; x < nkv && oc[x].doc == d; x++)
+			if (strip && is_chrome[x])
+				GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp,
+						       oc[x].start, oc[x].end));
+		if (strip && chrome_bytes[d])
+			out->docs_stripped++;
+		if (notices) {
+			GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, 0,
+					       rp_dateline_len(t, len)));
+			/* Trailing credit lines, up to five from the end. */
+			size_t end = len;
+			for (int k = 0; k < 8 && end > 0; k++) {
+				size_t b = end;
+				while (b > 0 && is_space((unsigned char)t[b - 1]))
+					b--;
+				size_t a = b;
+				while (a > 0 && t[a - 1] != '\n')
+					a--;
+				if (b == 0 || !rp_is_credit_line(t + a, b - a))
+					break;
+				GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, a, b));
+				end = a;
+			}
+		}
+		nsp = first + merge_spans(sp + first, nsp - first);
+		for (size_t s = first; s < nsp; s++)
+			out->bytes_excluded += sp[s].end - sp[s].start;
+	}
+	out->off[nd] = nsp;
+	out->spans = sp;
+	sp = NULL;
+cleanup:
+	if (err < 0)
+		rp_boiler_free(out);
+	free(kv);
+	free(tmp);
+	free(oc);
+	free(is_chrome);
+	free(chrome_bytes);
+	free(sp);
+	return err;
+}
