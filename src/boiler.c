@@ -199,6 +199,19 @@ static size_t merge_spans(rp_span *s, size_t n)
 	return w;
 }
 
+/* Chrome lines by outlet, then most pages first, then first occurrence. */
+static int cmp_line(const void *x, const void *y)
+{
+	const rp_boiler_line_info *a = x, *b = y;
+	if (a->outlet != b->outlet)
+		return a->outlet < b->outlet ? -1 : 1;
+	if (a->pages != b->pages)
+		return a->pages > b->pages ? -1 : 1;
+	if (a->doc != b->doc)
+		return a->doc < b->doc ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		   unsigned min_pages, int chrome, int notices)
 {
@@ -311,6 +324,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	out->off[nd] = nsp;
 	out->spans = sp;
 	sp = NULL;
+	if (out->nlines > 1)
+		qsort(out->lines, out->nlines, sizeof(*out->lines), cmp_line);
 cleanup:
 	if (err < 0)
 		rp_boiler_free(out);

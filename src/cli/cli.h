@@ -5,6 +5,7 @@
 #ifndef RP_CLI_H
 #define RP_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "reprint.h"
@@ -20,6 +21,7 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int parse_uint(const char *s, long long lo, long long hi, long long *out);
 int parse_double(const char *s, double lo, double hi, double *out);
+int parse_duration(const char *s, int64_t *out);
 
 void json_string(FILE *fp, const char *s);
 const char *source_name(int source);
@@ -28,7 +30,7 @@ const char *source_name(int source);
 typedef struct cli {
 	rp_options o;
 	rp_read_options ro;
-	const char *output, *clusters, *in, *html;
+	const char *output, *clusters, *in, *html, *syndication;
 	int jsonl, singletons, quiet;
 } cli;
 
@@ -46,6 +48,13 @@ int out_open(outfile *o, const char *path);
 int out_close(outfile *o, int ok);
 
 int cmd_compare(cli *cl, int argc, char **argv);
+int cmd_boilerplate(cli *cl, int argc, char **argv);
+
+/* Index of the reported pair of documents a and b, or SIZE_MAX. */
+size_t find_pair(const rp_result *r, size_t a, size_t b);
+
+/* Syndication summary of a scan, as JSONL. */
+void write_syndication(FILE *fp, const rp_corpus *c, const rp_result *r);
 
 /* The static HTML report of a scan into dir (created if needed). */
 int write_html(const char *dir, const rp_corpus *c, const rp_result *r);

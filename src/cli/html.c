@@ -169,7 +169,7 @@ static int pair_page(const char *dir, const rp_corpus *c, const rp_result *r,
 }
 
 /* Index of the pair (a, b) in the sorted pair list, or SIZE_MAX. */
-static size_t find_pair(const rp_result *r, size_t a, size_t b)
+size_t find_pair(const rp_result *r, size_t a, size_t b)
 {
 	if (a > b) {
 		size_t t = a;

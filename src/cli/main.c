@@ -38,6 +38,7 @@ void msg(const char *fmt, ...)
 static const char usage_text[] =
 	"usage: reprint scan [options] INPUT...\n"
 	"       reprint compare [--in COLLECTION] A B\n"
+	"       reprint boilerplate [options] INPUT...\n"
 	"       reprint tune [--threshold T] [--perms K] [--bands B --rows R]\n"
 	"       reprint --version | --help\n"
 	"\n"
@@ -51,6 +52,13 @@ static const char usage_text[] =
 	"      --no-align         skip passage alignment (relations from scores)\n"
 	"      --keep-templates   report texts that differ only in figures (relation\n"
 	"                         template); by default they are dropped and counted\n"
+	"      --boilerplate MODE auto (default): leave out site chrome learned per\n"
+	"                         outlet, datelines and credits; off: shingle all text\n"
+	"      --chrome-min-pages N  a line on N pages of one outlet is chrome (3)\n"
+	"      --cross-outlet     only pairs from different outlets\n"
+	"      --window DURATION  only pairs published within it (90m, 48h, 7d)\n"
+	"      --syndication FILE per story: first publication, reprints, delays;\n"
+	"                         and who reprinted whom (JSONL)\n"
 	"  -k, --shingle-size K   words (default 5) or characters (default 7)\n"
 	"      --shingle KIND     word | char (word)\n"
 	"      --perms K          signature length (128)\n"
@@ -101,6 +109,33 @@ int parse_uint(const char *s, long long lo, long long hi,
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* "3600", "3600s", "90m", "48h", "7d", "2w" -> seconds (> 0). */
+int parse_duration(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || !(v > 0))
+		return -1;
+	double mult = 1;
+	if (*end && end[1] == '\0') {
+		switch (*end) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		case 'w': mult = 7 * 86400; break;
+		default: return -1;
+		}
+	} else if (*end) {
+		return -1;
+	}
+	if (v * mult > 9e15)
+		return -1;
+	*out = (int64_t)(v * mult);
+	return *out > 0 ? 0 : -1;
 }
 
 int parse_double(const char *s, double lo, double hi, double *out)
@@ -367,7 +402,8 @@ enum {
 	OPT_MAX_BYTES, OPT_THREADS, OPT_ID_FIELD, OPT_TEXT_FIELD,
 	OPT_TITLE_FIELD, OPT_OUTLET_FIELD, OPT_DATE_FIELD, OPT_OUTLET,
 	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
-	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES
+	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
+	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION
 };
 
 static const struct option long_opts[] = {
@@ -401,6 +437,11 @@ static const struct option long_opts[] = {
 	{ "in", required_argument, NULL, OPT_IN },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "keep-templates", no_argument, NULL, OPT_KEEP_TEMPLATES },
+	{ "boilerplate", required_argument, NULL, OPT_BOILERPLATE },
+	{ "chrome-min-pages", required_argument, NULL, OPT_CHROME_PAGES },
+	{ "cross-outlet", no_argument, NULL, OPT_CROSS_OUTLET },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "syndication", required_argument, NULL, OPT_SYNDICATION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -478,6 +519,25 @@ int parse_opts(cli *cl, int argc, char **argv)
 		case OPT_IN: cl->in = optarg; break;
 		case OPT_HTML: cl->html = optarg; break;
 		case OPT_KEEP_TEMPLATES: cl->o.keep_templates = 1; break;
+		case OPT_BOILERPLATE:
+			if (strcmp(optarg, "auto") == 0)
+				cl->o.boilerplate = 1;
+			else if (strcmp(optarg, "off") == 0)
+				cl->o.boilerplate = 0;
+			else
+				return usage_error("--boilerplate must be auto or off: '%s'", optarg), -1;
+			break;
+		case OPT_CHROME_PAGES:
+			if (parse_uint(optarg, 2, 1000000, &v) < 0)
+				return usage_error("--chrome-min-pages must be >= 2: '%s'", optarg), -1;
+			cl->o.chrome_min_pages = (unsigned)v;
+			break;
+		case OPT_CROSS_OUTLET: cl->o.cross_outlet = 1; break;
+		case OPT_WINDOW:
+			if (parse_duration(optarg, &cl->o.window) < 0)
+				return usage_error("--window must be a duration like 90m, 48h, 7d: '%s'", optarg), -1;
+			break;
+		case OPT_SYNDICATION: cl->syndication = optarg; break;
 		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
 		case OPT_MAX_BYTES:
 			if (parse_uint(optarg, 1, (long long)1 << 40, &v) < 0)
@@ -648,6 +708,18 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		}
 	}
 
+	if (cl->syndication) {
+		outfile so;
+		if (out_open(&so, cl->syndication) < 0) {
+			rc = EXIT_FAIL;
+			goto done;
+		}
+		write_syndication(so.fp, c, r);
+		if (out_close(&so, 1) < 0) {
+			rc = EXIT_FAIL;
+			goto done;
+		}
+	}
 	if (cl->html && write_html(cl->html, c, r) < 0) {
 		rc = EXIT_FAIL;
 		goto done;
@@ -711,7 +783,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "tune") != 0 &&
-	    strcmp(cmd, "compare") != 0)
+	    strcmp(cmd, "compare") != 0 && strcmp(cmd, "boilerplate") != 0)
 		return usage_error("unknown command '%s'", cmd);
 	if (parse_opts(&cl, argc - 1, argv + 1) < 0)
 		return EXIT_USAGE;
@@ -719,5 +791,7 @@ int main(int argc, char **argv)
 		return cmd_tune(&cl);
 	if (strcmp(cmd, "compare") == 0)
 		return cmd_compare(&cl, argc - 1, argv + 1);
+	if (strcmp(cmd, "boilerplate") == 0)
+		return cmd_boilerplate(&cl, argc - 1, argv + 1);
 	return cmd_scan(&cl, argc - 1, argv + 1);
 }
