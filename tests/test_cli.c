@@ -46,12 +46,17 @@ static int run(char **out, char **err, const char *fmt, ...)
 /* The pairs samples/README.md promises, in output order. */
 static const char *EXPECTED_PAIRS =
 	"a\tb\tjaccard\tcontainment_a_in_b\tcontainment_b_in_a\trelation\tsource\tshared_words\tpassages\n"
+	"baltic-wire/baltic-grid-synchronised.txt\tvilnius-daily/baltic-states-join-european-grid.txt\t1.000000\t1.000000\t1.000000\texact\ta\t230\t1\n"
 	"baltic-wire/klaipeda-port-expansion.txt\tharbour-gazette/lithuania-bets-on-big-ships.txt\t1.000000\t1.000000\t1.000000\texact\ta\t265\t1\n"
 	"baltic-wire/klaipeda-port-expansion.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.630769\t0.630769\t1.000000\ttrimmed\ta\t168\t1\n"
 	"baltic-wire/klaipeda-port-expansion.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.881295\t0.942308\t0.931559\tlight_edit\ta\t262\t1\n"
+	"baltic-wire/klaipeda-port-expansion.txt\tvilnius-daily/klaipeda-terminal-plan.txt\t1.000000\t1.000000\t1.000000\texact\ta\t265\t1\n"
 	"harbour-gazette/lithuania-bets-on-big-ships.txt\tlakeside-times/port-plans-deep-water-terminal.txt\t0.630769\t0.630769\t1.000000\ttrimmed\ta\t168\t1\n"
 	"harbour-gazette/lithuania-bets-on-big-ships.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.881295\t0.942308\t0.931559\tlight_edit\ta\t262\t1\n"
+	"harbour-gazette/lithuania-bets-on-big-ships.txt\tvilnius-daily/klaipeda-terminal-plan.txt\t1.000000\t1.000000\t1.000000\texact\ta\t265\t1\n"
 	"lakeside-times/port-plans-deep-water-terminal.txt\tnorthern-ledger/klaipeda-terminal-correction.txt\t0.564103\t0.939024\t0.585551\ttrimmed\ta\t166\t1\n"
+	"lakeside-times/port-plans-deep-water-terminal.txt\tvilnius-daily/klaipeda-terminal-plan.txt\t0.630769\t1.000000\t0.630769\ttrimmed\tb\t168\t1\n"
+	"northern-ledger/klaipeda-terminal-correction.txt\tvilnius-daily/klaipeda-terminal-plan.txt\t0.881295\t0.931559\t0.942308\tlight_edit\tb\t262\t1\n"
 	"school-essays/essay-maria.txt\tschool-essays/essay-tomas.txt\t0.731602\t0.853535\t0.836634\tlight_edit\ta\t185\t2\n";
 
 Test(cli, scan_of_samples_reports_exactly_the_documented_pairs)
@@ -60,8 +65,8 @@ Test(cli, scan_of_samples_reports_exactly_the_documented_pairs)
 	int rc = run(&out, &err, "%s scan %s", bin(), samples());
 	cr_assert_eq(rc, 0, "exit %d, stderr: %s", rc, err);
 	cr_assert_str_eq(out, EXPECTED_PAIRS);
-	cr_assert(strstr(err, "10 records read, 10 documents scanned, 0 rejected"), "%s", err);
-	cr_assert(strstr(err, "7 pairs, 2 clusters"), "%s", err);
+	cr_assert(strstr(err, "19 records read, 19 documents scanned, 0 rejected"), "%s", err);
+	cr_assert(strstr(err, "12 pairs, 3 clusters"), "%s", err);
 }
 
 Test(cli, exact_mode_agrees_on_samples)
@@ -85,18 +90,22 @@ Test(cli, clusters_of_samples)
 	char *clusters;
 	run(&clusters, NULL, "cat %s", path);
 	cr_assert_str_eq(clusters,
-		"{\"cluster\":1,\"representative\":\"baltic-wire/klaipeda-port-expansion.txt\","
+		"{\"cluster\":1,\"representative\":\"baltic-wire/baltic-grid-synchronised.txt\","
+		"\"ids\":[\"baltic-wire/baltic-grid-synchronised.txt\","
+		"\"vilnius-daily/baltic-states-join-european-grid.txt\"]}\n"
+		"{\"cluster\":2,\"representative\":\"baltic-wire/klaipeda-port-expansion.txt\","
 		"\"ids\":[\"baltic-wire/klaipeda-port-expansion.txt\","
 		"\"harbour-gazette/lithuania-bets-on-big-ships.txt\","
 		"\"lakeside-times/port-plans-deep-water-terminal.txt\","
-		"\"northern-ledger/klaipeda-terminal-correction.txt\"]}\n"
-		"{\"cluster\":2,\"representative\":\"school-essays/essay-maria.txt\","
+		"\"northern-ledger/klaipeda-terminal-correction.txt\","
+		"\"vilnius-daily/klaipeda-terminal-plan.txt\"]}\n"
+		"{\"cluster\":3,\"representative\":\"school-essays/essay-maria.txt\","
 		"\"ids\":[\"school-essays/essay-maria.txt\",\"school-essays/essay-tomas.txt\"]}\n");
 	/* With singletons every document is in exactly one cluster. */
 	rc = run(&out, &err, "%s scan -q -o /dev/null --singletons --clusters %s %s && "
 		 "grep -o '\\.txt\"' %s | wc -l", bin(), path, samples(), path);
 	cr_assert_eq(rc, 0);
-	cr_assert_eq(atoi(out), 10 + 6, "10 ids plus 6 representatives: %s", out);
+	cr_assert_eq(atoi(out), 19 + 13, "19 ids plus 13 representatives: %s", out);
 	unlink(path);
 }
 
@@ -105,7 +114,7 @@ Test(cli, jsonl_output_carries_exact_counts)
 	char *out, *err;
 	int rc = run(&out, &err, "%s scan -q --format jsonl %s | head -1", bin(), samples());
 	cr_assert_eq(rc, 0);
-	cr_assert(strstr(out, "\"a\":\"baltic-wire/klaipeda-port-expansion.txt\""), "%s", out);
+	cr_assert(strstr(out, "\"a\":\"baltic-wire/baltic-grid-synchronised.txt\""), "%s", out);
 	cr_assert(strstr(out, "\"jaccard\":1.000000"), "%s", out);
 	cr_assert(strstr(out, "\"shared\":"), "%s", out);
 }
@@ -217,4 +226,41 @@ Test(cli, compare_ids_of_a_collection)
 	cr_assert_eq(run(&out, &err, "%s compare onlyone", bin()), 2);
 	unlink(path);
 	free(path);
+}
+
+/* News pages in site chrome: reprints across sites are found (the one
+ * trimmed to a third by containment), and no two different stories of one
+ * site are paired through their shared chrome. */
+Test(cli, news_sites_reprints_found_and_chrome_ignored)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan -q --containment 0.8 %s", bin(), samples());
+	cr_assert_eq(rc, 0, "%s", err);
+	const char *want[] = {
+		"baltic-wire/baltic-grid-synchronised.txt\triga-observer/grid-switch-completed.txt\t0.305310\t0.305310\t1.000000\ttrimmed\ta\t",
+		"baltic-wire/baltic-grid-synchronised.txt\tvilnius-daily/baltic-states-join-european-grid.txt\t1.000000\t1.000000\t1.000000\texact\ta\t",
+		"baltic-wire/klaipeda-port-expansion.txt\tvilnius-daily/klaipeda-terminal-plan.txt\t1.000000\t1.000000\t1.000000\texact\ta\t",
+		"riga-observer/grid-switch-completed.txt\tvilnius-daily/baltic-states-join-european-grid.txt\t0.305310\t1.000000\t0.305310\ttrimmed\tb\t",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_assert(strstr(out, want[i]), "missing %s in\n%s", want[i], out);
+	/* Every reported pair is one story: no pair within a site. */
+	const char *sites[] = { "vilnius-daily", "riga-observer" };
+	for (char *line = strchr(out, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+		for (size_t s = 0; s < 2; s++) {
+			char a[64];
+			snprintf(a, sizeof(a), "\n%s/", sites[s]);
+			if (strncmp(line, a, strlen(a)) == 0) {
+				const char *tab = strchr(line + 1, '\t');
+				cr_assert(strncmp(tab + 1, sites[s], strlen(sites[s])) != 0,
+					  "two stories of %s paired: %.120s", sites[s], line + 1);
+			}
+		}
+	}
+	/* Chrome learned: 8 lines of riga-observer, 15 of vilnius-daily. */
+	rc = run(&out, &err, "%s boilerplate %s", bin(), samples());
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "riga-observer\t4\tMost read\n"), "%s", out);
+	cr_assert(strstr(out, "vilnius-daily\t4\tRecent Posts\n"), "%s", out);
+	cr_assert(strstr(err, "23 chrome lines learned"), "%s", err);
 }
