@@ -30,7 +30,7 @@ rp_relation rp_classify(double ca, double cb, int same_words,
 	double cs = RP_MAX(ca, cb), cl = RP_MIN(ca, cb);
 	if (same_words)
 		return RP_REL_EXACT;
-	if (al && al->word_edits == 0 && al->figure_edits > 0 &&
+	if (al && !al->correction && al->word_edits == 0 && al->figure_edits > 0 &&
 	    (double)al->figure_edits >=
 		    RP_TEMPLATE_FIGURES_MIN * (double)RP_MIN(al->words_a, al->words_b) &&
 	    al->covered_a + al->lead_a + al->trail_a == al->words_a &&

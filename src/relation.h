@@ -20,7 +20,9 @@
  *                  the same bulletin template filled with other data
  *                  ("Fed adds 1.5 billion dlrs" vs "2.5 billion dlrs"),
  *                  not a reprint. A long story with one corrected figure
- *                  stays a reprint (below 1%).
+ *                  stays a reprint (below 1%), and so does any pair where
+ *                  a title or text speaks of a correction ("CORRECTED-",
+ *                  "(Corrects ...)"): a corrected figure is the same story.
  * Source: the earlier date when both have one and they differ; otherwise,
  * for trimmed and partial, the text that contains the other; else unknown.
  */
@@ -45,6 +47,7 @@ typedef struct rp_align_summary {
 	size_t word_edits;            /* other edited words */
 	size_t lead_a, lead_b;        /* words before the first passage */
 	size_t trail_a, trail_b;      /* words after the last passage */
+	int correction;               /* a title or text says it corrects */
 } rp_align_summary;
 
 /* al may be NULL when the pair was not aligned. */

@@ -234,6 +234,17 @@ static int run_pass(const doc_job *proto, size_t *windows)
 	return RP_OK;
 }
 
+/* Does a document say it corrects an earlier version (title or text)? */
+static int speaks_of_correction(const rp_doc *d)
+{
+	static const char *words[] = { "corrected", "corrects", "correction" };
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if ((d->title && strcasestr(d->title, words[k])) ||
+		    strcasestr(d->text, words[k]))
+			return 1;
+	return 0;
+}
+
 typedef struct align_job {
 	const rp_corpus *c;
 	rp_result *r;
@@ -295,7 +306,8 @@ static void *align_worker(void *arg)
 		rp_align_summary sum = { ta.ntok, tb.ntok, 0, 0, 0,
 					 al.figure_edits, al.word_edits,
 					 al.lead_a, al.lead_b, al.trail_a,
-					 al.trail_b };
+					 al.trail_b, speaks_of_correction(da) ||
+					 speaks_of_correction(db) };
 		for (size_t x = 0; o->align && x < al.npass; x++) {
 			sum.covered_a += al.pass[x].words_a;
 			sum.covered_b += al.pass[x].words_b;

@@ -168,10 +168,19 @@ Test(relation, classes_follow_the_documented_thresholds)
 	/* With alignment: no edit inside passages covering >= 95% of both
 	 * is near verbatim, whatever the shingle containments say; one
 	 * changed word is an edit. */
-	rp_align_summary edges = { 60, 62, 60, 59, 0, 0, 0, 0, 3, 0, 0 };
+	rp_align_summary edges = { 60, 62, 60, 59, 0, 0, 0, 0, 3, 0, 0, 0 };
 	cr_assert_eq(rp_classify(0.9, 0.85, 0, &edges), RP_REL_NEAR_VERBATIM);
-	rp_align_summary one_word = { 60, 60, 60, 60, 1, 0, 1, 0, 0, 0, 0 };
+	rp_align_summary one_word = { 60, 60, 60, 60, 1, 0, 1, 0, 0, 0, 0, 0 };
 	cr_assert_eq(rp_classify(0.97, 0.97, 0, &one_word), RP_REL_LIGHT_EDIT);
+	/* Only figures changed, 2 of 60 words: a template; unless one of
+	 * them says it corrects the other. */
+	rp_align_summary figures = { 60, 60, 60, 60, 2, 2, 0, 0, 0, 0, 0, 0 };
+	cr_assert_eq(rp_classify(0.9, 0.9, 0, &figures), RP_REL_TEMPLATE);
+	figures.correction = 1;
+	cr_assert_eq(rp_classify(0.9, 0.9, 0, &figures), RP_REL_LIGHT_EDIT);
+	/* One figure in a 300-word story is a corrected reprint. */
+	rp_align_summary long_story = { 300, 300, 300, 300, 1, 1, 0, 0, 0, 0, 0, 0 };
+	cr_assert_neq(rp_classify(0.98, 0.98, 0, &long_story), RP_REL_TEMPLATE);
 	cr_assert_str_eq(rp_relation_name(RP_REL_LIGHT_EDIT), "light_edit");
 }
 
