@@ -357,6 +357,7 @@ typedef struct rp_scan_stats {
 	size_t clusters;           /**< clusters with two or more documents */
 	size_t oversized_buckets;  /**< LSH buckets skipped for exceeding the cap */
 	size_t largest_bucket;     /**< size of the largest bucket seen */
+	double seconds_boilerplate;/**< outlets, chrome, datelines, credits */
 	double seconds_sign;       /**< normalize + shingle + sign */
 	double seconds_candidates; /**< banding (or inverted index) */
 	double seconds_verify;

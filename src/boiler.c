@@ -25,6 +25,7 @@
  */
 #include "boiler.h"
 
+#include <pthread.h>
 #include <strings.h>
 
 #include "normalize.h"
@@ -212,8 +213,52 @@ static int cmp_line(const void *x, const void *y)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* Line hashes of pages [from, to). */
+typedef struct line_job {
+	const rp_boiler_doc *docs;
+	size_t from, to;
+	uint64_t *keys;
+	occ *occ;
+	size_t n, capk, capo;
+	int err;
+} line_job;
+
+static void *line_worker(void *arg)
+{
+	line_job *j = arg;
+	for (size_t d = j->from; d < j->to; d++) {
+		const rp_boiler_doc *doc = &j->docs[d];
+		if (doc->outlet == UINT32_MAX)
+			continue;
+		const char *t = doc->text;
+		uint64_t salt = XXH3_64bits(&doc->outlet, sizeof(doc->outlet));
+		for (size_t i = 0; i < doc->len;) {
+			size_t e = i;
+			while (e < doc->len && t[e] != '\n')
+				e++;
+			size_t a = i, b = e;
+			while (a < b && is_space((unsigned char)t[a]))
+				a++;
+			while (b > a && is_space((unsigned char)t[b - 1]))
+				b--;
+			if (b > a) {
+				if (RP_GROW(j->keys, j->capk, j->n + 1) < 0 ||
+				    RP_GROW(j->occ, j->capo, j->n + 1) < 0) {
+					j->err = RP_ENOMEM;
+					return NULL;
+				}
+				j->keys[j->n] = XXH3_64bits_withSeed(t + a, b - a, salt);
+				j->occ[j->n++] = (occ){ (uint32_t)d, (uint32_t)a,
+							(uint32_t)b };
+			}
+			i = e + 1;
+		}
+	}
+	return NULL;
+}
+
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
-		   unsigned min_pages, int chrome, int notices)
+		   unsigned min_pages, int chrome, int notices, unsigned threads)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
@@ -229,31 +274,48 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	out->off = calloc(nd + 1, sizeof(*out->off));
 	GOTO_IF(!out->off, RP_ENOMEM);
 
-	/* 1. Every line of every page of an outlet, keyed by (outlet, bytes). */
-	for (size_t d = 0; chrome && d < nd; d++) {
-		if (docs[d].outlet == UINT32_MAX)
-			continue;
-		const char *t = docs[d].text;
-		uint64_t salt = XXH3_64bits(&docs[d].outlet, sizeof(docs[d].outlet));
-		for (size_t i = 0; i < docs[d].len;) {
-			size_t j = i;
-			while (j < docs[d].len && t[j] != '\n')
-				j++;
-			size_t a = i, b = j;
-			while (a < b && is_space((unsigned char)t[a]))
-				a++;
-			while (b > a && is_space((unsigned char)t[b - 1]))
-				b--;
-			if (b > a) {
-				GOTO_IF_ERROR(RP_GROW(kv, capkv, nkv + 1));
-				GOTO_IF_ERROR(RP_GROW(oc, capoc, nkv + 1));
-				kv[nkv] = (rp_kv){ XXH3_64bits_withSeed(t + a, b - a, salt),
-						   nkv };
-				oc[nkv] = (occ){ (uint32_t)d, (uint32_t)a, (uint32_t)b };
-				nkv++;
-			}
-			i = j + 1;
+	/* 1. Every line of every page of an outlet, keyed by (outlet, bytes),
+	 * hashed on `threads` threads over contiguous ranges of pages, then
+	 * joined in page order. */
+	if (chrome && nd) {
+		unsigned nt = threads ? RP_MIN(threads, 64u) : 1;
+		if (nt > nd)
+			nt = (unsigned)nd;
+		line_job jobs[64];
+		pthread_t th[64];
+		int started[64] = { 0 };
+		for (unsigned t = 0; t < nt; t++) {
+			memset(&jobs[t], 0, sizeof(jobs[t]));
+			jobs[t].docs = docs;
+			jobs[t].from = nd * t / nt;
+			jobs[t].to = nd * (t + 1) / nt;
+			started[t] = t > 0 && pthread_create(&th[t], NULL, line_worker,
+							     &jobs[t]) == 0;
 		}
+		for (unsigned t = 0; t < nt; t++)
+			if (!started[t])
+				line_worker(&jobs[t]);
+		for (unsigned t = 0; t < nt; t++)
+			if (started[t])
+				pthread_join(th[t], NULL);
+		for (unsigned t = 0; t < nt; t++)
+			if (jobs[t].err < 0)
+				err = jobs[t].err;
+		for (unsigned t = 0; t < nt && err == RP_OK; t++) {
+			err = RP_GROW(kv, capkv, nkv + jobs[t].n + 1);
+			if (err == RP_OK)
+				err = RP_GROW(oc, capoc, nkv + jobs[t].n + 1);
+			for (size_t x = 0; err == RP_OK && x < jobs[t].n; x++) {
+				kv[nkv + x] = (rp_kv){ jobs[t].keys[x], nkv + x };
+				oc[nkv + x] = jobs[t].occ[x];
+			}
+			nkv += jobs[t].n;
+		}
+		for (unsigned t = 0; t < nt; t++) {
+			free(jobs[t].keys);
+			free(jobs[t].occ);
+		}
+		GOTO_IF_ERROR(err);
 	}
 
 	/* 2. Lines on min_pages pages or more of their outlet. */

@@ -50,10 +50,11 @@ typedef struct rp_boiler_doc {
  * keeps its lines when they would be more than half of it: then it is a
  * repeat of a story, not chrome) and find datelines and credits.
  * chrome: learn site chrome; notices: strip datelines and credits.
+ * Lines are hashed on `threads` threads (0 or 1: this one).
  */
 RP_INTERNAL int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs,
 			       size_t ndocs, unsigned min_pages, int chrome,
-			       int notices);
+			       int notices, unsigned threads);
 RP_INTERNAL void rp_boiler_free(rp_boiler *b);
 
 /* The leading dateline of a text ("VILNIUS (BNS) - "), as the length of

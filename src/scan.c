@@ -306,8 +306,11 @@ static void *align_worker(void *arg)
 		rp_align_summary sum = { ta.ntok, tb.ntok, 0, 0, 0,
 					 al.figure_edits, al.word_edits,
 					 al.lead_a, al.lead_b, al.trail_a,
-					 al.trail_b, speaks_of_correction(da) ||
-					 speaks_of_correction(db) };
+					 al.trail_b, 0 };
+		/* Only a would-be template needs the (text-long) look. */
+		if (o->align && al.word_edits == 0 && al.figure_edits > 0)
+			sum.correction = speaks_of_correction(da) ||
+					 speaks_of_correction(db);
 		for (size_t x = 0; o->align && x < al.npass; x++) {
 			sum.covered_a += al.pass[x].words_a;
 			sum.covered_b += al.pass[x].words_b;
@@ -441,7 +444,7 @@ static int learn(rp_result *r, const rp_corpus *c)
 		bd[d] = (rp_boiler_doc){ c->docs[d].text, c->docs[d].text_len,
 					 r->outlet_of[d] };
 	int err = rp_boiler_find(&r->boil, bd, c->ndocs, o->chrome_min_pages,
-				 1, 1);
+				 1, 1, thread_count(o, c->ndocs));
 	free(bd);
 	r->stats.chrome_lines = r->boil.chrome_lines;
 	r->stats.docs_stripped = r->boil.docs_stripped;
@@ -561,6 +564,8 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	/* 0. Outlets and boilerplate. */
 	t0 = rp_now();
 	GOTO_IF_ERROR(learn(r, c));
+	r->stats.seconds_boilerplate = rp_now() - t0;
+	t0 = rp_now();
 
 	/* 1. Sign. status doubles as the scanned flag (DOC_OK -> 1). */
 	doc_job job;

@@ -64,7 +64,7 @@ Test(boiler, chrome_is_learned_per_outlet_and_left_out)
 	snprintf(pages[4], sizeof(pages[4]), "Other outlet story.\nShare\n");
 	docs[4] = (rp_boiler_doc){ pages[4], strlen(pages[4]), 1 };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2), RP_OK);
 	cr_assert_eq(b.chrome_lines, 5, "five chrome lines of outlet 0");
 	cr_assert_eq(b.docs_stripped, 4);
 	for (int i = 0; i < 4; i++) {
@@ -86,7 +86,7 @@ Test(boiler, a_story_repeated_by_one_outlet_is_not_chrome)
 	for (int i = 0; i < 3; i++)
 		docs[i] = (rp_boiler_doc){ story, strlen(story), 0 };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1), RP_OK);
 	cr_assert_eq(b.docs_stripped, 0, "recurring lines are most of each page");
 	for (int i = 0; i < 3; i++)
 		cr_assert_eq(b.off[i + 1] - b.off[i], 0);

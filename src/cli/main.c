@@ -750,9 +750,10 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			progname, st.candidates, st.pairs, st.clusters, secs,
 			secs > 0 ? (double)st.text_bytes / 1e6 / secs : 0.0);
 		fprintf(stderr,
-			"%s: stages: read %.3f s, sign %.3f s, candidates %.3f s, "
-			"verify %.3f s, align %.3f s, cluster %.3f s\n",
-			progname, read_secs, st.seconds_sign, st.seconds_candidates,
+			"%s: stages: read %.3f s, boilerplate %.3f s, sign %.3f s, "
+			"candidates %.3f s, verify %.3f s, align %.3f s, cluster %.3f s\n",
+			progname, read_secs, st.seconds_boilerplate, st.seconds_sign,
+			st.seconds_candidates,
 			st.seconds_verify, st.seconds_align, st.seconds_cluster);
 	}
 done:
