@@ -105,7 +105,8 @@ typedef struct rp_options {
 	size_t max_doc_bytes;        /**< larger texts are rejected */
 	unsigned int threads;        /**< worker threads; 0 = online cores */
 	double containment;          /**< also report pairs where either
-					  containment >= this (0 = off) */
+					  containment >= this (0 = off);
+					  candidates from a sampled index */
 	int align;                   /**< nonzero: align reported pairs (1) */
 	int keep_templates;          /**< nonzero: report template pairs (texts
 					  that differ only in figures); by
@@ -348,6 +349,7 @@ typedef struct rp_scan_stats {
 	int recall_reached;        /**< 1 when P(candidate | threshold) >= target */
 	double recall_at_threshold;/**< 1-(1-t^r)^b */
 	size_t candidates;         /**< distinct candidate pairs verified */
+	size_t contain_candidates; /**< of which found by containment sampling */
 	size_t pairs;              /**< pairs reported */
 	size_t templates;          /**< template pairs dropped (not reported) */
 	size_t filtered;           /**< pairs left out by cross_outlet/window */

@@ -28,6 +28,7 @@
 #include "relation.h"
 #include "align.h"
 #include "boiler.h"
+#include "contain.h"
 #include "normalize.h"
 #include "shingle.h"
 #include "verify.h"
@@ -64,10 +65,43 @@ typedef struct doc_job {
 	uint64_t **sets;       /* PASS_SETS: out */
 	uint32_t *nsets;
 	const rp_boiler *boil;
+	struct sample_vec *svec; /* PASS_SIGN with containment: per thread */
+	uint32_t *nsamp;       /* samples per document */
 	unsigned tid, nthreads;
 	size_t *done;          /* documents finished, all threads (atomic) */
 	int err;
 } doc_job;
+
+/* Containment samples gathered by one thread. */
+typedef struct sample_vec {
+	rp_kv *kv;
+	size_t n, cap;
+	uint64_t *h, *tmp;
+	size_t caph, captmp;
+} sample_vec;
+
+/* Keep document d's sampled shingles (distinct) for containment. */
+static int keep_samples(sample_vec *v, uint32_t *nsamp, const rp_shinglebuf *sb,
+			size_t d)
+{
+	size_t m = 0;
+	FORWARD_IF_ERROR(RP_GROW(v->h, v->caph, sb->n + 1));
+	FORWARD_IF_ERROR(RP_GROW(v->tmp, v->captmp, sb->n + 1));
+	int all = sb->n < RP_CONTAIN_ALL;
+	for (size_t i = 0; i < sb->n; i++)
+		if (all || rp_contain_sampled(sb->h[i]))
+			v->h[m++] = sb->h[i];
+	rp_sort_u64(v->h, v->tmp, m);
+	m = rp_unique_u64(v->h, m);
+	FORWARD_IF_ERROR(RP_GROW(v->kv, v->cap, v->n + m + 1));
+	size_t sampled = 0;
+	for (size_t i = 0; i < m; i++) {
+		v->kv[v->n++] = (rp_kv){ v->h[i], d };
+		sampled += rp_contain_sampled(v->h[i]);
+	}
+	nsamp[d] = (uint32_t)sampled; /* what a long partner can share */
+	return RP_OK;
+}
 
 /* Per-thread scratch for doc_tokens. */
 typedef struct scratch {
@@ -134,6 +168,9 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 			return RP_OK;
 		}
 		job->windows[job->tid] += sb->n;
+		if (job->svec)
+			FORWARD_IF_ERROR(keep_samples(&job->svec[job->tid],
+						      job->nsamp, sb, d));
 		uint64_t *sig = job->sigs + d * o->num_perm;
 		if (o->minhash == RP_MINHASH_CLASSIC)
 			rp_sign_classic(sig, o->num_perm, sb->h, sb->n, o->seed);
@@ -431,6 +468,58 @@ cleanup:
 	return err;
 }
 
+/* Containment candidates from the threads' samples, merged into the
+ * sorted, distinct LSH candidates. */
+static int add_contain_candidates(rp_result *r, sample_vec *svec,
+				  const uint32_t *nsamp, uint64_t **cand,
+				  size_t *ncand, size_t cap)
+{
+	int err = RP_OK;
+	size_t n = 0;
+	rp_kv *all = NULL, *tmp = NULL;
+	uint64_t *cc = NULL, *merged = NULL;
+	size_t ncc = 0;
+	for (unsigned t = 0; t < MAX_THREADS; t++)
+		n += svec[t].n;
+	all = reallocarray(NULL, n + 1, sizeof(*all));
+	tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
+	GOTO_IF(!all || !tmp, RP_ENOMEM);
+	n = 0;
+	for (unsigned t = 0; t < MAX_THREADS; t++) {
+		if (svec[t].n)
+			memcpy(all + n, svec[t].kv, svec[t].n * sizeof(*all));
+		n += svec[t].n;
+	}
+	rp_contain_stats cs;
+	GOTO_IF_ERROR(rp_contain_candidates(&cc, &ncc, &cs, all, tmp, n, nsamp,
+					    cap));
+	r->stats.contain_candidates = ncc;
+	r->stats.oversized_buckets += cs.postings_skipped;
+	if (cs.largest_posting > r->stats.largest_bucket)
+		r->stats.largest_bucket = cs.largest_posting;
+	/* Merge two sorted, distinct lists. */
+	merged = reallocarray(NULL, *ncand + ncc + 1, sizeof(*merged));
+	GOTO_IF(!merged, RP_ENOMEM);
+	size_t i = 0, j = 0, m = 0;
+	while (i < *ncand || j < ncc) {
+		uint64_t x = i < *ncand ? (*cand)[i] : UINT64_MAX;
+		uint64_t y = j < ncc ? cc[j] : UINT64_MAX;
+		merged[m++] = x < y ? x : y;
+		i += x <= y;
+		j += y <= x;
+	}
+	free(*cand);
+	*cand = merged;
+	*ncand = m;
+	merged = NULL;
+cleanup:
+	free(all);
+	free(tmp);
+	free(cc);
+	free(merged);
+	return err;
+}
+
 /* Outlets, then boilerplate (when turned on). */
 static int learn(rp_result *r, const rp_corpus *c)
 {
@@ -537,6 +626,8 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	uint64_t *sigs = NULL, **sets = NULL, *cand = NULL;
 	uint32_t *nsets = NULL;
 	uint8_t *need = NULL;
+	sample_vec *svec = NULL;
+	uint32_t *nsamp = NULL;
 	size_t windows[MAX_THREADS] = { 0 };
 	rp_cluster_doc *cdocs = NULL;
 	size_t nd, ncand = 0;
@@ -572,6 +663,13 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	memset(&job, 0, sizeof(job));
 	job.c = c;
 	job.boil = &r->boil;
+	if (o->containment > 0 && !o->exact) {
+		svec = calloc(MAX_THREADS, sizeof(*svec));
+		nsamp = calloc(nd + 1, sizeof(*nsamp));
+		GOTO_IF(!svec || !nsamp, RP_ENOMEM);
+		job.svec = svec;
+		job.nsamp = nsamp;
+	}
 	job.pass = PASS_SIGN;
 	job.sigs = sigs;
 	job.status = r->scanned;
@@ -595,7 +693,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 
 	/* 2. Candidates, the sets they need, and verification. */
 	rp_sets S = { (const uint64_t *const *)sets, nsets, nd };
-	int exact = o->exact || o->containment > 0;
+	int exact = o->exact;
 	if (!exact) {
 		unsigned b = o->bands, rw = o->rows;
 		int reached = 1;
@@ -615,6 +713,9 @@ int rp_scan(rp_result **out, rp_corpus *c)
 						rw, o->bucket_cap));
 		r->stats.oversized_buckets = ls.oversized;
 		r->stats.largest_bucket = ls.largest;
+		if (svec)
+			GOTO_IF_ERROR(add_contain_candidates(r, svec, nsamp, &cand,
+							     &ncand, o->bucket_cap));
 		for (size_t i = 0; i < ncand; i++)
 			need[RP_PAIR_A(cand[i])] = need[RP_PAIR_B(cand[i])] = 1;
 	} else {
@@ -683,6 +784,13 @@ cleanup:
 	free(sets);
 	free(nsets);
 	free(need);
+	for (unsigned t = 0; svec && t < MAX_THREADS; t++) {
+		free(svec[t].kv);
+		free(svec[t].h);
+		free(svec[t].tmp);
+	}
+	free(svec);
+	free(nsamp);
 	free(sigs);
 	free(cand);
 	free(cdocs);

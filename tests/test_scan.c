@@ -367,3 +367,53 @@ Test(scan, clough_stevenson_plagiarism_accuracy)
 	rp_result_free(r);
 	rp_corpus_free(c);
 }
+
+/* Containment by sampled shingles against the exact containment search. */
+static void reuters_containment_recall(double c, double floor)
+{
+	const char *dir = tu_shared_data();
+	if (!dir) {
+		fprintf(stderr, "SKIP: ../shared/data is absent: containment "
+				"recall at %.1f not measured\n", c);
+		cr_skip_test("../shared/data is absent");
+	}
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/reuters21578.jsonl", dir);
+	rp_result *res[2];
+	rp_corpus *cs[2];
+	for (int exact = 0; exact < 2; exact++) {
+		rp_options o = RP_OPTIONS_INIT;
+		o.containment = c;
+		o.exact = exact;
+		cr_assert_eq(rp_corpus_new(&cs[exact], &o), RP_OK);
+		cr_assert_eq(rp_corpus_read_path(cs[exact], path, NULL), RP_OK);
+		cr_assert_eq(rp_scan(&res[exact], cs[exact]), RP_OK);
+	}
+	size_t nl = rp_result_pair_count(res[0]), ne = rp_result_pair_count(res[1]);
+	const rp_pair *pl = rp_result_pairs(res[0]), *pe = rp_result_pairs(res[1]);
+	size_t found = 0, j = 0;
+	for (size_t i = 0; i < ne; i++) {
+		while (j < nl && (pl[j].a < pe[i].a ||
+				  (pl[j].a == pe[i].a && pl[j].b < pe[i].b)))
+			j++;
+		found += j < nl && pl[j].a == pe[i].a && pl[j].b == pe[i].b;
+	}
+	cr_assert_eq(found, nl, "sampling reported a pair exact did not");
+	fprintf(stderr, "reuters containment %.1f: %zu of %zu exact pairs\n", c,
+		found, ne);
+	cr_assert_geq((double)found / (double)ne, floor, "%zu of %zu", found, ne);
+	for (int k = 0; k < 2; k++) {
+		rp_result_free(res[k]);
+		rp_corpus_free(cs[k]);
+	}
+}
+
+Test(scan, reuters_containment_recall_at_0_5)
+{
+	reuters_containment_recall(0.5, 0.98);
+}
+
+Test(scan, reuters_containment_recall_at_0_8)
+{
+	reuters_containment_recall(0.8, 0.99);
+}

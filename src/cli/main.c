@@ -48,7 +48,7 @@ static const char usage_text[] =
 	"scan options:\n"
 	"  -t, --threshold T      report pairs with exact Jaccard >= T (0.5)\n"
 	"      --containment C    also report pairs where either containment >= C\n"
-	"                         (candidates by the exact search)\n"
+	"                         (trimmed reprints, excerpts; try 0.8)\n"
 	"      --no-align         skip passage alignment (relations from scores)\n"
 	"      --keep-templates   report texts that differ only in figures (relation\n"
 	"                         template); by default they are dropped and counted\n"
@@ -681,7 +681,7 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		    "skipped (largest: %zu documents); pairs inside them may be "
 		    "missed; raise --bucket-cap to include them",
 		    st.oversized_buckets, cl->o.bucket_cap, st.largest_bucket);
-	if (!cl->o.exact && cl->o.containment <= 0 && !st.recall_reached)
+	if (!cl->o.exact && !st.recall_reached)
 		msg("warning: LSH recall at the threshold is only %.4f; raise --perms",
 		    st.recall_at_threshold);
 
@@ -732,10 +732,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		fprintf(stderr,
 			"%s: %zu records read, %zu documents scanned, %zu rejected\n",
 			progname, rp_corpus_records_seen(c), st.documents, nrej);
-		if (cl->o.exact || cl->o.containment > 0)
-			fprintf(stderr, "%s: exact search (no LSH), threshold %.3f%s\n",
-				progname, cl->o.threshold,
-				cl->o.containment > 0 ? ", containment threshold given" : "");
+		if (cl->o.exact)
+			fprintf(stderr, "%s: exact search (no LSH), threshold %.3f\n",
+				progname, cl->o.threshold);
 		else
 			fprintf(stderr,
 				"%s: LSH %u bands x %u rows, P(candidate | J=%.3f) = %.4f\n",
@@ -745,6 +744,10 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			fprintf(stderr, "%s: %zu template pairs (texts that differ only "
 				"in figures) not reported; --keep-templates reports them\n",
 				progname, st.templates);
+		if (cl->o.containment > 0 && !cl->o.exact)
+			fprintf(stderr, "%s: containment %.3f: %zu candidates from "
+				"sampled shingles\n", progname, cl->o.containment,
+				st.contain_candidates);
 		fprintf(stderr,
 			"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
 			progname, st.candidates, st.pairs, st.clusters, secs,
