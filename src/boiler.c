@@ -379,7 +379,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				end = a;
 			}
 		}
-		nsp = first + merge_spans(sp + first, nsp - first);
+		if (nsp > first)
+			nsp = first + merge_spans(sp + first, nsp - first);
 		for (size_t s = first; s < nsp; s++)
 			out->bytes_excluded += sp[s].end - sp[s].start;
 	}

@@ -121,7 +121,7 @@ static int doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 	size_t len = doc->text_len, nskip = 0;
 	const uint32_t *skip = NULL;
 
-	if (bo->off) {
+	if (bo->spans && bo->off[d + 1] > bo->off[d]) {
 		skip = (const uint32_t *)(bo->spans + bo->off[d]);
 		nskip = bo->off[d + 1] - bo->off[d];
 	}
@@ -609,7 +609,7 @@ int rp_result_excluded(const uint32_t **ranges, size_t *count,
 		       const rp_result *r, size_t i)
 {
 	RETURN_ERROR_IF(!ranges || !count || !r || i >= r->ndocs, RP_EINVAL);
-	if (!r->boil.off) {
+	if (!r->boil.spans || r->boil.off[i + 1] == r->boil.off[i]) {
 		*ranges = NULL;
 		*count = 0;
 		return RP_OK;

@@ -26,6 +26,8 @@ void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a, size_t b)
 	size_t inter = rp_intersect_count(sets->h[a], na, sets->h[b], nb);
 	size_t uni = na + nb - inter;
 
+	memset(out, 0, sizeof(*out));
+	out->source = -1;
 	out->a = a;
 	out->b = b;
 	out->shared = inter;

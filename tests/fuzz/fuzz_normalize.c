@@ -1,0 +1,28 @@
+/* Fuzz target: UTF-8 validation and the tokenizer.
+ * Invariants: tokens lie inside the text, in order, start < end. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	static rp_tokbuf tb;
+	const char *s = (const char *)data;
+	size_t ok = rp_utf8_invalid_at(s, size);
+	if (ok > size)
+		abort();
+	for (int keep = 0; keep < 2; keep++) {
+		if (rp_tokenize(&tb, s, ok, keep) != RP_OK)
+			abort();
+		for (size_t i = 0; i < tb.ntok; i++) {
+			if (tb.tok[i].start >= tb.tok[i].end || tb.tok[i].end > ok)
+				abort();
+			if (i && tb.tok[i].start < tb.tok[i - 1].start)
+				abort();
+		}
+		if (keep && tb.normlen && rp_utf8_invalid_at(tb.norm, tb.normlen) != tb.normlen)
+			abort();
+	}
+	return 0;
+}

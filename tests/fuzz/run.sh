@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Run every fuzz target for SECONDS (default 600), two at a time, from the
+# seed corpus; new inputs go to a work folder, crashes to regressions/.
+# Usage: bash tests/fuzz/run.sh [SECONDS] [BUILD_DIR]
+set -euo pipefail
+secs=${1:-600}
+build=${2:-build-fuzz}
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -f "$build/build.ninja" ]; then
+	CC=clang meson setup "$build" -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized
+fi
+ninja -C "$build"
+work=$(mktemp -d /tmp/reprint-fuzz-XXXXXX)
+echo "work corpus: $work"
+run_one() {
+	local t=$1
+	mkdir -p "$work/$t"
+	"$build/tests/fuzz/$t" -max_total_time="$secs" -max_len=65536 -timeout=20 \
+		-rss_limit_mb=4096 -artifact_prefix="$here/regressions/$t-" \
+		"$work/$t" "$here/corpus/$t" >"$work/$t.log" 2>&1 || true
+	echo "$t: $(grep -E '^(#[0-9]+|Done)' "$work/$t.log" | tail -1)"
+	grep -E 'ERROR|SUMMARY' "$work/$t.log" | head -5 || true
+}
+targets=(fuzz_jsonl fuzz_text fuzz_normalize fuzz_sign fuzz_scan)
+for ((i = 0; i < ${#targets[@]}; i += 2)); do
+	run_one "${targets[i]}" &
+	[ $((i + 1)) -lt ${#targets[@]} ] && run_one "${targets[i + 1]}" &
+	wait
+done
