@@ -264,3 +264,56 @@ Test(cli, news_sites_reprints_found_and_chrome_ignored)
 	cr_assert(strstr(out, "vilnius-daily\t4\tRecent Posts\n"), "%s", out);
 	cr_assert(strstr(err, "23 chrome lines learned"), "%s", err);
 }
+
+/* Output faults: a full disk, a directory, a file size limit mid-write
+ * and a closed pipe each give a message and exit status 3, and never leave
+ * an output file that looks complete. */
+Test(cli, output_faults_exit_with_3_and_leave_no_partial_file)
+{
+	char *out, *err;
+	cr_assert_eq(run(&out, &err, "%s scan -q %s -o /dev/full", bin(), samples()), 3);
+	cr_assert(strstr(err, "cannot write /dev/full: No space left on device"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s scan -q %s -o /tmp", bin(), samples()), 3);
+	cr_assert(strstr(err, "cannot write /tmp"), "%s", err);
+
+	char dir[] = "/tmp/reprint-fault-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	/* 600 copies of one text: 179,700 pairs, far over a 4 KB limit. */
+	char *big = malloc(600 * 64);
+	size_t len = 0;
+	for (int i = 0; i < 600; i++)
+		len += (size_t)sprintf(big + len, "{\"id\":\"c%d\",\"text\":\"one two three four five six\"}\n", i);
+	char *in = tu_write_temp(big, len);
+	free(big);
+	int rc = run(&out, &err, "cd %s && ulimit -f 4 && %s scan -q %s -o out.tsv; echo $?; ls -A",
+		     dir, bin(), in);
+	cr_assert_eq(rc, 0);
+	cr_assert_str_eq(out, "3\n", "exit 3 and no out.tsv nor temporary left: %s", out);
+	cr_assert(strstr(err, "cannot write out.tsv"), "%s", err);
+	/* A reader that goes away: the rest of the output has nowhere to go. */
+	rc = run(&out, &err, "( %s scan -q --bucket-cap 1000 %s; echo \"rc=$?\" >&2 ) | head -c 10 >/dev/null",
+		 bin(), in);
+	cr_assert(strstr(err, "rc=3"), "%s", err);
+	cr_assert(strstr(err, "cannot write standard output: Broken pipe"), "%s", err);
+	unlink(in);
+	free(in);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(cli, rejects_file_lists_every_rejected_record)
+{
+	const char data[] = "{\"id\":\"a\",\"text\":\"fine text here\"}\n{broken\n{\"id\":\"a\",\"text\":\"dup\"}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	char *out, *err;
+	cr_assert_eq(run(&out, &err, "%s scan -q %s -o /dev/null --rejects -", bin(), path), 1);
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "{\"source\":\"%s\",\"line\":2,\"id\":null,\"reason\":\"malformed JSON near column 3\"}\n"
+		 "{\"source\":\"%s\",\"line\":3,\"id\":\"a\",\"reason\":\"duplicate id (first seen at %s:1)\"}\n",
+		 path, path, path);
+	cr_assert_str_eq(out, want);
+	unlink(path);
+	free(path);
+}

@@ -59,7 +59,7 @@ int tu_run(const char *cmd, char **out, char **err)
 	close(fe);
 	size_t n = strlen(cmd) + strlen(of) + strlen(ef) + 32;
 	char *full = malloc(n);
-	snprintf(full, n, "%s >%s 2>%s", cmd, of, ef);
+	snprintf(full, n, "( %s ) >%s 2>%s", cmd, of, ef);
 	int st = system(full);
 	free(full);
 	if (out)

@@ -30,7 +30,7 @@ const char *source_name(int source);
 typedef struct cli {
 	rp_options o;
 	rp_read_options ro;
-	const char *output, *clusters, *in, *html, *syndication;
+	const char *output, *clusters, *in, *html, *syndication, *rejects;
 	int jsonl, singletons, quiet;
 } cli;
 

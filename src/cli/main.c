@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,6 +80,7 @@ static const char usage_text[] =
 	"      --clusters FILE    clusters as JSONL\n"
 	"      --singletons       include one-document clusters\n"
 	"      --html DIR         write a static HTML report (index.html, pair-N.html)\n"
+	"      --rejects FILE     every rejected record as JSONL (source, line, id, reason)\n"
 	"  -q, --quiet            no summary on stderr (rejects are still listed)\n"
 	"\n"
 	"compare: A and B are text files, or ids of documents in --in COLLECTION\n"
@@ -403,7 +405,8 @@ enum {
 	OPT_TITLE_FIELD, OPT_OUTLET_FIELD, OPT_DATE_FIELD, OPT_OUTLET,
 	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
 	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
-	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION
+	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
+	OPT_REJECTS
 };
 
 static const struct option long_opts[] = {
@@ -442,6 +445,7 @@ static const struct option long_opts[] = {
 	{ "cross-outlet", no_argument, NULL, OPT_CROSS_OUTLET },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "syndication", required_argument, NULL, OPT_SYNDICATION },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -538,6 +542,7 @@ int parse_opts(cli *cl, int argc, char **argv)
 				return usage_error("--window must be a duration like 90m, 48h, 7d: '%s'", optarg), -1;
 			break;
 		case OPT_SYNDICATION: cl->syndication = optarg; break;
+		case OPT_REJECTS: cl->rejects = optarg; break;
 		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
 		case OPT_MAX_BYTES:
 			if (parse_uint(optarg, 1, (long long)1 << 40, &v) < 0)
@@ -673,6 +678,31 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	}
 	if (nrej)
 		rc = EXIT_INPUT;
+	if (cl->rejects) {
+		outfile ro;
+		if (out_open(&ro, cl->rejects) < 0) {
+			rc = EXIT_FAIL;
+			goto done;
+		}
+		for (size_t i = 0; i < nrej; i++) {
+			rp_reject rj;
+			rp_corpus_reject(&rj, c, i);
+			fputs("{\"source\":", ro.fp);
+			json_string(ro.fp, rj.source);
+			fprintf(ro.fp, ",\"line\":%zu,\"id\":", rj.line);
+			if (rj.id)
+				json_string(ro.fp, rj.id);
+			else
+				fputs("null", ro.fp);
+			fputs(",\"reason\":", ro.fp);
+			json_string(ro.fp, rj.reason);
+			fputs("}\n", ro.fp);
+		}
+		if (out_close(&ro, 1) < 0) {
+			rc = EXIT_FAIL;
+			goto done;
+		}
+	}
 
 	rp_scan_stats st;
 	rp_result_stats(&st, r);
@@ -767,6 +797,11 @@ done:
 
 int main(int argc, char **argv)
 {
+	/* A closed pipe (reprint scan ... | head -1) is a write error with a
+	 * message and exit status 3, not a silent death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	/* Likewise a file size limit: EFBIG, not SIGXFSZ. */
+	signal(SIGXFSZ, SIG_IGN);
 	cli cl;
 	rp_options def = RP_OPTIONS_INIT;
 	rp_read_options rdef = RP_READ_OPTIONS_INIT;
