@@ -57,6 +57,34 @@ RP_INTERNAL int rp_grow(void **arr, size_t *cap, size_t need, size_t size);
 #define RP_GROW(arr, cap, need) \
 	rp_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
+/*
+ * Every allocation of the library goes through these (the macros below
+ * rename the standard calls in library sources), so that a test can make
+ * the Nth allocation fail and check that each failure is reported as
+ * RP_ENOMEM, and so that an allocation failing inside a library we call
+ * (cJSON) can be told from a parse error: rp_oom_take() says whether an
+ * allocation failed on this thread since it was last asked.
+ */
+RP_INTERNAL void *rp_malloc(size_t n);
+RP_INTERNAL void *rp_calloc(size_t n, size_t size);
+RP_INTERNAL void *rp_realloc(void *p, size_t n);
+RP_INTERNAL void *rp_reallocarray(void *p, size_t n, size_t size);
+RP_INTERNAL int rp_oom_take(void);
+
+/* Test hook: fail allocation number n from now on (1 = the next one);
+ * 0 turns failures off. Returns how many allocations were made since the
+ * previous call. */
+RP_INTERNAL long rp_alloc_fail_at(long n);
+/* Did the armed failure happen? */
+RP_INTERNAL int rp_alloc_failed(void);
+
+#ifndef RP_NO_ALLOC_MACROS
+#define malloc(n) rp_malloc(n)
+#define calloc(n, s) rp_calloc((n), (s))
+#define realloc(p, n) rp_realloc((p), (n))
+#define reallocarray(p, n, s) rp_reallocarray((p), (n), (s))
+#endif
+
 /* Monotonic clock in seconds. */
 RP_INTERNAL double rp_now(void);
 

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "date.h"
 #include "normalize.h"
 
@@ -93,6 +95,11 @@ int rp_corpus_new(rp_corpus **out, const rp_options *opts)
 	RETURN_ERROR_IF((size_t)opts->bands * opts->rows > opts->num_perm,
 			RP_EINVAL);
 	RETURN_ERROR_IF(opts->k > 1024, RP_EINVAL);
+
+	/* cJSON allocates through the library's allocator, so that memory
+	 * running out inside it is told from a malformed line. */
+	cJSON_Hooks hooks = { rp_malloc, free };
+	cJSON_InitHooks(&hooks);
 
 	rp_corpus *c = calloc(1, sizeof(*c));
 	RETURN_ERROR_IF(!c, RP_ENOMEM);

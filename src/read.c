@@ -90,7 +90,10 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 					    "NUL byte at column %zu",
 					    (size_t)(p - line) + 1);
 	}
+	rp_oom_take();
 	obj = cJSON_ParseWithLength(line, len);
+	if (!obj && rp_oom_take())
+		return RP_ENOMEM; /* not a malformed line: memory ran out */
 	if (!obj) {
 		const char *at = cJSON_GetErrorPtr();
 		size_t col = at && at >= line && at <= line + len

@@ -420,9 +420,11 @@ void rp_result_free(rp_result *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; r->pass && i < r->npairs; i++) {
-		free(r->pass[i]);
-		free(r->edits[i]);
+	for (size_t i = 0; i < r->npairs; i++) {
+		if (r->pass)
+			free(r->pass[i]);
+		if (r->edits)
+			free(r->edits[i]);
 	}
 	free(r->pass);
 	free(r->edits);

@@ -3,7 +3,71 @@
  */
 #include <time.h>
 
+#define RP_NO_ALLOC_MACROS
 #include "common.h"
+
+/* Allocation failure injection (tests only; off unless armed). */
+static long alloc_count, alloc_fail_at;
+static int alloc_fired;
+static _Thread_local int oom;
+
+static int should_fail(void)
+{
+	long n = __atomic_add_fetch(&alloc_count, 1, __ATOMIC_RELAXED);
+	if (alloc_fail_at && n == alloc_fail_at) {
+		alloc_fired = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void *noted(void *p)
+{
+	if (!p)
+		oom = 1;
+	return p;
+}
+
+void *rp_malloc(size_t n)
+{
+	return noted(should_fail() ? NULL : malloc(n));
+}
+
+void *rp_calloc(size_t n, size_t size)
+{
+	return noted(should_fail() ? NULL : calloc(n, size));
+}
+
+void *rp_realloc(void *p, size_t n)
+{
+	return noted(should_fail() ? NULL : realloc(p, n));
+}
+
+void *rp_reallocarray(void *p, size_t n, size_t size)
+{
+	return noted(should_fail() ? NULL : reallocarray(p, n, size));
+}
+
+int rp_oom_take(void)
+{
+	int was = oom;
+	oom = 0;
+	return was;
+}
+
+long rp_alloc_fail_at(long n)
+{
+	long made = alloc_count;
+	alloc_count = 0;
+	alloc_fired = 0;
+	alloc_fail_at = n;
+	return made;
+}
+
+int rp_alloc_failed(void)
+{
+	return alloc_fired;
+}
 
 int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
 {
@@ -14,7 +78,7 @@ int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
 		RETURN_ERROR_IF(ncap > SIZE_MAX / 2, RP_ENOMEM);
 		ncap *= 2;
 	}
-	void *p = reallocarray(*arr, ncap, size);
+	void *p = rp_reallocarray(*arr, ncap, size);
 	RETURN_ERROR_IF(!p, RP_ENOMEM);
 	*arr = p;
 	*cap = ncap;
@@ -30,7 +94,7 @@ double rp_now(void)
 
 char *rp_strndup(const char *s, size_t len)
 {
-	char *p = malloc(len + 1);
+	char *p = rp_malloc(len + 1);
 	if (!p)
 		return NULL;
 	if (len)
