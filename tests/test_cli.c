@@ -8,11 +8,14 @@
 
 #include "testutil.h"
 
+/* The binary, behind REPRINT_WRAPPER when set (the valgrind test setup). */
 static const char *bin(void)
 {
-	const char *b = getenv("REPRINT_BIN");
+	static char cmd[1024];
+	const char *b = getenv("REPRINT_BIN"), *w = getenv("REPRINT_WRAPPER");
 	cr_assert_not_null(b, "REPRINT_BIN must name the built binary");
-	return b;
+	snprintf(cmd, sizeof(cmd), "%s%s%s", w ? w : "", w ? " " : "", b);
+	return cmd;
 }
 
 static const char *samples(void)
