@@ -102,7 +102,10 @@ typedef struct rp_options {
 	size_t bucket_cap;           /**< LSH buckets above this size are skipped */
 	int exact;                   /**< nonzero: all pairs by inverted index, no LSH */
 	int include_title;           /**< nonzero: shingle "title\n\ntext" */
-	size_t max_doc_bytes;        /**< larger texts are rejected */
+	size_t max_doc_bytes;        /**< larger texts are rejected (64 MiB;
+					  below 4 GiB); JSONL lines longer
+					  than 6 x this + 64 KiB are rejected
+					  unparsed */
 	unsigned int threads;        /**< worker threads; 0 = online cores */
 	double containment;          /**< also report pairs where either
 					  containment >= this (0 = off);

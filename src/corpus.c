@@ -95,6 +95,9 @@ int rp_corpus_new(rp_corpus **out, const rp_options *opts)
 	RETURN_ERROR_IF((size_t)opts->bands * opts->rows > opts->num_perm,
 			RP_EINVAL);
 	RETURN_ERROR_IF(opts->k > 1024, RP_EINVAL);
+	/* Token offsets are 32-bit: texts stay under 4 GiB. */
+	RETURN_ERROR_IF(opts->max_doc_bytes == 0 ||
+				opts->max_doc_bytes >= UINT32_MAX, RP_EINVAL);
 
 	/* cJSON allocates through the library's allocator, so that memory
 	 * running out inside it is told from a malformed line. */

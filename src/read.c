@@ -156,6 +156,14 @@ cleanup:
 	return err;
 }
 
+/* A JSON line may escape every byte of a text at the size limit (\uXXXX
+ * is six bytes for one), plus its other fields. */
+static size_t max_line(const rp_corpus *c)
+{
+	size_t m = c->opts.max_doc_bytes;
+	return m > (SIZE_MAX - 65536) / 6 ? SIZE_MAX : m * 6 + 65536;
+}
+
 static int blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -196,6 +204,16 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		}
 		if (blank(line, len))
 			continue;
+		if (len > max_line(c)) {
+			/* Too long to be a record within the size limit: not
+			 * even parsed. */
+			c->records_seen++;
+			GOTO_IF_ERROR(rp_corpus_reject_add(
+				c, name, lineno, NULL,
+				"line too long (%zu bytes; the limit is %zu)", len,
+				max_line(c)));
+			continue;
+		}
 		GOTO_IF_ERROR(jsonl_record(c, line, len, name, lineno, ro));
 	}
 	if (ferror(fp)) {

@@ -160,3 +160,26 @@ Test(read, text_tree_ids_titles_outlets_in_sorted_order)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 }
+
+Test(read, lines_too_long_for_the_size_limit_are_rejected_unparsed)
+{
+	rp_options o = RP_OPTIONS_INIT;
+	o.max_doc_bytes = 10;
+	size_t n = 6 * 10 + 65536 + 100;
+	char *data = malloc(n + 64);
+	size_t len = (size_t)sprintf(data, "{\"id\":\"a\",\"text\":\"short\"}\n");
+	memset(data + len, 'x', n);
+	len += n;
+	data[len++] = '\n';
+	char *path = tu_write_temp(data, len);
+	free(data);
+	rp_corpus *c;
+	cr_assert_eq(rp_corpus_new(&c, &o), RP_OK);
+	cr_assert_eq(rp_corpus_read_path(c, path, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_count(c), 1);
+	expect_reject(c, 0, 2, "line too long");
+	cr_assert_eq(rp_corpus_records_seen(c), 2);
+	rp_corpus_free(c);
+	unlink(path);
+	free(path);
+}

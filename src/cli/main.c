@@ -545,8 +545,8 @@ int parse_opts(cli *cl, int argc, char **argv)
 		case OPT_REJECTS: cl->rejects = optarg; break;
 		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
 		case OPT_MAX_BYTES:
-			if (parse_uint(optarg, 1, (long long)1 << 40, &v) < 0)
-				return usage_error("--max-bytes must be a positive integer: '%s'", optarg), -1;
+			if (parse_uint(optarg, 1, (long long)UINT32_MAX - 1, &v) < 0)
+				return usage_error("--max-bytes must be 1..4294967294: '%s'", optarg), -1;
 			cl->o.max_doc_bytes = (size_t)v;
 			break;
 		case OPT_THREADS:
