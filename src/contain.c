@@ -52,7 +52,9 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 			for (size_t x = i; x < j; x++)
 				for (size_t y = x + 1; y < j; y++) {
 					size_t a = s[x].val, b = s[y].val;
-					pairs[np++] = a < b ? RP_PAIR(a, b) : RP_PAIR(b, a);
+					if (a != b) /* a shingle twice in one text */
+						pairs[np++] = a < b ? RP_PAIR(a, b)
+								    : RP_PAIR(b, a);
 				}
 		}
 		i = j;

@@ -33,8 +33,9 @@ typedef struct rp_contain_stats {
 } rp_contain_stats;
 
 /*
- * samples: (sampled shingle, document) pairs, distinct per document, any
- * order (sorted here, in place; tmp holds n). nsamp[d]: samples of d.
+ * samples: (sampled shingle, document) pairs in any order (sorted here,
+ * in place; tmp holds n); a pair repeated within a document counts once
+ * more, which can only add a candidate. nsamp[d]: sampled shingles of d.
  * Postings longer than cap are skipped and counted.
  */
 RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,

@@ -76,28 +76,22 @@ typedef struct doc_job {
 typedef struct sample_vec {
 	rp_kv *kv;
 	size_t n, cap;
-	uint64_t *h, *tmp;
-	size_t caph, captmp;
 } sample_vec;
 
 /* Keep document d's sampled shingles (distinct) for containment. */
 static int keep_samples(sample_vec *v, uint32_t *nsamp, const rp_shinglebuf *sb,
 			size_t d)
 {
-	size_t m = 0;
-	FORWARD_IF_ERROR(RP_GROW(v->h, v->caph, sb->n + 1));
-	FORWARD_IF_ERROR(RP_GROW(v->tmp, v->captmp, sb->n + 1));
+	/* Windows in text order: a shingle repeated inside the text is kept
+	 * twice, which at worst makes one more candidate to verify. */
 	int all = sb->n < RP_CONTAIN_ALL;
-	for (size_t i = 0; i < sb->n; i++)
-		if (all || rp_contain_sampled(sb->h[i]))
-			v->h[m++] = sb->h[i];
-	rp_sort_u64(v->h, v->tmp, m);
-	m = rp_unique_u64(v->h, m);
-	FORWARD_IF_ERROR(RP_GROW(v->kv, v->cap, v->n + m + 1));
 	size_t sampled = 0;
-	for (size_t i = 0; i < m; i++) {
-		v->kv[v->n++] = (rp_kv){ v->h[i], d };
-		sampled += rp_contain_sampled(v->h[i]);
+	FORWARD_IF_ERROR(RP_GROW(v->kv, v->cap, v->n + sb->n + 1));
+	for (size_t i = 0; i < sb->n; i++) {
+		int s = rp_contain_sampled(sb->h[i]);
+		sampled += s;
+		if (all || s)
+			v->kv[v->n++] = (rp_kv){ sb->h[i], d };
 	}
 	nsamp[d] = (uint32_t)sampled; /* what a long partner can share */
 	return RP_OK;
@@ -786,11 +780,8 @@ cleanup:
 	free(sets);
 	free(nsets);
 	free(need);
-	for (unsigned t = 0; svec && t < MAX_THREADS; t++) {
+	for (unsigned t = 0; svec && t < MAX_THREADS; t++)
 		free(svec[t].kv);
-		free(svec[t].h);
-		free(svec[t].tmp);
-	}
 	free(svec);
 	free(nsamp);
 	free(sigs);

@@ -44,14 +44,19 @@ static int ratio_at_least(size_t x, size_t y, double t)
 	return y && (double)x >= t * (double)y - 1e-9 * (double)y;
 }
 
-/* Jaccard >= t, or (c > 0) either containment >= c. */
+/* Jaccard >= t, or (c > 0) either containment >= c for a contained text
+ * of at least RP_CONTAIN_MIN_SHINGLES (a few words inside a long text
+ * are a phrase, not a reprint). */
 static int passes(const rp_pair *p, double t, double c)
 {
 	size_t uni = p->size_a + p->size_b - p->shared;
 	if (ratio_at_least(p->shared, uni, t))
 		return 1;
-	return c > 0 && (ratio_at_least(p->shared, p->size_a, c) ||
-			 ratio_at_least(p->shared, p->size_b, c));
+	return c > 0 &&
+	       ((p->size_a >= RP_CONTAIN_MIN_SHINGLES &&
+		 ratio_at_least(p->shared, p->size_a, c)) ||
+		(p->size_b >= RP_CONTAIN_MIN_SHINGLES &&
+		 ratio_at_least(p->shared, p->size_b, c)));
 }
 
 int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,

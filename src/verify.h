@@ -14,6 +14,9 @@
 
 #include "common.h"
 
+/* Containment counts only for a contained text of this many shingles. */
+#define RP_CONTAIN_MIN_SHINGLES 20
+
 /* The shingle sets of all documents (set i empty when inactive). */
 typedef struct rp_sets {
 	const uint64_t *const *h;
@@ -28,7 +31,8 @@ RP_INTERNAL void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a,
 /*
  * Verify sorted candidates (RP_PAIR encoding) and keep those with
  * Jaccard >= threshold or, when containment > 0, either containment >=
- * containment. *out is malloc'd (caller frees).
+ * containment (for a contained text of RP_CONTAIN_MIN_SHINGLES or more).
+ * *out is malloc'd (caller frees).
  */
 RP_INTERNAL int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,
 			  const uint64_t *cand, size_t ncand, double threshold,

@@ -75,8 +75,10 @@ static int brute_passes(const rp_pair *p, double t, double c)
 	size_t uni = p->size_a + p->size_b - p->shared;
 	if ((double)p->shared >= t * (double)uni - 1e-9 * uni)
 		return 1;
-	return c > 0 && ((double)p->shared >= c * p->size_a - 1e-9 * p->size_a ||
-			 (double)p->shared >= c * p->size_b - 1e-9 * p->size_b);
+	return c > 0 && ((p->size_a >= RP_CONTAIN_MIN_SHINGLES &&
+			  (double)p->shared >= c * p->size_a - 1e-9 * p->size_a) ||
+			 (p->size_b >= RP_CONTAIN_MIN_SHINGLES &&
+			  (double)p->shared >= c * p->size_b - 1e-9 * p->size_b));
 }
 
 static void check_against_brute_force(double t, double c)

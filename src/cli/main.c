@@ -48,8 +48,9 @@ static const char usage_text[] =
 	"\n"
 	"scan options:\n"
 	"  -t, --threshold T      report pairs with exact Jaccard >= T (0.5)\n"
-	"      --containment C    also report pairs where either containment >= C\n"
-	"                         (trimmed reprints, excerpts; try 0.8)\n"
+	"      --containment C    also report pairs where either containment >= C,\n"
+	"                         for a contained text of 20+ shingles: trimmed\n"
+	"                         reprints, excerpts (0.8; 0 turns it off)\n"
 	"      --no-align         skip passage alignment (relations from scores)\n"
 	"      --keep-templates   report texts that differ only in figures (relation\n"
 	"                         template); by default they are dropped and counted\n"
@@ -516,8 +517,8 @@ int parse_opts(cli *cl, int argc, char **argv)
 			break;
 		case OPT_EXACT: cl->o.exact = 1; break;
 		case OPT_CONTAINMENT:
-			if (parse_double(optarg, 1e-6, 1.0, &cl->o.containment) < 0)
-				return usage_error("--containment must be in (0, 1]: '%s'", optarg), -1;
+			if (parse_double(optarg, 0.0, 1.0, &cl->o.containment) < 0)
+				return usage_error("--containment must be in [0, 1]: '%s'", optarg), -1;
 			break;
 		case OPT_NO_ALIGN: cl->o.align = 0; break;
 		case OPT_IN: cl->in = optarg; break;
