@@ -14,6 +14,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -76,32 +78,68 @@ static int get_field(field *f, const cJSON *obj, const char *name, int num)
 	return -1;
 }
 
-static int jsonl_record(rp_corpus *c, const char *line, size_t len,
-			const char *name, size_t lineno,
-			const rp_read_options *ro)
+/* A JSON line may escape every byte of a text at the size limit (\uXXXX
+ * is six bytes for one), plus its other fields. */
+static size_t max_line(const rp_corpus *c)
 {
-	int err = RP_OK;
-	cJSON *obj = NULL;
-	const char *p;
+	size_t m = c->opts.max_doc_bytes;
+	return m > (SIZE_MAX - 65536) / 6 ? SIZE_MAX : m * 6 + 65536;
+}
 
+/* What parsing one line gave; made on any thread, applied in order. */
+enum { LINE_OBJ, LINE_NUL, LINE_MALFORMED, LINE_OOM, LINE_TOOLONG };
+typedef struct parsed {
+	int kind;
+	size_t col;      /* 1-based column of a NUL or of the parse error */
+	cJSON *obj;
+} parsed;
+
+static void parse_line(parsed *out, const char *line, size_t len)
+{
+	const char *p, *end = NULL;
+	memset(out, 0, sizeof(*out));
 	if ((p = memchr(line, '\0', len)) != NULL) {
-		c->records_seen++;
-		return rp_corpus_reject_add(c, name, lineno, NULL,
-					    "NUL byte at column %zu",
-					    (size_t)(p - line) + 1);
+		out->kind = LINE_NUL;
+		out->col = (size_t)(p - line) + 1;
+		return;
 	}
 	rp_oom_take();
-	obj = cJSON_ParseWithLength(line, len);
-	if (!obj && rp_oom_take())
-		return RP_ENOMEM; /* not a malformed line: memory ran out */
-	if (!obj) {
-		const char *at = cJSON_GetErrorPtr();
-		size_t col = at && at >= line && at <= line + len
-				     ? (size_t)(at - line) + 1 : 0;
+	out->obj = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (out->obj)
+		return;
+	if (rp_oom_take()) { /* not a malformed line: memory ran out */
+		out->kind = LINE_OOM;
+		return;
+	}
+	out->kind = LINE_MALFORMED;
+	out->col = end && end >= line && end <= line + len
+			   ? (size_t)(end - line) + 1 : 0;
+}
+
+static int jsonl_record(rp_corpus *c, const char *line, size_t len,
+			const char *name, size_t lineno,
+			const rp_read_options *ro, const parsed *pl)
+{
+	int err = RP_OK;
+	cJSON *obj = pl->obj;
+	const char *p;
+
+	if (pl->kind == LINE_OOM)
+		return RP_ENOMEM;
+	if (pl->kind == LINE_TOOLONG) {
+		/* Too long to be a record within the size limit: not parsed. */
 		c->records_seen++;
 		return rp_corpus_reject_add(c, name, lineno, NULL,
-					    "malformed JSON near column %zu",
-					    col);
+					    "line too long (%zu bytes; the limit is %zu)",
+					    len, max_line(c));
+	}
+	if (pl->kind != LINE_OBJ) {
+		c->records_seen++;
+		return rp_corpus_reject_add(c, name, lineno, NULL,
+					    pl->kind == LINE_NUL
+						    ? "NUL byte at column %zu"
+						    : "malformed JSON near column %zu",
+					    pl->col);
 	}
 	if (!cJSON_IsObject(obj)) {
 		c->records_seen++;
@@ -152,16 +190,7 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 	if (err == RP_EINPUT)
 		err = RP_OK;
 cleanup:
-	cJSON_Delete(obj);
 	return err;
-}
-
-/* A JSON line may escape every byte of a text at the size limit (\uXXXX
- * is six bytes for one), plus its other fields. */
-static size_t max_line(const rp_corpus *c)
-{
-	size_t m = c->opts.max_doc_bytes;
-	return m > (SIZE_MAX - 65536) / 6 ? SIZE_MAX : m * 6 + 65536;
 }
 
 static int blank(const char *s, size_t len)
@@ -172,14 +201,64 @@ static int blank(const char *s, size_t len)
 	return 1;
 }
 
+/* A batch of lines read ahead, parsed on several threads. */
+typedef struct batch {
+	char *buf;              /* the lines, each NUL-terminated */
+	size_t len, cap;
+	size_t *off, *llen, *lineno;
+	parsed *res;
+	size_t n, capn;
+} batch;
+
+typedef struct parse_job {
+	batch *b;
+	unsigned tid, nt;
+} parse_job;
+
+static void *parse_worker(void *arg)
+{
+	parse_job *j = arg;
+	for (size_t i = j->tid; i < j->b->n; i += j->nt)
+		if (j->b->res[i].kind != LINE_TOOLONG)
+			parse_line(&j->b->res[i], j->b->buf + j->b->off[i],
+				   j->b->llen[i]);
+	return NULL;
+}
+
+static void parse_batch(batch *b, unsigned nt)
+{
+	parse_job jobs[64];
+	pthread_t th[64];
+	int started[64] = { 0 };
+	if (nt > 64)
+		nt = 64;
+	if (nt < 1 || b->n < 64)
+		nt = 1;
+	for (unsigned t = 0; t < nt; t++) {
+		jobs[t] = (parse_job){ b, t, nt };
+		started[t] = t > 0 && pthread_create(&th[t], NULL, parse_worker,
+						     &jobs[t]) == 0;
+	}
+	for (unsigned t = 0; t < nt; t++)
+		if (!started[t])
+			parse_worker(&jobs[t]);
+	for (unsigned t = 0; t < nt; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+}
+
+#define BATCH_BYTES ((size_t)32 << 20)
+#define BATCH_LINES 65536
+
 int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 			 const rp_read_options *ro)
 {
 	char *line = NULL;
-	size_t cap = 0, lineno = 0;
+	size_t cap = 0, lineno = 0, applied = 0, nparsed = 0;
 	uint64_t bytes = 0;
 	ssize_t n;
-	int err = RP_OK;
+	int err = RP_OK, eof = 0;
+	batch b;
 
 	RETURN_ERROR_IF(!c || !fp, RP_EINVAL);
 	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
@@ -188,33 +267,82 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 	if (!name)
 		name = "(stream)";
 	RETURN_ERROR_IF(ro->version != RP_READ_OPTIONS_VERSION, RP_EINVAL);
+	memset(&b, 0, sizeof(b));
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned nt = c->opts.threads ? c->opts.threads
+				      : (cores > 0 ? (unsigned)cores : 1);
 
-	errno = 0;
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		size_t len = (size_t)n;
-		if (len && line[len - 1] == '\n')
-			len--;
-		if (len && line[len - 1] == '\r')
-			len--;
-		bytes += (uint64_t)n;
-		if (c->opts.progress && (lineno & 4095) == 0) {
+	/* Read a batch of lines, parse it on nt threads, then add its records
+	 * in order (ids, rejects and documents stay in input order). */
+	while (!eof) {
+		b.len = b.n = 0;
+		applied = nparsed = 0;
+		errno = 0;
+		while (b.n < BATCH_LINES && b.len < BATCH_BYTES) {
+			n = getline(&line, &cap, fp);
+			if (n < 0) {
+				eof = 1;
+				break;
+			}
+			lineno++;
+			bytes += (uint64_t)n;
+			size_t len = (size_t)n;
+			if (len && line[len - 1] == '\n')
+				len--;
+			if (len && line[len - 1] == '\r')
+				len--;
+			if (blank(line, len))
+				continue;
+			int toolong = len > max_line(c);
+			size_t keep = toolong ? 0 : len; /* a long line is not kept */
+			GOTO_IF_ERROR(RP_GROW(b.buf, b.cap, b.len + keep + 1));
+			if (b.n == b.capn) {
+				size_t nc = b.capn ? 2 * b.capn : 1024;
+				size_t *o = reallocarray(b.off, nc, sizeof(*o));
+				if (o)
+					b.off = o;
+				size_t *l = reallocarray(b.llen, nc, sizeof(*l));
+				if (l)
+					b.llen = l;
+				size_t *ln = reallocarray(b.lineno, nc, sizeof(*ln));
+				if (ln)
+					b.lineno = ln;
+				parsed *r = reallocarray(b.res, nc, sizeof(*r));
+				if (r)
+					b.res = r;
+				GOTO_IF(!o || !l || !ln || !r, RP_ENOMEM);
+				b.capn = nc;
+			}
+			memcpy(b.buf + b.len, line, keep);
+			b.buf[b.len + keep] = '\0';
+			b.off[b.n] = b.len;
+			b.llen[b.n] = len;
+			b.lineno[b.n] = lineno;
+			b.res[b.n] = (parsed){ toolong ? LINE_TOOLONG : LINE_OBJ, 0,
+					       NULL };
+			b.n++;
+			b.len += keep + 1;
+		}
+		if (eof && errno == ENOMEM)
+			GOTO_IF(1, RP_ENOMEM);
+		parse_batch(&b, nt);
+		nparsed = b.n;
+		for (applied = 0; applied < b.n; applied++) {
+			err = jsonl_record(c, b.buf + b.off[applied],
+					   b.llen[applied], name,
+					   b.lineno[applied], ro,
+					   &b.res[applied]);
+			cJSON_Delete(b.res[applied].obj);
+			b.res[applied].obj = NULL;
+			if (err < 0) {
+				applied++;
+				goto cleanup;
+			}
+		}
+		if (c->opts.progress) {
 			rp_progress p = { "read", c->records_seen, 0, bytes };
 			c->opts.progress(c->opts.progress_userdata, &p);
 		}
-		if (blank(line, len))
-			continue;
-		if (len > max_line(c)) {
-			/* Too long to be a record within the size limit: not
-			 * even parsed. */
-			c->records_seen++;
-			GOTO_IF_ERROR(rp_corpus_reject_add(
-				c, name, lineno, NULL,
-				"line too long (%zu bytes; the limit is %zu)", len,
-				max_line(c)));
-			continue;
-		}
-		GOTO_IF_ERROR(jsonl_record(c, line, len, name, lineno, ro));
 	}
 	if (ferror(fp)) {
 		int e = errno;
@@ -222,10 +350,16 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 			c, name, lineno + 1, NULL, "read error: %s",
 			e ? strerror(e) : "unknown"));
 		err = RP_EIO;
-	} else if (errno == ENOMEM) {
-		err = RP_ENOMEM;
 	}
 cleanup:
+	/* Parsed lines not applied (after an error) are freed too. */
+	for (size_t i = applied; i < nparsed; i++)
+		cJSON_Delete(b.res[i].obj);
+	free(b.buf);
+	free(b.off);
+	free(b.llen);
+	free(b.lineno);
+	free(b.res);
 	free(line);
 	return err;
 }
