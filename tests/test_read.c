@@ -183,3 +183,57 @@ Test(read, lines_too_long_for_the_size_limit_are_rejected_unparsed)
 	unlink(path);
 	free(path);
 }
+
+/* Batches parsed on several threads are applied in input order: the same
+ * documents and rejects, in the same order, for 1 and 3 threads, across
+ * a batch boundary (65,536 lines). */
+Test(read, parallel_parsing_keeps_input_order)
+{
+	size_t nlines = 70000;
+	char *data = malloc(nlines * 64);
+	size_t len = 0;
+	for (size_t i = 0; i < nlines; i++) {
+		if (i % 9973 == 5)
+			len += (size_t)sprintf(data + len, "{broken %zu\n", i);
+		else if (i % 7919 == 3)
+			len += (size_t)sprintf(data + len, "{\"id\":\"d1\",\"text\":\"dup\"}\n");
+		else
+			len += (size_t)sprintf(data + len, "{\"id\":\"d%zu\",\"text\":\"w%zu x\"}\n", i, i);
+	}
+	char *path = tu_write_temp(data, len);
+	free(data);
+	rp_corpus *c[2];
+	for (int k = 0; k < 2; k++) {
+		rp_options o = RP_OPTIONS_INIT;
+		o.threads = k ? 3 : 1;
+		cr_assert_eq(rp_corpus_new(&c[k], &o), RP_OK);
+		cr_assert_eq(rp_corpus_read_path(c[k], path, NULL), RP_OK);
+		cr_assert_eq(rp_corpus_records_seen(c[k]), nlines);
+	}
+	cr_assert_eq(rp_corpus_count(c[0]), rp_corpus_count(c[1]));
+	cr_assert_eq(rp_corpus_reject_count(c[0]), rp_corpus_reject_count(c[1]));
+	cr_assert_gt(rp_corpus_reject_count(c[0]), 10);
+	for (size_t i = 0; i < rp_corpus_count(c[0]); i++) {
+		rp_doc_info a, b;
+		rp_corpus_doc(&a, c[0], i);
+		rp_corpus_doc(&b, c[1], i);
+		cr_assert_str_eq(a.id, b.id);
+		cr_assert_eq(a.line, b.line);
+		if (i)
+			cr_assert_gt(a.line, 0);
+	}
+	size_t prev = 0;
+	for (size_t i = 0; i < rp_corpus_reject_count(c[0]); i++) {
+		rp_reject a, b;
+		rp_corpus_reject(&a, c[0], i);
+		rp_corpus_reject(&b, c[1], i);
+		cr_assert_eq(a.line, b.line);
+		cr_assert_str_eq(a.reason, b.reason);
+		cr_assert_gt(a.line, prev, "rejects in line order");
+		prev = a.line;
+	}
+	for (int k = 0; k < 2; k++)
+		rp_corpus_free(c[k]);
+	unlink(path);
+	free(path);
+}
