@@ -25,7 +25,6 @@
  */
 #include "boiler.h"
 
-#include <pthread.h>
 #include <strings.h>
 
 #include "normalize.h"
@@ -282,22 +281,13 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		if (nt > nd)
 			nt = (unsigned)nd;
 		line_job jobs[64];
-		pthread_t th[64];
-		int started[64] = { 0 };
 		for (unsigned t = 0; t < nt; t++) {
 			memset(&jobs[t], 0, sizeof(jobs[t]));
 			jobs[t].docs = docs;
 			jobs[t].from = nd * t / nt;
 			jobs[t].to = nd * (t + 1) / nt;
-			started[t] = t > 0 && pthread_create(&th[t], NULL, line_worker,
-							     &jobs[t]) == 0;
 		}
-		for (unsigned t = 0; t < nt; t++)
-			if (!started[t])
-				line_worker(&jobs[t]);
-		for (unsigned t = 0; t < nt; t++)
-			if (started[t])
-				pthread_join(th[t], NULL);
+		rp_run_jobs(line_worker, jobs, sizeof(jobs[0]), nt);
 		for (unsigned t = 0; t < nt; t++)
 			if (jobs[t].err < 0)
 				err = jobs[t].err;

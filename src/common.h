@@ -85,6 +85,16 @@ RP_INTERNAL int rp_alloc_failed(void);
 #define reallocarray(p, n, s) rp_reallocarray((p), (n), (s))
 #endif
 
+/*
+ * Run fn on n jobs (jobs[t] at (char *)jobs + t * size), job 0 on the
+ * calling thread and the others on threads of their own; a thread that
+ * cannot be started has its job run on the calling thread. Returns when
+ * every job is done. n is at most RP_MAX_THREADS.
+ */
+#define RP_MAX_THREADS 256
+RP_INTERNAL void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size,
+			     unsigned n);
+
 /* Monotonic clock in seconds. */
 RP_INTERNAL double rp_now(void);
 

@@ -14,7 +14,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <strings.h>
@@ -228,23 +227,13 @@ static void *parse_worker(void *arg)
 static void parse_batch(batch *b, unsigned nt)
 {
 	parse_job jobs[64];
-	pthread_t th[64];
-	int started[64] = { 0 };
 	if (nt > 64)
 		nt = 64;
 	if (nt < 1 || b->n < 64)
 		nt = 1;
-	for (unsigned t = 0; t < nt; t++) {
+	for (unsigned t = 0; t < nt; t++)
 		jobs[t] = (parse_job){ b, t, nt };
-		started[t] = t > 0 && pthread_create(&th[t], NULL, parse_worker,
-						     &jobs[t]) == 0;
-	}
-	for (unsigned t = 0; t < nt; t++)
-		if (!started[t])
-			parse_worker(&jobs[t]);
-	for (unsigned t = 0; t < nt; t++)
-		if (started[t])
-			pthread_join(th[t], NULL);
+	rp_run_jobs(parse_worker, jobs, sizeof(jobs[0]), nt);
 }
 
 #define BATCH_BYTES ((size_t)32 << 20)

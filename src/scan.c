@@ -17,7 +17,6 @@
  * with its own buffers; a document's outputs depend only on the document,
  * so results are identical for any number of threads.
  */
-#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -218,7 +217,7 @@ static void *doc_worker(void *arg)
 	return NULL;
 }
 
-#define MAX_THREADS 256
+#define MAX_THREADS RP_MAX_THREADS
 
 static unsigned thread_count(const rp_options *o, size_t ndocs)
 {
@@ -234,14 +233,11 @@ static unsigned thread_count(const rp_options *o, size_t ndocs)
 	return n;
 }
 
-/* Run one pass over all documents on the configured number of threads.
- * A thread that cannot be started has its share done on this thread. */
+/* Run one pass over all documents on the configured number of threads. */
 static int run_pass(const doc_job *proto, size_t *windows)
 {
 	unsigned nt = thread_count(&proto->c->opts, proto->c->ndocs);
 	doc_job jobs[MAX_THREADS];
-	pthread_t th[MAX_THREADS];
-	uint8_t started[MAX_THREADS];
 	size_t done = 0;
 
 	for (unsigned t = 0; t < nt; t++) {
@@ -250,15 +246,8 @@ static int run_pass(const doc_job *proto, size_t *windows)
 		jobs[t].nthreads = nt;
 		jobs[t].windows = windows;
 		jobs[t].done = &done;
-		started[t] = t > 0 && pthread_create(&th[t], NULL, doc_worker,
-						     &jobs[t]) == 0;
 	}
-	for (unsigned t = 0; t < nt; t++)
-		if (!started[t])
-			doc_worker(&jobs[t]);
-	for (unsigned t = 1; t < nt; t++)
-		if (started[t])
-			pthread_join(th[t], NULL);
+	rp_run_jobs(doc_worker, jobs, sizeof(jobs[0]), nt);
 	for (unsigned t = 0; t < nt; t++)
 		if (jobs[t].err < 0)
 			return jobs[t].err;
@@ -390,20 +379,10 @@ static int align_all(const rp_corpus *c, rp_result *r)
 {
 	unsigned nt = thread_count(&c->opts, r->npairs);
 	align_job jobs[MAX_THREADS];
-	pthread_t th[MAX_THREADS];
-	uint8_t started[MAX_THREADS];
 
-	for (unsigned t = 0; t < nt; t++) {
-		jobs[t] = (align_job){ c, r, t, nt, 0 };
-		started[t] = t > 0 && pthread_create(&th[t], NULL, align_worker,
-						     &jobs[t]) == 0;
-	}
 	for (unsigned t = 0; t < nt; t++)
-		if (!started[t])
-			align_worker(&jobs[t]);
-	for (unsigned t = 1; t < nt; t++)
-		if (started[t])
-			pthread_join(th[t], NULL);
+		jobs[t] = (align_job){ c, r, t, nt, 0 };
+	rp_run_jobs(align_worker, jobs, sizeof(jobs[0]), nt);
 	for (unsigned t = 0; t < nt; t++)
 		if (jobs[t].err < 0)
 			return jobs[t].err;

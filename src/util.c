@@ -1,6 +1,7 @@
 /*
  * util.c - allocation helpers, clock, status strings, version, defaults.
  */
+#include <pthread.h>
 #include <time.h>
 
 #define RP_NO_ALLOC_MACROS
@@ -83,6 +84,25 @@ int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
 	*arr = p;
 	*cap = ncap;
 	return RP_OK;
+}
+
+void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size, unsigned n)
+{
+	pthread_t th[RP_MAX_THREADS];
+	uint8_t started[RP_MAX_THREADS];
+	char *j = jobs;
+
+	if (n > RP_MAX_THREADS)
+		n = RP_MAX_THREADS;
+	for (unsigned t = 0; t < n; t++)
+		started[t] = t > 0 &&
+			     pthread_create(&th[t], NULL, fn, j + t * size) == 0;
+	for (unsigned t = 0; t < n; t++)
+		if (!started[t])
+			fn(j + t * size);
+	for (unsigned t = 1; t < n; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
 }
 
 double rp_now(void)
