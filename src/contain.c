@@ -38,27 +38,9 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
 	rp_sort_kv(s, tmp, n);
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && s[j].key == s[i].key)
-			j++;
-		size_t m = j - i;
-		if (m > stats->largest_posting)
-			stats->largest_posting = m;
-		if (m > cap) {
-			stats->postings_skipped++;
-		} else if (m > 1) {
-			GOTO_IF_ERROR(RP_GROW(pairs, capp, np + m * (m - 1) / 2));
-			for (size_t x = i; x < j; x++)
-				for (size_t y = x + 1; y < j; y++) {
-					size_t a = s[x].val, b = s[y].val;
-					if (a != b) /* a shingle twice in one text */
-						pairs[np++] = a < b ? RP_PAIR(a, b)
-								    : RP_PAIR(b, a);
-				}
-		}
-		i = j;
-	}
+	GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &np, &capp, s, n, cap,
+				       &stats->postings_skipped,
+				       &stats->largest_posting));
 	/* Count how many sampled shingles each pair shares. */
 	GOTO_IF_ERROR(RP_GROW(ptmp, captmp, np + 1));
 	rp_sort_u64(pairs, ptmp, np);
