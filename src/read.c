@@ -201,11 +201,15 @@ static int blank(const char *s, size_t len)
 }
 
 /* A batch of lines read ahead, parsed on several threads. */
+typedef struct bline {
+	size_t off, len, lineno; /* in batch.buf; length as read; line */
+	parsed res;
+} bline;
+
 typedef struct batch {
 	char *buf;              /* the lines, each NUL-terminated */
 	size_t len, cap;
-	size_t *off, *llen, *lineno;
-	parsed *res;
+	bline *line;
 	size_t n, capn;
 } batch;
 
@@ -217,10 +221,11 @@ typedef struct parse_job {
 static void *parse_worker(void *arg)
 {
 	parse_job *j = arg;
-	for (size_t i = j->tid; i < j->b->n; i += j->nt)
-		if (j->b->res[i].kind != LINE_TOOLONG)
-			parse_line(&j->b->res[i], j->b->buf + j->b->off[i],
-				   j->b->llen[i]);
+	for (size_t i = j->tid; i < j->b->n; i += j->nt) {
+		bline *l = &j->b->line[i];
+		if (l->res.kind != LINE_TOOLONG)
+			parse_line(&l->res, j->b->buf + l->off, l->len);
+	}
 	return NULL;
 }
 
@@ -285,31 +290,12 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 			int toolong = len > max_line(c);
 			size_t keep = toolong ? 0 : len; /* a long line is not kept */
 			GOTO_IF_ERROR(RP_GROW(b.buf, b.cap, b.len + keep + 1));
-			if (b.n == b.capn) {
-				size_t nc = b.capn ? 2 * b.capn : 1024;
-				size_t *o = reallocarray(b.off, nc, sizeof(*o));
-				if (o)
-					b.off = o;
-				size_t *l = reallocarray(b.llen, nc, sizeof(*l));
-				if (l)
-					b.llen = l;
-				size_t *ln = reallocarray(b.lineno, nc, sizeof(*ln));
-				if (ln)
-					b.lineno = ln;
-				parsed *r = reallocarray(b.res, nc, sizeof(*r));
-				if (r)
-					b.res = r;
-				GOTO_IF(!o || !l || !ln || !r, RP_ENOMEM);
-				b.capn = nc;
-			}
+			GOTO_IF_ERROR(RP_GROW(b.line, b.capn, b.n + 1));
 			memcpy(b.buf + b.len, line, keep);
 			b.buf[b.len + keep] = '\0';
-			b.off[b.n] = b.len;
-			b.llen[b.n] = len;
-			b.lineno[b.n] = lineno;
-			b.res[b.n] = (parsed){ toolong ? LINE_TOOLONG : LINE_OBJ, 0,
-					       NULL };
-			b.n++;
+			b.line[b.n++] = (bline){
+				b.len, len, lineno,
+				{ toolong ? LINE_TOOLONG : LINE_OBJ, 0, NULL } };
 			b.len += keep + 1;
 		}
 		if (eof && errno == ENOMEM)
@@ -317,12 +303,11 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		parse_batch(&b, nt);
 		nparsed = b.n;
 		for (applied = 0; applied < b.n; applied++) {
-			err = jsonl_record(c, b.buf + b.off[applied],
-					   b.llen[applied], name,
-					   b.lineno[applied], ro,
-					   &b.res[applied]);
-			cJSON_Delete(b.res[applied].obj);
-			b.res[applied].obj = NULL;
+			bline *l = &b.line[applied];
+			err = jsonl_record(c, b.buf + l->off, l->len, name,
+					   l->lineno, ro, &l->res);
+			cJSON_Delete(l->res.obj);
+			l->res.obj = NULL;
 			if (err < 0) {
 				applied++;
 				goto cleanup;
@@ -343,12 +328,9 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 cleanup:
 	/* Parsed lines not applied (after an error) are freed too. */
 	for (size_t i = applied; i < nparsed; i++)
-		cJSON_Delete(b.res[i].obj);
+		cJSON_Delete(b.line[i].res.obj);
 	free(b.buf);
-	free(b.off);
-	free(b.llen);
-	free(b.lineno);
-	free(b.res);
+	free(b.line);
 	free(line);
 	return err;
 }
