@@ -65,8 +65,10 @@ static int get_field(field *f, const cJSON *obj, const char *name, int num)
 	}
 	if (num && cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (d == (double)(long long)d && d > -9.007199254740992e15 &&
-		    d < 9.007199254740992e15)
+		/* Range first: casting a double outside long long is undefined
+		 * (found by fuzz_jsonl: an id of 5.6e19). */
+		if (d > -9.007199254740992e15 && d < 9.007199254740992e15 &&
+		    d == (double)(long long)d)
 			snprintf(f->num, sizeof(f->num), "%lld", (long long)d);
 		else
 			snprintf(f->num, sizeof(f->num), "%.17g", d);

@@ -8,7 +8,8 @@ build=${2:-build-fuzz}
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true -Dtests=false \
-		-Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized
+		-Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized \
+		-Dc_args=-fno-sanitize-recover=all
 fi
 ninja -C "$build"
 work=$(mktemp -d /tmp/reprint-fuzz-XXXXXX)
