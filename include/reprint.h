@@ -365,7 +365,9 @@ typedef struct rp_scan_stats {
 	size_t largest_bucket;     /**< size of the largest bucket seen */
 	double seconds_boilerplate;/**< outlets, chrome, datelines, credits */
 	double seconds_sign;       /**< normalize + shingle + sign */
-	double seconds_candidates; /**< banding (or inverted index) */
+	double seconds_candidates; /**< banding (or the exact search), the
+					sampled index, and building the
+					shingle sets of candidate documents */
 	double seconds_verify;
 	double seconds_align;      /**< relations and passage alignment */
 	double seconds_cluster;

@@ -96,6 +96,13 @@ static int keep_samples(sample_vec *v, uint32_t *nsamp, const rp_shinglebuf *sb,
 	return RP_OK;
 }
 
+static void free_samples(sample_vec *svec)
+{
+	for (unsigned t = 0; svec && t < RP_MAX_THREADS; t++)
+		free(svec[t].kv);
+	free(svec);
+}
+
 /* Per-thread scratch for doc_tokens. */
 typedef struct scratch {
 	char *cat;
@@ -688,9 +695,12 @@ int rp_scan(rp_result **out, rp_corpus *c)
 						rw, o->bucket_cap));
 		r->stats.oversized_buckets = ls.oversized;
 		r->stats.largest_bucket = ls.largest;
-		if (svec)
+		if (svec) {
 			GOTO_IF_ERROR(add_contain_candidates(r, svec, nsamp, &cand,
 							     &ncand, o->bucket_cap));
+			free_samples(svec);
+			svec = NULL;
+		}
 		for (size_t i = 0; i < ncand; i++)
 			need[RP_PAIR_A(cand[i])] = need[RP_PAIR_B(cand[i])] = 1;
 	} else {
@@ -716,7 +726,6 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	}
 	r->stats.candidates = ncand;
 	filter_pairs(r, c);
-	r->stats.pairs = r->npairs;
 
 	/* 3. Relations, sources and, unless turned off, aligned passages. */
 	t1 = rp_now();
@@ -759,9 +768,7 @@ cleanup:
 	free(sets);
 	free(nsets);
 	free(need);
-	for (unsigned t = 0; svec && t < MAX_THREADS; t++)
-		free(svec[t].kv);
-	free(svec);
+	free_samples(svec);
 	free(nsamp);
 	free(sigs);
 	free(cand);
