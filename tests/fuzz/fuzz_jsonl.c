@@ -1,10 +1,12 @@
 /* Fuzz target: the JSONL reader, then a scan of what it accepted.
- * Invariant: every non-blank line is a document or a rejection. */
+ * Invariants: every non-blank line is a document or a rejection; every
+ * reported pair meets the Jaccard or the containment threshold. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reprint.h"
+#include "verify.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -24,9 +26,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	rp_result *r = NULL;
 	if (rp_scan(&r, c) == RP_OK) {
 		const rp_pair *p = rp_result_pairs(r);
-		for (size_t i = 0; i < rp_result_pair_count(r); i++)
-			if (p[i].jaccard < o.threshold - 1e-9 || p[i].a >= p[i].b)
+		/* Each pair is reported by Jaccard or by containment. */
+		for (size_t i = 0; i < rp_result_pair_count(r); i++) {
+			int by_j = p[i].jaccard >= o.threshold - 1e-9;
+			int by_c = (p[i].size_a >= RP_CONTAIN_MIN_SHINGLES &&
+				    p[i].containment_a >= o.containment - 1e-9) ||
+				   (p[i].size_b >= RP_CONTAIN_MIN_SHINGLES &&
+				    p[i].containment_b >= o.containment - 1e-9);
+			if (!(by_j || by_c) || p[i].a >= p[i].b)
 				abort();
+		}
 	}
 	rp_result_free(r);
 	rp_corpus_free(c);
