@@ -26,6 +26,8 @@ run_one() {
 targets=(fuzz_jsonl fuzz_text fuzz_normalize fuzz_sign fuzz_scan)
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
 	run_one "${targets[i]}" &
-	[ $((i + 1)) -lt ${#targets[@]} ] && run_one "${targets[i + 1]}" &
+	if [ $((i + 1)) -lt ${#targets[@]} ]; then
+		run_one "${targets[i + 1]}" &
+	fi
 	wait
 done
