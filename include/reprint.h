@@ -109,7 +109,8 @@ typedef struct rp_options {
 	unsigned int threads;        /**< worker threads; 0 = online cores */
 	double containment;          /**< also report pairs where either
 					  containment >= this, for a contained
-					  text of 20+ shingles (0.8; 0 = off);
+					  text of 20+ shingles (0 = off, the
+					  default; 0.8 finds trimmed reprints);
 					  candidates from a sampled index */
 	int align;                   /**< nonzero: align reported pairs (1) */
 	int keep_templates;          /**< nonzero: report template pairs (texts
@@ -133,7 +134,7 @@ typedef struct rp_options {
 	{                                                                    \
 		RP_OPTIONS_VERSION, RP_SHINGLE_WORD, 0, 128, RP_MINHASH_OPH, \
 		0x52455052494e54ULL, 0.5, 0.99, 0, 0, 5000, 0, 0,             \
-		(size_t)64 << 20, 0, 0.8, 1, 0, 1, 3, 0, 0, NULL, NULL       \
+		(size_t)64 << 20, 0, 0.0, 1, 0, 1, 3, 0, 0, NULL, NULL       \
 	}
 
 /** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */

@@ -50,7 +50,7 @@ static const char usage_text[] =
 	"  -t, --threshold T      report pairs with exact Jaccard >= T (0.5)\n"
 	"      --containment C    also report pairs where either containment >= C,\n"
 	"                         for a contained text of 20+ shingles: trimmed\n"
-	"                         reprints, excerpts (0.8; 0 turns it off)\n"
+	"                         reprints, excerpts (try 0.8; default 0: off)\n"
 	"      --no-align         skip passage alignment (relations from scores)\n"
 	"      --keep-templates   report texts that differ only in figures (relation\n"
 	"                         template); by default they are dropped and counted\n"
