@@ -141,6 +141,12 @@ int parse_duration(const char *s, int64_t *out)
 	return *out > 0 ? 0 : -1;
 }
 
+/* 0 when s is a, 1 when it is b, -1 otherwise. */
+static int parse_choice(const char *s, const char *a, const char *b)
+{
+	return strcmp(s, a) == 0 ? 0 : strcmp(s, b) == 0 ? 1 : -1;
+}
+
 int parse_double(const char *s, double lo, double hi, double *out)
 {
 	char *end;
@@ -471,12 +477,9 @@ int parse_opts(cli *cl, int argc, char **argv)
 			cl->o.k = (unsigned)v;
 			break;
 		case OPT_SHINGLE:
-			if (strcmp(optarg, "word") == 0)
-				cl->o.shingle = RP_SHINGLE_WORD;
-			else if (strcmp(optarg, "char") == 0)
-				cl->o.shingle = RP_SHINGLE_CHAR;
-			else
+			if ((ch = parse_choice(optarg, "word", "char")) < 0)
 				return usage_error("--shingle must be word or char: '%s'", optarg), -1;
+			cl->o.shingle = ch ? RP_SHINGLE_CHAR : RP_SHINGLE_WORD;
 			break;
 		case OPT_PERMS:
 			if (parse_uint(optarg, 1, 4096, &v) < 0)
@@ -484,12 +487,9 @@ int parse_opts(cli *cl, int argc, char **argv)
 			cl->o.num_perm = (unsigned)v;
 			break;
 		case OPT_MINHASH:
-			if (strcmp(optarg, "oph") == 0)
-				cl->o.minhash = RP_MINHASH_OPH;
-			else if (strcmp(optarg, "classic") == 0)
-				cl->o.minhash = RP_MINHASH_CLASSIC;
-			else
+			if ((ch = parse_choice(optarg, "oph", "classic")) < 0)
 				return usage_error("--minhash must be oph or classic: '%s'", optarg), -1;
+			cl->o.minhash = ch ? RP_MINHASH_CLASSIC : RP_MINHASH_OPH;
 			break;
 		case OPT_SEED:
 			if (parse_uint(optarg, 0, LLONG_MAX, &v) < 0)
@@ -525,12 +525,9 @@ int parse_opts(cli *cl, int argc, char **argv)
 		case OPT_HTML: cl->html = optarg; break;
 		case OPT_KEEP_TEMPLATES: cl->o.keep_templates = 1; break;
 		case OPT_BOILERPLATE:
-			if (strcmp(optarg, "auto") == 0)
-				cl->o.boilerplate = 1;
-			else if (strcmp(optarg, "off") == 0)
-				cl->o.boilerplate = 0;
-			else
+			if ((ch = parse_choice(optarg, "off", "auto")) < 0)
 				return usage_error("--boilerplate must be auto or off: '%s'", optarg), -1;
+			cl->o.boilerplate = ch;
 			break;
 		case OPT_CHROME_PAGES:
 			if (parse_uint(optarg, 2, 1000000, &v) < 0)
@@ -563,11 +560,7 @@ int parse_opts(cli *cl, int argc, char **argv)
 		case OPT_OUTLET: cl->ro.outlet = optarg; break;
 		case 'o': cl->output = optarg; break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "tsv") == 0)
-				cl->jsonl = 0;
-			else if (strcmp(optarg, "jsonl") == 0)
-				cl->jsonl = 1;
-			else
+			if ((cl->jsonl = parse_choice(optarg, "tsv", "jsonl")) < 0)
 				return usage_error("--format must be tsv or jsonl: '%s'", optarg), -1;
 			break;
 		case OPT_CLUSTERS: cl->clusters = optarg; break;
