@@ -277,10 +277,10 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	 * hashed on `threads` threads over contiguous ranges of pages, then
 	 * joined in page order. */
 	if (chrome && nd) {
-		unsigned nt = threads ? RP_MIN(threads, 64u) : 1;
+		unsigned nt = threads ? RP_MIN(threads, (unsigned)RP_MAX_THREADS) : 1;
 		if (nt > nd)
 			nt = (unsigned)nd;
-		line_job jobs[64];
+		line_job jobs[RP_MAX_THREADS];
 		for (unsigned t = 0; t < nt; t++) {
 			memset(&jobs[t], 0, sizeof(jobs[t]));
 			jobs[t].docs = docs;

@@ -14,7 +14,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -231,13 +230,10 @@ static void *parse_worker(void *arg)
 	return NULL;
 }
 
-static void parse_batch(batch *b, unsigned nt)
+static void parse_batch(batch *b, const rp_options *o)
 {
-	parse_job jobs[64];
-	if (nt > 64)
-		nt = 64;
-	if (nt < 1 || b->n < 64)
-		nt = 1;
+	parse_job jobs[RP_MAX_THREADS];
+	unsigned nt = b->n < 64 ? 1 : rp_thread_count(o, b->n);
 	for (unsigned t = 0; t < nt; t++)
 		jobs[t] = (parse_job){ b, t, nt };
 	rp_run_jobs(parse_worker, jobs, sizeof(jobs[0]), nt);
@@ -264,9 +260,6 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		name = "(stream)";
 	RETURN_ERROR_IF(ro->version != RP_READ_OPTIONS_VERSION, RP_EINVAL);
 	memset(&b, 0, sizeof(b));
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned nt = c->opts.threads ? c->opts.threads
-				      : (cores > 0 ? (unsigned)cores : 1);
 
 	/* Read a batch of lines, parse it on nt threads, then add its records
 	 * in order (ids, rejects and documents stay in input order). */
@@ -302,7 +295,7 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		}
 		if (eof && errno == ENOMEM)
 			GOTO_IF(1, RP_ENOMEM);
-		parse_batch(&b, nt);
+		parse_batch(&b, &c->opts);
 		nparsed = b.n;
 		for (applied = 0; applied < b.n; applied++) {
 			bline *l = &b.line[applied];

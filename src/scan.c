@@ -18,7 +18,6 @@
  * so results are identical for any number of threads.
  */
 #include <string.h>
-#include <unistd.h>
 
 #include "cluster.h"
 #include "corpus.h"
@@ -224,27 +223,12 @@ static void *doc_worker(void *arg)
 	return NULL;
 }
 
-#define MAX_THREADS RP_MAX_THREADS
-
-static unsigned thread_count(const rp_options *o, size_t ndocs)
-{
-	unsigned n = o->threads;
-	if (n == 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		n = cores > 0 ? (unsigned)cores : 1;
-	}
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
-	if (ndocs < n)
-		n = ndocs ? (unsigned)ndocs : 1;
-	return n;
-}
 
 /* Run one pass over all documents on the configured number of threads. */
 static int run_pass(const doc_job *proto, size_t *windows)
 {
-	unsigned nt = thread_count(&proto->c->opts, proto->c->ndocs);
-	doc_job jobs[MAX_THREADS];
+	unsigned nt = rp_thread_count(&proto->c->opts, proto->c->ndocs);
+	doc_job jobs[RP_MAX_THREADS];
 	size_t done = 0;
 
 	for (unsigned t = 0; t < nt; t++) {
@@ -384,8 +368,8 @@ static void drop_templates(rp_result *r)
 
 static int align_all(const rp_corpus *c, rp_result *r)
 {
-	unsigned nt = thread_count(&c->opts, r->npairs);
-	align_job jobs[MAX_THREADS];
+	unsigned nt = rp_thread_count(&c->opts, r->npairs);
+	align_job jobs[RP_MAX_THREADS];
 
 	for (unsigned t = 0; t < nt; t++)
 		jobs[t] = (align_job){ c, r, t, nt, 0 };
@@ -461,13 +445,13 @@ static int add_contain_candidates(rp_result *r, sample_vec *svec,
 	rp_kv *all = NULL, *tmp = NULL;
 	uint64_t *cc = NULL, *merged = NULL;
 	size_t ncc = 0;
-	for (unsigned t = 0; t < MAX_THREADS; t++)
+	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
 		n += svec[t].n;
 	all = reallocarray(NULL, n + 1, sizeof(*all));
 	tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
 	GOTO_IF(!all || !tmp, RP_ENOMEM);
 	n = 0;
-	for (unsigned t = 0; t < MAX_THREADS; t++) {
+	for (unsigned t = 0; t < RP_MAX_THREADS; t++) {
 		if (svec[t].n)
 			memcpy(all + n, svec[t].kv, svec[t].n * sizeof(*all));
 		n += svec[t].n;
@@ -515,7 +499,7 @@ static int learn(rp_result *r, const rp_corpus *c)
 		bd[d] = (rp_boiler_doc){ c->docs[d].text, c->docs[d].text_len,
 					 r->outlet_of[d] };
 	int err = rp_boiler_find(&r->boil, bd, c->ndocs, o->chrome_min_pages,
-				 1, 1, thread_count(o, c->ndocs));
+				 1, 1, rp_thread_count(o, c->ndocs));
 	free(bd);
 	r->stats.chrome_lines = r->boil.chrome_lines;
 	r->stats.docs_stripped = r->boil.docs_stripped;
@@ -610,7 +594,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	uint8_t *need = NULL;
 	sample_vec *svec = NULL;
 	uint32_t *nsamp = NULL;
-	size_t windows[MAX_THREADS] = { 0 };
+	size_t windows[RP_MAX_THREADS] = { 0 };
 	rp_cluster_doc *cdocs = NULL;
 	size_t nd, ncand = 0;
 	double t0, t1;
@@ -646,7 +630,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	job.c = c;
 	job.boil = &r->boil;
 	if (o->containment > 0 && !o->exact) {
-		svec = calloc(MAX_THREADS, sizeof(*svec));
+		svec = calloc(RP_MAX_THREADS, sizeof(*svec));
 		nsamp = calloc(nd + 1, sizeof(*nsamp));
 		GOTO_IF(!svec || !nsamp, RP_ENOMEM);
 		job.svec = svec;
@@ -656,7 +640,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	job.sigs = sigs;
 	job.status = r->scanned;
 	GOTO_IF_ERROR(run_pass(&job, windows));
-	for (unsigned t = 0; t < MAX_THREADS; t++)
+	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
 		r->stats.shingles += windows[t];
 	for (size_t d = 0; d < nd; d++) {
 		if (r->scanned[d] == DOC_NO_WORDS) {

@@ -3,6 +3,7 @@
  */
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #define RP_NO_ALLOC_MACROS
 #include "common.h"
@@ -84,6 +85,20 @@ int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
 	*arr = p;
 	*cap = ncap;
 	return RP_OK;
+}
+
+unsigned rp_thread_count(const rp_options *o, size_t work)
+{
+	unsigned n = o->threads;
+	if (n == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores > 0 ? (unsigned)cores : 1;
+	}
+	if (n > RP_MAX_THREADS)
+		n = RP_MAX_THREADS;
+	if (work < n)
+		n = work ? (unsigned)work : 1;
+	return n;
 }
 
 void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size, unsigned n)
