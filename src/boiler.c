@@ -212,24 +212,43 @@ static int cmp_line(const void *x, const void *y)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
-/* Line hashes of pages [from, to). */
+/* Line hashes of pages [from, to) (pages with an outlet), and the layout
+ * chrome of every page in it. */
 typedef struct line_job {
 	const rp_boiler_doc *docs;
 	size_t from, to;
+	int chrome;
 	uint64_t *keys;
 	occ *occ;
 	size_t n, capk, capo;
+	rp_span *lsp;          /* layout spans of pages from .. to */
+	size_t nlsp, caplsp;
+	size_t *loff;          /* page from + i: lsp[loff[i] .. loff[i + 1]) */
 	int err;
 } line_job;
 
 static void *line_worker(void *arg)
 {
 	line_job *j = arg;
+	rp_layout_scratch ls = { NULL, 0 };
+	j->loff = reallocarray(NULL, j->to - j->from + 1, sizeof(*j->loff));
+	if (!j->loff) {
+		j->err = RP_ENOMEM;
+		return NULL;
+	}
 	for (size_t d = j->from; d < j->to; d++) {
 		const rp_boiler_doc *doc = &j->docs[d];
+		const char *t = doc->text;
+		j->loff[d - j->from] = j->nlsp;
+		if (!j->chrome)
+			continue;
+		if (rp_layout_spans(&j->lsp, &j->nlsp, &j->caplsp, t, doc->len,
+				    &ls) < 0) {
+			j->err = RP_ENOMEM;
+			break;
+		}
 		if (doc->outlet == UINT32_MAX)
 			continue;
-		const char *t = doc->text;
 		uint64_t salt = XXH3_64bits(&doc->outlet, sizeof(doc->outlet));
 		for (size_t i = 0; i < doc->len;) {
 			size_t e = i;
@@ -244,6 +263,7 @@ static void *line_worker(void *arg)
 				if (RP_GROW(j->keys, j->capk, j->n + 1) < 0 ||
 				    RP_GROW(j->occ, j->capo, j->n + 1) < 0) {
 					j->err = RP_ENOMEM;
+					free(ls.lines);
 					return NULL;
 				}
 				j->keys[j->n] = XXH3_64bits_withSeed(t + a, b - a, salt);
@@ -253,7 +273,19 @@ static void *line_worker(void *arg)
 			i = e + 1;
 		}
 	}
+	j->loff[j->to - j->from] = j->nlsp;
+	free(ls.lines);
 	return NULL;
+}
+
+/* Kinds of a learned line (is_chrome[] values). */
+enum { LINE_TEXT = 0, LINE_FIRM = 1, LINE_SOFT = 2 };
+
+/* A line on at most this many pages of an outlet of n pages may be a
+ * story the outlet ran again (an update, a correction, three runs). */
+static size_t rerun_cap(size_t n)
+{
+	return RP_MAX((size_t)3, n / 20);
 }
 
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
@@ -263,27 +295,31 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	rp_kv *kv = NULL, *tmp = NULL;
 	occ *oc = NULL;
 	size_t nkv = 0, capkv = 0, capoc = 0;
-	uint8_t *is_chrome = NULL;
-	size_t *chrome_bytes = NULL;
+	uint8_t *is_chrome = NULL, *templated = NULL;
+	size_t *soft_bytes = NULL, *opages = NULL;
 	rp_span *sp = NULL;
 	size_t nsp = 0, capsp = 0;
+	line_job jobs[RP_MAX_THREADS];
+	unsigned nt = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->ndocs = nd;
 	out->off = calloc(nd + 1, sizeof(*out->off));
 	GOTO_IF(!out->off, RP_ENOMEM);
+	if (min_pages < 2)
+		min_pages = 2;
 
 	/* 1. Every line of every page of an outlet, keyed by (outlet, bytes),
-	 * hashed on `threads` threads over contiguous ranges of pages, then
-	 * joined in page order. */
-	if (chrome && nd) {
-		unsigned nt = threads ? RP_MIN(threads, (unsigned)RP_MAX_THREADS) : 1;
+	 * and the layout chrome of every page, on `threads` threads over
+	 * contiguous ranges of pages, then joined in page order. */
+	if (nd) {
+		nt = threads ? RP_MIN(threads, (unsigned)RP_MAX_THREADS) : 1;
 		if (nt > nd)
 			nt = (unsigned)nd;
-		line_job jobs[RP_MAX_THREADS];
 		for (unsigned t = 0; t < nt; t++) {
 			memset(&jobs[t], 0, sizeof(jobs[t]));
 			jobs[t].docs = docs;
+			jobs[t].chrome = chrome;
 			jobs[t].from = nd * t / nt;
 			jobs[t].to = nd * (t + 1) / nt;
 		}
@@ -300,73 +336,118 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				oc[nkv + x] = jobs[t].occ[x];
 			}
 			nkv += jobs[t].n;
-		}
-		for (unsigned t = 0; t < nt; t++) {
 			free(jobs[t].keys);
 			free(jobs[t].occ);
+			jobs[t].keys = NULL;
+			jobs[t].occ = NULL;
 		}
 		GOTO_IF_ERROR(err);
 	}
 
-	/* 2. Lines on min_pages pages or more of their outlet. */
+	/* 2. Pages per outlet; which outlets have a site template (a line,
+	 * not a credit, on half or more of their pages, three at least);
+	 * in those, lines on min_pages pages or more. */
 	is_chrome = calloc(nkv + 1, 1);
-	chrome_bytes = calloc(nd + 1, sizeof(*chrome_bytes));
+	soft_bytes = calloc(nd + 1, sizeof(*soft_bytes));
+	opages = calloc(nd + 1, sizeof(*opages));
+	templated = calloc(nd + 1, 1);
 	tmp = reallocarray(NULL, nkv + 1, sizeof(*tmp));
-	GOTO_IF(!is_chrome || !chrome_bytes || !tmp, RP_ENOMEM);
+	GOTO_IF(!is_chrome || !soft_bytes || !opages || !templated || !tmp,
+		RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++)
+		if (docs[d].outlet < nd)
+			opages[docs[d].outlet]++;
 	rp_sort_kv(kv, tmp, nkv); /* stable: occurrences stay in page order */
-	for (size_t i = 0; i < nkv;) {
-		size_t j = i + 1, pages = 1;
-		while (j < nkv && kv[j].key == kv[i].key) {
-			pages += oc[kv[j].val].doc != oc[kv[j - 1].val].doc;
-			j++;
-		}
-		if (pages >= min_pages) {
-			for (size_t x = i; x < j; x++) {
-				const occ *o = &oc[kv[x].val];
-				is_chrome[kv[x].val] = 1;
-				chrome_bytes[o->doc] += o->end - o->start;
+	for (int sweep = 0; sweep < 2; sweep++) {
+		for (size_t i = 0; i < nkv;) {
+			size_t j = i + 1, pages = 1;
+			while (j < nkv && kv[j].key == kv[i].key) {
+				pages += oc[kv[j].val].doc != oc[kv[j - 1].val].doc;
+				j++;
 			}
-			GOTO_IF_ERROR(RP_GROW(out->lines, out->caplines,
-					      out->nlines + 1));
 			const occ *o = &oc[kv[i].val];
-			out->lines[out->nlines++] = (rp_boiler_line_info){
-				docs[o->doc].outlet, o->doc, o->start, o->end, pages };
-			out->chrome_lines++;
+			uint32_t ot = docs[o->doc].outlet;
+			size_t n = opages[ot];
+			if (sweep == 0) {
+				if (pages >= 3 && 2 * pages >= n &&
+				    !rp_is_credit_line(docs[o->doc].text + o->start,
+						       o->end - o->start))
+					templated[ot] = 1;
+			} else if (templated[ot] && pages >= min_pages) {
+				int kind = pages > rerun_cap(n) ? LINE_FIRM : LINE_SOFT;
+				for (size_t x = i; x < j; x++) {
+					const occ *p = &oc[kv[x].val];
+					is_chrome[kv[x].val] = (uint8_t)kind;
+					if (kind == LINE_SOFT)
+						soft_bytes[p->doc] += p->end - p->start;
+				}
+				GOTO_IF_ERROR(RP_GROW(out->lines, out->caplines,
+						      out->nlines + 1));
+				out->lines[out->nlines++] = (rp_boiler_line_info){
+					ot, o->doc, o->start, o->end, pages };
+				out->chrome_lines++;
+			}
+			i = j;
 		}
-		i = j;
 	}
 
-	/* 3. Each page's spans: chrome (unless it is most of the page),
-	 * dateline, trailing credits. Occurrences are in page order. */
+	/* 3. Each page's spans: layout chrome, learned chrome, dateline,
+	 * credits. Learned lines on few pages (LINE_SOFT) stay text on a
+	 * page where they are more of it than its own lines: there they are
+	 * the story, run again. Occurrences are in page order. */
 	size_t x = 0;
+	unsigned jt = 0;
 	for (size_t d = 0; d < nd; d++) {
 		size_t first = nsp;
 		out->off[d] = nsp;
 		const char *t = docs[d].text;
 		size_t len = docs[d].len;
-		int strip = chrome_bytes[d] * 2 <= len;
-		for (; x < nkv && oc[x].doc == d; x++)
-			if (strip && is_chrome[x])
+		while (jt + 1 < nt && d >= jobs[jt].to)
+			jt++;
+		const rp_span *ls = NULL;
+		size_t nls = 0;
+		if (nt) {
+			const size_t *lo = jobs[jt].loff + (d - jobs[jt].from);
+			ls = jobs[jt].lsp + lo[0];
+			nls = lo[1] - lo[0];
+		}
+		size_t x0 = x, own = 0, l = 0;
+		for (; x < nkv && oc[x].doc == d; x++) {
+			while (l < nls && ls[l].start < oc[x].start)
+				l++;
+			int in_layout = l < nls && ls[l].start == oc[x].start;
+			if (!is_chrome[x] && !in_layout)
+				own += oc[x].end - oc[x].start;
+		}
+		int keep_soft = soft_bytes[d] > own;
+		int stripped = 0;
+		for (size_t y = x0; y < x; y++)
+			if (is_chrome[y] == LINE_FIRM ||
+			    (is_chrome[y] == LINE_SOFT && !keep_soft)) {
 				GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp,
-						       oc[x].start, oc[x].end));
-		if (strip && chrome_bytes[d])
-			out->docs_stripped++;
+						       oc[y].start, oc[y].end));
+				stripped = 1;
+			}
+		for (size_t k = 0; k < nls; k++)
+			GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, ls[k].start,
+					       ls[k].end));
+		out->docs_stripped += stripped || nls;
 		if (notices) {
 			GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, 0,
 					       rp_dateline_len(t, len)));
-			/* Trailing credit lines, up to five from the end. */
-			size_t end = len;
-			for (int k = 0; k < 8 && end > 0; k++) {
-				size_t b = end;
-				while (b > 0 && is_space((unsigned char)t[b - 1]))
+			/* Credit and notice lines, wherever they are. */
+			for (size_t i = 0; i < len;) {
+				size_t e = i;
+				while (e < len && t[e] != '\n')
+					e++;
+				size_t a = i, b = e;
+				while (a < b && is_space((unsigned char)t[a]))
+					a++;
+				while (b > a && is_space((unsigned char)t[b - 1]))
 					b--;
-				size_t a = b;
-				while (a > 0 && t[a - 1] != '\n')
-					a--;
-				if (b == 0 || !rp_is_credit_line(t + a, b - a))
-					break;
-				GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, a, b));
-				end = a;
+				if (b > a && rp_is_credit_line(t + a, b - a))
+					GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, a, b));
+				i = e + 1;
 			}
 		}
 		if (nsp > first)
@@ -382,11 +463,19 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 cleanup:
 	if (err < 0)
 		rp_boiler_free(out);
+	for (unsigned t = 0; t < nt; t++) {
+		free(jobs[t].keys);
+		free(jobs[t].occ);
+		free(jobs[t].lsp);
+		free(jobs[t].loff);
+	}
 	free(kv);
 	free(tmp);
 	free(oc);
 	free(is_chrome);
-	free(chrome_bytes);
+	free(soft_bytes);
+	free(opages);
+	free(templated);
 	free(sp);
 	return err;
 }

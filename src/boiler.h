@@ -46,9 +46,10 @@ typedef struct rp_boiler_doc {
 } rp_boiler_doc;
 
 /*
- * Learn chrome (lines on at least min_pages pages of one outlet; a page
- * keeps its lines when they would be more than half of it: then it is a
- * repeat of a story, not chrome) and find datelines and credits.
+ * Learn chrome and find datelines and credits (the rules are in the
+ * design essay of boiler.c): chrome by layout on every page (layout.c),
+ * and, in an outlet that has a site template, every line on min_pages or
+ * more of its pages, except the lines of a story the outlet runs again.
  * chrome: learn site chrome; notices: strip datelines and credits.
  * Lines are hashed on `threads` threads (0 or 1: this one).
  */
@@ -64,5 +65,25 @@ RP_INTERNAL size_t rp_dateline_len(const char *text, size_t len);
 /* Is this line (trimmed) a credit or notice ("Reporting by ...",
  * "(c) 2026 ...", "Share this", "Reuter")? */
 RP_INTERNAL int rp_is_credit_line(const char *line, size_t len);
+
+/* Per-thread scratch of rp_layout_spans; zero-initialise, free lines. */
+typedef struct rp_layout_scratch {
+	void *lines;
+	size_t cap;
+} rp_layout_scratch;
+
+/*
+ * Append to *sp the lines of text that are chrome by their layout alone
+ * (layout.c): sidebar items, list headings and their items, link lines,
+ * navigation bars, share, newsletter, cookie and footer lines. Spans are
+ * whole trimmed lines in text order.
+ */
+RP_INTERNAL int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
+				const char *text, size_t len,
+				rp_layout_scratch *sc);
+
+/* Is the line a relative time on its own ("3 days ago", "vor 2 Stunden",
+ * "prieš 3 dienas", "il y a 5 jours", "hace 2 horas", "3 дня назад")? */
+RP_INTERNAL int rp_is_relative_time(const char *line, size_t len);
 
 #endif

@@ -1,0 +1,381 @@
+/*
+ * layout.c - site chrome recognised by its layout, on any single page.
+ *
+ * Design. Learning chrome from recurrence (boiler.c) needs several pages
+ * of one outlet; a journalist's folder has one or two. Yet the blocks that
+ * make up most of a news page's chrome have a shape that gives them away
+ * on one page, in every language the readers meet:
+ *
+ *   - sidebar items: a headline, a teaser cut off with an ellipsis, and a
+ *     relative time ("3 days ago", "vor 3 Tagen", "prieš 3 dienas",
+ *     "il y a 3 jours", "hace 3 días", "3 дня назад"), often after a
+ *     category line ("  • Politics"). A relative time is never story text
+ *     on its own line, and a line cut off with an ellipsis just before it
+ *     is a teaser;
+ *   - list headings ("Recent Posts", "Most Read", "Related", "Skaitomiausi",
+ *     "Meistgelesen", "Les plus lus", "Lo más leído", "Самое читаемое"),
+ *     and the short, unpunctuated or numbered headline items after them;
+ *   - link lines ("See also: ...", "READ ALSO: ...", "Tags: ...");
+ *   - navigation and meta bars ("News | World | Sport", "Politics | 8/5/2024
+ *     | 1 min read");
+ *   - share, comment, newsletter, cookie and footer lines, told by their
+ *     words ("Share on", "newsletter", "cookies", "All rights reserved",
+ *     "Visos teisės saugomos", "Alle Rechte vorbehalten", ...), only on
+ *     short lines (40 words at most), never on a paragraph.
+ *
+ * Everything here is a shape, not a word list to be tuned: a rule must hold
+ * for a line that stands alone (a heading, a time), or for a short line in
+ * a position that only chrome takes (after a heading, before a time). A
+ * story line is left alone unless it is short and sits where chrome sits;
+ * what is missed is left to recurrence and to the passage rule, which needs
+ * a run of story text longer than any of these items.
+ *
+ * Invariant: spans are whole trimmed lines, in text order, disjoint.
+ */
+#include "boiler.h"
+
+#include <strings.h>
+
+static int is_sp(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' ||
+	       c == '\n';
+}
+
+/* Words (runs of non-space bytes) of a line, counted up to cap. */
+static size_t words_of(const char *s, size_t n, size_t cap)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n && w < cap; i++)
+		if (!is_sp((unsigned char)s[i]) && (i == 0 || is_sp((unsigned char)s[i - 1])))
+			w++;
+	return w;
+}
+
+/* A copy of the line in ASCII lower case (other bytes as they are), at
+ * most cap - 1 bytes, NUL-terminated. */
+static void lower_copy(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t m = RP_MIN(n, cap - 1);
+	for (size_t i = 0; i < m; i++) {
+		unsigned char c = (unsigned char)s[i];
+		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	dst[m] = '\0';
+}
+
+/* Bullets and list marks a line may start with: "•", "·", "▪", "►", "-",
+ * "*", "1.", "2)". Returns the length of the mark with its spaces. */
+static size_t bullet_len(const char *s, size_t n)
+{
+	static const char *marks[] = { "\xe2\x80\xa2", "\xc2\xb7", "\xe2\x96\xaa",
+				       "\xe2\x96\xba", "- ", "* " };
+	for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
+		size_t m = strlen(marks[k]);
+		if (n > m && memcmp(s, marks[k], m) == 0) {
+			while (m < n && is_sp((unsigned char)s[m]))
+				m++;
+			return m;
+		}
+	}
+	size_t d = 0;
+	while (d < n && d < 3 && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d && d + 1 < n && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ')
+		return d + 2;
+	return 0;
+}
+
+static int ends_with_ellipsis(const char *s, size_t n)
+{
+	return (n >= 3 && memcmp(s + n - 3, "...", 3) == 0) ||
+	       (n >= 3 && memcmp(s + n - 3, "\xe2\x80\xa6", 3) == 0);
+}
+
+/* Does word w (lower case) start with one of the stems? */
+static int has_stem(const char *w, const char *const *stems, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strncmp(w, stems[k], strlen(stems[k])) == 0)
+			return 1;
+	return 0;
+}
+
+/* "3 days ago", "an hour ago", "vor 2 Stunden", "prieš 3 dienas",
+ * "il y a 5 jours", "hace 2 horas", "3 дня назад", "yesterday". */
+int rp_is_relative_time(const char *s, size_t n)
+{
+	static const char *const units[] = {
+		"sec", "min", "hour", "hr", "day", "week", "month", "year",
+		"sekund", "minut", "stunde", "tag", "woche", "monat", "jahr",
+		"valand", "val", "dien", "savait", "m\xc4\x97n", "met",
+		"seconde", "heure", "jour", "semaine", "mois", "an",
+		"segundo", "minuto", "hora", "d\xc3\xad" "a", "dia", "semana",
+		"mes", "a\xc3\xb1o",
+		"\xd1\x81\xd0\xb5\xd0\xba",             /* сек */
+		"\xd0\xbc\xd0\xb8\xd0\xbd",             /* мин */
+		"\xd1\x87\xd0\xb0\xd1\x81",             /* час */
+		"\xd0\xb4\xd0\xbd",                     /* дн */
+		"\xd0\xb4\xd0\xb5\xd0\xbd\xd1\x8c",     /* день */
+		"\xd0\xbd\xd0\xb5\xd0\xb4",             /* нед */
+		"\xd0\xbc\xd0\xb5\xd1\x81",             /* мес */
+		"\xd0\xb3\xd0\xbe\xd0\xb4",             /* год */
+		"\xd0\xbb\xd0\xb5\xd1\x82",             /* лет */
+	};
+	static const char *const one_words[] = {
+		"yesterday", "gestern", "vakar", "hier", "ayer",
+		"\xd0\xb2\xd1\x87\xd0\xb5\xd1\x80\xd0\xb0", /* вчера */
+	};
+	static const char *const counts[] = { "a", "an", "one", "ein", "einer",
+					      "einem", "un", "une", "una" };
+	char buf[96], *w[6];
+	size_t nw = 0;
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	lower_copy(buf, sizeof(buf), s, n);
+	for (char *p = strtok(buf, " \t"); p && nw < 6; p = strtok(NULL, " \t"))
+		w[nw++] = p;
+	if (nw == 1 || (nw == 2 && strcmp(w[0], "just") == 0)) {
+		for (size_t k = 0; k < sizeof(one_words) / sizeof(one_words[0]); k++)
+			if (strcmp(w[0], one_words[k]) == 0)
+				return 1;
+		return nw == 2 && strcmp(w[1], "now") == 0;
+	}
+	/* The marker and where the count and unit stand. */
+	size_t c;
+	if (nw == 3 && (strcmp(w[2], "ago") == 0 ||
+			strcmp(w[2], "\xd0\xbd\xd0\xb0\xd0\xb7\xd0\xb0\xd0\xb4") == 0))
+		c = 0; /* "3 days ago", "3 дня назад" */
+	else if (nw == 3 && (strcmp(w[0], "vor") == 0 ||
+			     strcmp(w[0], "prie\xc5\xa1") == 0 ||
+			     strcmp(w[0], "hace") == 0))
+		c = 1;
+	else if (nw == 5 && strcmp(w[0], "il") == 0 && strcmp(w[1], "y") == 0 &&
+		 strcmp(w[2], "a") == 0)
+		c = 3;
+	else
+		return 0;
+	int count = w[c][0] >= '0' && w[c][0] <= '9';
+	for (size_t k = 0; !count && k < sizeof(counts) / sizeof(counts[0]); k++)
+		count = strcmp(w[c], counts[k]) == 0;
+	return count && has_stem(w[c + 1], units, sizeof(units) / sizeof(units[0]));
+}
+
+/* Headings of lists of other stories, and of share and comment blocks
+ * (lower case; a trailing ':' is ignored). list: 1 when short headline
+ * items follow it. */
+static int heading_kind(const char *s, size_t n, int *list)
+{
+	static const char *const lists[] = {
+		"recent posts", "recent news", "recent stories", "most read",
+		"most popular", "popular", "popular now", "trending",
+		"trending now", "related", "related post", "related posts",
+		"related articles", "related stories", "related news",
+		"read also", "read more", "see also", "also read",
+		"you may also like", "you might also like", "more stories",
+		"more news", "latest", "latest news", "latest stories",
+		"top stories", "editor's picks", "recommended",
+		"recommended for you", "don't miss", "more from this section",
+		"naujausi", "naujausios naujienos", "skaitomiausi",
+		"populiariausi", "susij\xc4\x99 straipsniai",
+		"taip pat skaitykite", "skaitykite taip pat",
+		"meistgelesen", "am meisten gelesen", "neueste beitr\xc3\xa4ge",
+		"neueste artikel", "aktuelle beitr\xc3\xa4ge",
+		"das k\xc3\xb6nnte sie auch interessieren", "auch interessant",
+		"mehr zum thema", "lesen sie auch",
+		"les plus lus", "articles r\xc3\xa9" "cents", "derniers articles",
+		"\xc3\xa0 lire aussi", "lire aussi", "\xc3\xa0 lire \xc3\xa9galement",
+		"sur le m\xc3\xaame sujet",
+		"lo m\xc3\xa1s le\xc3\xad" "do", "m\xc3\xa1s le\xc3\xad" "das",
+		"entradas recientes", "\xc3\xbaltimas noticias",
+		"te puede interesar", "lee tambi\xc3\xa9n", "noticias relacionadas",
+		/* самое читаемое, популярное, последние новости, читайте
+		 * также, похожие статьи, по теме (Cyrillic has no ASCII case:
+		 * both the capitalised and the lower-case first letter) */
+		"\xd0\xa1\xd0\xb0\xd0\xbc\xd0\xbe\xd0\xb5 \xd1\x87\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb5\xd0\xbc\xd0\xbe\xd0\xb5",
+		"\xd0\x9f\xd0\xbe\xd0\xbf\xd1\x83\xd0\xbb\xd1\x8f\xd1\x80\xd0\xbd\xd0\xbe\xd0\xb5",
+		"\xd0\x9f\xd0\xbe\xd1\x81\xd0\xbb\xd0\xb5\xd0\xb4\xd0\xbd\xd0\xb8\xd0\xb5 \xd0\xbd\xd0\xbe\xd0\xb2\xd0\xbe\xd1\x81\xd1\x82\xd0\xb8",
+		"\xd0\xa7\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb9\xd1\x82\xd0\xb5 \xd1\x82\xd0\xb0\xd0\xba\xd0\xb6\xd0\xb5",
+		"\xd0\x9f\xd0\xbe\xd1\x85\xd0\xbe\xd0\xb6\xd0\xb8\xd0\xb5 \xd1\x81\xd1\x82\xd0\xb0\xd1\x82\xd1\x8c\xd0\xb8",
+		"\xd0\x9f\xd0\xbe \xd1\x82\xd0\xb5\xd0\xbc\xd0\xb5",
+	};
+	static const char *const blocks[] = {
+		"share", "share this", "share this article", "share this story",
+		"comments", "leave a comment", "leave a reply", "advertisement",
+		"sponsored", "newsletter", "tags", "follow us", "dalintis",
+		"komentarai", "reklama", "\xc5\xbe" "ym\xc4\x97s", "teilen",
+		"kommentare", "anzeige", "werbung", "partager", "commentaires",
+		"publicit\xc3\xa9", "compartir", "comentarios", "publicidad",
+		"\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xb5\xd0\xbb\xd0\xb8\xd1\x82\xd1\x8c\xd1\x81\xd1\x8f",
+		"\xd0\x9a\xd0\xbe\xd0\xbc\xd0\xbc\xd0\xb5\xd0\xbd\xd1\x82\xd0\xb0\xd1\x80\xd0\xb8\xd0\xb8",
+		"\xd0\xa0\xd0\xb5\xd0\xba\xd0\xbb\xd0\xb0\xd0\xbc\xd0\xb0",
+	};
+	char buf[64];
+	size_t b = bullet_len(s, n);
+	s += b;
+	n -= b;
+	while (n && (s[n - 1] == ':' || is_sp((unsigned char)s[n - 1])))
+		n--;
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	lower_copy(buf, sizeof(buf), s, n);
+	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+		if (strcmp(buf, lists[k]) == 0)
+			return *list = 1;
+	for (size_t k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++)
+		if (strcmp(buf, blocks[k]) == 0) {
+			*list = 0;
+			return 1;
+		}
+	return 0;
+}
+
+/* "See also: <headline>", "READ ALSO: ...", "Tags: a, b": a heading word,
+ * a colon, and a short rest. */
+static int is_link_line(const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', RP_MIN(n, (size_t)40));
+	int list;
+	if (!colon || colon == s)
+		return 0;
+	size_t hn = (size_t)(colon - s);
+	return heading_kind(s, hn, &list) && words_of(s, n, 30) <= 25;
+}
+
+/* Navigation or meta bars: three or more " | " (or " · ", " • ")
+ * separators between segments of at most four words on average. */
+static int is_nav_bar(const char *s, size_t n)
+{
+	static const char *const seps[] = { " | ", " \xc2\xb7 ", " \xe2\x80\xa2 " };
+	size_t nsep = 0;
+	for (size_t i = 0; i + 3 <= n; i++)
+		for (size_t k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
+			size_t m = strlen(seps[k]);
+			if (i + m <= n && memcmp(s + i, seps[k], m) == 0)
+				nsep++;
+		}
+	if (nsep < 2)
+		return 0;
+	size_t w = words_of(s, n, 200) - nsep;
+	return w <= 4 * (nsep + 1);
+}
+
+/* Share, comment, newsletter, cookie, sign-in and footer lines, by their
+ * words (lower case; for Cyrillic without the first letter, which has no
+ * ASCII case). Only lines of at most 40 words. */
+static int is_notice_line(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"cookie", "newsletter", "all rights reserved", "rights reserved",
+		"privacy policy", "terms of use", "terms of service",
+		"sign up", "subscribe", "follow us", "share on ", "share via ",
+		"leave a comment", "log in to comment", "got a story?",
+		"support independent journalism",
+		"slapuk", "naujienla", "teis\xc4\x97s saugomos", "prenumer",
+		"rechte vorbehalten", "datenschutz", "abonnieren",
+		"droits r\xc3\xa9serv\xc3\xa9s", "abonnez", "confidentialit\xc3\xa9",
+		"inscrivez", "derechos reservados", "suscr\xc3\xad" "b",
+		"suscribete", "privacidad",
+		"\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb0 \xd0\xb7\xd0\xb0\xd1\x89\xd0\xb8\xd1\x89\xd0\xb5\xd0\xbd\xd1\x8b", /* (п)рава защищены */
+		"\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c", /* (п)одпишитесь */
+		"\xd0\xb0\xd1\x81\xd1\x81\xd1\x8b\xd0\xbb\xd0\xba", /* (р)ассылк */
+		"\xd0\xbe\xd0\xbd\xd1\x84\xd0\xb8\xd0\xb4\xd0\xb5\xd0\xbd\xd1\x86\xd0\xb8\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd\xd0\xbe\xd1\x81\xd1\x82", /* (к)онфиденциальност */
+	};
+	char buf[512];
+	if (n >= sizeof(buf) || words_of(s, n, 41) > 40)
+		return 0;
+	lower_copy(buf, sizeof(buf), s, n);
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (strstr(buf, words[k]))
+			return 1;
+	return 0;
+}
+
+/* A headline-like list item: a bullet or number, or a short line (at
+ * most 15 words) that does not end a sentence. */
+static int is_item_line(const char *s, size_t n)
+{
+	if (bullet_len(s, n) && words_of(s, n, 26) <= 25)
+		return 1;
+	if (ends_with_ellipsis(s, n) && words_of(s, n, 41) <= 40)
+		return 1;
+	unsigned char last = (unsigned char)s[n - 1];
+	return words_of(s, n, 16) <= 15 && last != '.' && last != '!' &&
+	       last != '?' && last != '"' && last != ':' && last != ';' &&
+	       !(n >= 3 && (memcmp(s + n - 3, "\xe2\x80\x9d", 3) == 0 ||
+			    memcmp(s + n - 3, "\xc2\xbb", 2) == 0));
+}
+
+typedef struct line {
+	uint32_t a, b;    /* trimmed bytes */
+	uint8_t chrome;
+} line;
+
+int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
+		    const char *t, size_t len, rp_layout_scratch *sc)
+{
+	size_t nl = 0;
+	/* Non-blank lines, trimmed. */
+	for (size_t i = 0; i < len;) {
+		size_t e = i;
+		while (e < len && t[e] != '\n')
+			e++;
+		size_t a = i, b = e;
+		while (a < b && is_sp((unsigned char)t[a]))
+			a++;
+		while (b > a && is_sp((unsigned char)t[b - 1]))
+			b--;
+		if (b > a) {
+			FORWARD_IF_ERROR(rp_grow(&sc->lines, &sc->cap, nl + 1,
+						 sizeof(line)));
+			((line *)sc->lines)[nl++] = (line){ (uint32_t)a, (uint32_t)b, 0 };
+		}
+		i = e + 1;
+	}
+	line *L = sc->lines;
+#define LS(x) (t + L[x].a)
+#define LN(x) ((size_t)(L[x].b - L[x].a))
+	int in_list = 0;
+	for (size_t x = 0; x < nl; x++) {
+		int list = 0;
+		if (heading_kind(LS(x), LN(x), &list)) {
+			L[x].chrome = 1;
+			in_list = list;
+			continue;
+		}
+		if (rp_is_relative_time(LS(x), LN(x))) {
+			L[x].chrome = 1;
+			/* The item before it: teaser (cut off), headline,
+			 * category line. */
+			size_t y = x;
+			if (y > 0 && !L[y - 1].chrome && ends_with_ellipsis(LS(y - 1), LN(y - 1)) &&
+			    words_of(LS(y - 1), LN(y - 1), 41) <= 40)
+				L[--y].chrome = 1;
+			if (y > 0 && !L[y - 1].chrome && words_of(LS(y - 1), LN(y - 1), 26) <= 25 &&
+			    (y < x || is_item_line(LS(y - 1), LN(y - 1))))
+				L[--y].chrome = 1;
+			if (y > 0 && !L[y - 1].chrome && bullet_len(LS(y - 1), LN(y - 1)) &&
+			    words_of(LS(y - 1), LN(y - 1), 5) <= 4)
+				L[--y].chrome = 1;
+			in_list = 1;
+			continue;
+		}
+		if (in_list && is_item_line(LS(x), LN(x))) {
+			L[x].chrome = 1;
+			continue;
+		}
+		in_list = 0;
+		if (is_link_line(LS(x), LN(x)) || is_nav_bar(LS(x), LN(x)) ||
+		    is_notice_line(LS(x), LN(x)))
+			L[x].chrome = 1;
+	}
+#undef LS
+#undef LN
+	for (size_t x = 0; x < nl; x++) {
+		if (!L[x].chrome)
+			continue;
+		FORWARD_IF_ERROR(RP_GROW(*sp, *capsp, *nsp + 1));
+		(*sp)[(*nsp)++] = (rp_span){ L[x].a, L[x].b };
+	}
+	return RP_OK;
+}
