@@ -49,6 +49,9 @@ int out_close(outfile *o, int ok);
 
 int cmd_compare(cli *cl, int argc, char **argv);
 int cmd_boilerplate(cli *cl, int argc, char **argv);
+/* reprint eval: scores pairs and clusters against ground truth (its own
+ * options; argv[0] is "eval"). */
+int cmd_eval(int argc, char **argv);
 
 /* Index of the reported pair of documents a and b, or SIZE_MAX. */
 size_t find_pair(const rp_result *r, size_t a, size_t b);

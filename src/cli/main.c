@@ -41,6 +41,7 @@ static const char usage_text[] =
 	"       reprint compare [--in COLLECTION] A B\n"
 	"       reprint boilerplate [options] INPUT...\n"
 	"       reprint tune [--threshold T] [--perms K] [--bands B --rows R]\n"
+	"       reprint eval --truth DIR [--pairs FILE] [--clusters FILE]\n"
 	"       reprint --version | --help\n"
 	"\n"
 	"INPUT is a JSONL file (one article per line), '-' for JSONL on stdin,\n"
@@ -88,6 +89,9 @@ static const char usage_text[] =
 	"(a JSONL file or a directory); prints the relation, the scores and the\n"
 	"shared passages side by side, edits coloured on a terminal (NO_COLOR\n"
 	"turns colour off; without colour, [-deleted-] and {+inserted+}).\n"
+	"\n"
+	"eval: scores a scan's pairs and clusters against DIR/truth.tsv (id, story)\n"
+	"and DIR/truth_pairs.tsv; 'reprint eval --help' lists its options.\n"
 	"\n"
 	"exit status: 0 ok, 1 input errors (results for the rest written),\n"
 	"2 bad usage, 3 failure (memory, output, internal).\n";
@@ -815,6 +819,8 @@ int main(int argc, char **argv)
 		printf("reprint %s\n", rp_version());
 		return EXIT_OK;
 	}
+	if (strcmp(cmd, "eval") == 0)
+		return cmd_eval(argc - 1, argv + 1);
 	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "tune") != 0 &&
 	    strcmp(cmd, "compare") != 0 && strcmp(cmd, "boilerplate") != 0)
 		return usage_error("unknown command '%s'", cmd);
