@@ -14,6 +14,13 @@
  * Format characters (Cf) stay inside a run so that the ignorable ones can
  * be removed rather than split a word in two.
  *
+ * HTML character references left in text by careless extraction
+ * ("Brazil&rsquo;s", "&ldquo;quote&rdquo;", "MJM&gt;") are separators, like
+ * the characters they stand for mostly are: otherwise one outlet's leaked
+ * entities would turn "Brazil’s" into the words "brazil rsquo s" and break
+ * every shingle around them. A reference is "&name;" (2-10 letters and
+ * digits) or "&#digits;" / "&#xhex;"; a bare "&" is an ordinary separator.
+ *
  * Nothing is allocated per token: buffers live in rp_tokbuf and grow.
  */
 #include "normalize.h"
@@ -128,6 +135,31 @@ static inline int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Length of the HTML character reference at s[i] ('&'), or 0. */
+static size_t entity_len(const unsigned char *s, size_t i, size_t len)
+{
+	size_t j = i + 1, n = 0;
+	if (j < len && s[j] == '#') {
+		j++;
+		int hex = j < len && (s[j] == 'x' || s[j] == 'X');
+		j += (size_t)hex;
+		while (j < len && n < 7 &&
+		       (is_digit(s[j]) || (hex && ((s[j] | 0x20) >= 'a' &&
+						   (s[j] | 0x20) <= 'f')))) {
+			j++;
+			n++;
+		}
+	} else {
+		while (j < len && n < 10 && byte_class[s[j]] == 1 && s[j] != '_') {
+			j++;
+			n++;
+		}
+		if (n < 2 || is_digit(s[i + 1]))
+			return 0;
+	}
+	return n && j < len && s[j] == ';' ? j + 1 - i : 0;
+}
+
 static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
 		      const char *word, size_t wlen, int keep_norm)
 {
@@ -216,8 +248,10 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 	size_t i = from;
 
 	while (i < len) {
-		while (i < len && byte_class[s[i]] == 0)
-			i++;
+		while (i < len && byte_class[s[i]] == 0) {
+			size_t e = s[i] == '&' ? entity_len(s, i, len) : 0;
+			i += e ? e : 1;
+		}
 		if (i >= len)
 			break;
 		size_t start = i;
