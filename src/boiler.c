@@ -217,7 +217,7 @@ static int cmp_line(const void *x, const void *y)
 typedef struct line_job {
 	const rp_boiler_doc *docs;
 	size_t from, to;
-	int chrome;
+	int chrome, notices;
 	uint64_t *keys;
 	occ *occ;
 	size_t n, capk, capo;
@@ -240,20 +240,18 @@ static void *line_worker(void *arg)
 		const rp_boiler_doc *doc = &j->docs[d];
 		const char *t = doc->text;
 		j->loff[d - j->from] = j->nlsp;
-		if (!j->chrome)
-			continue;
-		if (rp_layout_spans(&j->lsp, &j->nlsp, &j->caplsp, t, doc->len,
-				    &ls) < 0) {
+		if ((j->chrome || j->notices) &&
+		    rp_layout_spans(&j->lsp, &j->nlsp, &j->caplsp, t, doc->len,
+				    j->chrome, j->notices, &ls) < 0) {
 			j->err = RP_ENOMEM;
 			break;
 		}
-		if (doc->outlet == UINT32_MAX)
+		if (!j->chrome || doc->outlet == UINT32_MAX)
 			continue;
 		uint64_t salt = XXH3_64bits(&doc->outlet, sizeof(doc->outlet));
 		for (size_t i = 0; i < doc->len;) {
-			size_t e = i;
-			while (e < doc->len && t[e] != '\n')
-				e++;
+			const char *nl = memchr(t + i, '\n', doc->len - i);
+			size_t e = nl ? (size_t)(nl - t) : doc->len;
 			size_t a = i, b = e;
 			while (a < b && is_space((unsigned char)t[a]))
 				a++;
@@ -320,6 +318,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			memset(&jobs[t], 0, sizeof(jobs[t]));
 			jobs[t].docs = docs;
 			jobs[t].chrome = chrome;
+			jobs[t].notices = notices;
 			jobs[t].from = nd * t / nt;
 			jobs[t].to = nd * (t + 1) / nt;
 		}
@@ -391,8 +390,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		}
 	}
 
-	/* 3. Each page's spans: layout chrome, learned chrome, dateline,
-	 * credits. Learned lines on few pages (LINE_SOFT) stay text on a
+	/* 3. Each page's spans: layout chrome and credits (found by the
+	 * threads), learned chrome, dateline. Learned lines on few pages (LINE_SOFT) stay text on a
 	 * page where they are more of it than its own lines: there they are
 	 * the story, run again. Occurrences are in page order. */
 	size_t x = 0;
@@ -432,24 +431,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, ls[k].start,
 					       ls[k].end));
 		out->docs_stripped += stripped || nls;
-		if (notices) {
+		if (notices)
 			GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, 0,
 					       rp_dateline_len(t, len)));
-			/* Credit and notice lines, wherever they are. */
-			for (size_t i = 0; i < len;) {
-				size_t e = i;
-				while (e < len && t[e] != '\n')
-					e++;
-				size_t a = i, b = e;
-				while (a < b && is_space((unsigned char)t[a]))
-					a++;
-				while (b > a && is_space((unsigned char)t[b - 1]))
-					b--;
-				if (b > a && rp_is_credit_line(t + a, b - a))
-					GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, a, b));
-				i = e + 1;
-			}
-		}
 		if (nsp > first)
 			nsp = first + merge_spans(sp + first, nsp - first);
 		for (size_t s = first; s < nsp; s++)

@@ -74,13 +74,14 @@ typedef struct rp_layout_scratch {
 
 /*
  * Append to *sp the lines of text that are chrome by their layout alone
- * (layout.c): sidebar items, list headings and their items, link lines,
- * navigation bars, share, newsletter, cookie and footer lines. Spans are
- * whole trimmed lines in text order.
+ * (layout: sidebar items, list headings and their items, link lines,
+ * navigation bars, share, newsletter, cookie and footer lines; layout.c)
+ * and, with notices, the credit and notice lines (rp_is_credit_line)
+ * wherever they stand. Spans are whole trimmed lines in text order.
  */
 RP_INTERNAL int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
-				const char *text, size_t len,
-				rp_layout_scratch *sc);
+				const char *text, size_t len, int layout,
+				int notices, rp_layout_scratch *sc);
 
 /* Is the line a relative time on its own ("3 days ago", "vor 2 Stunden",
  * "prieš 3 dienas", "il y a 5 jours", "hace 2 horas", "3 дня назад")? */

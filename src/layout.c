@@ -46,9 +46,14 @@ static int is_sp(unsigned char c)
 static size_t words_of(const char *s, size_t n, size_t cap)
 {
 	size_t w = 0;
-	for (size_t i = 0; i < n && w < cap; i++)
-		if (!is_sp((unsigned char)s[i]) && (i == 0 || is_sp((unsigned char)s[i - 1])))
-			w++;
+	int in = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int sp = c <= ' ' && is_sp(c);
+		if (!sp && !in && ++w >= cap)
+			break;
+		in = !sp;
+	}
 	return w;
 }
 
@@ -248,6 +253,8 @@ static int is_nav_bar(const char *s, size_t n)
 {
 	static const char *const seps[] = { " | ", " \xc2\xb7 ", " \xe2\x80\xa2 " };
 	size_t nsep = 0;
+	if (!memchr(s, '|', n) && !memchr(s, 0xc2, n) && !memchr(s, 0xe2, n))
+		return 0;
 	for (size_t i = 0; i + 3 <= n; i++)
 		for (size_t k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
 			size_t m = strlen(seps[k]);
@@ -263,7 +270,7 @@ static int is_nav_bar(const char *s, size_t n)
 /* Share, comment, newsletter, cookie, sign-in and footer lines, by their
  * words (lower case; for Cyrillic without the first letter, which has no
  * ASCII case). Only lines of at most 40 words. */
-static int is_notice_line(const char *s, size_t n)
+static int is_notice_line(const char *s, size_t n, size_t nwords)
 {
 	static const char *const words[] = {
 		"cookie", "newsletter", "all rights reserved", "rights reserved",
@@ -282,7 +289,7 @@ static int is_notice_line(const char *s, size_t n)
 		"\xd0\xbe\xd0\xbd\xd1\x84\xd0\xb8\xd0\xb4\xd0\xb5\xd0\xbd\xd1\x86\xd0\xb8\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd\xd0\xbe\xd1\x81\xd1\x82", /* (к)онфиденциальност */
 	};
 	char buf[512];
-	if (n >= sizeof(buf) || words_of(s, n, 41) > 40)
+	if (n >= sizeof(buf) || nwords > 40)
 		return 0;
 	lower_copy(buf, sizeof(buf), s, n);
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
@@ -293,14 +300,14 @@ static int is_notice_line(const char *s, size_t n)
 
 /* A headline-like list item: a bullet or number, or a short line (at
  * most 15 words) that does not end a sentence. */
-static int is_item_line(const char *s, size_t n)
+static int is_item_line(const char *s, size_t n, size_t words)
 {
-	if (bullet_len(s, n) && words_of(s, n, 26) <= 25)
+	if (bullet_len(s, n) && words <= 25)
 		return 1;
-	if (ends_with_ellipsis(s, n) && words_of(s, n, 41) <= 40)
+	if (ends_with_ellipsis(s, n) && words <= 40)
 		return 1;
 	unsigned char last = (unsigned char)s[n - 1];
-	return words_of(s, n, 16) <= 15 && last != '.' && last != '!' &&
+	return words <= 15 && last != '.' && last != '!' &&
 	       last != '?' && last != '"' && last != ':' && last != ';' &&
 	       !(n >= 3 && (memcmp(s + n - 3, "\xe2\x80\x9d", 3) == 0 ||
 			    memcmp(s + n - 3, "\xc2\xbb", 2) == 0));
@@ -308,18 +315,24 @@ static int is_item_line(const char *s, size_t n)
 
 typedef struct line {
 	uint32_t a, b;    /* trimmed bytes */
+	uint8_t words;    /* words, counted up to LONG_LINE + 1 */
 	uint8_t chrome;
 } line;
 
+/* No rule applies to a line of more words than this, or of more bytes
+ * than LONG_BYTES (ten bytes a word): a paragraph. */
+#define LONG_LINE 40
+#define LONG_BYTES 400
+
 int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
-		    const char *t, size_t len, rp_layout_scratch *sc)
+		    const char *t, size_t len, int layout, int notices,
+		    rp_layout_scratch *sc)
 {
 	size_t nl = 0;
 	/* Non-blank lines, trimmed. */
 	for (size_t i = 0; i < len;) {
-		size_t e = i;
-		while (e < len && t[e] != '\n')
-			e++;
+		const char *nlp = memchr(t + i, '\n', len - i);
+		size_t e = nlp ? (size_t)(nlp - t) : len;
 		size_t a = i, b = e;
 		while (a < b && is_sp((unsigned char)t[a]))
 			a++;
@@ -328,7 +341,10 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 		if (b > a) {
 			FORWARD_IF_ERROR(rp_grow(&sc->lines, &sc->cap, nl + 1,
 						 sizeof(line)));
-			((line *)sc->lines)[nl++] = (line){ (uint32_t)a, (uint32_t)b, 0 };
+			size_t w = b - a > LONG_BYTES ? LONG_LINE + 1
+						      : words_of(t + a, b - a, LONG_LINE + 1);
+			((line *)sc->lines)[nl++] = (line){ (uint32_t)a, (uint32_t)b,
+							    (uint8_t)w, 0 };
 		}
 		i = e + 1;
 	}
@@ -338,7 +354,15 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 	int in_list = 0;
 	for (size_t x = 0; x < nl; x++) {
 		int list = 0;
-		if (heading_kind(LS(x), LN(x), &list)) {
+		if (L[x].words > LONG_LINE) {
+			in_list = 0;
+			continue;
+		}
+		if (notices && rp_is_credit_line(LS(x), LN(x)))
+			L[x].chrome = 1;
+		if (!layout)
+			continue;
+		if (!L[x].chrome && heading_kind(LS(x), LN(x), &list)) {
 			L[x].chrome = 1;
 			in_list = list;
 			continue;
@@ -349,24 +373,24 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 			 * category line. */
 			size_t y = x;
 			if (y > 0 && !L[y - 1].chrome && ends_with_ellipsis(LS(y - 1), LN(y - 1)) &&
-			    words_of(LS(y - 1), LN(y - 1), 41) <= 40)
+			    L[y - 1].words <= LONG_LINE)
 				L[--y].chrome = 1;
-			if (y > 0 && !L[y - 1].chrome && words_of(LS(y - 1), LN(y - 1), 26) <= 25 &&
-			    (y < x || is_item_line(LS(y - 1), LN(y - 1))))
+			if (y > 0 && !L[y - 1].chrome && L[y - 1].words <= 25 &&
+			    (y < x || is_item_line(LS(y - 1), LN(y - 1), L[y - 1].words)))
 				L[--y].chrome = 1;
 			if (y > 0 && !L[y - 1].chrome && bullet_len(LS(y - 1), LN(y - 1)) &&
-			    words_of(LS(y - 1), LN(y - 1), 5) <= 4)
+			    L[y - 1].words <= 4)
 				L[--y].chrome = 1;
 			in_list = 1;
 			continue;
 		}
-		if (in_list && is_item_line(LS(x), LN(x))) {
+		if (in_list && is_item_line(LS(x), LN(x), L[x].words)) {
 			L[x].chrome = 1;
 			continue;
 		}
 		in_list = 0;
 		if (is_link_line(LS(x), LN(x)) || is_nav_bar(LS(x), LN(x)) ||
-		    is_notice_line(LS(x), LN(x)))
+		    is_notice_line(LS(x), LN(x), L[x].words))
 			L[x].chrome = 1;
 	}
 #undef LS
