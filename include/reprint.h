@@ -128,13 +128,16 @@ typedef struct rp_options {
 					  date are kept) */
 	rp_progress_fn progress;     /**< optional progress callback (NULL) */
 	void *progress_userdata;     /**< passed to progress */
+	unsigned int min_passage;    /**< also report pairs sharing a passage
+					  of at least this many consecutive
+					  words outside chrome (25; 0 = off) */
 } rp_options;
 
 #define RP_OPTIONS_INIT                                                      \
 	{                                                                    \
 		RP_OPTIONS_VERSION, RP_SHINGLE_WORD, 0, 128, RP_MINHASH_OPH, \
 		0x52455052494e54ULL, 0.5, 0.99, 0, 0, 5000, 0, 0,             \
-		(size_t)64 << 20, 0, 0.0, 1, 0, 1, 3, 0, 0, NULL, NULL       \
+		(size_t)64 << 20, 0, 0.5, 1, 0, 1, 2, 0, 0, NULL, NULL, 25   \
 	}
 
 /** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */

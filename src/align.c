@@ -106,6 +106,10 @@ static int push_edit(rp_align *al, rp_passage *p, const rp_token *ta,
 {
 	size_t ga = a1 - a0, gb = b1 - b0, sub = RP_MIN(ga, gb);
 	FORWARD_IF_ERROR(RP_GROW(al->edits, al->capedits, al->nedits + 1));
+	/* Edits come in text order: the words since the last one ran on. */
+	if (a0 > al->run_from)
+		al->longest_run = RP_MAX(al->longest_run, a0 - al->run_from);
+	al->run_from = a1;
 	rp_edit *e = &al->edits[al->nedits++];
 	p->substituted += sub;
 	p->deleted += ga - sub;
@@ -181,6 +185,7 @@ static int add_passage(rp_align *al, const rp_token *ta, const rp_token *tb,
 	rp_passage *p = &al->pass[al->npass];
 	memset(p, 0, sizeof(*p));
 	p->first_edit = al->nedits;
+	al->run_from = i0;
 	FORWARD_IF_ERROR(push_gap(al, p, ta, tb, i0, i0 + lead, j0, j0 + lead));
 	for (size_t m = 1; m < c->count; m++) {
 		size_t pi = an[2 * c->members[m - 1]], pj = an[2 * c->members[m - 1] + 1];
@@ -192,6 +197,8 @@ static int add_passage(rp_align *al, const rp_token *ta, const rp_token *tb,
 		FORWARD_IF_ERROR(push_gap(al, p, ta, tb, ni - ga, ni, nj - gb, nj));
 	}
 	FORWARD_IF_ERROR(push_gap(al, p, ta, tb, i1 - trail, i1, j1 - trail, j1));
+	if (i1 > al->run_from)
+		al->longest_run = RP_MAX(al->longest_run, i1 - al->run_from);
 	p->a_start = ta[i0].start;
 	p->a_end = ta[i1 - 1].end;
 	p->b_start = tb[j0].start;
@@ -288,6 +295,7 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 	size_t nsa, nsb;
 
 	al->npass = al->nedits = al->shared_words = al->nanch = 0;
+	al->longest_run = 0;
 	al->figure_edits = al->word_edits = 0;
 	al->lead_a = na;
 	al->lead_b = nb;

@@ -25,6 +25,9 @@ typedef struct rp_align {
 	size_t lead_a, lead_b;   /* words before the first passage (all
 				    words when there is none) */
 	size_t trail_a, trail_b; /* words after the last passage */
+	size_t longest_run;      /* most consecutive unedited words of a
+				    inside one passage */
+	size_t run_from;         /* scratch: where the current run began */
 	/* scratch */
 	uint64_t *sa, *sb;
 	size_t capsa, capsb;

@@ -1,34 +1,307 @@
 /*
- * contain.c - containment candidates by a consistently sampled inverted
- * index (see contain.h).
+ * contain.c - passage candidates by winnowing (see contain.h).
  *
  * Design. Banding finds pairs by Jaccard, and a third of a story inside
- * the whole scores only about 0.33; LSH Ensemble (Zhu et al., VLDB 2016)
- * answers this by partitioning by size and banding each partition for a
- * lower Jaccard. A simpler scheme fits batch work: keep from every
- * document the shingles whose hash is 0 modulo M (Broder's mod-m
- * sampling, 1997). Sampling is consistent, so a shingle shared by A and B
- * is sampled in both or in neither, and A and B share about |A and B| / M
- * sampled shingles. A pair sharing s shingles is missed only when fewer
- * than RP_CONTAIN_MIN_SHARED of them are sampled:
- *     P(miss) = P(Binomial(s, 1/M) < 2),
- * for M = 4 about 2% at s = 20 shared shingles and below 0.01% at s = 40
- * (a 40-word excerpt). Requiring two shared samples (one for documents
- * with fewer than RP_CONTAIN_SMALL samples) keeps pairs that share one
- * common phrase out of verification. Texts of fewer than RP_CONTAIN_ALL
- * shingles (one-sentence bulletins) would often have no sample at all, so
- * they index every shingle: two short texts then meet on any shared
- * shingle, a short text inside a long one still only on samples. Memory
- * is about a quarter of the shingles, and postings are walked like LSH
- * buckets, with the same cap.
+ * the whole scores only about 0.33, an excerpt of three paragraphs set
+ * into another article less than 0.2. What such pairs share is a run of
+ * consecutive words. Winnowing (Schleimer, Wilkerson and Aiken, "Winnowing:
+ * local algorithms for document fingerprinting", SIGMOD 2003; the
+ * fingerprints of MOSS) keeps, of every window of w consecutive shingle
+ * hashes, the minimum (the rightmost on ties), about 2/(w+1) of all
+ * shingles. Selection is local: a window holds the same hashes in both
+ * texts wherever the texts agree, so both select the same shingle in it.
+ * A shared run of L words holds L - k + 1 shingles, hence
+ * floor((L - k + 1) / w) disjoint windows, each giving a fingerprint to
+ * both texts at the same offset between the two positions (one diagonal).
+ * With w = floor((P - k + 1) / 2) every shared run of P words or more
+ * therefore gives at least two shared fingerprints on one diagonal: a
+ * guarantee, not a probability (P = 25, k = 5: w = 10, 18% of shingles).
+ *
+ * The mod-4 sample this replaces (Broder's consistent sampling) kept 25%
+ * of the shingles and missed a pair sharing s shingles with probability
+ * P(Binomial(s, 1/4) < 2): 2% at s = 20, with no guarantee at any length,
+ * and it paired every two texts that shared two common phrases anywhere.
+ * Asking for two fingerprints on one diagonal keeps out pairs that share
+ * common phrases in unrelated places: two fingerprints at the same
+ * distance in both texts is what a shared passage looks like. Containment
+ * of scattered shingles (no run of P words) is found only when it also
+ * shares such a run; a contained text of 20 or more shingles that lies
+ * whole inside the other always does.
+ *
+ * Fingerprints keep the low 32 bits of the hash: a collision can only add
+ * a candidate, which exact verification then removes. Postings (one
+ * fingerprint's documents) longer than a cap are skipped and counted, like
+ * LSH buckets: a phrase on thousands of documents is a formula, not a
+ * passage; a story reprinted that often is still found by banding.
+ *
+ * Winnowing's selection depends on each shingle's neighbours, so reuse
+ * scattered in short pieces (a light revision of an answer, plagiarism
+ * reworded sentence by sentence) is what it finds worst. For containment
+ * thresholds below RP_CONTAIN_SCATTERED, where such reuse is what the user
+ * asks for, a consistent sample (Broder 1997: every shingle whose hash is
+ * 0 mod 4, the same in every text) is kept as well: on Clough-Stevenson it
+ * finds the light revisions that winnowing alone misses. It costs a
+ * quarter of all shingles and pairs every two texts sharing two common
+ * phrases, so it is not part of the news defaults.
  */
 #include "contain.h"
 
 #include "lsh.h"
+#include "sort.h"
+
+unsigned rp_winnow_window(unsigned words, unsigned k)
+{
+	if (words < k + 1)
+		return 1;
+	unsigned w = (words - k + 1) / RP_PASSAGE_FPS;
+	return w ? w : 1;
+}
+
+static int push_fp(rp_fp **fp, size_t *nfp, size_t *cap, uint64_t h,
+		   uint32_t doc, size_t pos)
+{
+	FORWARD_IF_ERROR(rp_grow((void **)fp, cap, *nfp + 1, sizeof(**fp)));
+	(*fp)[(*nfp)++] = (rp_fp){ (uint32_t)h, doc, (uint32_t)pos };
+	return RP_OK;
+}
+
+int rp_winnow(rp_fp **fp, size_t *nfp, size_t *cap, const uint64_t *h,
+	      size_t n, unsigned w, uint32_t doc)
+{
+	if (n == 0)
+		return RP_OK;
+	RETURN_ERROR_IF(n > UINT32_MAX, RP_ELIMIT);
+	if (w == 0)
+		w = 1;
+	if (n < w) {
+		size_t m = 0;
+		for (size_t i = 1; i < n; i++)
+			if (h[i] <= h[m])
+				m = i;
+		return push_fp(fp, nfp, cap, h[m], doc, m);
+	}
+	size_t m = SIZE_MAX, last = SIZE_MAX;
+	for (size_t s = 0; s + w <= n; s++) {
+		size_t e = s + w - 1; /* the window is h[s .. e] */
+		if (m == SIZE_MAX || m < s) {
+			m = s;
+			for (size_t i = s + 1; i <= e; i++)
+				if (h[i] <= h[m])
+					m = i;
+		} else if (h[e] <= h[m]) {
+			m = e;
+		}
+		if (m != last) {
+			FORWARD_IF_ERROR(push_fp(fp, nfp, cap, h[m], doc, m));
+			last = m;
+		}
+	}
+	return RP_OK;
+}
+
+/* LSD radix sort of fingerprints by hash, two 16-bit digits; the
+ * buffer it needs lives only as long as the sort. */
+static int sort_fp(rp_fp *a, size_t n)
+{
+	size_t *cnt = calloc(65536, sizeof(*cnt));
+	rp_fp *tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
+	if (!cnt || !tmp) {
+		free(cnt);
+		free(tmp);
+		return RP_ENOMEM;
+	}
+	rp_fp *src = a, *dst = tmp;
+	for (int d = 0; d < 2; d++) {
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i].h >> (16 * d)) & 0xffff]++;
+		size_t sum = 0;
+		for (size_t b = 0; b < 65536; b++) {
+			size_t c = cnt[b];
+			cnt[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(src[i].h >> (16 * d)) & 0xffff]++] = src[i];
+		rp_fp *t = src;
+		src = dst;
+		dst = t;
+	}
+	/* Two passes: the result is back in a. */
+	free(cnt);
+	free(tmp);
+	return RP_OK;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * Does one diagonal hold RP_PASSAGE_FPS fingerprints spanning more than w
+ * shingles? v[0..m): (diagonal << 32 | position in a), sorted here. A run
+ * of RP_PASSAGE_FPS * w shingles has fingerprints in its first and last
+ * disjoint windows, at least w + 1 apart; a shared phrase of fewer than
+ * w + k + 1 words cannot span that far.
+ */
+static int passage_diagonal(uint64_t *v, size_t m, unsigned w)
+{
+	if (m < RP_PASSAGE_FPS)
+		return 0;
+	if (m > 32) {
+		qsort(v, m, sizeof(*v), cmp_u64);
+	} else {
+		for (size_t i = 1; i < m; i++) {
+			uint64_t x = v[i];
+			size_t j = i;
+			while (j > 0 && v[j - 1] > x) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+	}
+	for (size_t i = 0; i < m;) {
+		size_t j = i + 1;
+		while (j < m && v[j] >> 32 == v[i] >> 32)
+			j++;
+		if (j - i >= RP_PASSAGE_FPS &&
+		    (uint32_t)v[j - 1] - (uint32_t)v[i] > w)
+			return 1;
+		i = j;
+	}
+	return 0;
+}
+
+/* Which of `parts` passes a pair's entries are made in. */
+static size_t part_of(uint64_t pair, size_t parts)
+{
+	pair ^= pair >> 33;
+	pair *= 0xff51afd7ed558ccdULL;
+	pair ^= pair >> 33;
+	return (size_t)(pair % parts);
+}
 
 int rp_contain_candidates(uint64_t **out, size_t *nout,
-			  rp_contain_stats *stats, rp_kv *s, rp_kv *tmp,
-			  size_t n, const uint32_t *nsamp, size_t cap)
+			  rp_contain_stats *stats, rp_fp *fp, size_t n,
+			  unsigned w, size_t cap)
+{
+	rp_kv *e = NULL;
+	uint64_t *pairs = NULL, *v = NULL;
+	size_t cape = 0, np = 0, capp = 0, capv = 0, total = 0;
+	int err = RP_OK;
+
+	*out = NULL;
+	*nout = 0;
+	memset(stats, 0, sizeof(*stats));
+	GOTO_IF_ERROR(sort_fp(fp, n));
+	/* The entries every posting makes (one per pair of its documents),
+	 * and how many passes keep them (with the buffer that sorts them)
+	 * within the size of the fingerprints. */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && fp[j].h == fp[i].h)
+			j++;
+		size_t m = j - i;
+		stats->largest_posting = RP_MAX(stats->largest_posting, m);
+		if (m > cap)
+			stats->postings_skipped++;
+		else
+			total += m * (m - 1) / 2;
+		i = j;
+	}
+	size_t budget = RP_MAX(n * sizeof(*fp), (size_t)1 << 22);
+	size_t parts = 1 + total * 2 * sizeof(*e) / budget;
+	for (size_t part = 0; part < parts; part++) {
+		size_t ne = 0;
+		for (size_t i = 0; i < n;) {
+			size_t j = i + 1;
+			while (j < n && fp[j].h == fp[i].h)
+				j++;
+			size_t m = j - i;
+			if (m > cap || m < 2) {
+				i = j;
+				continue;
+			}
+			GOTO_IF_ERROR(RP_GROW(e, cape, ne + m * (m - 1) / 2));
+			for (size_t x = i; x < j; x++)
+				for (size_t y = x + 1; y < j; y++) {
+					const rp_fp *a = &fp[x], *b = &fp[y];
+					if (a->doc == b->doc)
+						continue;
+					if (a->doc > b->doc) {
+						const rp_fp *t = a;
+						a = b;
+						b = t;
+					}
+					uint64_t pair = RP_PAIR(a->doc, b->doc);
+					if (parts > 1 && part_of(pair, parts) != part)
+						continue;
+					/* Positions are below 2^31 (a word takes
+					 * two bytes of a text under 4 GiB), so the
+					 * difference fits 32 bits. */
+					uint32_t diag = a->pos - b->pos;
+					e[ne++] = (rp_kv){ pair, (uint64_t)diag << 32 | a->pos };
+				}
+			i = j;
+		}
+		rp_kv *etmp = reallocarray(NULL, ne + 1, sizeof(*etmp));
+		GOTO_IF(!etmp, RP_ENOMEM);
+		rp_sort_kv(e, etmp, ne);
+		free(etmp);
+		for (size_t i = 0; i < ne;) {
+			size_t j = i + 1;
+			while (j < ne && e[j].key == e[i].key)
+				j++;
+			GOTO_IF_ERROR(RP_GROW(v, capv, j - i));
+			for (size_t x = i; x < j; x++)
+				v[x - i] = e[x].val;
+			if (passage_diagonal(v, j - i, w)) {
+				GOTO_IF_ERROR(RP_GROW(pairs, capp, np + 1));
+				pairs[np++] = e[i].key;
+			}
+			i = j;
+		}
+	}
+	free(e);
+	e = NULL;
+	if (parts > 1) {
+		uint64_t *ptmp = reallocarray(NULL, np + 1, sizeof(*ptmp));
+		GOTO_IF(!ptmp, RP_ENOMEM);
+		rp_sort_u64(pairs, ptmp, np);
+		free(ptmp);
+	}
+	*out = pairs;
+	*nout = np;
+	pairs = NULL;
+cleanup:
+	free(e);
+	free(pairs);
+	free(v);
+	return err;
+}
+
+int rp_contain_sample(rp_fp **fp, size_t *nfp, size_t *cap, uint32_t *nsamp,
+		      const uint64_t *h, size_t n, uint32_t doc)
+{
+	/* A shingle repeated inside the text is kept twice, which at worst
+	 * makes one more candidate to verify. */
+	int all = n < RP_CONTAIN_ALL;
+	size_t sampled = 0;
+	for (size_t i = 0; i < n; i++) {
+		int s = rp_contain_sampled(h[i]);
+		sampled += (size_t)s;
+		if (all || s)
+			FORWARD_IF_ERROR(push_fp(fp, nfp, cap, h[i] >> 2, doc, i));
+	}
+	*nsamp = (uint32_t)RP_MIN(sampled, (size_t)UINT32_MAX);
+	return RP_OK;
+}
+
+int rp_sample_candidates(uint64_t **out, size_t *nout, rp_contain_stats *stats,
+			 rp_fp *fp, size_t n, const uint32_t *nsamp, size_t cap)
 {
 	uint64_t *pairs = NULL, *ptmp = NULL;
 	size_t np = 0, capp = 0, captmp = 0;
@@ -37,10 +310,28 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	*out = NULL;
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
-	rp_sort_kv(s, tmp, n);
-	GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &np, &capp, s, n, cap,
-				       &stats->postings_skipped,
-				       &stats->largest_posting));
+	GOTO_IF_ERROR(sort_fp(fp, n));
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && fp[j].h == fp[i].h)
+			j++;
+		size_t m = j - i;
+		if (m > stats->largest_posting)
+			stats->largest_posting = m;
+		if (m > cap) {
+			stats->postings_skipped++;
+		} else if (m > 1) {
+			GOTO_IF_ERROR(RP_GROW(pairs, capp, np + m * (m - 1) / 2));
+			for (size_t x = i; x < j; x++)
+				for (size_t y = x + 1; y < j; y++) {
+					uint32_t a = fp[x].doc, b = fp[y].doc;
+					if (a != b)
+						pairs[np++] = a < b ? RP_PAIR(a, b)
+								    : RP_PAIR(b, a);
+				}
+		}
+		i = j;
+	}
 	/* Count how many sampled shingles each pair shares. */
 	GOTO_IF_ERROR(RP_GROW(ptmp, captmp, np + 1));
 	rp_sort_u64(pairs, ptmp, np);

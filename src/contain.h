@@ -1,13 +1,14 @@
 /*
- * contain.h - candidate pairs for a containment threshold: a short text
- * inside a long one (a trimmed reprint, an excerpt), whose Jaccard is too
- * low for banding.
+ * contain.h - candidate pairs that share a passage: a trimmed reprint, an
+ * excerpt set into another text, a story in heavy chrome, whose Jaccard is
+ * too low for banding.
  *
- * Every document contributes the shingles whose hash is 0 modulo
- * RP_CONTAIN_SAMPLE (a consistent sample: a shingle is sampled in every
- * document or in none), short texts all of theirs, and documents sharing
- * indexed shingles become candidates, to be verified exactly like LSH
- * candidates.
+ * Every document contributes its winnowing fingerprints (the minimum
+ * shingle hash of every window of w consecutive shingles, with its
+ * position); two documents become a candidate when they share two
+ * fingerprints on one diagonal (the same offset between their positions
+ * in the two texts), which every shared run of 2w + k - 1 words or more
+ * guarantees. Candidates are then verified exactly like LSH candidates.
  *
  * Invariant: the candidate list is sorted, distinct, (a << 32 | b), a < b.
  */
@@ -15,32 +16,85 @@
 #define RP_CONTAIN_H
 
 #include "common.h"
-#include "sort.h"
 
-#define RP_CONTAIN_SAMPLE 4u      /* keep 1 shingle in 4 */
-#define RP_CONTAIN_MIN_SHARED 2u  /* sampled shingles a candidate shares */
-#define RP_CONTAIN_SMALL 8u       /* fewer samples: 1 shared is enough */
-#define RP_CONTAIN_ALL 24u        /* texts with fewer shingles index all */
+/* With passages off, containment candidates come from runs of this many
+ * words: a contained text of RP_CONTAIN_MIN_SHINGLES shingles (verify.h). */
+#define RP_CONTAIN_RUN_WORDS 24u
+/* Shared fingerprints on one diagonal that make a candidate. */
+#define RP_PASSAGE_FPS 3u
+/* Fingerprints on more documents than this are skipped (and counted). */
+#define RP_PASSAGE_POSTING_CAP 256u
+
+/* One fingerprint: the low 32 bits of a shingle hash, its document and its
+ * position in the document's shingle sequence. */
+typedef struct rp_fp {
+	uint32_t h, doc, pos;
+} rp_fp;
+
+/* The window that guarantees RP_PASSAGE_FPS shared fingerprints, spanning
+ * more than the window, for every shared run of `words` words of k-word
+ * shingles: floor((words - k + 1) / RP_PASSAGE_FPS), at least 1. */
+RP_INTERNAL unsigned rp_winnow_window(unsigned words, unsigned k);
+
+/*
+ * Append to *fp the fingerprints of one document's shingle hashes h[0..n)
+ * (in text order): in each window of w, the minimum, rightmost on ties,
+ * once per position (Schleimer, Wilkerson and Aiken 2003). A text of fewer
+ * than w shingles gives its minimum.
+ */
+RP_INTERNAL int rp_winnow(rp_fp **fp, size_t *nfp, size_t *cap,
+			  const uint64_t *h, size_t n, unsigned w,
+			  uint32_t doc);
+
+typedef struct rp_contain_stats {
+	size_t postings_skipped;  /* fingerprints on more than cap docs */
+	size_t largest_posting;
+} rp_contain_stats;
+
+/*
+ * Candidates from fingerprints fp[0..n) in any order (sorted here, in
+ * place), made with window w: pairs of documents sharing RP_PASSAGE_FPS
+ * fingerprints on one diagonal (their positions differ by the same amount
+ * in both texts) that span more than w shingles. Postings of more than cap
+ * documents are skipped and counted. Working memory stays about the size
+ * of the fingerprints (the pairs are made in as many passes as that needs).
+ */
+RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
+				      rp_contain_stats *stats, rp_fp *fp,
+				      size_t n, unsigned w, size_t cap);
+
+/*
+ * Scattered reuse. A light revision shares many shingles but few long
+ * runs; for containment thresholds below RP_CONTAIN_SCATTERED the scan
+ * also keeps a consistent sample of every document's shingles (hash = 0
+ * mod RP_CONTAIN_SAMPLE, all of them for texts under RP_CONTAIN_ALL
+ * shingles), and a pair sharing two sampled shingles (one when either
+ * text has fewer than RP_CONTAIN_SMALL samples) is a candidate: a pair
+ * sharing s shingles is missed with probability P(Binomial(s, 1/4) < 2).
+ */
+#define RP_CONTAIN_SCATTERED 0.5
+#define RP_CONTAIN_SAMPLE 4u
+#define RP_CONTAIN_MIN_SHARED 2u
+#define RP_CONTAIN_SMALL 8u
+#define RP_CONTAIN_ALL 24u
 
 static inline int rp_contain_sampled(uint64_t h)
 {
 	return (h & (RP_CONTAIN_SAMPLE - 1)) == 0;
 }
 
-typedef struct rp_contain_stats {
-	size_t postings_skipped;  /* sampled shingles on more than cap docs */
-	size_t largest_posting;
-} rp_contain_stats;
+/* Append document doc's sampled shingles (h[0..n), text order) to *fp
+ * (pos unused) and set *nsamp to how many are sampled. */
+RP_INTERNAL int rp_contain_sample(rp_fp **fp, size_t *nfp, size_t *cap,
+				  uint32_t *nsamp, const uint64_t *h,
+				  size_t n, uint32_t doc);
 
-/*
- * samples: (sampled shingle, document) pairs in any order (sorted here,
- * in place; tmp holds n); a pair repeated within a document counts once
- * more, which can only add a candidate. nsamp[d]: sampled shingles of d.
- * Postings longer than cap are skipped and counted.
- */
-RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
-				      rp_contain_stats *stats, rp_kv *samples,
-				      rp_kv *tmp, size_t n,
-				      const uint32_t *nsamp, size_t cap);
+/* Candidates from samples (sorted here, in place): pairs
+ * sharing two sampled shingles, or one when either has fewer than
+ * RP_CONTAIN_SMALL samples (nsamp[d]). */
+RP_INTERNAL int rp_sample_candidates(uint64_t **out, size_t *nout,
+				     rp_contain_stats *stats, rp_fp *fp,
+				     size_t n, const uint32_t *nsamp,
+				     size_t cap);
 
 #endif

@@ -44,6 +44,8 @@ struct rp_result {
 	rp_passage **pass;     /* per pair */
 	rp_edit **edits;       /* per pair */
 	size_t *nedits;        /* per pair */
+	uint8_t *tent;         /* per pair: reported only if it shares a
+				  passage of min_passage words (alignment) */
 	rp_clusters clusters;
 	uint8_t *scanned;
 	size_t ndocs;
@@ -51,6 +53,9 @@ struct rp_result {
 };
 
 enum { DOC_OK = 0, DOC_NO_WORDS = 1 };
+/* r->tent: a pair that passed the thresholds, one kept for a possible
+ * passage, one whose passage alignment confirmed or did not find. */
+enum { TENT_NONE = 0, TENT_PASSAGE = 1, TENT_CONFIRMED = 2, TENT_DROP = 3 };
 enum { PASS_SIGN, PASS_SETS };
 
 typedef struct doc_job {
@@ -63,43 +68,26 @@ typedef struct doc_job {
 	uint64_t **sets;       /* PASS_SETS: out */
 	uint32_t *nsets;
 	const rp_boiler *boil;
-	struct sample_vec *svec; /* PASS_SIGN with containment: per thread */
+	struct fp_vec *fvec;   /* PASS_SIGN with passages: per thread */
+	unsigned winnow_w;     /* winnowing window */
+	struct fp_vec *svec;   /* PASS_SIGN with scattered containment */
 	uint32_t *nsamp;       /* samples per document */
 	unsigned tid, nthreads;
 	size_t *done;          /* documents finished, all threads (atomic) */
 	int err;
 } doc_job;
 
-/* Containment samples gathered by one thread. */
-typedef struct sample_vec {
-	rp_kv *kv;
+/* Winnowing fingerprints gathered by one thread. */
+typedef struct fp_vec {
+	rp_fp *fp;
 	size_t n, cap;
-} sample_vec;
+} fp_vec;
 
-/* Keep document d's sampled shingles (distinct) for containment. */
-static int keep_samples(sample_vec *v, uint32_t *nsamp, const rp_shinglebuf *sb,
-			size_t d)
+static void free_fingerprints(fp_vec *fvec)
 {
-	/* Windows in text order: a shingle repeated inside the text is kept
-	 * twice, which at worst makes one more candidate to verify. */
-	int all = sb->n < RP_CONTAIN_ALL;
-	size_t sampled = 0;
-	FORWARD_IF_ERROR(RP_GROW(v->kv, v->cap, v->n + sb->n + 1));
-	for (size_t i = 0; i < sb->n; i++) {
-		int s = rp_contain_sampled(sb->h[i]);
-		sampled += s;
-		if (all || s)
-			v->kv[v->n++] = (rp_kv){ sb->h[i], d };
-	}
-	nsamp[d] = (uint32_t)sampled; /* what a long partner can share */
-	return RP_OK;
-}
-
-static void free_samples(sample_vec *svec)
-{
-	for (unsigned t = 0; svec && t < RP_MAX_THREADS; t++)
-		free(svec[t].kv);
-	free(svec);
+	for (unsigned t = 0; fvec && t < RP_MAX_THREADS; t++)
+		free(fvec[t].fp);
+	free(fvec);
 }
 
 /* Per-thread scratch for doc_tokens. */
@@ -167,9 +155,18 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 			return RP_OK;
 		}
 		job->windows[job->tid] += sb->n;
-		if (job->svec)
-			FORWARD_IF_ERROR(keep_samples(&job->svec[job->tid],
-						      job->nsamp, sb, d));
+		if (job->fvec) {
+			fp_vec *v = &job->fvec[job->tid];
+			FORWARD_IF_ERROR(rp_winnow(&v->fp, &v->n, &v->cap, sb->h,
+						   sb->n, job->winnow_w,
+						   (uint32_t)d));
+		}
+		if (job->svec) {
+			fp_vec *v = &job->svec[job->tid];
+			FORWARD_IF_ERROR(rp_contain_sample(&v->fp, &v->n, &v->cap,
+							   &job->nsamp[d], sb->h,
+							   sb->n, (uint32_t)d));
+		}
 		uint64_t *sig = job->sigs + d * o->num_perm;
 		if (o->minhash == RP_MINHASH_CLASSIC)
 			rp_sign_classic(sig, o->num_perm, sb->h, sb->n, o->seed);
@@ -291,9 +288,23 @@ static void *align_worker(void *arg)
 		}
 		if (err == RP_OK)
 			err = doc_tokens(c, &r->boil, &tb, &sc, p->b, 0, 0);
-		if (err == RP_OK && o->align)
+		/* A pair kept only for a passage is aligned to find it, even
+		 * with alignment turned off, and dropped without one. */
+		int tentative = r->tent && r->tent[i] == TENT_PASSAGE;
+		if (err == RP_OK && (o->align || tentative))
 			err = rp_align_tokens(&al, ta.tok, ta.ntok, tb.tok,
 					      tb.ntok, k, (uint64_t)p->a + 1);
+		/* Its passage must run on for min_passage words with no
+		 * edit, and carry the same figures: a passage whose figures
+		 * changed is a formula filled with other data (a market
+		 * report, a filing notice), not an excerpt. */
+		if (err == RP_OK && tentative) {
+			int found = al.longest_run >= o->min_passage &&
+				    al.figure_edits == 0;
+			r->tent[i] = found ? TENT_CONFIRMED : TENT_DROP;
+			if (!found)
+				continue;
+		}
 		if (err == RP_OK && o->align && al.npass) {
 			r->pass[i] = reallocarray(NULL, al.npass, sizeof(rp_passage));
 			r->edits[i] = reallocarray(NULL, al.nedits ? al.nedits : 1,
@@ -345,16 +356,18 @@ static void *align_worker(void *arg)
 	return NULL;
 }
 
-/* Remove template pairs (texts that differ only in figures), keeping the
- * per-pair passage arrays in step with the pairs. */
-static void drop_templates(rp_result *r)
+/* Remove template pairs (texts that differ only in figures) and the
+ * pairs kept only for a passage that alignment did not find, keeping the
+ * per-pair arrays in step. */
+static void drop_pairs(rp_result *r, int keep_templates)
 {
 	size_t w = 0;
 	for (size_t i = 0; i < r->npairs; i++) {
-		if (r->pairs[i].relation == RP_REL_TEMPLATE) {
+		int tpl = r->pairs[i].relation == RP_REL_TEMPLATE && !keep_templates;
+		if (tpl || (r->tent && r->tent[i] == TENT_DROP)) {
 			free(r->pass[i]);
 			free(r->edits[i]);
-			r->stats.templates++;
+			r->stats.templates += tpl;
 			continue;
 		}
 		r->pairs[w] = r->pairs[i];
@@ -394,6 +407,7 @@ void rp_result_free(rp_result *r)
 	free(r->edits);
 	free(r->nedits);
 	free(r->pairs);
+	free(r->tent);
 	rp_clusters_free(&r->clusters);
 	free(r->scanned);
 	rp_boiler_free(&r->boil);
@@ -434,38 +448,38 @@ cleanup:
 	return err;
 }
 
-/* Containment candidates from the threads' samples, merged into the
- * sorted, distinct LSH candidates. */
-static int add_contain_candidates(rp_result *r, sample_vec *svec,
-				  const uint32_t *nsamp, uint64_t **cand,
-				  size_t *ncand, size_t cap)
+/* The threads' fingerprints in one array (*all, *n): the first thread's
+ * grown in place, each other's appended and freed at once, so that the
+ * copy costs little more than the largest thread's share. */
+static int gather_fingerprints(rp_fp **all, size_t *n, fp_vec *vec)
 {
-	int err = RP_OK;
-	size_t n = 0;
-	rp_kv *all = NULL, *tmp = NULL;
-	uint64_t *cc = NULL, *merged = NULL;
-	size_t ncc = 0;
+	size_t total = 0;
 	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
-		n += svec[t].n;
-	all = reallocarray(NULL, n + 1, sizeof(*all));
-	tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
-	GOTO_IF(!all || !tmp, RP_ENOMEM);
-	n = 0;
-	for (unsigned t = 0; t < RP_MAX_THREADS; t++) {
-		if (svec[t].n)
-			memcpy(all + n, svec[t].kv, svec[t].n * sizeof(*all));
-		n += svec[t].n;
+		total += vec[t].n;
+	*all = vec[0].fp;
+	*n = vec[0].n;
+	vec[0].fp = NULL;
+	vec[0].n = vec[0].cap = 0;
+	rp_fp *grown = reallocarray(*all, total + 1, sizeof(**all));
+	RETURN_ERROR_IF(!grown, RP_ENOMEM);
+	*all = grown;
+	for (unsigned t = 1; t < RP_MAX_THREADS; t++) {
+		if (vec[t].n)
+			memcpy(*all + *n, vec[t].fp, vec[t].n * sizeof(**all));
+		*n += vec[t].n;
+		free(vec[t].fp);
+		vec[t].fp = NULL;
+		vec[t].n = vec[t].cap = 0;
 	}
-	rp_contain_stats cs;
-	GOTO_IF_ERROR(rp_contain_candidates(&cc, &ncc, &cs, all, tmp, n, nsamp,
-					    cap));
-	r->stats.contain_candidates = ncc;
-	r->stats.oversized_buckets += cs.postings_skipped;
-	if (cs.largest_posting > r->stats.largest_bucket)
-		r->stats.largest_bucket = cs.largest_posting;
-	/* Merge two sorted, distinct lists. */
-	merged = reallocarray(NULL, *ncand + ncc + 1, sizeof(*merged));
-	GOTO_IF(!merged, RP_ENOMEM);
+	return RP_OK;
+}
+
+/* Merge the sorted, distinct cc[0..ncc) into *cand (sorted, distinct). */
+static int merge_candidates(uint64_t **cand, size_t *ncand, const uint64_t *cc,
+			    size_t ncc)
+{
+	uint64_t *merged = reallocarray(NULL, *ncand + ncc + 1, sizeof(*merged));
+	RETURN_ERROR_IF(!merged, RP_ENOMEM);
 	size_t i = 0, j = 0, m = 0;
 	while (i < *ncand || j < ncc) {
 		uint64_t x = i < *ncand ? (*cand)[i] : UINT64_MAX;
@@ -477,12 +491,45 @@ static int add_contain_candidates(rp_result *r, sample_vec *svec,
 	free(*cand);
 	*cand = merged;
 	*ncand = m;
-	merged = NULL;
+	return RP_OK;
+}
+
+/* Passage candidates from the threads' fingerprints (*pc, sorted,
+ * distinct) and, when sampled, containment candidates from the threads'
+ * samples, merged into the sorted, distinct LSH candidates. */
+static int add_contain_candidates(rp_result *r, fp_vec *fvec, unsigned w,
+				  fp_vec *svec, const uint32_t *nsamp,
+				  uint64_t **cand,
+				  size_t *ncand, uint64_t **pc, size_t *npc)
+{
+	int err = RP_OK;
+	size_t n = 0, ncc = 0;
+	rp_fp *all = NULL;
+	uint64_t *cc = NULL;
+	rp_contain_stats cs;
+
+	GOTO_IF_ERROR(gather_fingerprints(&all, &n, fvec));
+	GOTO_IF_ERROR(rp_contain_candidates(pc, npc, &cs, all, n, w,
+					    RP_PASSAGE_POSTING_CAP));
+	r->stats.contain_candidates = *npc;
+	r->stats.oversized_buckets += cs.postings_skipped;
+	r->stats.largest_bucket = RP_MAX(r->stats.largest_bucket, cs.largest_posting);
+	GOTO_IF_ERROR(merge_candidates(cand, ncand, *pc, *npc));
+	free(all);
+	all = NULL;
+	if (svec) {
+		GOTO_IF_ERROR(gather_fingerprints(&all, &n, svec));
+		GOTO_IF_ERROR(rp_sample_candidates(&cc, &ncc, &cs, all, n, nsamp,
+						   r->corpus->opts.bucket_cap));
+		r->stats.contain_candidates += ncc;
+		r->stats.oversized_buckets += cs.postings_skipped;
+		r->stats.largest_bucket = RP_MAX(r->stats.largest_bucket,
+						 cs.largest_posting);
+		GOTO_IF_ERROR(merge_candidates(cand, ncand, cc, ncc));
+	}
 cleanup:
 	free(all);
-	free(tmp);
 	free(cc);
-	free(merged);
 	return err;
 }
 
@@ -524,10 +571,13 @@ static void filter_pairs(rp_result *r, const rp_corpus *c)
 			int64_t dt = da->timestamp - db->timestamp;
 			drop |= (dt < 0 ? -dt : dt) > o->window;
 		}
-		if (drop)
+		if (drop) {
 			r->stats.filtered++;
-		else
-			r->pairs[w++] = *p;
+			continue;
+		}
+		if (r->tent)
+			r->tent[w] = r->tent[i];
+		r->pairs[w++] = *p;
 	}
 	r->npairs = w;
 }
@@ -592,8 +642,10 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	uint64_t *sigs = NULL, **sets = NULL, *cand = NULL;
 	uint32_t *nsets = NULL;
 	uint8_t *need = NULL;
-	sample_vec *svec = NULL;
+	fp_vec *fvec = NULL, *svec = NULL;
 	uint32_t *nsamp = NULL;
+	uint64_t *pcand = NULL;
+	size_t npcand = 0;
 	size_t windows[RP_MAX_THREADS] = { 0 };
 	rp_cluster_doc *cdocs = NULL;
 	size_t nd, ncand = 0;
@@ -629,12 +681,20 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	memset(&job, 0, sizeof(job));
 	job.c = c;
 	job.boil = &r->boil;
-	if (o->containment > 0 && !o->exact) {
-		svec = calloc(RP_MAX_THREADS, sizeof(*svec));
-		nsamp = calloc(nd + 1, sizeof(*nsamp));
-		GOTO_IF(!svec || !nsamp, RP_ENOMEM);
-		job.svec = svec;
-		job.nsamp = nsamp;
+	if ((o->containment > 0 || o->min_passage > 0) && !o->exact) {
+		fvec = calloc(RP_MAX_THREADS, sizeof(*fvec));
+		GOTO_IF(!fvec, RP_ENOMEM);
+		job.fvec = fvec;
+		job.winnow_w = rp_winnow_window(o->min_passage ? o->min_passage
+							       : RP_CONTAIN_RUN_WORDS,
+						o->k);
+		if (o->containment > 0 && o->containment < RP_CONTAIN_SCATTERED) {
+			svec = calloc(RP_MAX_THREADS, sizeof(*svec));
+			nsamp = calloc(nd + 1, sizeof(*nsamp));
+			GOTO_IF(!svec || !nsamp, RP_ENOMEM);
+			job.svec = svec;
+			job.nsamp = nsamp;
+		}
 	}
 	job.pass = PASS_SIGN;
 	job.sigs = sigs;
@@ -679,18 +739,23 @@ int rp_scan(rp_result **out, rp_corpus *c)
 						rw, o->bucket_cap));
 		r->stats.oversized_buckets = ls.oversized;
 		r->stats.largest_bucket = ls.largest;
-		if (svec) {
-			GOTO_IF_ERROR(add_contain_candidates(r, svec, nsamp, &cand,
-							     &ncand, o->bucket_cap));
-			free_samples(svec);
-			svec = NULL;
+		free(sigs); /* signatures are not needed past banding */
+		sigs = NULL;
+		if (fvec) {
+			GOTO_IF_ERROR(add_contain_candidates(r, fvec, job.winnow_w,
+							     svec, nsamp,
+							     &cand, &ncand, &pcand,
+							     &npcand));
+			free_fingerprints(fvec);
+			free_fingerprints(svec);
+			fvec = svec = NULL;
 		}
 		for (size_t i = 0; i < ncand; i++)
 			need[RP_PAIR_A(cand[i])] = need[RP_PAIR_B(cand[i])] = 1;
 	} else {
 		memcpy(need, r->scanned, nd);
 	}
-	free(sigs); /* signatures are not needed past banding */
+	free(sigs);
 	sigs = NULL;
 	job.pass = PASS_SETS;
 	job.need = need;
@@ -704,7 +769,9 @@ int rp_scan(rp_result **out, rp_corpus *c)
 		r->stats.seconds_candidates = rp_now() - t1;
 	} else {
 		r->stats.seconds_candidates = t2 - t1;
-		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs, &S, cand, ncand,
+		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs,
+					o->min_passage ? &r->tent : NULL, &S,
+					cand, ncand, pcand, npcand,
 					o->threshold, o->containment));
 		r->stats.seconds_verify = rp_now() - t2;
 	}
@@ -718,8 +785,9 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	r->nedits = calloc(r->npairs + 1, sizeof(*r->nedits));
 	GOTO_IF(!r->pass || !r->edits || !r->nedits, RP_ENOMEM);
 	GOTO_IF_ERROR(align_all(c, r));
-	if (!o->keep_templates)
-		drop_templates(r);
+	drop_pairs(r, o->keep_templates);
+	free(r->tent);
+	r->tent = NULL;
 	r->stats.pairs = r->npairs;
 	r->stats.seconds_align = rp_now() - t1;
 
@@ -752,8 +820,10 @@ cleanup:
 	free(sets);
 	free(nsets);
 	free(need);
-	free_samples(svec);
+	free_fingerprints(fvec);
+	free_fingerprints(svec);
 	free(nsamp);
+	free(pcand);
 	free(sigs);
 	free(cand);
 	free(cdocs);

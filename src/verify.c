@@ -59,28 +59,42 @@ static int passes(const rp_pair *p, double t, double c)
 		 ratio_at_least(p->shared, p->size_b, c)));
 }
 
-int rp_verify(rp_pair **out, size_t *nout, const rp_sets *sets,
-	      const uint64_t *cand, size_t ncand, double threshold,
+int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
+	      const rp_sets *sets, const uint64_t *cand, size_t ncand,
+	      const uint64_t *keep, size_t nkeep, double threshold,
 	      double containment)
 {
 	rp_pair *res = NULL;
-	size_t n = 0, cap = 0;
+	uint8_t *tent = NULL;
+	size_t n = 0, cap = 0, capt = 0, k = 0;
 
 	*out = NULL;
 	*nout = 0;
+	if (tentative)
+		*tentative = NULL;
 	for (size_t i = 0; i < ncand; i++) {
 		rp_pair p;
 		rp_score_pair(&p, sets, RP_PAIR_A(cand[i]), RP_PAIR_B(cand[i]));
-		if (!passes(&p, threshold, containment))
+		while (k < nkeep && keep[k] < cand[i])
+			k++;
+		int passed = passes(&p, threshold, containment);
+		int kept = !passed && tentative && k < nkeep && keep[k] == cand[i];
+		if (!passed && !kept)
 			continue;
-		if (RP_GROW(res, cap, n + 1) < 0) {
+		if (RP_GROW(res, cap, n + 1) < 0 ||
+		    (tentative && RP_GROW(tent, capt, n + 1) < 0)) {
 			free(res);
+			free(tent);
 			return RP_ENOMEM;
 		}
+		if (tentative)
+			tent[n] = (uint8_t)kept;
 		res[n++] = p;
 	}
 	*out = res;
 	*nout = n;
+	if (tentative)
+		*tentative = tent;
 	return RP_OK;
 }
 
@@ -247,7 +261,7 @@ int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
 	rp_sort_u64(cand, utmp, ncd);
 	ncd = rp_unique_u64(cand, ncd);
 	*ncand = ncd;
-	GOTO_IF_ERROR(rp_verify(out, nout, sets, cand, ncd, threshold,
+	GOTO_IF_ERROR(rp_verify(out, nout, NULL, sets, cand, ncd, NULL, 0, threshold,
 				containment));
 cleanup:
 	free(kv);

@@ -1,48 +1,142 @@
-/* Tests of contain.c: containment candidates from sampled shingles. */
+/* Tests of contain.c: winnowing fingerprints and passage candidates. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
 #include "contain.h"
 #include "lsh.h"
 
-Test(contain, pairs_need_two_shared_samples_unless_small)
+static uint64_t rng(uint64_t *s)
 {
-	/* Docs 0 and 1 share two sampled shingles (100, 200); docs 0 and 2
-	 * share one (300); doc 3 is small and shares one (400) with doc 1. */
-	rp_kv s[] = { { 100, 0 }, { 200, 0 }, { 300, 0 }, { 100, 1 },
-		      { 200, 1 }, { 400, 1 }, { 300, 2 }, { 400, 3 } };
-	rp_kv tmp[8];
-	uint32_t nsamp[] = { 10, 10, 10, 1 };
+	*s += 0x9e3779b97f4a7c15ULL;
+	uint64_t z = *s;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+Test(contain, the_window_follows_from_the_passage_length)
+{
+	/* RP_PASSAGE_FPS = 3 disjoint windows in the run's shingles */
+	cr_assert_eq(rp_winnow_window(25, 5), 7);
+	cr_assert_eq(rp_winnow_window(24, 5), 6);
+	cr_assert_eq(rp_winnow_window(40, 5), 12);
+	cr_assert_eq(rp_winnow_window(3, 5), 1);
+}
+
+Test(contain, winnowing_keeps_the_rightmost_minimum_of_each_window)
+{
+	uint64_t h[] = { 5, 3, 7, 3, 9, 8, 6 };
+	rp_fp *fp = NULL;
+	size_t n = 0, cap = 0;
+	cr_assert_eq(rp_winnow(&fp, &n, &cap, h, 7, 3, 4), RP_OK);
+	/* windows [5 3 7] [3 7 3] [7 3 9] [3 9 8] [9 8 6]: positions 1, 3,
+	 * 3, 3, 6 -> 1, 3, 6 */
+	cr_assert_eq(n, 3);
+	cr_assert_eq(fp[0].pos, 1);
+	cr_assert_eq(fp[1].pos, 3);
+	cr_assert_eq(fp[2].pos, 6);
+	cr_assert_eq(fp[2].h, 6);
+	cr_assert_eq(fp[0].doc, 4);
+	free(fp);
+}
+
+Test(contain, density_is_about_two_in_w_plus_one)
+{
+	uint64_t s = 1, *h = malloc(100000 * sizeof(*h));
+	for (int i = 0; i < 100000; i++)
+		h[i] = rng(&s);
+	rp_fp *fp = NULL;
+	size_t n = 0, cap = 0;
+	cr_assert_eq(rp_winnow(&fp, &n, &cap, h, 100000, 7, 0), RP_OK);
+	double d = (double)n / 100000.0;
+	cr_assert(d > 0.235 && d < 0.265, "density %f, expected about 2/8", d);
+	free(fp);
+	free(h);
+}
+
+/* Two random texts of 300 shingles sharing one run of `run` shingles at
+ * other offsets: is the pair a candidate? */
+static int shares_candidate(uint64_t seed, size_t run, unsigned w)
+{
+	uint64_t s = seed, a[300], b[300];
+	for (int i = 0; i < 300; i++) {
+		a[i] = rng(&s);
+		b[i] = rng(&s);
+	}
+	size_t oa = rng(&s) % (300 - run), ob = rng(&s) % (300 - run);
+	for (size_t i = 0; i < run; i++)
+		b[ob + i] = a[oa + i];
+	rp_fp *fp = NULL;
+	size_t n = 0, cap = 0, nc = 0;
+	rp_winnow(&fp, &n, &cap, a, 300, w, 0);
+	rp_winnow(&fp, &n, &cap, b, 300, w, 1);
+	uint64_t *c = NULL;
+	rp_contain_stats st;
+	cr_assert_eq(rp_contain_candidates(&c, &nc, &st, fp, n, w, 100), RP_OK);
+	int found = nc == 1 && c[0] == RP_PAIR(0, 1);
+	cr_assert(nc <= 1);
+	free(c);
+	free(fp);
+	return found;
+}
+
+Test(contain, every_run_of_three_windows_is_a_candidate)
+{
+	/* w = 7: 21 shingles (25 words of 5-word shingles) always. */
+	for (uint64_t seed = 1; seed <= 2000; seed++)
+		cr_assert(shares_candidate(seed, 21, 7), "seed %llu",
+			  (unsigned long long)seed);
+}
+
+Test(contain, unrelated_texts_and_short_runs_are_rarely_candidates)
+{
+	/* A run of w + 1 shingles (w + k words) cannot hold three
+	 * fingerprints more than w apart: never a candidate. */
+	int found = 0;
+	for (uint64_t seed = 1; seed <= 2000; seed++)
+		found += shares_candidate(seed, 8, 7);
+	cr_assert_eq(found, 0);
+	for (uint64_t seed = 1; seed <= 500; seed++)
+		found += shares_candidate(seed, 0, 7);
+	cr_assert_eq(found, 0);
+}
+
+Test(contain, shared_fingerprints_must_lie_on_one_diagonal_and_span_a_window)
+{
+	/* Docs 0 and 1 share 100, 200, 300 at the same offset (40), spanning
+	 * 20 shingles; docs 0 and 2 share them at other offsets; docs 0 and
+	 * 3 at one offset, but only 5 shingles apart (w = 7). */
+	rp_fp f[] = { { 100, 0, 10 }, { 200, 0, 20 }, { 300, 0, 30 },
+		      { 100, 1, 50 }, { 200, 1, 60 }, { 300, 1, 70 },
+		      { 100, 2, 5 },  { 200, 2, 40 }, { 300, 2, 41 },
+		      { 400, 0, 40 }, { 500, 0, 42 }, { 600, 0, 45 },
+		      { 400, 3, 0 },  { 500, 3, 2 },  { 600, 3, 5 } };
 	uint64_t *out;
 	size_t n;
 	rp_contain_stats st;
-	cr_assert_eq(rp_contain_candidates(&out, &n, &st, s, tmp, 8, nsamp, 100), RP_OK);
-	cr_assert_eq(n, 2);
+	cr_assert_eq(rp_contain_candidates(&out, &n, &st, f, 15, 7, 100), RP_OK);
+	cr_assert_eq(n, 1);
 	cr_assert_eq(out[0], RP_PAIR(0, 1));
-	cr_assert_eq(out[1], RP_PAIR(1, 3));
 	free(out);
 }
 
 Test(contain, postings_over_the_cap_are_counted_not_paired)
 {
-	rp_kv s[6], tmp[6];
-	uint32_t nsamp[6];
-	for (int d = 0; d < 6; d++) {
-		s[d] = (rp_kv){ 7, (uint64_t)d };
-		nsamp[d] = 1;
+	rp_fp f[18];
+	for (uint32_t d = 0; d < 6; d++) {
+		f[3 * d] = (rp_fp){ 7, d, 3 };
+		f[3 * d + 1] = (rp_fp){ 8, d, 9 };
+		f[3 * d + 2] = (rp_fp){ 9, d, 19 };
 	}
 	uint64_t *out;
 	size_t n;
 	rp_contain_stats st;
-	cr_assert_eq(rp_contain_candidates(&out, &n, &st, s, tmp, 6, nsamp, 5), RP_OK);
+	cr_assert_eq(rp_contain_candidates(&out, &n, &st, f, 18, 7, 5), RP_OK);
 	cr_assert_eq(n, 0);
-	cr_assert_eq(st.postings_skipped, 1);
+	cr_assert_eq(st.postings_skipped, 3);
 	cr_assert_eq(st.largest_posting, 6);
 	free(out);
-}
-
-Test(contain, sampling_is_consistent)
-{
-	cr_assert(rp_contain_sampled(0x1234567812345678ULL & ~3ULL));
-	cr_assert(!rp_contain_sampled(0x1234567812345679ULL));
+	cr_assert_eq(rp_contain_candidates(&out, &n, &st, f, 18, 7, 6), RP_OK);
+	cr_assert_eq(n, 15, "every pair of the six at the same diagonal");
+	free(out);
 }

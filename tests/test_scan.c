@@ -167,8 +167,8 @@ Test(scan, char_shingles_find_copies_without_spaces)
 	rp_corpus_free(c);
 }
 
-/* The default candidate stages (LSH bands, and the sampled index when c
- * > 0) against the exact search on Reuters-21578: every pair they report
+/* The candidate stages (LSH bands, and the winnowing index when c > 0)
+ * against the exact search on Reuters-21578: every pair they report
  * is an exact pair, and they find at least `floor` of the exact pairs. */
 static void reuters_vs_exact(double t, double c, double floor)
 {
@@ -186,6 +186,7 @@ static void reuters_vs_exact(double t, double c, double floor)
 		rp_options o = RP_OPTIONS_INIT;
 		o.threshold = t;
 		o.containment = c;
+		o.min_passage = 0; /* the exact search knows no passages */
 		o.exact = exact;
 		cr_assert_eq(rp_corpus_new(&cs[exact], &o), RP_OK);
 		cr_assert_eq(rp_corpus_read_path(cs[exact], path, NULL), RP_OK);
@@ -367,7 +368,7 @@ Test(scan, clough_stevenson_plagiarism_accuracy)
 	fclose(fp);
 	cr_assert_eq(total, 76);
 	fprintf(stderr, "clough-stevenson: %zu of %zu cut/light/non answers right\n", ok, total);
-	cr_assert_geq((double)ok / (double)total, 0.95, "%zu of %zu", ok, total);
+	cr_assert_geq((double)ok / (double)total, 0.96, "%zu of %zu", ok, total);
 	rp_result_free(r);
 	rp_corpus_free(c);
 }

@@ -51,13 +51,19 @@ static const char usage_text[] =
 	"  -t, --threshold T      report pairs with exact Jaccard >= T (0.5)\n"
 	"      --containment C    also report pairs where either containment >= C,\n"
 	"                         for a contained text of 20+ shingles: trimmed\n"
-	"                         reprints, excerpts (try 0.8; default 0: off)\n"
+	"                         reprints (0.5; 0 turns it off; below 0.5 also\n"
+	"                         scattered reuse, as plagiarism needs)\n"
+	"      --min-passage N    also report pairs sharing a run of N consecutive\n"
+	"                         words outside chrome: excerpts (25; 0: off)\n"
+	"      --jaccard-only     near duplicates only: --containment 0\n"
+	"                         --min-passage 0 (the fastest, for large dumps)\n"
 	"      --no-align         skip passage alignment (relations from scores)\n"
 	"      --keep-templates   report texts that differ only in figures (relation\n"
 	"                         template); by default they are dropped and counted\n"
 	"      --boilerplate MODE auto (default): leave out site chrome learned per\n"
 	"                         outlet, datelines and credits; off: shingle all text\n"
-	"      --chrome-min-pages N  a line on N pages of one outlet is chrome (3)\n"
+	"      --chrome-min-pages N  a line on N pages of one outlet with a site\n"
+	"                         template is chrome (2)\n"
 	"      --cross-outlet     only pairs from different outlets\n"
 	"      --window DURATION  only pairs published within it (90m, 48h, 7d)\n"
 	"      --syndication FILE per story: first publication, reprints, delays;\n"
@@ -417,7 +423,7 @@ enum {
 	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
 	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
 	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
-	OPT_REJECTS
+	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY
 };
 
 static const struct option long_opts[] = {
@@ -448,6 +454,8 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "containment", required_argument, NULL, OPT_CONTAINMENT },
 	{ "no-align", no_argument, NULL, OPT_NO_ALIGN },
+	{ "min-passage", required_argument, NULL, OPT_MIN_PASSAGE },
+	{ "jaccard-only", no_argument, NULL, OPT_JACCARD_ONLY },
 	{ "in", required_argument, NULL, OPT_IN },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "keep-templates", no_argument, NULL, OPT_KEEP_TEMPLATES },
@@ -525,6 +533,15 @@ int parse_opts(cli *cl, int argc, char **argv)
 				return usage_error("--containment must be in [0, 1]: '%s'", optarg), -1;
 			break;
 		case OPT_NO_ALIGN: cl->o.align = 0; break;
+		case OPT_MIN_PASSAGE:
+			if (parse_uint(optarg, 0, 1000000, &v) < 0)
+				return usage_error("--min-passage must be a number of words: '%s'", optarg), -1;
+			cl->o.min_passage = (unsigned)v;
+			break;
+		case OPT_JACCARD_ONLY:
+			cl->o.containment = 0;
+			cl->o.min_passage = 0;
+			break;
 		case OPT_IN: cl->in = optarg; break;
 		case OPT_HTML: cl->html = optarg; break;
 		case OPT_KEEP_TEMPLATES: cl->o.keep_templates = 1; break;
