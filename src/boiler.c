@@ -12,11 +12,26 @@
  * which costs a pass at memory speed, and counted by sorting (outlet, line
  * hash, page) keys.
  *
- * One guard keeps repeats of a story from being taken for chrome: an
- * outlet that runs a story three times (an update, a correction) has
- * every line of it on three pages. Chrome is a minority of a page, so a
- * page keeps all of its lines when the recurring ones would be more than
- * half of its text.
+ * Recurrence is evidence of chrome only where the outlet has a site
+ * template: some line (not a credit) on half of its pages or more, three
+ * at least, as a site's header, navigation or footer always is. A wire
+ * archive with no chrome (Reuters-21578: no such line) repeats stories
+ * and formulas ("Pay March 31", "Terms were not disclosed."), and taking
+ * those for chrome would make different notices identical; such an outlet
+ * learns nothing, and its pages lose only datelines and credits.
+ *
+ * In an outlet with a template every line on min_pages (2) pages or more
+ * is chrome, on every page, however short: on a 60-word story a sidebar
+ * of 200 words is most of the page, and a page-share guard (the earlier
+ * rule) kept it there, pairing every two stories of one crawl session.
+ * One exception keeps a story the outlet runs again (an update, a
+ * correction, three runs) as text: a recurring line on at most
+ * max(3, 5%) of the outlet's pages that reads as prose (ends a sentence
+ * or has more than 15 words; a sidebar is headlines) stays text on a page
+ * where such lines outweigh the page's own lines, because there the
+ * recurring block is the page's body. Chrome found by layout (layout.c)
+ * comes first, on every page, so that a page's own lines are counted
+ * without it.
  *
  * Datelines ("VILNIUS (BNS) - ", "WASHINGTON, Nov 28 (Reuters) - ",
  * "(AP) — ") and trailing credits or notices ("Reporting by ...",
@@ -67,6 +82,15 @@ static size_t dash_at(const char *s, size_t len, size_t i)
 	return 0;
 }
 
+/* Does the text start with a word that has a lower-case letter? */
+static int sentence_follows(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && !is_space((unsigned char)s[i]); i++)
+		if ((s[i] >= 'a' && s[i] <= 'z') || (unsigned char)s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
 size_t rp_dateline_len(const char *s, size_t len)
 {
 	size_t lim = RP_MIN(len, (size_t)120), i = 0;
@@ -98,7 +122,13 @@ size_t rp_dateline_len(const char *s, size_t len)
 			while (e > start && s[e - 1] == ' ')
 				e--;
 			int agency = s[e - 1] == ')';
-			if (agency || lower == 0)
+			if (agency)
+				return i + d;
+			/* Without an agency, capitals before a dash are a
+			 * place only when a sentence follows ("BERLIN --
+			 * Chancellor ..."), not more capitals or figures
+			 * ("LONDON METAL INDICATIONS AT 0900 - APR 7"). */
+			if (lower == 0 && sentence_follows(s + i + d, len - i - d))
 				return i + d;
 			return 0;
 		}
@@ -373,7 +403,13 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 						       o->end - o->start))
 					templated[ot] = 1;
 			} else if (templated[ot] && pages >= min_pages) {
-				int kind = pages > rerun_cap(n) ? LINE_FIRM : LINE_SOFT;
+				/* Only prose can be a story run again: lines of
+				 * headlines (a sidebar a crawl session put on a
+				 * few pages) are chrome however few their pages. */
+				int kind = pages > rerun_cap(n) ||
+						   !rp_line_is_prose(docs[o->doc].text + o->start,
+								     o->end - o->start)
+						   ? LINE_FIRM : LINE_SOFT;
 				for (size_t x = i; x < j; x++) {
 					const occ *p = &oc[kv[x].val];
 					is_chrome[kv[x].val] = (uint8_t)kind;

@@ -83,6 +83,10 @@ RP_INTERNAL int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 				const char *text, size_t len, int layout,
 				int notices, rp_layout_scratch *sc);
 
+/* Does the line read as prose (it ends a sentence, or has more than 15
+ * words), not as a headline, a label or a list item? */
+RP_INTERNAL int rp_line_is_prose(const char *line, size_t len);
+
 /* Is the line a relative time on its own ("3 days ago", "vor 2 Stunden",
  * "prieš 3 dienas", "il y a 5 jours", "hace 2 horas", "3 дня назад")? */
 RP_INTERNAL int rp_is_relative_time(const char *line, size_t len);

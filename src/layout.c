@@ -267,35 +267,67 @@ static int is_nav_bar(const char *s, size_t n)
 	return w <= 4 * (nsep + 1);
 }
 
-/* Share, comment, newsletter, cookie, sign-in and footer lines, by their
- * words (lower case; for Cyrillic without the first letter, which has no
- * ASCII case). Only lines of at most 40 words. */
+/* Share, comment, newsletter, cookie, sign-in and footer lines, by the
+ * phrases such notices are made of (lower case; for Cyrillic without the
+ * first letter, which has no ASCII case), not by single words that news
+ * also uses ("subscribe to the issue", "per share on sales", "cookies,
+ * candy and bakery trays"). Only lines of at most 40 words. */
 static int is_notice_line(const char *s, size_t n, size_t nwords)
 {
-	static const char *const words[] = {
-		"cookie", "newsletter", "all rights reserved", "rights reserved",
+	static const char *const phrases[] = {
+		"use cookies", "uses cookies", "cookie policy", "cookie settings",
+		"accept cookies", "accept all cookies", "our newsletter",
+		"sign up for our", "daily newsletter", "morning newsletter",
+		"weekly newsletter", "newsletter to get", "all rights reserved",
 		"privacy policy", "terms of use", "terms of service",
-		"sign up", "subscribe", "follow us", "share on ", "share via ",
+		"subscribe to our", "subscribe now", "follow us on",
+		"share on facebook", "share on x", "share on twitter",
+		"share on linkedin", "share via email", "share via e-mail",
 		"leave a comment", "log in to comment", "got a story?",
 		"support independent journalism",
-		"slapuk", "naujienla", "teis\xc4\x97s saugomos", "prenumer",
-		"rechte vorbehalten", "datenschutz", "abonnieren",
-		"droits r\xc3\xa9serv\xc3\xa9s", "abonnez", "confidentialit\xc3\xa9",
-		"inscrivez", "derechos reservados", "suscr\xc3\xad" "b",
-		"suscribete", "privacidad",
-		"\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb0 \xd0\xb7\xd0\xb0\xd1\x89\xd0\xb8\xd1\x89\xd0\xb5\xd0\xbd\xd1\x8b", /* (п)рава защищены */
-		"\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c", /* (п)одпишитесь */
-		"\xd0\xb0\xd1\x81\xd1\x81\xd1\x8b\xd0\xbb\xd0\xba", /* (р)ассылк */
-		"\xd0\xbe\xd0\xbd\xd1\x84\xd0\xb8\xd0\xb4\xd0\xb5\xd0\xbd\xd1\x86\xd0\xb8\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd\xd0\xbe\xd1\x81\xd1\x82", /* (к)онфиденциальност */
+		"slapuk", "naujienlaiÅ¡k", "teisÄs saugomos",
+		"prenumeruokite", "rechte vorbehalten", "verwenden cookies",
+		"datenschutzerklÃ¤rung", "newsletter abonnieren",
+		"jetzt abonnieren", "droits rÃ©servÃ©s",
+		"abonnez-vous", "inscrivez-vous", "des cookies",
+		"politique de confidentialitÃ©", "derechos reservados",
+		"suscrÃ­" "bete", "utiliza cookies", "usamos cookies",
+		"polÃ­" "tica de privacidad",
+		"ÑÐ°Ð²Ð° Ð·Ð°ÑÐ¸ÑÐµÐ½Ñ", /* (п)рава защищены */
+		"Ð¾Ð´Ð¿Ð¸ÑÐ¸ÑÐµÑÑ", /* (п)одпишитесь */
+		"Ð½Ð° ÑÐ°ÑÑÑÐ»Ðº", /* на рассылк */
+		"Ð¾Ð½ÑÐ¸Ð´ÐµÐ½ÑÐ¸Ð°Ð»ÑÐ½Ð¾ÑÑ", /* (к)онфиденциальност */
+		"ÑÐ°Ð¹Ð»Ñ cookie", /* файлы cookie */
 	};
 	char buf[512];
 	if (n >= sizeof(buf) || nwords > 40)
 		return 0;
 	lower_copy(buf, sizeof(buf), s, n);
-	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (strstr(buf, words[k]))
+	for (size_t k = 0; k < sizeof(phrases) / sizeof(phrases[0]); k++)
+		if (strstr(buf, phrases[k]))
 			return 1;
 	return 0;
+}
+
+/* Does a line end a sentence or stand alone (no wrapped continuation)? */
+static int ends_sentence(const char *s, size_t n)
+{
+	static const char *const closers[] = { "\xe2\x80\x9d", "\xc2\xbb",
+					       "\xe2\x80\xa6" };
+	unsigned char c = (unsigned char)s[n - 1];
+	if (c == '.' || c == '!' || c == '?' || c == '"' || c == ':' || c == ')')
+		return 1;
+	for (size_t k = 0; k < sizeof(closers) / sizeof(closers[0]); k++) {
+		size_t m = strlen(closers[k]);
+		if (n >= m && memcmp(s + n - m, closers[k], m) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int rp_line_is_prose(const char *s, size_t n)
+{
+	return n && (ends_sentence(s, n) || words_of(s, n, 16) > 15);
 }
 
 /* A headline-like list item: a bullet or number, or a short line (at
@@ -317,6 +349,7 @@ typedef struct line {
 	uint32_t a, b;    /* trimmed bytes */
 	uint8_t words;    /* words, counted up to LONG_LINE + 1 */
 	uint8_t chrome;
+	uint8_t wrapped;  /* part of a hard-wrapped paragraph */
 } line;
 
 /* No rule applies to a line of more words than this, or of more bytes
@@ -344,13 +377,23 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 			size_t w = b - a > LONG_BYTES ? LONG_LINE + 1
 						      : words_of(t + a, b - a, LONG_LINE + 1);
 			((line *)sc->lines)[nl++] = (line){ (uint32_t)a, (uint32_t)b,
-							    (uint8_t)w, 0 };
+							    (uint8_t)w, 0, 0 };
 		}
 		i = e + 1;
 	}
 	line *L = sc->lines;
 #define LS(x) (t + L[x].a)
 #define LN(x) ((size_t)(L[x].b - L[x].a))
+	/* Lines of a hard-wrapped paragraph: no blank line between them, and
+	 * the first does not end a sentence (so it runs on into the next).
+	 * Words and prefixes that notices use are only trusted on a line
+	 * that stands alone. */
+	for (size_t x = 1; x < nl; x++) {
+		const char *gap = memchr(t + L[x - 1].b, '\n', L[x].a - L[x - 1].b);
+		int adjacent = gap && !memchr(gap + 1, '\n', (size_t)(t + L[x].a - gap - 1));
+		if (adjacent && !ends_sentence(LS(x - 1), LN(x - 1)))
+			L[x - 1].wrapped = L[x].wrapped = 1;
+	}
 	int in_list = 0;
 	for (size_t x = 0; x < nl; x++) {
 		int list = 0;
@@ -358,7 +401,8 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 			in_list = 0;
 			continue;
 		}
-		if (notices && rp_is_credit_line(LS(x), LN(x)))
+		if (notices && (!L[x].wrapped || x + 1 == nl) &&
+		    rp_is_credit_line(LS(x), LN(x)))
 			L[x].chrome = 1;
 		if (!layout)
 			continue;
@@ -390,7 +434,7 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 		}
 		in_list = 0;
 		if (is_link_line(LS(x), LN(x)) || is_nav_bar(LS(x), LN(x)) ||
-		    is_notice_line(LS(x), LN(x), L[x].words))
+		    (!L[x].wrapped && is_notice_line(LS(x), LN(x), L[x].words)))
 			L[x].chrome = 1;
 	}
 #undef LS

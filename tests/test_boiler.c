@@ -95,3 +95,128 @@ Test(boiler, a_story_repeated_by_one_outlet_is_not_chrome)
 	}
 	rp_boiler_free(&b);
 }
+
+/* The lines of text that rp_layout_spans leaves out, joined by '|'. */
+static void layout_lines(char *out, size_t cap, const char *text)
+{
+	rp_span *sp = NULL;
+	size_t n = 0, c = 0;
+	rp_layout_scratch sc = { NULL, 0 };
+	cr_assert_eq(rp_layout_spans(&sp, &n, &c, text, strlen(text), 1, 1, &sc), RP_OK);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(out);
+		snprintf(out + len, cap - len, "%s%.*s", i ? "|" : "",
+			 (int)(sp[i].end - sp[i].start), text + sp[i].start);
+	}
+	free(sp);
+	free(sc.lines);
+}
+
+Test(boiler, relative_times_in_six_languages)
+{
+	const char *yes[] = { "3 days ago", "an hour ago", "1 week ago", "yesterday",
+			      "vor 2 Stunden", "vor einem Tag", "prie\xc5\xa1 3 dienas",
+			      "il y a 5 jours", "hace 2 horas",
+			      "3 \xd0\xb4\xd0\xbd\xd1\x8f \xd0\xbd\xd0\xb0\xd0\xb7\xd0\xb0\xd0\xb4" };
+	const char *no[] = { "3 days", "days ago", "He left 3 days ago.", "vor dem Haus",
+			     "hace frio" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		cr_assert(rp_is_relative_time(yes[i], strlen(yes[i])), "'%s'", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		cr_assert(!rp_is_relative_time(no[i], strlen(no[i])), "'%s'", no[i]);
+}
+
+Test(boiler, sidebar_items_headings_and_notices_are_chrome_on_one_page)
+{
+	char got[2048];
+	layout_lines(got, sizeof(got),
+		"The harbour board approved the plan on Monday after a long debate about costs.\n\n"
+		"Related Post\n\n"
+		"The second paragraph of the story goes on about the terminal and its cranes.\n\n"
+		"Share\n\nRecent Posts\n\n  \xe2\x80\xa2 Tribune\n\n"
+		"Novel presented in Vilnius\n\n"
+		"On the eve of the Independence Day of the Republic, on December 13,\xe2\x80\xa6\n\n"
+		"3 days ago\n\n"
+		"Sign up for our daily newsletter and get the top stories every morning.\n\n"
+		"News | World | Business | Sport\n\n"
+		"\xc2\xa9 2026 The Harbour Times. All rights reserved.\n");
+	cr_assert_str_eq(got, "Related Post|Share|Recent Posts|\xe2\x80\xa2 Tribune|"
+		"Novel presented in Vilnius|"
+		"On the eve of the Independence Day of the Republic, on December 13,\xe2\x80\xa6|"
+		"3 days ago|"
+		"Sign up for our daily newsletter and get the top stories every morning.|"
+		"News | World | Business | Sport|"
+		"\xc2\xa9 2026 The Harbour Times. All rights reserved.");
+}
+
+Test(boiler, notice_words_inside_a_wrapped_paragraph_are_story)
+{
+	char got[1024];
+	layout_lines(got, sizeof(got),
+		"The company said it would report a gain of 2.9 mln dlrs or 89 cts per\n"
+		"share on sales of 14 billion dlrs, and shareholders may subscribe\n"
+		"to the new issue, the Oil World newsletter said.\n");
+	cr_assert_str_eq(got, "");
+	layout_lines(got, sizeof(got), "Story text ends here.\n\nLithuanian Times uses cookies to "
+		     "improve your experience. Read our cookie policy.\n");
+	cr_assert_str_eq(got, "Lithuanian Times uses cookies to improve your experience. "
+		     "Read our cookie policy.");
+}
+
+/* An outlet whose pages share no template line (a wire archive) learns
+ * nothing from recurrence: its repeated lines are stories and formulas. */
+Test(boiler, an_outlet_without_a_site_template_learns_no_chrome)
+{
+	const char *pages[] = { "Qtly div 12 cts vs 12 cts\nPay March 31\nRecord March 16\n",
+				"Qtly div 12 cts vs 12 cts\nPay March 31\nRecord March 20\n",
+				"Qtly div 15 cts vs 15 cts\nPay March 31\nRecord March 16\n",
+				"Another story entirely, with its own words.\n",
+				"And a fifth, of other words again.\n",
+				"A sixth page, unrelated to all the others.\n",
+				"The seventh and last page of this outlet.\n" };
+	rp_boiler_doc docs[7];
+	for (int i = 0; i < 7; i++)
+		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0 };
+	rp_boiler b;
+	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1), RP_OK);
+	cr_assert_eq(b.chrome_lines, 0, "no line is on half of the pages");
+	cr_assert_eq(b.off[7], 0, "nothing left out");
+	rp_boiler_free(&b);
+}
+
+/* A site template (header on every page) and a sidebar that a crawl
+ * session put on three short pages: the sidebar is chrome there too,
+ * however much of each page it is. */
+Test(boiler, a_session_sidebar_is_chrome_on_short_pages)
+{
+	char pages[8][512];
+	rp_boiler_doc docs[8];
+	for (int i = 0; i < 8; i++) {
+		snprintf(pages[i], sizeof(pages[i]),
+			 "The Daily Site - news for everyone\n"
+			 "Short story %d about topic %d.\n%s", i, i * 13,
+			 i < 3 ? "Parliament passes the budget for next year after a night\n"
+				 "Bakeries struggle as flour prices climb for a third month\n"
+				 "Old Town festival brings street theatre back to squares\n" : "");
+		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0 };
+	}
+	rp_boiler b;
+	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1), RP_OK);
+	for (int i = 0; i < 8; i++) {
+		/* The header and, on the session's pages, its three lines. */
+		cr_assert_eq(b.off[i + 1] - b.off[i], i < 3 ? 4 : 1, "page %d", i);
+		const rp_span *s = &b.spans[b.off[i]];
+		cr_assert_eq(strncmp(pages[i] + s[0].start, "The Daily Site", 14), 0);
+		if (i < 3)
+			cr_assert_eq(strncmp(pages[i] + s[1].start, "Parliament", 10), 0);
+	}
+	rp_boiler_free(&b);
+}
+
+Test(boiler, capitals_before_a_dash_are_a_dateline_only_before_a_sentence)
+{
+	cr_assert_eq(dl("LONDON METAL INDICATIONS AT 0900 - APR 7 COPPER 875"), 0);
+	cr_assert_eq(dl("JOHANNESBURG EXCHS CLOSING - APRIL 7 US 0.4920"), 0);
+	cr_assert_eq(dl("BERLIN -- Chancellor"), strlen("BERLIN -- "));
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reprint.h"
+#include "boiler.h"
 #include "testutil.h"
 
 static const char *STORY =
@@ -381,4 +382,41 @@ Test(scan, reuters_containment_recall_at_0_5)
 Test(scan, reuters_containment_recall_at_0_8)
 {
 	reuters_vs_exact(0.5, 0.8, 0.99);
+}
+
+/* A single-outlet wire archive with no site template (Reuters-21578):
+ * the default learns no chrome, and what it leaves out of shingles is
+ * only datelines and credit lines, so no two different texts become one. */
+Test(scan, reuters_default_leaves_out_only_datelines_and_credits)
+{
+	const char *dir = tu_shared_data();
+	if (!dir) {
+		fprintf(stderr, "SKIP: ../shared/data is absent: Reuters chrome not checked\n");
+		cr_skip_test("../shared/data is absent");
+	}
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/reuters21578.jsonl", dir);
+	rp_corpus *c;
+	rp_result *r;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_read_path(c, path, NULL), RP_OK);
+	cr_assert_eq(rp_learn_boilerplate(&r, c), RP_OK);
+	cr_assert_eq(rp_result_chrome_count(r), 0, "a line learned as chrome");
+	size_t ranges = 0;
+	for (size_t d = 0; d < rp_corpus_count(c); d++) {
+		const uint32_t *ex;
+		size_t n;
+		rp_doc_info di;
+		cr_assert_eq(rp_result_excluded(&ex, &n, r, d), RP_OK);
+		rp_corpus_doc(&di, c, d);
+		for (size_t k = 0; k < n; k++, ranges++) {
+			const char *s = di.text + ex[2 * k];
+			size_t len = ex[2 * k + 1] - ex[2 * k];
+			cr_assert(ex[2 * k] == 0 || rp_is_credit_line(s, len),
+				  "%s: '%.*s' left out", di.id, (int)len, s);
+		}
+	}
+	cr_assert_gt(ranges, 15000, "the closing Reuter lines are credits");
+	rp_result_free(r);
+	rp_corpus_free(c);
 }
