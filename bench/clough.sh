@@ -32,7 +32,7 @@ FNR == 1 { next }
 }
 END {
 	split("cut light heavy non", L, " ")
-	split("exact near_verbatim light_edit trimmed partial none", R, " ")
+	split("exact near_verbatim light_edit trimmed excerpt none", R, " ")
 	print "containment of the answer in its source, by label:"
 	for (i = 1; i <= 4; i++) printf "  %-6s%s\n", L[i], vals[L[i]]
 	print ""

@@ -296,11 +296,15 @@ typedef enum rp_relation {
 	RP_REL_NEAR_VERBATIM = 1, /**< only trivial differences */
 	RP_REL_LIGHT_EDIT = 2,    /**< most of each is in the other, with edits */
 	RP_REL_TRIMMED = 3,       /**< one is mostly contained in the longer other */
-	RP_REL_PARTIAL = 4,       /**< an excerpt or partial reuse */
+	RP_REL_EXCERPT = 4,       /**< a passage of one text inside another
+				       (an excerpt, partial reuse) */
 	RP_REL_TEMPLATE = 5       /**< the same template with other figures */
 } rp_relation;
 
-/** "exact", "near_verbatim", "light_edit", "trimmed", "partial",
+/** The name of RP_REL_EXCERPT before 0.2. */
+#define RP_REL_PARTIAL RP_REL_EXCERPT
+
+/** "exact", "near_verbatim", "light_edit", "trimmed", "excerpt",
  * "template". */
 RP_API const char *rp_relation_name(rp_relation relation);
 

@@ -10,7 +10,7 @@ const char *rp_relation_name(rp_relation r)
 	case RP_REL_NEAR_VERBATIM: return "near_verbatim";
 	case RP_REL_LIGHT_EDIT: return "light_edit";
 	case RP_REL_TRIMMED: return "trimmed";
-	case RP_REL_PARTIAL: return "partial";
+	case RP_REL_EXCERPT: return "excerpt";
 	case RP_REL_TEMPLATE: return "template";
 	default: return "unknown";
 	}
@@ -48,7 +48,7 @@ rp_relation rp_classify(double ca, double cb, int same_words,
 		return RP_REL_TRIMMED;
 	if (cl >= RP_LIGHT_EDIT_MIN)
 		return RP_REL_LIGHT_EDIT;
-	return RP_REL_PARTIAL;
+	return RP_REL_EXCERPT;
 }
 
 int rp_source_of(rp_relation rel, double ca, double cb, int has_ta,
@@ -56,7 +56,10 @@ int rp_source_of(rp_relation rel, double ca, double cb, int has_ta,
 {
 	if (has_ta && has_tb && ta != tb)
 		return ta < tb ? 0 : 1;
-	if ((rel == RP_REL_TRIMMED || rel == RP_REL_PARTIAL) && ca != cb)
+	/* Without dates only a text that holds the other is evidence: the
+	 * fuller original of a trim. An excerpt's two texts each hold text
+	 * the other lacks, so which came first is not known. */
+	if (rel == RP_REL_TRIMMED && ca != cb)
 		return ca > cb ? 1 : 0; /* a inside b: b is the fuller original */
 	return -1;
 }

@@ -12,7 +12,8 @@
  *   trimmed        c_short >= 0.80 and c_long < 0.80: one is mostly inside
  *                  the other, which has at least a fifth more
  *   light_edit     c_long >= 0.60: most of each is in the other, with edits
- *   partial        anything else: an excerpt, or heavy reuse
+ *   excerpt        anything else: a passage of one text inside another
+ *                  (an excerpt set into another article, heavier reuse)
  *   template       (from alignment) every changed word is a figure on both
  *                  sides, the figures changed are at least 1% of the
  *                  shorter text's words, no word lies outside the passages
@@ -24,7 +25,8 @@
  *                  a title or text speaks of a correction ("CORRECTED-",
  *                  "(Corrects ...)"): a corrected figure is the same story.
  * Source: the earlier date when both have one and they differ; otherwise,
- * for trimmed and partial, the text that contains the other; else unknown.
+ * for trimmed, the text that contains the other; else unknown (an
+ * excerpt's texts each hold what the other lacks).
  */
 #ifndef RP_RELATION_H
 #define RP_RELATION_H

@@ -163,8 +163,8 @@ Test(relation, classes_follow_the_documented_thresholds)
 	cr_assert_eq(rp_classify(0.30, 0.85, 0, NULL), RP_REL_TRIMMED);
 	cr_assert_eq(rp_classify(0.94, 0.88, 0, NULL), RP_REL_LIGHT_EDIT);
 	cr_assert_eq(rp_classify(0.70, 0.65, 0, NULL), RP_REL_LIGHT_EDIT);
-	cr_assert_eq(rp_classify(0.50, 0.55, 0, NULL), RP_REL_PARTIAL);
-	cr_assert_eq(rp_classify(0.10, 0.60, 0, NULL), RP_REL_PARTIAL);
+	cr_assert_eq(rp_classify(0.50, 0.55, 0, NULL), RP_REL_EXCERPT);
+	cr_assert_eq(rp_classify(0.10, 0.60, 0, NULL), RP_REL_EXCERPT);
 	/* With alignment: no edit inside passages covering >= 95% of both
 	 * is near verbatim, whatever the shingle containments say; one
 	 * changed word is an edit. */
@@ -191,6 +191,8 @@ Test(relation, source_is_the_earlier_else_the_containing_text)
 	cr_assert_eq(rp_source_of(RP_REL_EXACT, 1, 1, 0, 0, 1, 200), -1);
 	/* Undated: a trimmed a (inside b) came from b. */
 	cr_assert_eq(rp_source_of(RP_REL_TRIMMED, 1.0, 0.4, 0, 0, 0, 0), 1);
-	cr_assert_eq(rp_source_of(RP_REL_PARTIAL, 0.3, 0.9, 0, 0, 0, 0), 0);
+	/* Undated: an excerpt's two texts each hold what the other lacks. */
+	cr_assert_eq(rp_source_of(RP_REL_EXCERPT, 0.2, 0.4, 0, 0, 0, 0), -1);
+	cr_assert_eq(rp_source_of(RP_REL_EXCERPT, 0.2, 0.4, 1, 100, 1, 200), 0);
 	cr_assert_eq(rp_source_of(RP_REL_LIGHT_EDIT, 0.8, 0.7, 0, 0, 0, 0), -1);
 }

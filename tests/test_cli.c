@@ -326,3 +326,23 @@ Test(cli, rejects_file_lists_every_rejected_record)
 	unlink(path);
 	free(path);
 }
+
+/* Without dates the syndication summary says that its first publication
+ * is a guess (the longest text), and with dates that it is not. */
+Test(cli, syndication_says_when_first_is_a_guess)
+{
+	char *out, *err;
+	int rc = run(&out, &err,
+		     "printf '%%s\\n' '{\"id\":\"x\",\"outlet\":\"A\",\"text\":\"%s\"}' "
+		     "'{\"id\":\"y\",\"outlet\":\"B\",\"text\":\"%s\"}' | "
+		     "%s scan -q --syndication - -o /dev/null -",
+		     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty",
+		     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty",
+		     bin());
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "\"first_by\":\"longest_text\",\"first_is_guess\":true"), "%s", out);
+	rc = run(&out, &err, "%s scan -q --syndication - -o /dev/null %s", bin(), samples());
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "\"first_by\":\"date\",\"first_is_guess\":false"), "%s", out);
+	cr_assert(!strstr(out, "\"first_is_guess\":true"), "%s", out);
+}

@@ -69,8 +69,21 @@ void write_syndication(FILE *fp, const rp_corpus *c, const rp_result *r)
 			continue;
 		rp_doc_info first;
 		rp_corpus_doc(&first, c, cl.representative);
-		fprintf(fp, "{\"type\":\"story\",\"story\":%zu,\"documents\":%zu,\"first\":",
-			++story, cl.count);
+		/* How the first publication was chosen: by date when every
+		 * document has one; otherwise the order is partly or wholly a
+		 * guess (the earliest of the dated ones, or the longest text). */
+		size_t undated = 0;
+		for (size_t m = 0; m < cl.count; m++) {
+			rp_doc_info d;
+			rp_corpus_doc(&d, c, cl.members[m]);
+			undated += !d.has_timestamp;
+		}
+		fprintf(fp, "{\"type\":\"story\",\"story\":%zu,\"documents\":%zu,"
+			"\"first_by\":\"%s\",\"first_is_guess\":%s,\"first\":",
+			++story, cl.count,
+			!undated ? "date" : first.has_timestamp ? "date_of_dated_only"
+								 : "longest_text",
+			undated ? "true" : "false");
 		doc_ref(fp, &first);
 		fputs("},\"reprints\":[", fp);
 		for (size_t m = 1; m < cl.count; m++) {
