@@ -58,6 +58,26 @@ void rp_boiler_free(rp_boiler *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void rp_boiler_keep_whole(rp_boiler *b, const uint8_t *mark, uint8_t value)
+{
+	if (!b->off)
+		return;
+	size_t w = 0;
+	for (size_t d = 0; d < b->ndocs; d++) {
+		size_t from = b->off[d], to = b->off[d + 1];
+		b->off[d] = w;
+		if (mark[d] == value && to > from) {
+			for (size_t s = from; s < to; s++)
+				b->bytes_excluded -= b->spans[s].end - b->spans[s].start;
+			b->docs_stripped--;
+			continue;
+		}
+		for (size_t s = from; s < to; s++)
+			b->spans[w++] = b->spans[s];
+	}
+	b->off[b->ndocs] = w;
+}
+
 static int is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||

@@ -58,6 +58,12 @@ RP_INTERNAL int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs,
 			       int notices, unsigned threads);
 RP_INTERNAL void rp_boiler_free(rp_boiler *b);
 
+/* Give back to each document d with mark[d] == value everything that was
+ * left out of it (a text that its chrome, dateline and credits covered
+ * whole): its ranges are removed and the counters adjusted. */
+RP_INTERNAL void rp_boiler_keep_whole(rp_boiler *b, const uint8_t *mark,
+				      uint8_t value);
+
 /* The leading dateline of a text ("VILNIUS (BNS) - "), as the length of
  * the prefix to leave out, or 0. */
 RP_INTERNAL size_t rp_dateline_len(const char *text, size_t len);

@@ -52,7 +52,9 @@ struct rp_result {
 	rp_scan_stats stats;
 };
 
-enum { DOC_OK = 0, DOC_NO_WORDS = 1 };
+/* Sign pass status: DOC_WHOLE, a text whose chrome, dateline and credits
+ * covered all of it, keeps all of its words. */
+enum { DOC_OK = 0, DOC_NO_WORDS = 1, DOC_WHOLE = 2 };
 /* r->tent: a pair that passed the thresholds, one kept for a possible
  * passage, one whose passage alignment confirmed or did not find. */
 enum { TENT_NONE = 0, TENT_PASSAGE = 1, TENT_CONFIRMED = 2, TENT_DROP = 3 };
@@ -150,6 +152,12 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 		return RP_OK;
 	FORWARD_IF_ERROR(shingle_doc(job->c, job->boil, tb, sb, sc, d));
 	if (job->pass == PASS_SIGN) {
+		const rp_boiler *bo = job->boil;
+		if (sb->n == 0 && bo->off && bo->off[d + 1] > bo->off[d]) {
+			static const rp_boiler none; /* nothing left out */
+			FORWARD_IF_ERROR(shingle_doc(job->c, &none, tb, sb, sc, d));
+			job->status[d] = DOC_WHOLE;
+		}
 		if (sb->n == 0) {
 			job->status[d] = DOC_NO_WORDS;
 			return RP_OK;
@@ -702,6 +710,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	GOTO_IF_ERROR(run_pass(&job, windows));
 	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
 		r->stats.shingles += windows[t];
+	rp_boiler_keep_whole(&r->boil, r->scanned, DOC_WHOLE);
 	for (size_t d = 0; d < nd; d++) {
 		if (r->scanned[d] == DOC_NO_WORDS) {
 			GOTO_IF_ERROR(rp_corpus_reject_add(

@@ -420,3 +420,87 @@ Test(scan, reuters_default_leaves_out_only_datelines_and_credits)
 	rp_result_free(r);
 	rp_corpus_free(c);
 }
+
+/* A text that its credit lines cover whole keeps its words: two copies of
+ * a bare copyright notice are an exact pair, not two rejections. */
+Test(scan, a_text_that_is_all_credits_keeps_its_words)
+{
+	const char *docs[] = { "a", "Copyright 2024 Reuters. All rights reserved.",
+			       "b", "Copyright 2024 Reuters. All rights reserved.",
+			       "c", "Share this article", NULL };
+	rp_corpus *c = tu_corpus(NULL, docs);
+	rp_result *r;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	cr_assert_eq(rp_corpus_reject_count(c), 0);
+	cr_assert_eq(rp_result_pair_count(r), 1);
+	cr_assert_eq(rp_result_pairs(r)[0].relation, RP_REL_EXACT);
+	const uint32_t *ex;
+	size_t n;
+	cr_assert_eq(rp_result_excluded(&ex, &n, r, 0), RP_OK);
+	cr_assert_eq(n, 0, "nothing of it is left out");
+	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+/* Sentences of random words from a small vocabulary, as paragraphs. */
+static void story_text(char *out, size_t cap, uint64_t seed, int paragraphs)
+{
+	static const char *words[] = {
+		"port", "harbour", "minister", "said", "terminal", "cargo", "ships",
+		"plan", "board", "million", "euros", "workers", "union", "deal",
+		"city", "council", "budget", "rail", "line", "bridge", "ferry",
+		"winter", "prices", "energy", "grid", "north", "south", "talks",
+		"agreed", "expected", "year", "week", "officials", "report", "new",
+		"old", "first", "last", "government", "company", "shares", "trade" };
+	uint64_t s = seed;
+	size_t len = 0;
+	out[0] = '\0';
+	for (int p = 0; p < paragraphs; p++) {
+		for (int w = 0; w < 30 && len + 16 < cap; w++)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s",
+					w ? " " : "", words[tu_rand(&s) % 42]);
+		len += (size_t)snprintf(out + len, cap - len, ".\n\n");
+	}
+}
+
+/* One outlet with a site template runs a story three times (an update, a
+ * correction); two other outlets carry it too. Every pair of the five is
+ * found, and the outlet's other stories are paired with nothing. */
+Test(scan, a_story_run_three_times_by_one_outlet_and_elsewhere_is_found)
+{
+	static char texts[16][4096];
+	char story[2048];
+	story_text(story, sizeof(story), 7, 5);
+	rp_corpus *c;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	for (int i = 0; i < 16; i++) {
+		const char *outlet = i < 12 ? "Harbour Times" : i < 14 ? "Baltic Post" : "Ledger";
+		char own[2048];
+		story_text(own, sizeof(own), 100 + (uint64_t)i, 3);
+		int carries = i == 0 || i == 4 || i == 9 || i >= 12;
+		snprintf(texts[i], sizeof(texts[i]),
+			 "%s - news of the coast and the city\n\nHome | Port | City | Sport\n\n"
+			 "%s%s\nSign up for our daily newsletter.\n",
+			 outlet, carries ? story : own, i == 4 ? "Corrected: the second paragraph.\n" : "");
+		char id[16];
+		snprintf(id, sizeof(id), "p%d", i);
+		rp_doc_input in = { id, strlen(id), texts[i], strlen(texts[i]), NULL, 0,
+				    outlet, strlen(outlet), NULL, 0, "t", (size_t)i + 1 };
+		cr_assert_eq(rp_corpus_add(c, &in), RP_OK);
+	}
+	rp_result *r;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	const int carriers[] = { 0, 4, 9, 12, 13, 14, 15 };
+	size_t want = 0;
+	for (size_t x = 0; x < 7; x++)
+		for (size_t y = x + 1; y < 7; y++, want++) {
+			size_t a = (size_t)carriers[x], b = (size_t)carriers[y], k;
+			for (k = 0; k < rp_result_pair_count(r); k++)
+				if (rp_result_pairs(r)[k].a == a && rp_result_pairs(r)[k].b == b)
+					break;
+			cr_assert_lt(k, rp_result_pair_count(r), "pair p%zu p%zu missed", a, b);
+		}
+	cr_assert_eq(rp_result_pair_count(r), want, "only the story's pairs");
+	rp_result_free(r);
+	rp_corpus_free(c);
+}

@@ -789,9 +789,10 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			fprintf(stderr, "%s: %zu template pairs (texts that differ only "
 				"in figures) not reported; --keep-templates reports them\n",
 				progname, st.templates);
-		if (cl->o.containment > 0 && !cl->o.exact)
-			fprintf(stderr, "%s: containment %.3f: %zu candidates from "
-				"sampled shingles\n", progname, cl->o.containment,
+		if ((cl->o.containment > 0 || cl->o.min_passage > 0) && !cl->o.exact)
+			fprintf(stderr, "%s: containment %.3f, passages of %u words: "
+				"%zu candidates from shared fingerprints\n", progname,
+				cl->o.containment, cl->o.min_passage,
 				st.contain_candidates);
 		fprintf(stderr,
 			"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
