@@ -99,6 +99,112 @@ int rp_winnow(rp_fp **fp, size_t *nfp, size_t *cap, const uint64_t *h,
 	return RP_OK;
 }
 
+/* The packed form. The hash space is cut into 2^bits parts by the top
+ * bits of the hash, and each part of each thread's buffer holds, per
+ * document: varint(doc - previous doc of the part), varint(count), then
+ * per fingerprint the 4 bytes of its hash and varint(position - previous
+ * position). That is about 5-6 bytes a fingerprint where the plain form
+ * takes 12, and each part is unpacked and sorted alone, once per pass:
+ * what keeps the index within a fraction of the collection's text. */
+static int put_varint(rp_fppart *b, uint64_t v)
+{
+	FORWARD_IF_ERROR(rp_grow((void **)&b->buf, &b->cap, b->len + 10, 1));
+	while (v >= 0x80) {
+		b->buf[b->len++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	b->buf[b->len++] = (uint8_t)v;
+	return RP_OK;
+}
+
+static uint64_t get_varint(const uint8_t **p)
+{
+	uint64_t v = 0;
+	for (unsigned sh = 0;; sh += 7) {
+		uint8_t c = *(*p)++;
+		v |= (uint64_t)(c & 0x7f) << sh;
+		if (!(c & 0x80))
+			return v;
+	}
+}
+
+unsigned rp_fpbuf_bits(size_t ndocs)
+{
+	unsigned bits = 0;
+	while (bits < 10 && (ndocs >> bits) > 8192)
+		bits++;
+	return bits;
+}
+
+void rp_fpbuf_free(rp_fpbuf *b)
+{
+	if (!b)
+		return;
+	for (size_t p = 0; b->part && p < ((size_t)1 << b->bits); p++)
+		free(b->part[p].buf);
+	free(b->part);
+	free(b->one);
+	free(b->sorted);
+	memset(b, 0, sizeof(*b));
+}
+
+static uint32_t part_of_hash(uint32_t h, unsigned bits)
+{
+	return bits ? h >> (32 - bits) : 0;
+}
+
+int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n)
+{
+	size_t np = (size_t)1 << b->bits;
+	if (n == 0)
+		return RP_OK;
+	if (!b->part) {
+		b->part = calloc(np, sizeof(*b->part));
+		RETURN_ERROR_IF(!b->part, RP_ENOMEM);
+	}
+	/* The document's fingerprints by part (stable: positions stay in
+	 * order), then each part's run. */
+	size_t cnt[1025];
+	memset(cnt, 0, (np + 1) * sizeof(*cnt));
+	FORWARD_IF_ERROR(rp_grow((void **)&b->sorted, &b->sortedcap, n, sizeof(*fp)));
+	for (size_t i = 0; i < n; i++)
+		cnt[part_of_hash(fp[i].h, b->bits) + 1]++;
+	for (size_t p = 1; p <= np; p++)
+		cnt[p] += cnt[p - 1];
+	for (size_t i = 0; i < n; i++)
+		b->sorted[cnt[part_of_hash(fp[i].h, b->bits)]++] = fp[i];
+	for (size_t i = 0; i < n;) {
+		uint32_t p = part_of_hash(b->sorted[i].h, b->bits);
+		size_t j = i;
+		while (j < n && part_of_hash(b->sorted[j].h, b->bits) == p)
+			j++;
+		rp_fppart *q = &b->part[p];
+		FORWARD_IF_ERROR(put_varint(q, doc - q->last_doc));
+		FORWARD_IF_ERROR(put_varint(q, j - i));
+		FORWARD_IF_ERROR(rp_grow((void **)&q->buf, &q->cap,
+					 q->len + (j - i) * 9, 1));
+		uint32_t prev = 0;
+		for (size_t x = i; x < j; x++) {
+			memcpy(q->buf + q->len, &b->sorted[x].h, 4);
+			q->len += 4;
+			FORWARD_IF_ERROR(put_varint(q, b->sorted[x].pos - prev));
+			prev = b->sorted[x].pos;
+		}
+		q->last_doc = doc;
+		i = j;
+	}
+	b->nfp += n;
+	return RP_OK;
+}
+
+int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n, unsigned w,
+		   uint32_t doc)
+{
+	b->none = 0;
+	FORWARD_IF_ERROR(rp_winnow(&b->one, &b->none, &b->onecap, h, n, w, doc));
+	return rp_fpbuf_add(b, doc, b->one, b->none);
+}
+
 /* LSD radix sort of fingerprints by hash, two 16-bit digits; the
  * buffer it needs lives only as long as the sort. */
 static int sort_fp(rp_fp *a, size_t n)
@@ -184,68 +290,125 @@ static size_t part_of(uint64_t pair, size_t parts)
 	return (size_t)(pair % parts);
 }
 
+/* Part p of every buffer, unpacked into *out (n fingerprints). */
+static int unpack_part(rp_fp **out, size_t *n, size_t *cap, const rp_fpbuf *bufs,
+		       size_t nbufs, size_t p)
+{
+	*n = 0;
+	for (size_t k = 0; k < nbufs; k++) {
+		if (!bufs[k].part)
+			continue;
+		const rp_fppart *q = &bufs[k].part[p];
+		const uint8_t *s = q->buf, *end = s + q->len;
+		uint32_t doc = 0;
+		while (s < end) {
+			doc += (uint32_t)get_varint(&s);
+			size_t cnt = (size_t)get_varint(&s);
+			uint32_t pos = 0;
+			FORWARD_IF_ERROR(rp_grow((void **)out, cap, *n + cnt,
+						 sizeof(**out)));
+			for (size_t i = 0; i < cnt; i++) {
+				uint32_t h;
+				memcpy(&h, s, 4);
+				s += 4;
+				pos += (uint32_t)get_varint(&s);
+				(*out)[(*n)++] = (rp_fp){ h, doc, pos };
+			}
+		}
+	}
+	return RP_OK;
+}
+
 int rp_contain_candidates(uint64_t **out, size_t *nout,
-			  rp_contain_stats *stats, rp_fp *fp, size_t n,
-			  unsigned w, size_t cap)
+			  rp_contain_stats *stats, const rp_fpbuf *bufs,
+			  size_t nbufs, unsigned w, size_t cap)
 {
 	rp_kv *e = NULL;
+	rp_fp *fp = NULL;
 	uint64_t *pairs = NULL, *v = NULL;
-	size_t cape = 0, np = 0, capp = 0, capv = 0, total = 0;
+	size_t cape = 0, np = 0, capp = 0, capv = 0, capfp = 0;
 	int err = RP_OK;
 
 	*out = NULL;
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
-	GOTO_IF_ERROR(sort_fp(fp, n));
-	/* The entries every posting makes (one per pair of its documents),
-	 * and how many passes keep them (with the buffer that sorts them)
-	 * within the size of the fingerprints. */
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && fp[j].h == fp[i].h)
-			j++;
-		size_t m = j - i;
-		stats->largest_posting = RP_MAX(stats->largest_posting, m);
-		if (m > cap)
-			stats->postings_skipped++;
-		else
-			total += m * (m - 1) / 2;
-		i = j;
+	/* Passes over pairs, each keeping the entries of a share of the
+	 * pairs, as many as keep them (with the buffer that sorts them)
+	 * within twice the size of the packed fingerprints. The first pass counts
+	 * them; it is the only pass when they fit. */
+	size_t packed = 0;
+	unsigned bits = 0;
+	for (size_t k = 0; k < nbufs; k++) {
+		if (bufs[k].part)
+			bits = bufs[k].bits;
+		for (size_t p = 0; bufs[k].part && p < ((size_t)1 << bits); p++)
+			packed += bufs[k].part[p].len;
 	}
-	size_t budget = RP_MAX(n * sizeof(*fp), (size_t)1 << 22);
-	size_t parts = 1 + total * 2 * sizeof(*e) / budget;
-	for (size_t part = 0; part < parts; part++) {
-		size_t ne = 0;
-		for (size_t i = 0; i < n;) {
-			size_t j = i + 1;
-			while (j < n && fp[j].h == fp[i].h)
-				j++;
-			size_t m = j - i;
-			if (m > cap || m < 2) {
-				i = j;
-				continue;
-			}
-			GOTO_IF_ERROR(RP_GROW(e, cape, ne + m * (m - 1) / 2));
-			for (size_t x = i; x < j; x++)
-				for (size_t y = x + 1; y < j; y++) {
-					const rp_fp *a = &fp[x], *b = &fp[y];
-					if (a->doc == b->doc)
-						continue;
-					if (a->doc > b->doc) {
-						const rp_fp *t = a;
-						a = b;
-						b = t;
-					}
-					uint64_t pair = RP_PAIR(a->doc, b->doc);
-					if (parts > 1 && part_of(pair, parts) != part)
-						continue;
-					/* Positions are below 2^31 (a word takes
-					 * two bytes of a text under 4 GiB), so the
-					 * difference fits 32 bits. */
-					uint32_t diag = a->pos - b->pos;
-					e[ne++] = (rp_kv){ pair, (uint64_t)diag << 32 | a->pos };
+	size_t budget = RP_MAX(2 * packed, (size_t)64 << 20) / (2 * sizeof(*e));
+	/* Pairs fall in SHARES shares; a pass keeps the shares [lo, hi) and,
+	 * when their entries outgrow the budget, gives up the highest of
+	 * them (dropping what it made of them) for the next pass. No pass is
+	 * wasted, and one pass does when everything fits. */
+	enum { SHARES = 64 };
+	size_t lo = 0, passes = 0;
+	while (lo < SHARES) {
+		size_t hi = SHARES, ne = 0;
+		for (size_t part = 0; part < ((size_t)1 << bits); part++) {
+			size_t n = 0;
+			GOTO_IF_ERROR(unpack_part(&fp, &n, &capfp, bufs, nbufs, part));
+			GOTO_IF_ERROR(sort_fp(fp, n));
+			for (size_t i = 0; i < n;) {
+				size_t j = i + 1;
+				while (j < n && fp[j].h == fp[i].h)
+					j++;
+				size_t m = j - i;
+				if (passes == 0) {
+					stats->largest_posting = RP_MAX(stats->largest_posting, m);
+					stats->postings_skipped += m > cap;
 				}
-			i = j;
+				if (m > cap || m < 2) {
+					i = j;
+					continue;
+				}
+				GOTO_IF_ERROR(RP_GROW(e, cape, ne + m * (m - 1) / 2));
+				for (size_t x = i; x < j; x++)
+					for (size_t y = x + 1; y < j; y++) {
+						const rp_fp *a = &fp[x], *b = &fp[y];
+						if (a->doc == b->doc)
+							continue;
+						if (a->doc > b->doc) {
+							const rp_fp *t = a;
+							a = b;
+							b = t;
+						}
+						uint64_t pair = RP_PAIR(a->doc, b->doc);
+						size_t sh = part_of(pair, SHARES);
+						if (sh < lo || sh >= hi)
+							continue;
+						/* Positions are below 2^31 (a word takes
+						 * two bytes of a text under 4 GiB), so
+						 * the difference fits 32 bits. */
+						uint32_t diag = a->pos - b->pos;
+						e[ne++] = (rp_kv){ pair, (uint64_t)diag << 32 | a->pos };
+					}
+				if (ne > budget && hi > lo + 1) {
+					/* Keep the lowest shares that fit (one at
+					 * least), drop the entries of the others. */
+					size_t cnt[SHARES] = { 0 }, keep = 0, new_hi = lo;
+					for (size_t x = 0; x < ne; x++)
+						cnt[part_of(e[x].key, SHARES)]++;
+					while (new_hi < hi && (new_hi == lo ||
+							       keep + cnt[new_hi] <= budget / 2))
+						keep += cnt[new_hi++];
+					size_t kept = 0;
+					for (size_t x = 0; x < ne; x++)
+						if (part_of(e[x].key, SHARES) < new_hi)
+							e[kept++] = e[x];
+					ne = kept;
+					hi = new_hi;
+				}
+				i = j;
+			}
 		}
 		rp_kv *etmp = reallocarray(NULL, ne + 1, sizeof(*etmp));
 		GOTO_IF(!etmp, RP_ENOMEM);
@@ -264,10 +427,10 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 			}
 			i = j;
 		}
+		lo = hi;
+		passes++;
 	}
-	free(e);
-	e = NULL;
-	if (parts > 1) {
+	if (passes > 1) {
 		uint64_t *ptmp = reallocarray(NULL, np + 1, sizeof(*ptmp));
 		GOTO_IF(!ptmp, RP_ENOMEM);
 		rp_sort_u64(pairs, ptmp, np);
@@ -278,6 +441,7 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	pairs = NULL;
 cleanup:
 	free(e);
+	free(fp);
 	free(pairs);
 	free(v);
 	return err;

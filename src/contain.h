@@ -51,17 +51,51 @@ typedef struct rp_contain_stats {
 	size_t largest_posting;
 } rp_contain_stats;
 
+/* One thread's fingerprints, packed by part of the hash space
+ * (contain.c): zero-initialise, set bits (rp_fpbuf_bits; the same for
+ * every buffer of a scan), free with rp_fpbuf_free. Documents must come
+ * in ascending order. */
+typedef struct rp_fppart {
+	uint8_t *buf;
+	size_t len, cap;
+	uint32_t last_doc;
+} rp_fppart;
+
+typedef struct rp_fpbuf {
+	unsigned bits;       /* 2^bits parts, by the top bits of the hash */
+	rp_fppart *part;
+	size_t nfp;          /* fingerprints packed */
+	rp_fp *one, *sorted; /* scratch: one document's fingerprints */
+	size_t none, onecap, sortedcap;
+} rp_fpbuf;
+
+/* Parts for a collection of ndocs documents (at most 10 bits). */
+RP_INTERNAL unsigned rp_fpbuf_bits(size_t ndocs);
+
+RP_INTERNAL void rp_fpbuf_free(rp_fpbuf *b);
+
+/* Pack document doc's fingerprints fp[0..n) (ascending positions; doc
+ * above the buffer's previous one) into b. */
+RP_INTERNAL int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp,
+			     size_t n);
+
+/* Winnow one document's shingle hashes (as rp_winnow) into b. */
+RP_INTERNAL int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n,
+			       unsigned w, uint32_t doc);
+
 /*
- * Candidates from fingerprints fp[0..n) in any order (sorted here, in
- * place), made with window w: pairs of documents sharing RP_PASSAGE_FPS
- * fingerprints on one diagonal (their positions differ by the same amount
- * in both texts) that span more than w shingles. Postings of more than cap
- * documents are skipped and counted. Working memory stays about the size
- * of the fingerprints (the pairs are made in as many passes as that needs).
+ * Candidates from the fingerprints of bufs[0..nbufs), made with window w:
+ * pairs of documents sharing RP_PASSAGE_FPS fingerprints on one diagonal
+ * (their positions differ by the same amount in both texts) that span
+ * more than w shingles. Postings of more than cap documents are skipped
+ * and counted. The hash space is unpacked and sorted a part at a time,
+ * and pairs are made in as many passes as keep their working memory
+ * about the size of the packed fingerprints.
  */
 RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
-				      rp_contain_stats *stats, rp_fp *fp,
-				      size_t n, unsigned w, size_t cap);
+				      rp_contain_stats *stats,
+				      const rp_fpbuf *bufs, size_t nbufs,
+				      unsigned w, size_t cap);
 
 /*
  * Scattered reuse. A light revision shares many shingles but few long

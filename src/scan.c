@@ -70,7 +70,7 @@ typedef struct doc_job {
 	uint64_t **sets;       /* PASS_SETS: out */
 	uint32_t *nsets;
 	const rp_boiler *boil;
-	struct fp_vec *fvec;   /* PASS_SIGN with passages: per thread */
+	rp_fpbuf *fbuf;        /* PASS_SIGN with passages: per thread */
 	unsigned winnow_w;     /* winnowing window */
 	struct fp_vec *svec;   /* PASS_SIGN with scattered containment */
 	uint32_t *nsamp;       /* samples per document */
@@ -84,6 +84,13 @@ typedef struct fp_vec {
 	rp_fp *fp;
 	size_t n, cap;
 } fp_vec;
+
+static void free_fpbufs(rp_fpbuf *fbuf)
+{
+	for (unsigned t = 0; fbuf && t < RP_MAX_THREADS; t++)
+		rp_fpbuf_free(&fbuf[t]);
+	free(fbuf);
+}
 
 static void free_fingerprints(fp_vec *fvec)
 {
@@ -163,12 +170,10 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 			return RP_OK;
 		}
 		job->windows[job->tid] += sb->n;
-		if (job->fvec) {
-			fp_vec *v = &job->fvec[job->tid];
-			FORWARD_IF_ERROR(rp_winnow(&v->fp, &v->n, &v->cap, sb->h,
-						   sb->n, job->winnow_w,
-						   (uint32_t)d));
-		}
+		if (job->fbuf)
+			FORWARD_IF_ERROR(rp_winnow_pack(&job->fbuf[job->tid], sb->h,
+							sb->n, job->winnow_w,
+							(uint32_t)d));
 		if (job->svec) {
 			fp_vec *v = &job->svec[job->tid];
 			FORWARD_IF_ERROR(rp_contain_sample(&v->fp, &v->n, &v->cap,
@@ -505,7 +510,7 @@ static int merge_candidates(uint64_t **cand, size_t *ncand, const uint64_t *cc,
 /* Passage candidates from the threads' fingerprints (*pc, sorted,
  * distinct) and, when sampled, containment candidates from the threads'
  * samples, merged into the sorted, distinct LSH candidates. */
-static int add_contain_candidates(rp_result *r, fp_vec *fvec, unsigned w,
+static int add_contain_candidates(rp_result *r, rp_fpbuf *fbuf, unsigned w,
 				  fp_vec *svec, const uint32_t *nsamp,
 				  uint64_t **cand,
 				  size_t *ncand, uint64_t **pc, size_t *npc)
@@ -516,15 +521,14 @@ static int add_contain_candidates(rp_result *r, fp_vec *fvec, unsigned w,
 	uint64_t *cc = NULL;
 	rp_contain_stats cs;
 
-	GOTO_IF_ERROR(gather_fingerprints(&all, &n, fvec));
-	GOTO_IF_ERROR(rp_contain_candidates(pc, npc, &cs, all, n, w,
+	GOTO_IF_ERROR(rp_contain_candidates(pc, npc, &cs, fbuf, RP_MAX_THREADS, w,
 					    RP_PASSAGE_POSTING_CAP));
+	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
+		rp_fpbuf_free(&fbuf[t]);
 	r->stats.contain_candidates = *npc;
 	r->stats.oversized_buckets += cs.postings_skipped;
 	r->stats.largest_bucket = RP_MAX(r->stats.largest_bucket, cs.largest_posting);
 	GOTO_IF_ERROR(merge_candidates(cand, ncand, *pc, *npc));
-	free(all);
-	all = NULL;
 	if (svec) {
 		GOTO_IF_ERROR(gather_fingerprints(&all, &n, svec));
 		GOTO_IF_ERROR(rp_sample_candidates(&cc, &ncc, &cs, all, n, nsamp,
@@ -650,7 +654,8 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	uint64_t *sigs = NULL, **sets = NULL, *cand = NULL;
 	uint32_t *nsets = NULL;
 	uint8_t *need = NULL;
-	fp_vec *fvec = NULL, *svec = NULL;
+	rp_fpbuf *fbuf = NULL;
+	fp_vec *svec = NULL;
 	uint32_t *nsamp = NULL;
 	uint64_t *pcand = NULL;
 	size_t npcand = 0;
@@ -690,9 +695,11 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	job.c = c;
 	job.boil = &r->boil;
 	if ((o->containment > 0 || o->min_passage > 0) && !o->exact) {
-		fvec = calloc(RP_MAX_THREADS, sizeof(*fvec));
-		GOTO_IF(!fvec, RP_ENOMEM);
-		job.fvec = fvec;
+		fbuf = calloc(RP_MAX_THREADS, sizeof(*fbuf));
+		GOTO_IF(!fbuf, RP_ENOMEM);
+		for (unsigned t = 0; t < RP_MAX_THREADS; t++)
+			fbuf[t].bits = rp_fpbuf_bits(nd);
+		job.fbuf = fbuf;
 		job.winnow_w = rp_winnow_window(o->min_passage ? o->min_passage
 							       : RP_CONTAIN_RUN_WORDS,
 						o->k);
@@ -750,14 +757,15 @@ int rp_scan(rp_result **out, rp_corpus *c)
 		r->stats.largest_bucket = ls.largest;
 		free(sigs); /* signatures are not needed past banding */
 		sigs = NULL;
-		if (fvec) {
-			GOTO_IF_ERROR(add_contain_candidates(r, fvec, job.winnow_w,
+		if (fbuf) {
+			GOTO_IF_ERROR(add_contain_candidates(r, fbuf, job.winnow_w,
 							     svec, nsamp,
 							     &cand, &ncand, &pcand,
 							     &npcand));
-			free_fingerprints(fvec);
+			free_fpbufs(fbuf);
 			free_fingerprints(svec);
-			fvec = svec = NULL;
+			fbuf = NULL;
+			svec = NULL;
 		}
 		for (size_t i = 0; i < ncand; i++)
 			need[RP_PAIR_A(cand[i])] = need[RP_PAIR_B(cand[i])] = 1;
@@ -781,6 +789,9 @@ int rp_scan(rp_result **out, rp_corpus *c)
 		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs,
 					o->min_passage ? &r->tent : NULL, &S,
 					cand, ncand, pcand, npcand,
+					/* a run of P words holds P - k + 1
+					 * shingles */
+					o->min_passage >= o->k ? o->min_passage - o->k + 1 : 1,
 					o->threshold, o->containment));
 		r->stats.seconds_verify = rp_now() - t2;
 	}
@@ -829,7 +840,7 @@ cleanup:
 	free(sets);
 	free(nsets);
 	free(need);
-	free_fingerprints(fvec);
+	free_fpbufs(fbuf);
 	free_fingerprints(svec);
 	free(nsamp);
 	free(pcand);

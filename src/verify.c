@@ -61,8 +61,8 @@ static int passes(const rp_pair *p, double t, double c)
 
 int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 	      const rp_sets *sets, const uint64_t *cand, size_t ncand,
-	      const uint64_t *keep, size_t nkeep, double threshold,
-	      double containment)
+	      const uint64_t *keep, size_t nkeep, size_t keep_shared,
+	      double threshold, double containment)
 {
 	rp_pair *res = NULL;
 	uint8_t *tent = NULL;
@@ -78,7 +78,8 @@ int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 		while (k < nkeep && keep[k] < cand[i])
 			k++;
 		int passed = passes(&p, threshold, containment);
-		int kept = !passed && tentative && k < nkeep && keep[k] == cand[i];
+		int kept = !passed && tentative && k < nkeep && keep[k] == cand[i] &&
+			   p.shared >= keep_shared;
 		if (!passed && !kept)
 			continue;
 		if (RP_GROW(res, cap, n + 1) < 0 ||
@@ -261,8 +262,8 @@ int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
 	rp_sort_u64(cand, utmp, ncd);
 	ncd = rp_unique_u64(cand, ncd);
 	*ncand = ncd;
-	GOTO_IF_ERROR(rp_verify(out, nout, NULL, sets, cand, ncd, NULL, 0, threshold,
-				containment));
+	GOTO_IF_ERROR(rp_verify(out, nout, NULL, sets, cand, ncd, NULL, 0, 0,
+				threshold, containment));
 cleanup:
 	free(kv);
 	free(kvtmp);

@@ -34,13 +34,16 @@ RP_INTERNAL void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a,
  * containment (for a contained text of RP_CONTAIN_MIN_SHINGLES or more).
  * keep[0..nkeep) (sorted, a subset of cand) are the candidates that may
  * share a passage: when tentative is not NULL, those that fail the
- * thresholds are kept too, with (*tentative)[i] = 1 (alignment decides).
+ * thresholds but share keep_shared shingles or more (what a passage of
+ * the length sought holds) are kept too, with (*tentative)[i] = 1
+ * (alignment decides).
  * *out and *tentative are malloc'd (caller frees).
  */
 RP_INTERNAL int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 			  const rp_sets *sets, const uint64_t *cand,
 			  size_t ncand, const uint64_t *keep, size_t nkeep,
-			  double threshold, double containment);
+			  size_t keep_shared, double threshold,
+			  double containment);
 
 /*
  * All pairs with Jaccard >= threshold (> 0), or with either containment >=

@@ -31,10 +31,10 @@ Test(verify, threshold_is_inclusive)
 	uint64_t cand = RP_PAIR(0, 1);
 	rp_pair *out;
 	size_t nout;
-	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0.5, 0), RP_OK); /* J = 2/4 */
+	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0, 0.5, 0), RP_OK); /* J = 2/4 */
 	cr_assert_eq(nout, 1);
 	free(out);
-	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0.51, 0), RP_OK);
+	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0, 0.51, 0), RP_OK);
 	cr_assert_eq(nout, 0);
 	free(out);
 }
