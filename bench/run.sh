@@ -45,13 +45,42 @@ echo
 echo "== stages, generated 100k corpus (bench_stages, 1 and 2 threads)"
 "$build/bench/bench_stages" "$work/gen100000.jsonl" 2
 
+ratio() { # name-of-default name-of-jaccard-only: time and memory ratios
+	local a b
+	read -r a b < <(tail -1 "$work/$1.time")
+	read -r c d < <(tail -1 "$work/$2.time")
+	printf '   default / --jaccard-only: time %.2fx, peak memory %.2fx\n' \
+		"$(echo "$a / $c" | bc -l)" "$(echo "$b / $d" | bc -l)"
+}
+
 echo
-echo "== end to end (reprint scan, 2 threads)"
+echo "== end to end (reprint scan, 2 threads): the default (containment 0.5,"
+echo "   passages of 25 words) against --jaccard-only, one after the other"
 for n in "${sizes[@]}"; do
+	scan "gen${n}_jaccard" "$work/gen$n.jsonl" --threads 2 --jaccard-only
 	scan "gen$n" "$work/gen$n.jsonl" --threads 2
+	ratio "gen$n" "gen${n}_jaccard"
 	echo "   recall of planted reprints: $(recall "$work/gen$n.tsv" "$work/gen$n.truth.tsv")"
 done
 scan gen100000_1thread "$work/gen100000.jsonl" --threads 1
+
+# The news-shaped corpus of ../shared/tools/gen_news.py (many more pairs,
+# stock phrases, outlet boilerplate), when it has been generated into WORK.
+news="$work/news100k.jsonl"
+if [ -f "$news" ]; then
+	scan news100k_jaccard "$news" --threads 2 --jaccard-only
+	scan news100k "$news" --threads 2
+	ratio news100k news100k_jaccard
+	[ -f "$work/news100k.pairs.tsv" ] &&
+		echo "   recall of generated pairs: $(recall "$work/news100k.tsv" "$work/news100k.pairs.tsv")"
+else
+	echo "$news is absent (python3 ../shared/tools/gen_news.py --n 100000 --out $work/news100k): skipped"
+fi
+
+echo
+echo "== quality on the syndication sets (bench/eval_news.sh) and Clough-Stevenson (bench/clough.sh)"
+bash bench/eval_news.sh "$build/reprint"
+bash bench/clough.sh "$build" | tail -7
 
 data=../shared/data
 if [ -d "$data" ]; then
