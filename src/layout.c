@@ -138,7 +138,9 @@ int rp_is_relative_time(const char *s, size_t n)
 	if (n == 0 || n >= sizeof(buf))
 		return 0;
 	lower_copy(buf, sizeof(buf), s, n);
-	for (char *p = strtok(buf, " \t"); p && nw < 6; p = strtok(NULL, " \t"))
+	char *save = NULL; /* strtok_r: the layout rules run on threads */
+	for (char *p = strtok_r(buf, " \t", &save); p && nw < 6;
+	     p = strtok_r(NULL, " \t", &save))
 		w[nw++] = p;
 	if (nw == 1 || (nw == 2 && strcmp(w[0], "just") == 0)) {
 		for (size_t k = 0; k < sizeof(one_words) / sizeof(one_words[0]); k++)
