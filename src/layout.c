@@ -34,6 +34,7 @@
  */
 #include "boiler.h"
 
+#include <pthread.h>
 #include <strings.h>
 
 static int is_sp(unsigned char c)
@@ -270,44 +271,71 @@ static int is_nav_bar(const char *s, size_t n)
 }
 
 /* Share, comment, newsletter, cookie, sign-in and footer lines, by the
- * phrases such notices are made of (lower case; for Cyrillic without the
- * first letter, which has no ASCII case), not by single words that news
- * also uses ("subscribe to the issue", "per share on sales", "cookies,
- * candy and bakery trays"). Only lines of at most 40 words. */
+ * phrases such notices are made of, from the start of a word (ASCII lower
+ * case; Cyrillic has no ASCII case, so a phrase that may open a line is
+ * listed capitalised too), not by single words that news also uses
+ * ("subscribe to the issue", "per share on sales", "cookies, candy and
+ * bakery trays"). Only lines of at most 40 words. */
+static const char *const phrases_all[] = {
+	"use cookies", "uses cookies", "cookie policy", "cookie settings",
+	"accept cookies", "accept all cookies", "our newsletter",
+	"sign up for our", "daily newsletter", "morning newsletter",
+	"weekly newsletter", "newsletter to get", "all rights reserved",
+	"privacy policy", "terms of use", "terms of service",
+	"subscribe to our", "subscribe now", "follow us on",
+	"share on facebook", "share on x", "share on twitter",
+	"share on linkedin", "share via email", "share via e-mail",
+	"leave a comment", "log in to comment", "got a story?",
+	"support independent journalism",
+	"slapuk", "naujienlai\xc5\xa1k", "teis\xc4\x97s saugomos",
+	"prenumeruokite", "rechte vorbehalten", "verwenden cookies",
+	"datenschutzerkl\xc3\xa4rung", "newsletter abonnieren",
+	"jetzt abonnieren", "droits r\xc3\xa9serv\xc3\xa9s",
+	"abonnez-vous", "inscrivez-vous", "des cookies",
+	"politique de confidentialit\xc3\xa9", "derechos reservados",
+	"suscr\xc3\xad" "bete", "utiliza cookies", "usamos cookies",
+	"pol\xc3\xad" "tica de privacidad",
+	"\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xb0 \xd0\xb7\xd0\xb0\xd1\x89\xd0\xb8\xd1\x89\xd0\xb5\xd0\xbd\xd1\x8b", /* права защищены */
+	"\xd0\xbf\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c", /* подпишитесь */
+	"\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c", /* Подпишитесь */
+	"\xd0\xbd\xd0\xb0 \xd1\x80\xd0\xb0\xd1\x81\xd1\x81\xd1\x8b\xd0\xbb\xd0\xba", /* на рассылк */
+	"\xd0\xba\xd0\xbe\xd0\xbd\xd1\x84\xd0\xb8\xd0\xb4\xd0\xb5\xd0\xbd\xd1\x86\xd0\xb8\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd\xd0\xbe\xd1\x81\xd1\x82", /* конфиденциальност */
+	"\xd1\x84\xd0\xb0\xd0\xb9\xd0\xbb\xd1\x8b cookie", /* файлы cookie */
+};
+
+enum { NPHRASES = sizeof(phrases_all) / sizeof(phrases_all[0]) };
+/* For each first byte, the phrases that start with it (0xff ends). */
+static uint8_t phrase_index[256][NPHRASES + 1];
+
+static void init_phrase_index(void)
+{
+	for (int c = 0; c < 256; c++) {
+		size_t m = 0;
+		for (size_t k = 0; k < (size_t)NPHRASES; k++)
+			if ((unsigned char)phrases_all[k][0] == c)
+				phrase_index[c][m++] = (uint8_t)k;
+		phrase_index[c][m] = 0xff;
+	}
+}
+
 static int is_notice_line(const char *s, size_t n, size_t nwords)
 {
-	static const char *const phrases[] = {
-		"use cookies", "uses cookies", "cookie policy", "cookie settings",
-		"accept cookies", "accept all cookies", "our newsletter",
-		"sign up for our", "daily newsletter", "morning newsletter",
-		"weekly newsletter", "newsletter to get", "all rights reserved",
-		"privacy policy", "terms of use", "terms of service",
-		"subscribe to our", "subscribe now", "follow us on",
-		"share on facebook", "share on x", "share on twitter",
-		"share on linkedin", "share via email", "share via e-mail",
-		"leave a comment", "log in to comment", "got a story?",
-		"support independent journalism",
-		"slapuk", "naujienlaiÅ¡k", "teisÄs saugomos",
-		"prenumeruokite", "rechte vorbehalten", "verwenden cookies",
-		"datenschutzerklÃ¤rung", "newsletter abonnieren",
-		"jetzt abonnieren", "droits rÃ©servÃ©s",
-		"abonnez-vous", "inscrivez-vous", "des cookies",
-		"politique de confidentialitÃ©", "derechos reservados",
-		"suscrÃ­" "bete", "utiliza cookies", "usamos cookies",
-		"polÃ­" "tica de privacidad",
-		"ÑÐ°Ð²Ð° Ð·Ð°ÑÐ¸ÑÐµÐ½Ñ", /* (п)рава защищены */
-		"Ð¾Ð´Ð¿Ð¸ÑÐ¸ÑÐµÑÑ", /* (п)одпишитесь */
-		"Ð½Ð° ÑÐ°ÑÑÑÐ»Ðº", /* на рассылк */
-		"Ð¾Ð½ÑÐ¸Ð´ÐµÐ½ÑÐ¸Ð°Ð»ÑÐ½Ð¾ÑÑ", /* (к)онфиденциальност */
-		"ÑÐ°Ð¹Ð»Ñ cookie", /* файлы cookie */
-	};
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	char buf[512];
 	if (n >= sizeof(buf) || nwords > 40)
 		return 0;
+	/* Phrases start at a word: only those whose first byte is the
+	 * word's are compared there. */
+	(void)pthread_once(&once, init_phrase_index);
 	lower_copy(buf, sizeof(buf), s, n);
-	for (size_t k = 0; k < sizeof(phrases) / sizeof(phrases[0]); k++)
-		if (strstr(buf, phrases[k]))
-			return 1;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && !is_sp((unsigned char)buf[i - 1]) && buf[i - 1] != '(')
+			continue;
+		const uint8_t *k = phrase_index[(unsigned char)buf[i]];
+		for (; *k != 0xff; k++)
+			if (strncmp(buf + i, phrases_all[*k], strlen(phrases_all[*k])) == 0)
+				return 1;
+	}
 	return 0;
 }
 

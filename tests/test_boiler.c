@@ -220,3 +220,21 @@ Test(boiler, capitals_before_a_dash_are_a_dateline_only_before_a_sentence)
 	cr_assert_eq(dl("JOHANNESBURG EXCHS CLOSING - APRIL 7 US 0.4920"), 0);
 	cr_assert_eq(dl("BERLIN -- Chancellor"), strlen("BERLIN -- "));
 }
+
+Test(boiler, notice_phrases_in_other_languages)
+{
+	const char *lines[] = {
+		"\xc2\xa9 2026 Vilniaus diena. Visos teis\xc4\x97s saugomos.",
+		"Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten.",
+		"\xc2\xa9 Le Quotidien. Tous droits r\xc3\xa9serv\xc3\xa9s.",
+		"Todos los derechos reservados.",
+		"\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c "
+		"\xd0\xbd\xd0\xb0 \xd1\x80\xd0\xb0\xd1\x81\xd1\x81\xd1\x8b\xd0\xbb\xd0\xba\xd1\x83.",
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		char text[512], got[512];
+		snprintf(text, sizeof(text), "The story ends here.\n\n%s\n", lines[i]);
+		layout_lines(got, sizeof(got), text);
+		cr_assert_str_eq(got, lines[i]);
+	}
+}
