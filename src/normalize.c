@@ -21,6 +21,18 @@
  * every shingle around them. A reference is "&name;" (2-10 letters and
  * digits) or "&#digits;" / "&#xhex;"; a bare "&" is an ordinary separator.
  *
+ * Character texts (RP_TOK_CHARS, normalize.h). A run holding letters of
+ * the scripts written without spaces is cut, before normalization, into
+ * clusters: each such letter with the marks and format characters after it
+ * (a Thai vowel sign, a combining voiced mark, a Hangul vowel or final
+ * jamo), and each stretch of other letters and figures. Each cluster is
+ * normalized on its own, so each token keeps its own byte range. A cluster
+ * of one code point from a block that NFKC_Casefold maps to itself (the
+ * unified ideographs, Hangul syllables, the plain kana, Thai letters) is
+ * hashed from its bytes without calling utf8proc, which is most of a
+ * Chinese, Japanese or Korean text; a test checks every code point of
+ * those blocks against the full path.
+ *
  * Nothing is allocated per token: buffers live in rp_tokbuf and grow.
  */
 #include "normalize.h"
@@ -130,6 +142,122 @@ static int word_codepoint(int32_t cp)
 	       utf8proc_category(cp) != UTF8PROC_CATEGORY_CF;
 }
 
+/* Blocks of the scripts written without spaces between words: Thai, Lao,
+ * Myanmar, Hangul, Khmer, Han (with its iteration and numeral marks),
+ * Hiragana, Katakana, and their half-width, compatibility and supplement
+ * blocks. Sorted. */
+static const int32_t char_blocks[][2] = {
+	{ 0x0E00, 0x0EFF },   { 0x1000, 0x109F },   { 0x1100, 0x11FF },
+	{ 0x1780, 0x17FF },   { 0x19E0, 0x19FF },   { 0x2E80, 0x2FDF },
+	{ 0x3005, 0x3007 },   { 0x3021, 0x3029 },   { 0x3031, 0x3035 },
+	{ 0x3038, 0x303C },   { 0x3040, 0x30FF },   { 0x3130, 0x318F },
+	{ 0x31F0, 0x31FF },   { 0x3400, 0x4DBF },   { 0x4E00, 0x9FFF },
+	{ 0xA960, 0xA97F },   { 0xA9E0, 0xA9FF },   { 0xAA60, 0xAA7F },
+	{ 0xAC00, 0xD7FF },   { 0xF900, 0xFAFF },   { 0xFF66, 0xFFDC },
+	{ 0x1AFF0, 0x1B16F }, { 0x20000, 0x3FFFF },
+};
+
+static int char_script(int32_t cp)
+{
+	size_t lo = 0, hi = sizeof(char_blocks) / sizeof(char_blocks[0]);
+	if (cp < 0x0E00)
+		return 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cp < char_blocks[mid][0])
+			hi = mid;
+		else if (cp > char_blocks[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/* In a character text, what a code point of a word does: 0 it joins the
+ * token before it (marks, format characters, the half-width voiced sound
+ * marks, Hangul vowel and final jamo, which compose with what precedes),
+ * 1 it is a character token of its own, 2 it belongs to a run of other
+ * letters and figures. */
+static int char_kind(int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_CF:
+		return 0;
+	default:
+		break;
+	}
+	if (cp == 0xFF9E || cp == 0xFF9F || (cp >= 0x1160 && cp <= 0x11FF) ||
+	    (cp >= 0xD7B0 && cp <= 0xD7FF))
+		return 0;
+	return char_script(cp) ? 1 : 2;
+}
+
+/* Code points that NFKC_Casefold leaves as they are, in the blocks most
+ * of a character text is written in (checked by a test): a cluster of one
+ * of them alone is its own normalized form. */
+static int nfkc_stable(int32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x3041 && cp <= 0x3096) ||
+	       (cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0x0E01 && cp <= 0x0E32);
+}
+
+/* Letters of those blocks, known without a table lookup (Thai U+0E31
+ * is a mark). */
+static inline int fast_letter(int32_t cp)
+{
+	return nfkc_stable(cp) && cp != 0x0E31;
+}
+
+int rp_is_char_text(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t nchar = 0, nother = 0, steps = 0;
+
+	for (size_t i = 0; i < len;) {
+		/* Settled either way? A code point of those scripts takes three
+		 * or four bytes, any other letter at least one. */
+		if (++steps % 64 == 0) {
+			size_t rest = len - i;
+			if (nother >= nchar + rest / 3)
+				return 0;
+			if (nchar > nother + rest)
+				return 1;
+		}
+		if (s[i] < 0x80) {
+			nother += byte_class[s[i]] == 1;
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(
+			s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) /* not valid UTF-8: not for us to judge */
+			return 0;
+		i += (size_t)n;
+		if (fast_letter(cp)) {
+			nchar++;
+			continue;
+		}
+		switch (utf8proc_category(cp)) {
+		case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+		case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+		case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+		case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+			if (char_script(cp))
+				nchar++;
+			else
+				nother++;
+			break;
+		default:
+			break;
+		}
+	}
+	return nchar > nother;
+}
+
 static inline int is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -187,9 +315,10 @@ static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
 	return RP_OK;
 }
 
-/* The Unicode path for one run [start, end) holding non-ASCII code points. */
+/* The Unicode path for one run [start, end) holding non-ASCII code points;
+ * chars: re-split as a character text (each character its own token). */
 static int unicode_run(rp_tokbuf *tb, const char *text, size_t start,
-		       size_t end, int keep_norm)
+		       size_t end, int keep_norm, int chars)
 {
 	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)text + start;
 	utf8proc_ssize_t slen = (utf8proc_ssize_t)(end - start);
@@ -211,8 +340,20 @@ static int unicode_run(rp_tokbuf *tb, const char *text, size_t start,
 	/* Re-split on code points that are not part of words. */
 	FORWARD_IF_ERROR(RP_GROW(tb->word, tb->wordcap, (size_t)n * 4 + 1));
 	size_t wlen = 0;
+	int wkind = 0; /* char_kind of the token being built */
 	for (utf8proc_ssize_t i = 0; i <= n; i++) {
 		if (i < n && word_codepoint(tb->ucs[i])) {
+			int kind = chars ? char_kind(tb->ucs[i]) : 2;
+			/* A character starts a token of its own, and so does
+			 * the first other letter after one. */
+			if (wlen && (kind == 1 || (kind == 2 && wkind == 1))) {
+				FORWARD_IF_ERROR(push_token(tb, start, end,
+							    tb->word, wlen,
+							    keep_norm));
+				wlen = 0;
+			}
+			if (!wlen)
+				wkind = kind;
 			wlen += (size_t)utf8proc_encode_char(
 				tb->ucs[i], (utf8proc_uint8_t *)tb->word + wlen);
 			continue;
@@ -223,6 +364,56 @@ static int unicode_run(rp_tokbuf *tb, const char *text, size_t start,
 			wlen = 0;
 		}
 	}
+	return RP_OK;
+}
+
+/* One cluster [from, to) of a character text (see the top of the file). */
+static int char_cluster(rp_tokbuf *tb, const char *text, size_t from,
+			size_t to, int kind, int keep_norm)
+{
+	const unsigned char *s = (const unsigned char *)text + from;
+	if (kind == 1 && to - from == 3) {
+		int32_t cp = (int32_t)(((s[0] & 0x0Fu) << 12) |
+				       ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu));
+		if (nfkc_stable(cp))
+			return push_token(tb, from, to, text + from, 3,
+					  keep_norm);
+	}
+	return unicode_run(tb, text, from, to, keep_norm, 1);
+}
+
+/* A run [start, end) of a character text holding non-ASCII code points:
+ * cut into clusters, each normalized and tokenized on its own. */
+static int char_run(rp_tokbuf *tb, const char *text, size_t start,
+		    size_t end, int keep_norm)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t from = start;
+	int kind = 0; /* of the open cluster [from, i); 0: none */
+
+	for (size_t i = start; i < end;) {
+		utf8proc_int32_t cp = s[i];
+		utf8proc_ssize_t n = 1;
+		if (cp >= 0x80) {
+			n = utf8proc_iterate(s + i,
+					     (utf8proc_ssize_t)(end - i), &cp);
+			RETURN_ERROR_IF(n <= 0, RP_EINPUT);
+		}
+		int k = cp < 0x80 ? (byte_class[cp] == 1 ? 2 : -1)
+			: fast_letter(cp) ? 1
+			: !run_codepoint(cp) ? -1 : char_kind(cp);
+		if (k < 0 || k == 1 || (k == 2 && kind != 2) || (k == 0 && !kind)) {
+			if (kind)
+				FORWARD_IF_ERROR(char_cluster(tb, text, from, i,
+							      kind, keep_norm));
+			kind = k < 0 ? 0 : k ? k : 2;
+			from = i + (k < 0 ? (size_t)n : 0);
+		}
+		i += (size_t)n;
+	}
+	if (kind)
+		FORWARD_IF_ERROR(char_cluster(tb, text, from, end, kind,
+					      keep_norm));
 	return RP_OK;
 }
 
@@ -241,7 +432,7 @@ static int tokenize_reset(rp_tokbuf *tb, size_t len, int keep_norm)
 
 /* Append the tokens of text[from, len) (offsets count from text). */
 static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
-			  size_t len, int keep_norm)
+			  size_t len, int keep_norm, int chars)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	char small[64];
@@ -325,27 +516,30 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 			i += (size_t)n;
 			continue;
 		}
-		FORWARD_IF_ERROR(unicode_run(tb, text, start, i, keep_norm));
+		FORWARD_IF_ERROR(chars ? char_run(tb, text, start, i, keep_norm)
+				       : unicode_run(tb, text, start, i,
+						     keep_norm, 0));
 	}
 	return RP_OK;
 }
 
-int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int keep_norm)
+int rp_tokenize(rp_tokbuf *tb, const char *text, size_t len, int flags)
 {
-	FORWARD_IF_ERROR(tokenize_reset(tb, len, keep_norm));
-	return tokenize_range(tb, text, 0, len, keep_norm);
+	return rp_tokenize_skip(tb, text, len, flags, NULL, 0);
 }
 
 int rp_tokenize_skip(rp_tokbuf *tb, const char *text, size_t len,
-		     int keep_norm, const uint32_t *skip, size_t nskip)
+		     int flags, const uint32_t *skip, size_t nskip)
 {
+	int keep_norm = flags & RP_TOK_NORM, chars = (flags & RP_TOK_CHARS) != 0;
 	size_t at = 0;
 	FORWARD_IF_ERROR(tokenize_reset(tb, len, keep_norm));
 	for (size_t k = 0; k < nskip; k++) {
 		size_t s0 = RP_MIN((size_t)skip[2 * k], len);
 		if (s0 > at)
-			FORWARD_IF_ERROR(tokenize_range(tb, text, at, s0, keep_norm));
+			FORWARD_IF_ERROR(tokenize_range(tb, text, at, s0,
+							keep_norm, chars));
 		at = RP_MAX(at, RP_MIN((size_t)skip[2 * k + 1], len));
 	}
-	return tokenize_range(tb, text, at, len, keep_norm);
+	return tokenize_range(tb, text, at, len, keep_norm, chars);
 }

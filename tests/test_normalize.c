@@ -148,3 +148,189 @@ Test(normalize, utf8_validation_finds_the_first_bad_byte)
 	cr_assert_eq(rp_utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);  /* > U+10FFFF */
 	cr_assert_eq(rp_utf8_invalid_at("\xff", 1), 0);
 }
+
+/* Character texts: scripts written without spaces between words. */
+
+static int is_char(const char *s)
+{
+	return rp_is_char_text(s, strlen(s));
+}
+
+Test(normalize, character_texts_are_told_by_the_script_of_most_letters)
+{
+	cr_assert(is_char("记者从市港口管理局获悉，今年前三季度本市港口累计完成货物吞吐量。"));
+	cr_assert(is_char("国土交通省は十日、北陸新幹線の延伸区間について発表した。"));
+	cr_assert(is_char("トンネル工事でコストが増える"));
+	cr_assert(is_char("부산항의 컨테이너 처리량이 늘었다"));
+	cr_assert(is_char("การรถไฟแห่งประเทศไทยเปิดเส้นทางใหม่"));
+	/* Latin words and figures inside do not outweigh the characters. */
+	cr_assert(is_char("日本のGDPは2024年に前年比1.2%増えた。"));
+	cr_assert(!is_char("The port of Klaipeda handled 4.2 million tonnes in 2024."));
+	cr_assert(!is_char("Президент встретился с министрами в Вильнюсе."));
+	/* A name in Han inside an English text: letters, not words, count. */
+	cr_assert(!is_char("President \xe4\xb9\xa0\xe8\xbf\x91\xe5\xb9\xb3 met the "
+			   "prime minister in Beijing."));
+	/* More than half: four characters against four letters is not. */
+	cr_assert(!is_char("abcd港口铁路"));
+	cr_assert(is_char("abc港口铁路"));
+	/* Marks, punctuation and spaces do not count either way. */
+	cr_assert(!is_char(""));
+	cr_assert(!is_char(" ... \xe3\x80\x82\xe3\x80\x81 !!"));
+	cr_assert(is_char("a ... 。、「」『』・・・ 中国"));
+	/* The early stop gives the answer the whole text gives. */
+	char big[8192];
+	size_t n = 0;
+	while (n + 40 < sizeof(big))
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "港口铁路 news ");
+	cr_assert(!is_char(big)); /* 4 characters, 4 letters per step */
+	n = 0;
+	while (n + 40 < sizeof(big))
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "港口铁路 new ");
+	cr_assert(is_char(big));
+}
+
+/* Tokens of s in character mode. */
+static void char_tokens(rp_tokbuf *tb, const char *s)
+{
+	memset(tb, 0, sizeof(*tb));
+	cr_assert_eq(rp_tokenize(tb, s, strlen(s), RP_TOK_CHARS), RP_OK);
+}
+
+/* The hash of s as one word-mode token. */
+static uint64_t word_hash(const char *s)
+{
+	rp_tokbuf tb;
+	memset(&tb, 0, sizeof(tb));
+	cr_assert_eq(rp_tokenize(&tb, s, strlen(s), 0), RP_OK);
+	cr_assert_eq(tb.ntok, 1, "'%s' is one word", s);
+	uint64_t h = tb.tok[0].hash;
+	rp_tokbuf_free(&tb);
+	return h;
+}
+
+Test(normalize, character_text_tokens_are_characters_with_their_own_bytes)
+{
+	/* 港 口 ， 2 0 2 4 年 G D P 增 长 */
+	const char *s = "港口，2024年GDP增长";
+	static const struct { uint32_t start, end; const char *word; int num; } want[] = {
+		{ 0, 3, "港", 0 },    { 3, 6, "口", 0 },    { 9, 13, "2024", 1 },
+		{ 13, 16, "年", 0 },  { 16, 19, "gdp", 0 }, { 19, 22, "增", 0 },
+		{ 22, 25, "长", 0 },
+	};
+	rp_tokbuf tb;
+	char_tokens(&tb, s);
+	cr_assert_eq(tb.ntok, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < tb.ntok; i++) {
+		cr_assert_eq(tb.tok[i].start, want[i].start, "token %zu", i);
+		cr_assert_eq(tb.tok[i].end, want[i].end, "token %zu", i);
+		cr_assert_eq(tb.tok[i].hash, word_hash(want[i].word), "token %zu", i);
+		cr_assert_eq(tb.tok[i].numeric, (uint32_t)want[i].num, "token %zu", i);
+	}
+	/* A word-mode tokenizer sees one run there (with the comma apart). */
+	rp_tokbuf tw;
+	memset(&tw, 0, sizeof(tw));
+	cr_assert_eq(rp_tokenize(&tw, s, strlen(s), 0), RP_OK);
+	cr_assert_eq(tw.ntok, 2);
+	rp_tokbuf_free(&tw);
+	/* The normalized text, when kept, is the tokens joined by spaces. */
+	rp_tokbuf_free(&tb);
+	memset(&tb, 0, sizeof(tb));
+	cr_assert_eq(rp_tokenize(&tb, s, strlen(s), RP_TOK_CHARS | RP_TOK_NORM),
+		     RP_OK);
+	cr_assert_str_eq(tb.norm, "港 口 2024 年 gdp 增 长");
+	rp_tokbuf_free(&tb);
+}
+
+Test(normalize, character_tokens_fold_and_keep_their_marks)
+{
+	rp_tokbuf a, b;
+	/* Full-width Latin is the ASCII word; a half-width kana with its
+	 * half-width voiced mark is the full-width kana. */
+	char_tokens(&a, "ＧＤＰ　２０２４ｶﾞ"); /* U+3000 is a space */
+	char_tokens(&b, "GDP 2024 ガ");
+	cr_assert_eq(a.ntok, 3);
+	cr_assert_eq(b.ntok, 3);
+	for (size_t i = 0; i < a.ntok; i++)
+		cr_assert_eq(a.tok[i].hash, b.tok[i].hash, "token %zu", i);
+	cr_assert_eq(a.tok[2].start, 24);
+	cr_assert_eq(a.tok[2].end, 30);
+	rp_tokbuf_free(&a);
+	rp_tokbuf_free(&b);
+	/* Thai vowel and tone marks stay on their consonant: ที่ นี่ */
+	char_tokens(&a, "ที่นี่");
+	cr_assert_eq(a.ntok, 2);
+	cr_assert_eq(a.tok[0].start, 0);
+	cr_assert_eq(a.tok[0].end, 9);
+	cr_assert_eq(a.tok[1].start, 9);
+	cr_assert_eq(a.tok[1].end, 18);
+	rp_tokbuf_free(&a);
+	/* Conjoining jamo compose into the syllable they spell: 한 */
+	char_tokens(&a, "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab");
+	char_tokens(&b, "한");
+	cr_assert_eq(a.ntok, 1);
+	cr_assert_eq(a.tok[0].hash, b.tok[0].hash);
+	rp_tokbuf_free(&a);
+	rp_tokbuf_free(&b);
+	/* A character with a compatibility mapping of two gives two tokens
+	 * sharing its bytes: ゟ (U+309F) is より. */
+	char_tokens(&a, "ゟ");
+	char_tokens(&b, "より");
+	cr_assert_eq(a.ntok, 2);
+	cr_assert_eq(b.ntok, 2);
+	for (size_t i = 0; i < 2; i++) {
+		cr_assert_eq(a.tok[i].hash, b.tok[i].hash);
+		cr_assert_eq(a.tok[i].start, 0);
+		cr_assert_eq(a.tok[i].end, 3);
+	}
+	rp_tokbuf_free(&a);
+	rp_tokbuf_free(&b);
+}
+
+Test(normalize, character_tokens_leave_out_skipped_ranges)
+{
+	/* "本报讯 " is skipped (a dateline): bytes 0-10. */
+	const char *s = "本报讯 港口铁路";
+	const uint32_t skip[2] = { 0, 10 };
+	rp_tokbuf tb;
+	memset(&tb, 0, sizeof(tb));
+	cr_assert_eq(rp_tokenize_skip(&tb, s, strlen(s), RP_TOK_CHARS, skip, 1),
+		     RP_OK);
+	cr_assert_eq(tb.ntok, 4);
+	cr_assert_eq(tb.tok[0].start, 10);
+	cr_assert_eq(tb.tok[3].end, strlen(s));
+	rp_tokbuf_free(&tb);
+}
+
+/* The bytes-as-they-are path for one ideograph, kana, Hangul syllable or
+ * Thai letter gives what full NFKC + case folding gives (forced by a
+ * zero-width joiner, which is removed). */
+Test(normalize, character_fast_path_matches_full_normalization)
+{
+	static const int32_t blocks[][2] = {
+		{ 0x4E00, 0x9FFF }, { 0x3400, 0x4DBF }, { 0xAC00, 0xD7A3 },
+		{ 0x3041, 0x3096 }, { 0x30A1, 0x30FA }, { 0x0E01, 0x0E32 },
+	};
+	rp_tokbuf a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	size_t checked = 0;
+	for (size_t k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
+		for (int32_t cp = blocks[k][0]; cp <= blocks[k][1]; cp++) {
+			char s[8];
+			s[0] = (char)(0xE0 | (cp >> 12));
+			s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			s[2] = (char)(0x80 | (cp & 0x3F));
+			memcpy(s + 3, "\xe2\x80\x8d", 3); /* U+200D */
+			cr_assert_eq(rp_tokenize(&a, s, 3, RP_TOK_CHARS), RP_OK);
+			cr_assert_eq(rp_tokenize(&b, s, 6, RP_TOK_CHARS), RP_OK);
+			cr_assert_eq(a.ntok, b.ntok, "U+%04X", (unsigned)cp);
+			if (a.ntok)
+				cr_assert_eq(a.tok[0].hash, b.tok[0].hash,
+					     "U+%04X", (unsigned)cp);
+			checked += a.ntok;
+		}
+	}
+	cr_assert_gt(checked, 38000); /* assigned code points */
+	rp_tokbuf_free(&a);
+	rp_tokbuf_free(&b);
+}
