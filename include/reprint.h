@@ -61,8 +61,22 @@ RP_API const char *rp_version(void);
 /* Options                                                              */
 /* ------------------------------------------------------------------ */
 
+/**
+ * Shingle kinds. In word mode (the default), a text more than half of
+ * whose letters and numbers are in a script written without spaces between
+ * words (Han, Hiragana, Katakana, Hangul, Thai, Lao, Khmer, Myanmar) is a
+ * character text: decided per document from its text alone, it is
+ * tokenized one character a token (its Latin words and figures stay
+ * whole) and shingled by 5 characters, and a pair of two character texts
+ * is aligned on characters, so in such a pair the "words" of rp_pair,
+ * rp_passage and rp_edit, and the passage rule, count characters.
+ * rp_scan_stats.char_documents counts these texts. RP_SHINGLE_CHAR
+ * shingles every text by characters of its normalized text instead and
+ * aligns on words.
+ */
 typedef enum rp_shingle_kind {
-	RP_SHINGLE_WORD = 0, /**< k consecutive normalized words */
+	RP_SHINGLE_WORD = 0, /**< k consecutive normalized words (characters
+				  in a character text) */
 	RP_SHINGLE_CHAR = 1  /**< k consecutive characters of the normalized text */
 } rp_shingle_kind;
 
@@ -91,7 +105,9 @@ typedef void (*rp_progress_fn)(void *userdata, const rp_progress *progress);
 typedef struct rp_options {
 	unsigned int version;        /**< RP_OPTIONS_VERSION */
 	rp_shingle_kind shingle;     /**< word (default) or char shingles */
-	unsigned int k;              /**< shingle size; 0 = 5 words or 7 chars */
+	unsigned int k;              /**< shingle size; 0 = 5 words or 7 chars
+					  (a character text in word mode
+					  always uses 5 characters) */
 	unsigned int num_perm;       /**< signature length K (default 128) */
 	rp_minhash_kind minhash;     /**< signature scheme (default OPH) */
 	uint64_t seed;               /**< seed of the signature hashes */
@@ -130,7 +146,9 @@ typedef struct rp_options {
 	void *progress_userdata;     /**< passed to progress */
 	unsigned int min_passage;    /**< also report pairs sharing a passage
 					  of at least this many consecutive
-					  words outside chrome (25; 0 = off) */
+					  words outside chrome (25; 0 = off);
+					  2 x this many characters for a pair
+					  of character texts */
 } rp_options;
 
 #define RP_OPTIONS_INIT                                                      \
@@ -318,20 +336,25 @@ typedef struct rp_pair {
 	size_t size_a, size_b;   /**< |A|, |B| (distinct shingles) */
 	rp_relation relation;
 	int source;              /**< likely original: 0 = a, 1 = b, -1 unknown */
-	size_t shared_words;     /**< words of a inside shared passages, unedited */
+	size_t shared_words;     /**< words of a inside shared passages,
+				      unedited (characters when both are
+				      character texts, see rp_shingle_kind) */
 	size_t passages;         /**< number of shared passages */
 } rp_pair;
 
-/** One edit inside a passage: words of a replaced by words of b. An empty
- * side (start == end) marks where the other side's words were inserted or
- * deleted. Offsets are bytes of the original texts. */
+/** One edit inside a passage: words of a replaced by words of b
+ * (characters between two character texts). An empty side (start == end)
+ * marks where the other side's words were inserted or deleted. Offsets are
+ * bytes of the original texts. */
 typedef struct rp_edit {
 	size_t a_start, a_end;
 	size_t b_start, b_end;
 	size_t words_a, words_b;
 } rp_edit;
 
-/** A passage present in both texts, as byte ranges of each original. */
+/** A passage present in both texts, as byte ranges of each original.
+ * Word counts and indexes are of characters when both texts are character
+ * texts (see rp_shingle_kind). */
 typedef struct rp_passage {
 	size_t a_start, a_end;
 	size_t b_start, b_end;
@@ -354,6 +377,10 @@ typedef struct rp_cluster {
 /** Counters and timings of a scan. */
 typedef struct rp_scan_stats {
 	size_t documents;          /**< documents scanned */
+	size_t char_documents;     /**< of which character texts, tokenized
+					and shingled by characters because of
+					their script (word mode only; see
+					rp_shingle_kind) */
 	size_t rejected;           /**< rejected, at reading or at scan */
 	size_t shingles;           /**< shingles (windows) summed over documents */
 	size_t text_bytes;         /**< bytes of text scanned */

@@ -16,6 +16,16 @@
  * Both passes run on opts.threads threads, each taking every T-th document
  * with its own buffers; a document's outputs depend only on the document,
  * so results are identical for any number of threads.
+ *
+ * Character texts. In the default word mode the sign pass decides, from
+ * each text alone, whether it is mostly in a script written without spaces
+ * (rp_is_char_text) and keeps the answer in r->chars; every later stage
+ * that tokenizes a document (the sets pass, alignment) reads it from
+ * there, so a document is shingled, verified and aligned in one mode. Such
+ * a text is tokenized a character a token and shingled by RP_CHAR_TEXT_K
+ * characters (shingle.h); a pair of two of them is aligned on those
+ * tokens, with anchors of RP_CHAR_TEXT_K characters, and its passage rule
+ * is counted in characters (r->char_passage, set in rp_scan).
  */
 #include <string.h>
 
@@ -46,6 +56,10 @@ struct rp_result {
 	size_t *nedits;        /* per pair */
 	uint8_t *tent;         /* per pair: reported only if it shares a
 				  passage of min_passage words (alignment) */
+	uint8_t *chars;        /* per document: a character text, tokenized
+				  and shingled by characters (word mode) */
+	size_t char_passage;   /* the passage rule for a pair of character
+				  texts, in characters */
 	rp_clusters clusters;
 	uint8_t *scanned;
 	size_t ndocs;
@@ -69,6 +83,7 @@ typedef struct doc_job {
 	const uint8_t *need;   /* PASS_SETS: which documents */
 	uint64_t **sets;       /* PASS_SETS: out */
 	uint32_t *nsets;
+	uint8_t *chars;        /* PASS_SIGN: out; PASS_SETS: in (r->chars) */
 	const rp_boiler *boil;
 	rp_fpbuf *fbuf;        /* PASS_SIGN with passages: per thread */
 	unsigned winnow_w;     /* winnowing window */
@@ -108,9 +123,10 @@ typedef struct scratch {
 } scratch;
 
 /* Tokens of document d, leaving out its boilerplate ranges; with_title
- * shingles "title\n\ntext" (offsets then count from the title). */
+ * shingles "title\n\ntext" (offsets then count from the title). flags:
+ * RP_TOK_NORM, RP_TOK_CHARS (normalize.h). */
 static int doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
-		      scratch *sc, size_t d, int keep_norm, int with_title)
+		      scratch *sc, size_t d, int flags, int with_title)
 {
 	const rp_doc *doc = &c->docs[d];
 	const char *text = doc->text;
@@ -134,16 +150,22 @@ static int doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 		text = sc->cat;
 		len += tl + 2;
 	}
-	return rp_tokenize_skip(tb, text, len, keep_norm, skip, nskip);
+	return rp_tokenize_skip(tb, text, len, flags, skip, nskip);
 }
 
-/* Shingle hashes of document d (text order, duplicates kept) into sb. */
+/* Shingle hashes of document d (text order, duplicates kept) into sb;
+ * chars: d is a character text (r->chars). */
 static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
-		       rp_shinglebuf *sb, scratch *sc, size_t d)
+		       rp_shinglebuf *sb, scratch *sc, size_t d, int chars)
 {
 	const rp_options *o = &c->opts;
+	if (chars) {
+		FORWARD_IF_ERROR(doc_tokens(c, bo, tb, sc, d, RP_TOK_CHARS,
+					    o->include_title));
+		return rp_shingle_words(sb, tb, RP_CHAR_TEXT_K);
+	}
 	FORWARD_IF_ERROR(doc_tokens(c, bo, tb, sc, d,
-				    o->shingle == RP_SHINGLE_CHAR,
+				    o->shingle == RP_SHINGLE_CHAR ? RP_TOK_NORM : 0,
 				    o->include_title));
 	if (o->shingle == RP_SHINGLE_CHAR)
 		return rp_shingle_chars(sb, tb, o->k);
@@ -157,12 +179,19 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 
 	if (job->pass == PASS_SETS && !job->need[d])
 		return RP_OK;
-	FORWARD_IF_ERROR(shingle_doc(job->c, job->boil, tb, sb, sc, d));
+	/* The mode is decided here, once, from the text alone. */
+	if (job->pass == PASS_SIGN)
+		job->chars[d] = o->shingle == RP_SHINGLE_WORD &&
+				rp_is_char_text(job->c->docs[d].text,
+						job->c->docs[d].text_len);
+	int chars = job->chars[d];
+	FORWARD_IF_ERROR(shingle_doc(job->c, job->boil, tb, sb, sc, d, chars));
 	if (job->pass == PASS_SIGN) {
 		const rp_boiler *bo = job->boil;
 		if (sb->n == 0 && bo->off && bo->off[d + 1] > bo->off[d]) {
 			static const rp_boiler none; /* nothing left out */
-			FORWARD_IF_ERROR(shingle_doc(job->c, &none, tb, sb, sc, d));
+			FORWARD_IF_ERROR(shingle_doc(job->c, &none, tb, sb, sc, d,
+						     chars));
 			job->status[d] = DOC_WHOLE;
 		}
 		if (sb->n == 0) {
@@ -285,7 +314,6 @@ static void *align_worker(void *arg)
 	rp_align al;
 	scratch sc;
 	size_t cur_a = SIZE_MAX;
-	unsigned k = o->shingle == RP_SHINGLE_WORD ? o->k : 5;
 
 	memset(&ta, 0, sizeof(ta));
 	memset(&tb, 0, sizeof(tb));
@@ -295,24 +323,35 @@ static void *align_worker(void *arg)
 		rp_pair *p = &r->pairs[i];
 		const rp_doc *da = &c->docs[p->a], *db = &c->docs[p->b];
 		int err = RP_OK;
+		/* Each text in the mode it was shingled in; a pair of two
+		 * character texts anchors on characters and measures its
+		 * passage in them. Any other pair can share only words (a
+		 * character text keeps its Latin words and figures whole). */
+		int ca = r->chars[p->a], cb = r->chars[p->b];
+		unsigned k = ca && cb ? RP_CHAR_TEXT_K
+			     : o->shingle == RP_SHINGLE_WORD ? o->k : 5;
+		size_t min_run = ca && cb ? r->char_passage : o->min_passage;
 		if (p->a != cur_a) {
-			err = doc_tokens(c, &r->boil, &ta, &sc, p->a, 0, 0);
+			err = doc_tokens(c, &r->boil, &ta, &sc, p->a,
+					 ca ? RP_TOK_CHARS : 0, 0);
 			cur_a = err == RP_OK ? p->a : SIZE_MAX;
 		}
 		if (err == RP_OK)
-			err = doc_tokens(c, &r->boil, &tb, &sc, p->b, 0, 0);
+			err = doc_tokens(c, &r->boil, &tb, &sc, p->b,
+					 cb ? RP_TOK_CHARS : 0, 0);
 		/* A pair kept only for a passage is aligned to find it, even
 		 * with alignment turned off, and dropped without one. */
 		int tentative = r->tent && r->tent[i] == TENT_PASSAGE;
 		if (err == RP_OK && (o->align || tentative))
 			err = rp_align_tokens(&al, ta.tok, ta.ntok, tb.tok,
 					      tb.ntok, k, (uint64_t)p->a + 1);
-		/* Its passage must run on for min_passage words with no
-		 * edit, and carry the same figures: a passage whose figures
-		 * changed is a formula filled with other data (a market
-		 * report, a filing notice), not an excerpt. */
+		/* Its passage must run on for min_passage words (or
+		 * r->char_passage characters) with no edit, and carry the
+		 * same figures: a passage whose figures changed is a formula
+		 * filled with other data (a market report, a filing notice),
+		 * not an excerpt. */
 		if (err == RP_OK && tentative) {
-			int found = al.longest_run >= o->min_passage &&
+			int found = al.longest_run >= min_run &&
 				    al.figure_edits == 0;
 			r->tent[i] = found ? TENT_CONFIRMED : TENT_DROP;
 			if (!found)
@@ -421,6 +460,7 @@ void rp_result_free(rp_result *r)
 	free(r->nedits);
 	free(r->pairs);
 	free(r->tent);
+	free(r->chars);
 	rp_clusters_free(&r->clusters);
 	free(r->scanned);
 	rp_boiler_free(&r->boil);
@@ -677,11 +717,13 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	r->corpus = c;
 	r->ndocs = nd;
 	r->scanned = calloc(nd + 1, 1);
+	r->chars = calloc(nd + 1, 1);
 	sets = calloc(nd + 1, sizeof(*sets));
 	nsets = calloc(nd + 1, sizeof(*nsets));
 	need = calloc(nd + 1, 1);
 	sigs = reallocarray(NULL, (nd ? nd : 1), (size_t)o->num_perm * sizeof(*sigs));
-	GOTO_IF(!r->scanned || !sets || !nsets || !need || !sigs, RP_ENOMEM);
+	GOTO_IF(!r->scanned || !r->chars || !sets || !nsets || !need || !sigs,
+		RP_ENOMEM);
 
 	/* 0. Outlets and boilerplate. */
 	t0 = rp_now();
@@ -711,6 +753,27 @@ int rp_scan(rp_result **out, rp_corpus *c)
 			job.nsamp = nsamp;
 		}
 	}
+	/* The passage rule of a pair of character texts, in characters:
+	 * RP_CHAR_PASSAGE_FACTOR x min_passage, and never less than the run
+	 * the winnowing window guarantees to find. The window w is the one
+	 * of word texts (the same fingerprints index serves every document),
+	 * and a run of L characters holds L - RP_CHAR_TEXT_K + 1 shingles, so
+	 * it is found for L >= RP_PASSAGE_FPS w + RP_CHAR_TEXT_K - 1. With
+	 * the defaults (P = 25 words, k = 5) w = 7 and that is 25 characters,
+	 * under the 50 of the rule; since w <= (P - k + 1) / 3 it is at most
+	 * P - k + 5 <= 2P whenever P >= 5 - k, and the max covers the rest.
+	 * The verify stage keeps a tentative pair sharing P - k + 1 shingles
+	 * (the word figure); a run of char_passage characters holds
+	 * char_passage - 4 >= P - k + 1 of them, so it keeps every character
+	 * pair that can pass, and alignment decides. */
+	if (o->min_passage > 0) {
+		unsigned w = rp_winnow_window(o->min_passage, o->k);
+		r->char_passage = RP_MAX((size_t)RP_CHAR_PASSAGE_FACTOR *
+						 o->min_passage,
+					 (size_t)RP_PASSAGE_FPS * w +
+						 RP_CHAR_TEXT_K - 1);
+	}
+	job.chars = r->chars;
 	job.pass = PASS_SIGN;
 	job.sigs = sigs;
 	job.status = r->scanned;
@@ -727,6 +790,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 		} else {
 			r->scanned[d] = 1;
 			r->stats.documents++;
+			r->stats.char_documents += r->chars[d];
 			r->stats.text_bytes += c->docs[d].text_len;
 		}
 	}

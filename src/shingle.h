@@ -18,6 +18,30 @@
 #include "common.h"
 #include "normalize.h"
 
+/*
+ * Character texts (rp_is_char_text) in the default word mode are
+ * tokenized one character a token (RP_TOK_CHARS) and shingled by
+ * rp_shingle_words over RP_CHAR_TEXT_K tokens: k-character shingles.
+ *
+ * Why 5. A Chinese word is about 1.5-2 characters, so 5 characters are
+ * about 3 words: specific enough that chance matches stay rare (at 4,
+ * kana function sequences such as "している" and "について" are whole
+ * shingles that recur in every Japanese text), short enough that one
+ * changed character costs only 5 shingles, and within the 4-5 characters common in the Chinese and
+ * Japanese near-duplicate literature. The existing --shingle char mode
+ * uses 7 because its text keeps the spaces and Latin words between
+ * characters; here only letters count. And 5 is the default word k, so a
+ * Latin phrase quoted inside a character text (kept as words there) gives
+ * the same shingles as in a word text, and alignment anchors on 5 tokens
+ * for every pair under the defaults. It does not follow -k, which counts
+ * words.
+ */
+#define RP_CHAR_TEXT_K 5u
+
+/* A passage rule of P words is one of RP_CHAR_PASSAGE_FACTOR x P
+ * characters for a pair of character texts (a word is about two of them). */
+#define RP_CHAR_PASSAGE_FACTOR 2u
+
 typedef struct rp_shinglebuf {
 	uint64_t *h;        /* shingle hashes (a sorted set after _set) */
 	size_t n, cap;

@@ -504,3 +504,192 @@ Test(scan, a_story_run_three_times_by_one_outlet_and_elsewhere_is_found)
 	rp_result_free(r);
 	rp_corpus_free(c);
 }
+
+/* Texts in scripts written without spaces between words: each one is
+ * shingled by characters in the default word mode. A Chinese port report
+ * and a reprint of it with three edits ("千" -> "千余", "于" -> "于今年",
+ * "大大" -> "有效"), under other first and last sentences. */
+static const char *ZH_COPIED =
+	"记者从市港口管理局获悉，今年前三季度本市港口累计完成货物吞吐量四亿二"
+	"千万吨，同比增长百分之六点八，其中集装箱吞吐量突破一千五百万标准箱，"
+	"创历史同期新高。港口管理局负责人介绍，新建的三号码头已于七月正式投入"
+	"运营，可同时停靠两艘二十万吨级集装箱船，大大缓解了港区的作业压力。下"
+	"一步，港口将继续推进铁水联运建设，加快疏港铁路二期工程，力争明年年底"
+	"前实现港区铁路全覆盖，进一步降低企业物流成本。";
+
+static const char *ZH_COPY =
+	"记者从市港口管理局获悉，今年前三季度本市港口累计完成货物吞吐量四亿二"
+	"千余万吨，同比增长百分之六点八，其中集装箱吞吐量突破一千五百万标准箱"
+	"，创历史同期新高。港口管理局负责人介绍，新建的三号码头已于今年七月正"
+	"式投入运营，可同时停靠两艘二十万吨级集装箱船，有效缓解了港区的作业压"
+	"力。下一步，港口将继续推进铁水联运建设，加快疏港铁路二期工程，力争明"
+	"年年底前实现港区铁路全覆盖，进一步降低企业物流成本。";
+
+/* A Japanese railway report and its copy with two edits. */
+static const char *JA_COPIED =
+	"国土交通省は十日、北陸新幹線の敦賀から新大阪までの延伸区間について、"
+	"建設費が当初の見込みより約一兆円増える可能性があると発表した。トンネ"
+	"ル工事で想定外の地質が見つかったことや、資材価格の高騰が主な理由だと"
+	"いう。同省は沿線の自治体と費用の分担について協議を始める方針で、開業"
+	"時期についても改めて検討する。地元からは早期の着工を求める声が相次い"
+	"でいる。";
+
+static const char *JA_COPY =
+	"国土交通省は十日、北陸新幹線の敦賀から新大阪までの延伸区間について、"
+	"建設費が当初の見込みよりおよそ一兆円増える可能性があると発表した。ト"
+	"ンネル工事で想定外の地質が見つかったことや、資材価格の高騰が主な理由"
+	"だという。同省は沿線の自治体と費用の分担について協議を始める方針で、"
+	"開業時期についても改めて検討する。地元からは早期の着工を求める声が上"
+	"がっている。";
+
+Test(scan, chinese_reprint_is_found_with_passages_by_default)
+{
+	static const char *LEAD_A = "海港日报讯 秋季以来，沿海各地港口生产持续回暖。";
+	static const char *LEAD_B = "据东方网报道，";
+	static const char *TAIL_B = "业内人士认为，这将为区域经济发展注入新的动力。";
+	char a[2048], b[2048];
+	snprintf(a, sizeof(a), "%s%s", LEAD_A, ZH_COPIED);
+	snprintf(b, sizeof(b), "%s%s%s", LEAD_B, ZH_COPY, TAIL_B);
+	size_t a0 = strlen(LEAD_A), a1 = a0 + strlen(ZH_COPIED);
+	size_t b0 = strlen(LEAD_B), b1 = b0 + strlen(ZH_COPY);
+	const char *docs[] = { "zh-a", a, "zh-b", b, NULL };
+
+	rp_corpus *c = tu_corpus(NULL, docs);
+	rp_result *r;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	rp_scan_stats st;
+	rp_result_stats(&st, r);
+	cr_assert_eq(st.documents, 2);
+	cr_assert_eq(st.char_documents, 2);
+	cr_assert_eq(rp_result_pair_count(r), 1);
+	const rp_pair *p = rp_result_pairs(r);
+	cr_assert_eq(p[0].a, 0);
+	cr_assert_eq(p[0].b, 1);
+	cr_assert_geq(p[0].passages, 1);
+	const rp_passage *ps;
+	size_t np, covered = 0;
+	cr_assert_eq(rp_result_passages(&ps, &np, r, 0), RP_OK);
+	cr_assert_eq(np, p[0].passages);
+	for (size_t i = 0; i < np; i++) {
+		/* On the copied text, not on the sentences around it. */
+		cr_assert_geq(ps[i].a_start, a0, "passage %zu", i);
+		cr_assert_leq(ps[i].a_end, a1, "passage %zu", i);
+		cr_assert_geq(ps[i].b_start, b0, "passage %zu", i);
+		cr_assert_leq(ps[i].b_end, b1, "passage %zu", i);
+		cr_assert_lt(ps[i].a_start, ps[i].a_end);
+		covered += ps[i].a_end - ps[i].a_start;
+		/* Counted in characters: a Chinese character is 3 bytes. */
+		cr_assert_geq(ps[i].words_a * 3, (ps[i].a_end - ps[i].a_start) * 3 / 4);
+	}
+	cr_assert_geq(covered, (a1 - a0) * 9 / 10, "passages cover %zu of %zu bytes",
+		      covered, a1 - a0);
+	/* Every edit is a range of both texts inside the copy. */
+	const rp_edit *ed;
+	size_t ne;
+	cr_assert_eq(rp_result_edits(&ed, &ne, r, 0), RP_OK);
+	cr_assert_geq(ne, 3);
+	for (size_t i = 0; i < ne; i++) {
+		cr_assert(ed[i].a_start >= a0 && ed[i].a_end <= a1);
+		cr_assert(ed[i].b_start >= b0 && ed[i].b_end <= b1);
+	}
+	rp_result_free(r);
+	rp_corpus_free(c);
+
+	/* An explicit --shingle char keeps its own behaviour (no character
+	 * texts, Han runs aligned as words). */
+	rp_options o = RP_OPTIONS_INIT;
+	o.shingle = RP_SHINGLE_CHAR;
+	c = tu_corpus(&o, docs);
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	rp_result_stats(&st, r);
+	cr_assert_eq(st.char_documents, 0);
+	cr_assert_eq(rp_result_pair_count(r), 1);
+	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+Test(scan, mixed_collection_shingles_each_text_in_its_own_mode)
+{
+	char ja[2048];
+	snprintf(ja, sizeof(ja), "関西の鉄道ファンの間でも話題になっている。%s", JA_COPY);
+	const char *docs[] = { "en-a", STORY, "ja-a", JA_COPIED,
+			       "en-b", STORY_RESTYLED, "ja-b", ja, NULL };
+	for (unsigned threads = 1; threads <= 3; threads += 2) {
+		rp_options o = RP_OPTIONS_INIT;
+		o.threads = threads;
+		rp_corpus *c = tu_corpus(&o, docs);
+		rp_result *r;
+		cr_assert_eq(rp_scan(&r, c), RP_OK);
+		rp_scan_stats st;
+		rp_result_stats(&st, r);
+		cr_assert_eq(st.documents, 4);
+		cr_assert_eq(st.char_documents, 2);
+		cr_assert_eq(rp_result_pair_count(r), 2, "pairs: %zu",
+			     rp_result_pair_count(r));
+		const rp_pair *p = rp_result_pairs(r);
+		cr_assert(p[0].a == 0 && p[0].b == 2, "English pair");
+		cr_assert(p[1].a == 1 && p[1].b == 3, "Japanese pair");
+		cr_assert_geq(p[1].passages, 1);
+		const rp_passage *ps;
+		size_t np;
+		rp_result_passages(&ps, &np, r, 1);
+		size_t lead = strlen(ja) - strlen(JA_COPY);
+		for (size_t i = 0; i < np; i++)
+			cr_assert_geq(ps[i].b_start, lead);
+		rp_result_free(r);
+		rp_corpus_free(c);
+	}
+}
+
+/* n pseudo-random common Han characters (U+4E00..U+62FF) into s. */
+static size_t random_han(char *s, size_t n, uint64_t *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned cp = 0x4E00 + (unsigned)(tu_rand(st) % 0x1500);
+		s[3 * i] = (char)(0xE0 | (cp >> 12));
+		s[3 * i + 1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		s[3 * i + 2] = (char)(0x80 | (cp & 0x3F));
+	}
+	s[3 * n] = '\0';
+	return 3 * n;
+}
+
+/* The passage rule counts characters between character texts: 2 x 25 by
+ * default. Two unrelated texts of 600 characters sharing one run are a
+ * pair when the run is 60 characters long, and not when it is 40 (which
+ * would be 40 "words", past the rule of 25, had they been counted so). */
+Test(scan, passage_rule_counts_characters_between_character_texts)
+{
+	size_t runs[] = { 40, 60 };
+	for (size_t t = 0; t < 2; t++) {
+		uint64_t st = 77;
+		char shared[512], a[4096], b[4096];
+		size_t n = 0;
+		random_han(shared, runs[t], &st);
+		n += random_han(a, 300, &st);
+		n += (size_t)snprintf(a + n, sizeof(a) - n, "，%s，", shared);
+		random_han(a + n, 300, &st);
+		n = random_han(b, 200, &st);
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "。%s。", shared);
+		random_han(b + n, 400, &st);
+		const char *docs[] = { "a", a, "b", b, NULL };
+		rp_corpus *c = tu_corpus(NULL, docs);
+		rp_result *r;
+		cr_assert_eq(rp_scan(&r, c), RP_OK);
+		rp_scan_stats ss;
+		rp_result_stats(&ss, r);
+		cr_assert_eq(ss.char_documents, 2);
+		cr_assert_eq(rp_result_pair_count(r), t, "a shared run of %zu characters",
+			     runs[t]);
+		if (t) {
+			const rp_passage *ps;
+			size_t np;
+			rp_result_passages(&ps, &np, r, 0);
+			cr_assert_eq(np, 1);
+			cr_assert_eq(ps[0].words_a, runs[t]);
+			cr_assert_eq(ps[0].a_end - ps[0].a_start, 3 * runs[t]);
+		}
+		rp_result_free(r);
+		rp_corpus_free(c);
+	}
+}

@@ -777,6 +777,12 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		fprintf(stderr,
 			"%s: %zu records read, %zu documents scanned, %zu rejected\n",
 			progname, rp_corpus_records_seen(c), st.documents, nrej);
+		if (st.char_documents)
+			fprintf(stderr, "%s: %zu of %zu documents are in scripts "
+				"without word separators and were shingled by "
+				"characters%s\n", progname, st.char_documents,
+				st.documents, 2 * st.char_documents > st.documents
+				? "; --shingle char is not needed" : "");
 		if (cl->o.exact)
 			fprintf(stderr, "%s: exact search (no LSH), threshold %.3f\n",
 				progname, cl->o.threshold);
