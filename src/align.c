@@ -21,6 +21,11 @@
  * similar reuse detectors compute (Smith et al. 2013), restricted to
  * anchor chains, and costs O(n) expected for texts of n words.
  *
+ * A shingle repeated more than MAX_REPEAT times inside a makes no anchors:
+ * it would pair every repetition in a with every one in b (a post of
+ * twenty-line tables, a signature block) and make alignment quadratic,
+ * and such a refrain tells nothing about where the texts agree.
+ *
  * Passages shorter than MIN_WORDS words are dropped: a common phrase shared
  * by chance is not reuse. Of passages that overlap in either text (a
  * phrase repeated inside one text matches in two places), the longest is
@@ -32,6 +37,7 @@
 
 #define GAP_EXTRA 10
 #define MIN_WORDS 8
+#define MAX_REPEAT 8
 
 void rp_align_free(rp_align *al)
 {
@@ -344,6 +350,14 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		size_t slot = (size_t)h & al->htmask;
 		while (al->ht[slot] && al->sa[al->ht[slot] - 1] != h)
 			slot = (slot + 1) & al->htmask;
+		/* A shingle that a repeats more than MAX_REPEAT times (a
+		 * refrain, a table, a line of dashes) anchors nothing: its
+		 * anchors would grow as the product of the two texts. */
+		size_t reps = 0;
+		for (uint32_t x = al->ht[slot]; x && reps <= MAX_REPEAT; x = al->next[x - 1])
+			reps++;
+		if (reps > MAX_REPEAT)
+			continue;
 		for (uint32_t x = al->ht[slot]; x; x = al->next[x - 1]) {
 			FORWARD_IF_ERROR(RP_GROW(al->anch, al->capanch,
 						 2 * (al->nanch + 1)));

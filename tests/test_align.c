@@ -196,3 +196,28 @@ Test(relation, source_is_the_earlier_else_the_containing_text)
 	cr_assert_eq(rp_source_of(RP_REL_EXCERPT, 0.2, 0.4, 1, 100, 1, 200), 0);
 	cr_assert_eq(rp_source_of(RP_REL_LIGHT_EDIT, 0.8, 0.7, 0, 0, 0, 0), -1);
 }
+
+/* A refrain repeated thousands of times in both texts (a table, a line of
+ * dashes) makes no anchors, which would otherwise number the product of
+ * its repetitions; the story beside it is still one passage. */
+Test(align, a_repeated_refrain_makes_no_anchors)
+{
+	char *story = words(7, 60);
+	size_t n = 3000 * 6 + strlen(story) + 2;
+	char *a = malloc(n), *b = malloc(n);
+	size_t la = 0;
+	for (int i = 0; i < 3000; i++)
+		la += (size_t)sprintf(a + la, "la la ");
+	sprintf(a + la, "%s", story);
+	strcpy(b, a);
+	rp_align al;
+	memset(&al, 0, sizeof(al));
+	align(&al, a, b);
+	cr_assert_lt(al.nanch, 1000, "%zu anchors", al.nanch);
+	cr_assert_geq(al.npass, 1);
+	cr_assert_geq(al.longest_run, 60, "the story runs on: %zu", al.longest_run);
+	rp_align_free(&al);
+	free(a);
+	free(b);
+	free(story);
+}
