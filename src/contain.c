@@ -447,55 +447,43 @@ cleanup:
 	return err;
 }
 
-int rp_contain_sample(rp_fp **fp, size_t *nfp, size_t *cap, uint32_t *nsamp,
+int rp_contain_sample(rp_kv **kv, size_t *nkv, size_t *cap, uint32_t *nsamp,
 		      const uint64_t *h, size_t n, uint32_t doc)
 {
 	/* A shingle repeated inside the text is kept twice, which at worst
 	 * makes one more candidate to verify. */
 	int all = n < RP_CONTAIN_ALL;
 	size_t sampled = 0;
+	FORWARD_IF_ERROR(rp_grow((void **)kv, cap, *nkv + n + 1, sizeof(**kv)));
 	for (size_t i = 0; i < n; i++) {
 		int s = rp_contain_sampled(h[i]);
 		sampled += (size_t)s;
 		if (all || s)
-			FORWARD_IF_ERROR(push_fp(fp, nfp, cap, h[i] >> 2, doc, i));
+			(*kv)[(*nkv)++] = (rp_kv){ h[i], doc };
 	}
 	*nsamp = (uint32_t)RP_MIN(sampled, (size_t)UINT32_MAX);
 	return RP_OK;
 }
 
 int rp_sample_candidates(uint64_t **out, size_t *nout, rp_contain_stats *stats,
-			 rp_fp *fp, size_t n, const uint32_t *nsamp, size_t cap)
+			 rp_kv *kv, size_t n, const uint32_t *nsamp, size_t cap)
 {
 	uint64_t *pairs = NULL, *ptmp = NULL;
+	rp_kv *tmp = NULL;
 	size_t np = 0, capp = 0, captmp = 0;
 	int err = RP_OK;
 
 	*out = NULL;
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
-	GOTO_IF_ERROR(sort_fp(fp, n));
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && fp[j].h == fp[i].h)
-			j++;
-		size_t m = j - i;
-		if (m > stats->largest_posting)
-			stats->largest_posting = m;
-		if (m > cap) {
-			stats->postings_skipped++;
-		} else if (m > 1) {
-			GOTO_IF_ERROR(RP_GROW(pairs, capp, np + m * (m - 1) / 2));
-			for (size_t x = i; x < j; x++)
-				for (size_t y = x + 1; y < j; y++) {
-					uint32_t a = fp[x].doc, b = fp[y].doc;
-					if (a != b)
-						pairs[np++] = a < b ? RP_PAIR(a, b)
-								    : RP_PAIR(b, a);
-				}
-		}
-		i = j;
-	}
+	tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
+	GOTO_IF(!tmp, RP_ENOMEM);
+	rp_sort_kv(kv, tmp, n);
+	free(tmp);
+	tmp = NULL;
+	GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &np, &capp, kv, n, cap,
+				       &stats->postings_skipped,
+				       &stats->largest_posting));
 	/* Count how many sampled shingles each pair shares. */
 	GOTO_IF_ERROR(RP_GROW(ptmp, captmp, np + 1));
 	rp_sort_u64(pairs, ptmp, np);
@@ -517,5 +505,6 @@ int rp_sample_candidates(uint64_t **out, size_t *nout, rp_contain_stats *stats,
 cleanup:
 	free(pairs);
 	free(ptmp);
+	free(tmp);
 	return err;
 }

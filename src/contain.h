@@ -16,6 +16,7 @@
 #define RP_CONTAIN_H
 
 #include "common.h"
+#include "sort.h"
 
 /* With passages off, containment candidates come from runs of this many
  * words: a contained text of RP_CONTAIN_MIN_SHINGLES shingles (verify.h). */
@@ -117,9 +118,9 @@ static inline int rp_contain_sampled(uint64_t h)
 	return (h & (RP_CONTAIN_SAMPLE - 1)) == 0;
 }
 
-/* Append document doc's sampled shingles (h[0..n), text order) to *fp
- * (pos unused) and set *nsamp to how many are sampled. */
-RP_INTERNAL int rp_contain_sample(rp_fp **fp, size_t *nfp, size_t *cap,
+/* Append document doc's sampled shingles (h[0..n), text order) to *kv
+ * as (hash, doc) and set *nsamp to how many are sampled. */
+RP_INTERNAL int rp_contain_sample(rp_kv **kv, size_t *nkv, size_t *cap,
 				  uint32_t *nsamp, const uint64_t *h,
 				  size_t n, uint32_t doc);
 
@@ -127,7 +128,7 @@ RP_INTERNAL int rp_contain_sample(rp_fp **fp, size_t *nfp, size_t *cap,
  * sharing two sampled shingles, or one when either has fewer than
  * RP_CONTAIN_SMALL samples (nsamp[d]). */
 RP_INTERNAL int rp_sample_candidates(uint64_t **out, size_t *nout,
-				     rp_contain_stats *stats, rp_fp *fp,
+				     rp_contain_stats *stats, rp_kv *kv,
 				     size_t n, const uint32_t *nsamp,
 				     size_t cap);
 

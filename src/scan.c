@@ -87,18 +87,18 @@ typedef struct doc_job {
 	const rp_boiler *boil;
 	rp_fpbuf *fbuf;        /* PASS_SIGN with passages: per thread */
 	unsigned winnow_w;     /* winnowing window */
-	struct fp_vec *svec;   /* PASS_SIGN with scattered containment */
+	struct sample_vec *svec; /* PASS_SIGN with scattered containment */
 	uint32_t *nsamp;       /* samples per document */
 	unsigned tid, nthreads;
 	size_t *done;          /* documents finished, all threads (atomic) */
 	int err;
 } doc_job;
 
-/* Winnowing fingerprints gathered by one thread. */
-typedef struct fp_vec {
-	rp_fp *fp;
+/* Containment samples gathered by one thread. */
+typedef struct sample_vec {
+	rp_kv *kv;
 	size_t n, cap;
-} fp_vec;
+} sample_vec;
 
 static void free_fpbufs(rp_fpbuf *fbuf)
 {
@@ -107,11 +107,11 @@ static void free_fpbufs(rp_fpbuf *fbuf)
 	free(fbuf);
 }
 
-static void free_fingerprints(fp_vec *fvec)
+static void free_samples(sample_vec *svec)
 {
-	for (unsigned t = 0; fvec && t < RP_MAX_THREADS; t++)
-		free(fvec[t].fp);
-	free(fvec);
+	for (unsigned t = 0; svec && t < RP_MAX_THREADS; t++)
+		free(svec[t].kv);
+	free(svec);
 }
 
 /* Per-thread scratch for doc_tokens. */
@@ -204,8 +204,8 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 							sb->n, job->winnow_w,
 							(uint32_t)d));
 		if (job->svec) {
-			fp_vec *v = &job->svec[job->tid];
-			FORWARD_IF_ERROR(rp_contain_sample(&v->fp, &v->n, &v->cap,
+			sample_vec *v = &job->svec[job->tid];
+			FORWARD_IF_ERROR(rp_contain_sample(&v->kv, &v->n, &v->cap,
 							   &job->nsamp[d], sb->h,
 							   sb->n, (uint32_t)d));
 		}
@@ -501,27 +501,30 @@ cleanup:
 	return err;
 }
 
-/* The threads' fingerprints in one array (*all, *n): the first thread's
- * grown in place, each other's appended and freed at once, so that the
- * copy costs little more than the largest thread's share. */
-static int gather_fingerprints(rp_fp **all, size_t *n, fp_vec *vec)
+/* The threads' samples in one array (*all, *n): the first thread's
+ * grown in place, each other's appended and freed at once. */
+static int gather_samples(rp_kv **all, size_t *n, sample_vec *vec)
 {
 	size_t total = 0;
 	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
 		total += vec[t].n;
-	*all = vec[0].fp;
+	*all = vec[0].kv;
 	*n = vec[0].n;
-	vec[0].fp = NULL;
+	vec[0].kv = NULL;
 	vec[0].n = vec[0].cap = 0;
-	rp_fp *grown = reallocarray(*all, total + 1, sizeof(**all));
-	RETURN_ERROR_IF(!grown, RP_ENOMEM);
+	rp_kv *grown = reallocarray(*all, total + 1, sizeof(**all));
+	if (!grown) {
+		free(*all);
+		*all = NULL;
+		return RP_ENOMEM;
+	}
 	*all = grown;
 	for (unsigned t = 1; t < RP_MAX_THREADS; t++) {
 		if (vec[t].n)
-			memcpy(*all + *n, vec[t].fp, vec[t].n * sizeof(**all));
+			memcpy(*all + *n, vec[t].kv, vec[t].n * sizeof(**all));
 		*n += vec[t].n;
-		free(vec[t].fp);
-		vec[t].fp = NULL;
+		free(vec[t].kv);
+		vec[t].kv = NULL;
 		vec[t].n = vec[t].cap = 0;
 	}
 	return RP_OK;
@@ -551,13 +554,13 @@ static int merge_candidates(uint64_t **cand, size_t *ncand, const uint64_t *cc,
  * distinct) and, when sampled, containment candidates from the threads'
  * samples, merged into the sorted, distinct LSH candidates. */
 static int add_contain_candidates(rp_result *r, rp_fpbuf *fbuf, unsigned w,
-				  fp_vec *svec, const uint32_t *nsamp,
+				  sample_vec *svec, const uint32_t *nsamp,
 				  uint64_t **cand,
 				  size_t *ncand, uint64_t **pc, size_t *npc)
 {
 	int err = RP_OK;
 	size_t n = 0, ncc = 0;
-	rp_fp *all = NULL;
+	rp_kv *all = NULL;
 	uint64_t *cc = NULL;
 	rp_contain_stats cs;
 
@@ -570,7 +573,7 @@ static int add_contain_candidates(rp_result *r, rp_fpbuf *fbuf, unsigned w,
 	r->stats.largest_bucket = RP_MAX(r->stats.largest_bucket, cs.largest_posting);
 	GOTO_IF_ERROR(merge_candidates(cand, ncand, *pc, *npc));
 	if (svec) {
-		GOTO_IF_ERROR(gather_fingerprints(&all, &n, svec));
+		GOTO_IF_ERROR(gather_samples(&all, &n, svec));
 		GOTO_IF_ERROR(rp_sample_candidates(&cc, &ncc, &cs, all, n, nsamp,
 						   r->corpus->opts.bucket_cap));
 		r->stats.contain_candidates += ncc;
@@ -695,7 +698,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 	uint32_t *nsets = NULL;
 	uint8_t *need = NULL;
 	rp_fpbuf *fbuf = NULL;
-	fp_vec *svec = NULL;
+	sample_vec *svec = NULL;
 	uint32_t *nsamp = NULL;
 	uint64_t *pcand = NULL;
 	size_t npcand = 0;
@@ -827,7 +830,7 @@ int rp_scan(rp_result **out, rp_corpus *c)
 							     &cand, &ncand, &pcand,
 							     &npcand));
 			free_fpbufs(fbuf);
-			free_fingerprints(svec);
+			free_samples(svec);
 			fbuf = NULL;
 			svec = NULL;
 		}
@@ -905,7 +908,7 @@ cleanup:
 	free(nsets);
 	free(need);
 	free_fpbufs(fbuf);
-	free_fingerprints(svec);
+	free_samples(svec);
 	free(nsamp);
 	free(pcand);
 	free(sigs);
