@@ -463,8 +463,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		size_t nls = 0;
 		if (nt) {
 			const size_t *lo = jobs[jt].loff + (d - jobs[jt].from);
-			ls = jobs[jt].lsp + lo[0];
 			nls = lo[1] - lo[0];
+			/* (no offset into a NULL array: a job may have none) */
+			ls = nls ? jobs[jt].lsp + lo[0] : NULL;
 		}
 		size_t x0 = x, own = 0, l = 0;
 		for (; x < nkv && oc[x].doc == d; x++) {

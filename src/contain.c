@@ -299,6 +299,8 @@ static int unpack_part(rp_fp **out, size_t *n, size_t *cap, const rp_fpbuf *bufs
 		if (!bufs[k].part)
 			continue;
 		const rp_fppart *q = &bufs[k].part[p];
+		if (!q->buf)
+			continue; /* nothing in this part (and no NULL + 0) */
 		const uint8_t *s = q->buf, *end = s + q->len;
 		uint32_t doc = 0;
 		while (s < end) {
