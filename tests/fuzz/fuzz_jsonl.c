@@ -1,6 +1,7 @@
 /* Fuzz target: the JSONL reader, then a scan of what it accepted.
  * Invariants: every non-blank line is a document or a rejection; every
- * reported pair meets the Jaccard or the containment threshold. */
+ * reported pair meets the Jaccard or the containment threshold, or shares
+ * a passage of at least min_passage unedited words. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				    p[i].containment_a >= o.containment - 1e-9) ||
 				   (p[i].size_b >= RP_CONTAIN_MIN_SHINGLES &&
 				    p[i].containment_b >= o.containment - 1e-9);
-			if (!(by_j || by_c) || p[i].a >= p[i].b)
+			/* By a passage: one with min_passage unedited words
+			 * (its longest unedited run is at most that many). */
+			int by_p = 0;
+			const rp_passage *ps;
+			size_t np = 0;
+			rp_result_passages(&ps, &np, r, i);
+			for (size_t k = 0; k < np && o.min_passage; k++)
+				by_p |= ps[k].words_a - ps[k].deleted - ps[k].substituted >=
+					o.min_passage;
+			if (!(by_j || by_c || by_p) || p[i].a >= p[i].b)
 				abort();
 		}
 	}

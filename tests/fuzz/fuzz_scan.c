@@ -15,6 +15,7 @@ static rp_result *scan(const unsigned char *data, size_t size, int exact,
 	o.exact = exact;
 	o.threshold = 0.3;
 	o.containment = 0;
+	o.min_passage = 0; /* the exact search knows no passages */
 	rp_corpus *c = NULL;
 	if (rp_corpus_new(&c, &o) < 0)
 		abort();
