@@ -48,8 +48,13 @@ typedef enum rp_status {
 	RP_EIO = -3,      /**< a file could not be opened or read */
 	RP_EINPUT = -4,   /**< a record was rejected (reason on the reject list) */
 	RP_ELIMIT = -5,   /**< a documented limit was passed */
-	RP_ESTATE = -6    /**< call made in the wrong state (e.g. add after scan) */
+	RP_ESTATE = -6,   /**< call made in the wrong state (e.g. add after the
+			       collection was analysed) */
+	RP_ECANCELED = -7 /**< the progress callback returned non-zero */
 } rp_status;
+
+/** Three-way switches: zero is the default, which the field documents. */
+enum { RP_DEFAULT = 0, RP_ON = 1, RP_OFF = -1 };
 
 /** A static, human-readable description of a status code. Never NULL. */
 RP_API const char *rp_strerror(int status);
@@ -85,23 +90,136 @@ typedef enum rp_minhash_kind {
 	RP_MINHASH_CLASSIC = 1 /**< K independent hash functions (reference mode) */
 } rp_minhash_kind;
 
-#define RP_OPTIONS_VERSION 1
-
 /** Where a long run stands, for a progress display. */
 typedef struct rp_progress {
-	const char *stage;      /**< "read", "sign", "sets" */
+	const char *stage;      /**< "read", "sign", "sets" (a static string) */
 	size_t done;            /**< records read / documents processed */
 	size_t total;           /**< documents in the stage; 0 when unknown */
 	uint64_t bytes;         /**< bytes of input read so far ("read") */
 } rp_progress;
 
 /**
- * Progress callback: called from the calling thread, at most every few
- * thousand records or documents. It must not call back into the library.
+ * Progress callback: called from the thread that called the library, at
+ * most every few thousand records or documents, with progress valid only
+ * during the call and userdata as given in the options. A non-zero return
+ * cancels the run: the call in progress stops soon after and returns
+ * RP_ECANCELED, leaving the collection as it was before that call (reading:
+ * the records added so far stay added). It must not call back into the
+ * library.
  */
-typedef void (*rp_progress_fn)(void *userdata, const rp_progress *progress);
+typedef int (*rp_progress_fn)(const rp_progress *progress, void *userdata);
 
-/** Everything that changes what rp_scan() finds, and how it runs. */
+/* ------------------------------------------------------------------ */
+/* Options, split by when they are needed                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Three structs, each with a version and an _init function; a struct set to
+ * zero apart from its version means every default:
+ *   - rp_read_options: how readers map input to documents (per read call);
+ *   - rp_analysis_options: what is learned from the collection once
+ *     (shingles, signatures, chrome), set before its first question;
+ *   - rp_question: what one question asks (threshold, containment,
+ *     passages, filters, alignment), per rp_corpus_ask / rp_corpus_compare.
+ * Limits: 1 <= k <= 1024, 1 <= num_perm <= 4096, bands x rows <= num_perm,
+ * threads <= 256, texts below 4 GiB (max_doc_bytes < 2^32 - 1).
+ */
+
+#define RP_ANALYSIS_OPTIONS_VERSION 1
+
+/** What is learned from a collection once, before its first question. */
+typedef struct rp_analysis_options {
+	unsigned int version;        /**< RP_ANALYSIS_OPTIONS_VERSION */
+	rp_shingle_kind shingle;     /**< word (default) or char shingles */
+	unsigned int k;              /**< shingle size, 1..1024; 0 = 5 words
+					  or 7 characters (a character text in
+					  word mode always uses 5 characters) */
+	unsigned int num_perm;       /**< signature length, 1..4096; 0 = 128 */
+	rp_minhash_kind minhash;     /**< signature scheme (default OPH) */
+	uint64_t seed;               /**< seed of the signature hashes; 0 = the
+					  default seed 0x52455052494e54 */
+	int include_title;           /**< nonzero: shingle "title\n\ntext" */
+	int boilerplate;             /**< RP_DEFAULT/RP_ON: leave site chrome
+					  learned per outlet, datelines and
+					  credits out of shingles; RP_OFF:
+					  shingle all text */
+	unsigned int chrome_min_pages; /**< a line on this many pages of one
+					    outlet with a site template is
+					    chrome, >= 2; 0 = 2 */
+	unsigned int threads;        /**< worker threads, 0..256; 0 = online
+					  cores. Results do not depend on it. */
+	rp_progress_fn progress;     /**< optional progress callback (NULL) */
+	void *progress_userdata;     /**< passed to progress */
+} rp_analysis_options;
+
+/** Fill *opts with the defaults. Returns RP_OK, or RP_EINVAL when opts is
+ * NULL or version is not RP_ANALYSIS_OPTIONS_VERSION. */
+RP_API int rp_analysis_options_init(rp_analysis_options *opts,
+				    unsigned int version);
+
+#define RP_QUESTION_VERSION 1
+
+/** What one question asks of an analysed collection. */
+typedef struct rp_question {
+	unsigned int version;        /**< RP_QUESTION_VERSION */
+	double threshold;            /**< report pairs with exact Jaccard >= this,
+					  in (0, 1]; 0 = 0.5 */
+	double containment;          /**< also report pairs where either
+					  containment >= this, for a contained
+					  text of 20+ shingles, in (0, 1];
+					  0 = 0.5; negative (RP_OFF) = off.
+					  Below 0.5 scattered reuse is sought
+					  too (sampled shingles) */
+	int min_passage;             /**< also report pairs sharing a passage
+					  of this many consecutive words
+					  outside chrome, 1..1000000; 0 = 25;
+					  negative (RP_OFF) = off. 2 x this
+					  many characters for a pair of
+					  character texts */
+	int align;                   /**< RP_DEFAULT/RP_ON: align reported pairs
+					  (passages, edits, relations from
+					  them); RP_OFF: relations from scores */
+	int keep_templates;          /**< nonzero: report template pairs (texts
+					  that differ only in figures); by
+					  default they are dropped and counted */
+	int cross_outlet;            /**< nonzero: only pairs of different
+					  outlets */
+	int64_t window;              /**< > 0: only pairs published within this
+					  many seconds (pairs with a missing
+					  date are kept); 0 = no window */
+	int exact;                   /**< nonzero: all pairs by inverted index
+					  (no LSH, no passage search) */
+	double target_recall;        /**< LSH: candidate probability at the
+					  threshold, in (0, 1); 0 = 0.99 */
+	unsigned int bands;          /**< LSH bands; 0 = chosen by rp_lsh_tune()
+					  (bands and rows go together, and
+					  bands x rows <= num_perm) */
+	unsigned int rows;           /**< LSH rows per band; 0 = chosen */
+	size_t bucket_cap;           /**< LSH buckets (and sampled-shingle
+					  postings) above this size are
+					  skipped and counted, >= 2; 0 = 5000 */
+	int release;                 /**< nonzero: no later question will need
+					  this one's signatures or shingle
+					  sets: they are freed as soon as used
+					  (lower peak memory); a later
+					  question computes them again */
+} rp_question;
+
+/** Fill *q with the defaults. Returns RP_OK, or RP_EINVAL when q is NULL
+ * or version is not RP_QUESTION_VERSION. */
+RP_API int rp_question_init(rp_question *q, unsigned int version);
+
+#define RP_OPTIONS_VERSION 2
+
+/**
+ * All options of 0.1 in one struct, kept for its callers: rp_corpus_new()
+ * splits it into analysis options, the reading limit and a stored
+ * question that rp_scan() asks. Unlike the structs above, zero is not the
+ * default in every field: start from RP_OPTIONS_INIT or rp_options_init().
+ * Here containment 0 and min_passage 0 turn those searches off, align 0
+ * turns alignment off, boilerplate 0 turns chrome learning off, and seed
+ * is used as given.
+ */
 typedef struct rp_options {
 	unsigned int version;        /**< RP_OPTIONS_VERSION */
 	rp_shingle_kind shingle;     /**< word (default) or char shingles */
@@ -158,7 +276,8 @@ typedef struct rp_options {
 		(size_t)64 << 20, 0, 0.5, 1, 0, 1, 2, 0, 0, NULL, NULL, 25   \
 	}
 
-/** Fill *opts with the defaults. Returns RP_EINVAL when opts is NULL. */
+/** Fill *opts with the defaults of rp_options. Returns RP_OK, or RP_EINVAL
+ * when opts is NULL or version is not RP_OPTIONS_VERSION. */
 RP_API int rp_options_init(rp_options *opts, unsigned int version);
 
 /* ------------------------------------------------------------------ */
@@ -189,11 +308,40 @@ RP_API int rp_lsh_tune(unsigned int *bands, unsigned int *rows, int *reached,
 
 typedef struct rp_corpus rp_corpus;
 
-/** Create an empty collection. opts may be NULL for the defaults. */
+/**
+ * Create an empty collection in *out (the caller frees it with
+ * rp_corpus_free). opts may be NULL: the analysis defaults, the 64 MiB
+ * reading limit and the default question for rp_scan(). With opts (0.1's
+ * all-in-one options), they are validated and split. Returns RP_OK;
+ * RP_EINVAL when out is NULL or opts is invalid (*out is then NULL, so the
+ * detail cannot be kept: configure with rp_corpus_configure() for a message);
+ * RP_ENOMEM. A collection is not thread-safe: one thread at a time calls
+ * functions on it (the library runs its own threads inside a call).
+ */
 RP_API int rp_corpus_new(rp_corpus **out, const rp_options *opts);
+
+/** Free a collection and everything it owns (documents, rejects, learned
+ * analysis). Results of its questions must be freed before. NULL is a
+ * no-op. */
 RP_API void rp_corpus_free(rp_corpus *corpus);
 
-/** Detail of the last error on this corpus ("" when none). */
+/**
+ * Set what is learned from the collection (see rp_analysis_options).
+ * Allowed until its first question (rp_corpus_analyze, rp_corpus_ask,
+ * rp_corpus_compare, rp_scan, rp_learn_boilerplate). Returns RP_OK;
+ * RP_EINVAL for a NULL argument or an invalid field, with a message on the
+ * corpus naming the field and its allowed range (rp_corpus_error); RP_ESTATE
+ * once analysed. The options are copied; the corpus keeps the progress
+ * callback and its userdata pointer.
+ */
+RP_API int rp_corpus_configure(rp_corpus *corpus,
+			       const rp_analysis_options *opts);
+
+/**
+ * The detail of the last error on this corpus: a NUL-terminated string
+ * owned by the corpus, valid until its next call; "" when none (and for
+ * NULL).
+ */
 RP_API const char *rp_corpus_error(const rp_corpus *corpus);
 
 /** One document to add. Strings are byte ranges (need not be NUL-terminated). */
@@ -216,11 +364,12 @@ typedef struct rp_doc_input {
  * Add one document (the strings are copied). Returns RP_OK, or RP_EINPUT when
  * the record is rejected (invalid UTF-8, NUL byte, empty text, duplicate id,
  * too large): the rejection and its reason are then on the reject list.
- * Returns RP_ENOMEM on allocation failure, RP_ESTATE after rp_scan().
+ * Returns RP_ENOMEM on allocation failure, RP_EINVAL for a NULL argument,
+ * RP_ESTATE once the collection was analysed (its first question).
  */
 RP_API int rp_corpus_add(rp_corpus *corpus, const rp_doc_input *doc);
 
-#define RP_READ_OPTIONS_VERSION 1
+#define RP_READ_OPTIONS_VERSION 2
 
 /** How readers map input to documents. */
 typedef struct rp_read_options {
@@ -232,12 +381,17 @@ typedef struct rp_read_options {
 	const char *date_field;
 	const char *outlet;       /**< text trees: outlet of every file; NULL =
 				       first folder level under the root */
+	size_t max_doc_bytes;     /**< texts larger than this are rejected, and
+				       JSONL lines longer than 6 x this +
+				       64 KiB are rejected unparsed; below
+				       2^32 - 1; 0 = the corpus's limit
+				       (64 MiB, or rp_options.max_doc_bytes) */
 } rp_read_options;
 
 #define RP_READ_OPTIONS_INIT                                               \
 	{                                                                  \
 		RP_READ_OPTIONS_VERSION, "id", "text", "title", "outlet", "date", \
-		NULL                                                       \
+		NULL, 0                                                    \
 	}
 
 /**
@@ -271,6 +425,14 @@ RP_API int rp_corpus_read_text(rp_corpus *corpus, const char *path,
 
 /** Documents accepted so far (rejected ones are not counted). */
 RP_API size_t rp_corpus_count(const rp_corpus *corpus);
+
+/**
+ * The index of the accepted document with this id (NUL-terminated) in *out.
+ * Returns RP_OK, RP_EINVAL for a NULL argument, RP_EINPUT when no accepted
+ * document has that id.
+ */
+RP_API int rp_corpus_find(size_t *out, const rp_corpus *corpus,
+			  const char *id);
 
 /** Metadata of accepted document i (0-based, in input order). */
 typedef struct rp_doc_info {
@@ -406,14 +568,83 @@ typedef struct rp_scan_stats {
 	double seconds_verify;
 	double seconds_align;      /**< relations and passage alignment */
 	double seconds_cluster;
+	size_t docs_shingled;      /**< documents this question tokenized and
+					shingled to learn from (first question:
+					all; later: only for what earlier ones
+					did not compute or released) */
+	size_t docs_signed;        /**< of which signed (MinHash) */
+	size_t sets_built;         /**< shingle sets this question built (a set
+					built by an earlier question is reused
+					unless it was released) */
 } rp_scan_stats;
 
 /**
- * Find every pair with exact Jaccard >= opts->threshold and cluster them.
- * Documents with no words are rejected here (added to the reject list).
- * After a scan the corpus accepts no more documents.
+ * Analyse the collection now (otherwise its first question does): learn
+ * outlets and chrome, then tokenize and shingle every document once,
+ * deciding which are character texts and rejecting those with no words
+ * (added to the reject list, "no words in text"). Afterwards the corpus
+ * accepts no more documents. A second call does nothing. Returns RP_OK,
+ * RP_EINVAL (NULL), RP_ENOMEM, RP_ECANCELED (the progress callback; the
+ * analysis is then not kept and the call can be repeated).
+ */
+RP_API int rp_corpus_analyze(rp_corpus *corpus);
+
+/**
+ * Ask the collection one question: every pair with exact Jaccard >=
+ * q->threshold, or containment or a shared passage as q asks, with
+ * relations, sources and passages, clustered without chaining. q may be
+ * NULL for the defaults. The first question analyses the collection
+ * (rp_corpus_analyze); what it learns (chrome, signatures, fingerprints,
+ * shingle sets) is kept and reused by later questions, whose answers equal
+ * those of separate runs with the same options. On RP_OK *out is a new
+ * result the caller frees with rp_result_free() before the corpus. Returns
+ * RP_EINVAL for a NULL out or corpus or an invalid question (message on the
+ * corpus naming the field), RP_ENOMEM, RP_ELIMIT (a text of 2^32 shingles),
+ * RP_ECANCELED; *out is NULL on error.
+ */
+RP_API int rp_corpus_ask(rp_result **out, rp_corpus *corpus,
+			 const rp_question *q);
+
+/**
+ * Check question q (NULL: the defaults) against the collection's analysis
+ * options without asking it, so that a driver can refuse a bad question
+ * before reading its input. Returns RP_OK, or RP_EINVAL with a message on
+ * the corpus naming the field and its allowed range (RP_EINVAL without a
+ * message when corpus is NULL).
+ */
+RP_API int rp_question_check(rp_corpus *corpus, const rp_question *q);
+
+/**
+ * rp_corpus_ask() with the question stored by rp_corpus_new() (the
+ * defaults, or the question part of its rp_options). Same returns.
  */
 RP_API int rp_scan(rp_result **out, rp_corpus *corpus);
+
+/**
+ * Compare documents a and b (indexes, a != b) of the collection as its
+ * questions see them: the same chrome, shingle sets, scores, alignment,
+ * relation and source that rp_corpus_ask(q) gives for the pair when it
+ * reports it. *out holds the pair as its only pair (with a < b swapped to
+ * the pair's order: rp_pair.a is the smaller index), or no pair when the
+ * two share no shingle; rp_result_verdict() says whether q's question
+ * reports it and why. Analyses the collection first if needed. Returns
+ * RP_OK, RP_EINVAL (NULL, a == b, an index out of range, an invalid
+ * question), RP_EINPUT when a or b was rejected at analysis (no words),
+ * RP_ENOMEM, RP_ECANCELED.
+ */
+RP_API int rp_corpus_compare(rp_result **out, rp_corpus *corpus, size_t a,
+			     size_t b, const rp_question *q);
+
+/**
+ * For a result of rp_corpus_compare(): 1 when the question reports the pair
+ * (by its rules: scores, passage, filters; candidate search by LSH finds
+ * such a pair with probability >= its recall), 0 when it does not, and
+ * in *why (if not NULL) a static phrase saying why. For other results
+ * -1 (EINVAL) with *why "".
+ */
+RP_API int rp_result_verdict(const rp_result *result, const char **why);
+
+/** Free a result (NULL is a no-op). The corpus stays valid. */
 RP_API void rp_result_free(rp_result *result);
 
 RP_API size_t rp_result_pair_count(const rp_result *result);

@@ -92,9 +92,9 @@ RP_INTERNAL int rp_alloc_failed(void);
  * every job is done. n is at most RP_MAX_THREADS.
  */
 #define RP_MAX_THREADS 256
-/* How many threads to use for `work` items: opts->threads, or the online
+/* How many threads to use for `work` items: threads, or the online
  * cores when 0, at most RP_MAX_THREADS and at most one per item. */
-RP_INTERNAL unsigned rp_thread_count(const rp_options *o, size_t work);
+RP_INTERNAL unsigned rp_thread_count(unsigned threads, size_t work);
 
 RP_INTERNAL void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size,
 			     unsigned n);

@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "analysis.h"
 #include "date.h"
 #include "normalize.h"
 
@@ -74,30 +75,207 @@ char *rp_arena_strndup(rp_arena *a, const char *s, size_t len)
 	return p;
 }
 
-int rp_corpus_new(rp_corpus **out, const rp_options *opts)
+#define DEFAULT_SEED 0x52455052494e54ULL
+#define DEFAULT_MAX_BYTES ((size_t)64 << 20)
+
+void rp_corpus_set_error(rp_corpus *c, const char *fmt, ...)
 {
-	RETURN_ERROR_IF(!out, RP_EINVAL);
-	*out = NULL;
-	rp_options def = RP_OPTIONS_INIT;
-	if (!opts)
-		opts = &def;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+}
+
+int rp_progress_report(const rp_corpus *c, const char *stage, size_t done,
+		       size_t total, uint64_t bytes)
+{
+	if (!c->ao.progress)
+		return 0;
+	rp_progress p = { stage, done, total, bytes };
+	return c->ao.progress(&p, c->ao.progress_userdata) != 0;
+}
+
+int rp_analysis_options_init(rp_analysis_options *o, unsigned int version)
+{
+	RETURN_ERROR_IF(!o || version != RP_ANALYSIS_OPTIONS_VERSION, RP_EINVAL);
+	memset(o, 0, sizeof(*o));
+	o->version = version;
+	return RP_OK;
+}
+
+int rp_question_init(rp_question *q, unsigned int version)
+{
+	RETURN_ERROR_IF(!q || version != RP_QUESTION_VERSION, RP_EINVAL);
+	memset(q, 0, sizeof(*q));
+	q->version = version;
+	return RP_OK;
+}
+
+/* Validate analysis options and fill in their defaults. */
+static int analysis_resolve(rp_analysis_options *out, rp_corpus *c,
+			    const rp_analysis_options *o)
+{
+#define BAD(...)                                      \
+	do {                                          \
+		rp_corpus_set_error(c, __VA_ARGS__);  \
+		return RP_EINVAL;                     \
+	} while (0)
+	if (o->version != RP_ANALYSIS_OPTIONS_VERSION)
+		BAD("analysis options: version must be %d (got %u)",
+		    RP_ANALYSIS_OPTIONS_VERSION, o->version);
+	if (o->shingle != RP_SHINGLE_WORD && o->shingle != RP_SHINGLE_CHAR)
+		BAD("analysis option shingle must be RP_SHINGLE_WORD (0) or "
+		    "RP_SHINGLE_CHAR (1) (got %d)", (int)o->shingle);
+	if (o->k > 1024)
+		BAD("analysis option k (shingle size) must be 1..1024, or 0 for "
+		    "the default (got %u)", o->k);
+	if (o->num_perm > 4096)
+		BAD("analysis option num_perm (signature length) must be "
+		    "1..4096, or 0 for 128 (got %u)", o->num_perm);
+	if (o->minhash != RP_MINHASH_OPH && o->minhash != RP_MINHASH_CLASSIC)
+		BAD("analysis option minhash must be RP_MINHASH_OPH (0) or "
+		    "RP_MINHASH_CLASSIC (1) (got %d)", (int)o->minhash);
+	if (o->boilerplate < RP_OFF || o->boilerplate > RP_ON)
+		BAD("analysis option boilerplate must be RP_DEFAULT (0), RP_ON "
+		    "(1) or RP_OFF (-1) (got %d)", o->boilerplate);
+	if (o->chrome_min_pages == 1)
+		BAD("analysis option chrome_min_pages must be 2 or more, or 0 "
+		    "for 2 (got 1)");
+	if (o->threads > RP_MAX_THREADS)
+		BAD("analysis option threads must be 0..%d (got %u)",
+		    RP_MAX_THREADS, o->threads);
+	*out = *o;
+	if (!out->k)
+		out->k = out->shingle == RP_SHINGLE_WORD ? 5 : 7;
+	if (!out->num_perm)
+		out->num_perm = 128;
+	if (!out->seed)
+		out->seed = DEFAULT_SEED;
+	out->boilerplate = out->boilerplate != RP_OFF;
+	if (!out->chrome_min_pages)
+		out->chrome_min_pages = 2;
+	return RP_OK;
+}
+
+int rp_question_resolve(rp_question *out, rp_corpus *c, const rp_question *q)
+{
+	rp_question def;
+	if (!q) {
+		rp_question_init(&def, RP_QUESTION_VERSION);
+		q = &def;
+	}
+	if (q->version != RP_QUESTION_VERSION)
+		BAD("question: version must be %d (got %u)", RP_QUESTION_VERSION,
+		    q->version);
+	if (!(q->threshold >= 0.0 && q->threshold <= 1.0))
+		BAD("question option threshold must be in (0, 1], or 0 for 0.5 "
+		    "(got %g)", q->threshold);
+	if (!(q->containment <= 1.0) || q->containment != q->containment)
+		BAD("question option containment must be in (0, 1], 0 for 0.5 "
+		    "or negative for off (got %g)", q->containment);
+	if (q->min_passage > 1000000)
+		BAD("question option min_passage must be 1..1000000 words, 0 for "
+		    "25 or negative for off (got %d)", q->min_passage);
+	if (q->align < RP_OFF || q->align > RP_ON)
+		BAD("question option align must be RP_DEFAULT (0), RP_ON (1) or "
+		    "RP_OFF (-1) (got %d)", q->align);
+	if (q->window < 0)
+		BAD("question option window must be 0 (none) or a number of "
+		    "seconds (got %lld)", (long long)q->window);
+	if (!(q->target_recall >= 0.0 && q->target_recall < 1.0))
+		BAD("question option target_recall must be in (0, 1), or 0 for "
+		    "0.99 (got %g)", q->target_recall);
+	if ((q->bands == 0) != (q->rows == 0))
+		BAD("question options bands and rows go together (got %u x %u)",
+		    q->bands, q->rows);
+	if ((size_t)q->bands * q->rows > c->ao.num_perm)
+		BAD("question options bands x rows (%u x %u) exceed the "
+		    "analysis option num_perm (%u)", q->bands, q->rows,
+		    c->ao.num_perm);
+	if (q->bucket_cap == 1)
+		BAD("question option bucket_cap must be 2 or more, or 0 for 5000 "
+		    "(got 1)");
+	*out = *q;
+	if (out->threshold == 0.0)
+		out->threshold = 0.5;
+	out->containment = q->containment < 0 ? 0.0
+			   : q->containment == 0 ? 0.5 : q->containment;
+	out->min_passage = q->min_passage < 0 ? 0
+			   : q->min_passage == 0 ? 25 : q->min_passage;
+	out->align = q->align != RP_OFF;
+	out->keep_templates = q->keep_templates != 0;
+	out->cross_outlet = q->cross_outlet != 0;
+	out->exact = q->exact != 0;
+	if (out->target_recall == 0.0)
+		out->target_recall = 0.99;
+	if (!out->bucket_cap)
+		out->bucket_cap = 5000;
+	return RP_OK;
+#undef BAD
+}
+
+/* 0.1's options, validated as they were then; split into the corpus's
+ * analysis options, reading limit and stored question. */
+static int legacy_split(rp_corpus *c, const rp_options *opts)
+{
 	RETURN_ERROR_IF(opts->version != RP_OPTIONS_VERSION, RP_EINVAL);
 	RETURN_ERROR_IF(opts->num_perm == 0 || opts->num_perm > 4096, RP_EINVAL);
 	RETURN_ERROR_IF(!(opts->threshold > 0.0 && opts->threshold <= 1.0),
 			RP_EINVAL);
 	RETURN_ERROR_IF(!(opts->target_recall > 0.0 && opts->target_recall < 1.0),
 			RP_EINVAL);
-	RETURN_ERROR_IF(opts->shingle != RP_SHINGLE_WORD &&
-				opts->shingle != RP_SHINGLE_CHAR, RP_EINVAL);
-	RETURN_ERROR_IF(opts->minhash != RP_MINHASH_OPH &&
-				opts->minhash != RP_MINHASH_CLASSIC, RP_EINVAL);
 	RETURN_ERROR_IF((opts->bands == 0) != (opts->rows == 0), RP_EINVAL);
 	RETURN_ERROR_IF((size_t)opts->bands * opts->rows > opts->num_perm,
 			RP_EINVAL);
-	RETURN_ERROR_IF(opts->k > 1024, RP_EINVAL);
+	RETURN_ERROR_IF(!(opts->containment >= 0.0 && opts->containment <= 1.0),
+			RP_EINVAL);
+	RETURN_ERROR_IF(opts->min_passage > 1000000, RP_EINVAL);
+	RETURN_ERROR_IF(opts->window < 0, RP_EINVAL);
 	/* Token offsets are 32-bit: texts stay under 4 GiB. */
 	RETURN_ERROR_IF(opts->max_doc_bytes == 0 ||
 				opts->max_doc_bytes >= UINT32_MAX, RP_EINVAL);
+	rp_analysis_options ao;
+	rp_analysis_options_init(&ao, RP_ANALYSIS_OPTIONS_VERSION);
+	ao.shingle = opts->shingle;
+	ao.k = opts->k;
+	ao.num_perm = opts->num_perm;
+	ao.minhash = opts->minhash;
+	ao.seed = opts->seed;
+	ao.include_title = opts->include_title;
+	ao.boilerplate = opts->boilerplate ? RP_ON : RP_OFF;
+	ao.chrome_min_pages = opts->chrome_min_pages < 2 ? 2 : opts->chrome_min_pages;
+	ao.threads = opts->threads;
+	ao.progress = opts->progress;
+	ao.progress_userdata = opts->progress_userdata;
+	FORWARD_IF_ERROR(analysis_resolve(&c->ao, c, &ao));
+	c->ao.seed = opts->seed; /* used as given, 0 included */
+	rp_question *q = &c->q0;
+	rp_question_init(q, RP_QUESTION_VERSION);
+	q->threshold = opts->threshold;
+	q->containment = opts->containment > 0 ? opts->containment : RP_OFF;
+	q->min_passage = opts->min_passage ? (int)opts->min_passage : RP_OFF;
+	q->align = opts->align ? RP_ON : RP_OFF;
+	q->keep_templates = opts->keep_templates;
+	q->cross_outlet = opts->cross_outlet;
+	q->window = opts->window;
+	q->exact = opts->exact;
+	q->target_recall = opts->target_recall;
+	q->bands = opts->bands;
+	q->rows = opts->rows;
+	q->bucket_cap = opts->bucket_cap < 2 ? 2 : opts->bucket_cap;
+	c->default_max_bytes = c->max_doc_bytes = opts->max_doc_bytes;
+	return RP_OK;
+}
+
+int rp_corpus_new(rp_corpus **out, const rp_options *opts)
+{
+	RETURN_ERROR_IF(!out, RP_EINVAL);
+	*out = NULL;
+	RETURN_ERROR_IF(opts && opts->k > 1024, RP_EINVAL);
+	RETURN_ERROR_IF(opts && opts->shingle != RP_SHINGLE_WORD &&
+				opts->shingle != RP_SHINGLE_CHAR, RP_EINVAL);
+	RETURN_ERROR_IF(opts && opts->minhash != RP_MINHASH_OPH &&
+				opts->minhash != RP_MINHASH_CLASSIC, RP_EINVAL);
 
 	/* cJSON allocates through the library's allocator, so that memory
 	 * running out inside it is told from a malformed line. */
@@ -106,10 +284,46 @@ int rp_corpus_new(rp_corpus **out, const rp_options *opts)
 
 	rp_corpus *c = calloc(1, sizeof(*c));
 	RETURN_ERROR_IF(!c, RP_ENOMEM);
-	c->opts = *opts;
-	if (c->opts.k == 0)
-		c->opts.k = c->opts.shingle == RP_SHINGLE_WORD ? 5 : 7;
+	int err = RP_OK;
+	if (opts) {
+		err = legacy_split(c, opts);
+	} else {
+		rp_analysis_options ao;
+		rp_analysis_options_init(&ao, RP_ANALYSIS_OPTIONS_VERSION);
+		err = analysis_resolve(&c->ao, c, &ao);
+		rp_question_init(&c->q0, RP_QUESTION_VERSION);
+		c->default_max_bytes = c->max_doc_bytes = DEFAULT_MAX_BYTES;
+	}
+	if (err < 0) {
+		free(c);
+		return err;
+	}
+	c->err[0] = '\0';
 	*out = c;
+	return RP_OK;
+}
+
+int rp_corpus_configure(rp_corpus *c, const rp_analysis_options *o)
+{
+	RETURN_ERROR_IF(!c, RP_EINVAL);
+	if (!o) {
+		rp_corpus_set_error(c, "analysis options: NULL");
+		return RP_EINVAL;
+	}
+	if (c->analysed) {
+		rp_corpus_set_error(c, "analysis options can be set only before "
+				    "the collection's first question");
+		return RP_ESTATE;
+	}
+	rp_analysis_options ao;
+	FORWARD_IF_ERROR(analysis_resolve(&ao, c, o));
+	/* A stored question must still fit the signature length. */
+	if ((size_t)c->q0.bands * c->q0.rows > ao.num_perm) {
+		c->q0.bands = 0;
+		c->q0.rows = 0;
+	}
+	c->ao = ao;
+	c->err[0] = '\0';
 	return RP_OK;
 }
 
@@ -117,6 +331,10 @@ void rp_corpus_free(rp_corpus *c)
 {
 	if (!c)
 		return;
+	if (c->an) {
+		rp_analysis_free(c->an, c->ndocs);
+		free(c->an);
+	}
 	arena_free(&c->arena);
 	free(c->docs);
 	free(c->rejects);
@@ -266,7 +484,11 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	int err;
 
 	RETURN_ERROR_IF(!c || !in, RP_EINVAL);
-	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
+	if (c->analysed) {
+		rp_corpus_set_error(c, "the collection was analysed (its first "
+				    "question); it takes no more documents");
+		return RP_ESTATE;
+	}
 	c->records_seen++;
 
 	if (in->id) {
@@ -295,10 +517,10 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	if (!in->text)
 		REJECT(c, in->source, in->line, shortid,
 					    "no text");
-	if (in->text_len > c->opts.max_doc_bytes)
+	if (in->text_len > c->max_doc_bytes)
 		REJECT(c, in->source, in->line, shortid,
 		       "text too large (%zu bytes; the limit is %zu)",
-		       in->text_len, c->opts.max_doc_bytes);
+		       in->text_len, c->max_doc_bytes);
 	if ((err = check_field(c, in, shortid, "text", in->text,
 			       in->text_len)) != RP_OK ||
 	    (err = check_field(c, in, shortid, "title", in->title,
@@ -356,6 +578,19 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 size_t rp_corpus_count(const rp_corpus *c)
 {
 	return c ? c->ndocs : 0;
+}
+
+int rp_corpus_find(size_t *out, const rp_corpus *c, const char *id)
+{
+	RETURN_ERROR_IF(!out || !c || !id, RP_EINVAL);
+	if (!c->idcap)
+		return RP_EINPUT;
+	int found;
+	size_t slot = id_slot(c, id, strlen(id), &found);
+	if (!found)
+		return RP_EINPUT;
+	*out = c->idtab[slot] - 1;
+	return RP_OK;
 }
 
 size_t rp_corpus_records_seen(const rp_corpus *c)

@@ -28,8 +28,13 @@ typedef struct rp_doc {
 	int has_timestamp;
 } rp_doc;
 
+struct rp_analysis;
+
 struct rp_corpus {
-	rp_options opts;
+	rp_analysis_options ao;   /* resolved: every default filled in */
+	size_t max_doc_bytes;     /* the reading limit in force */
+	size_t default_max_bytes; /* the corpus's own (64 MiB or rp_options) */
+	rp_question q0;           /* the question rp_scan() asks */
 	rp_arena arena;
 	rp_doc *docs;
 	size_t ndocs, capdocs;
@@ -39,9 +44,25 @@ struct rp_corpus {
 	uint32_t *idtab;       /* open addressing: doc index + 1, 0 = empty */
 	size_t idcap;          /* power of two */
 	const char *last_source;
-	int scanned;
+	int analysed;             /* no more documents: a question was asked */
+	struct rp_analysis *an;   /* what was learned (analysis.h); NULL before */
 	char err[256];
 };
+
+/* Set the error message of the corpus (printf-style). */
+RP_INTERNAL void rp_corpus_set_error(rp_corpus *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The question with every default filled in and validated: containment
+ * and min_passage 0 when off, align 0/1. RP_EINVAL with a message on c. */
+RP_INTERNAL int rp_question_resolve(rp_question *out, rp_corpus *c,
+				    const rp_question *q);
+
+/* Tell the progress callback, if any; 1 when it asks to cancel. */
+RP_INTERNAL int rp_progress_report(const rp_corpus *c, const char *stage,
+				   size_t done, size_t total, uint64_t bytes);
+
+
 
 RP_INTERNAL char *rp_arena_strndup(rp_arena *a, const char *s, size_t len);
 

@@ -82,7 +82,7 @@ static int get_field(field *f, const cJSON *obj, const char *name, int num)
  * is six bytes for one), plus its other fields. */
 static size_t max_line(const rp_corpus *c)
 {
-	size_t m = c->opts.max_doc_bytes;
+	size_t m = c->max_doc_bytes;
 	return m > (SIZE_MAX - 65536) / 6 ? SIZE_MAX : m * 6 + 65536;
 }
 
@@ -230,10 +230,10 @@ static void *parse_worker(void *arg)
 	return NULL;
 }
 
-static void parse_batch(batch *b, const rp_options *o)
+static void parse_batch(batch *b, unsigned threads)
 {
 	parse_job jobs[RP_MAX_THREADS];
-	unsigned nt = b->n < 64 ? 1 : rp_thread_count(o, b->n);
+	unsigned nt = b->n < 64 ? 1 : rp_thread_count(threads, b->n);
 	for (unsigned t = 0; t < nt; t++)
 		jobs[t] = (parse_job){ b, t, nt };
 	rp_run_jobs(parse_worker, jobs, sizeof(jobs[0]), nt);
@@ -242,8 +242,8 @@ static void parse_batch(batch *b, const rp_options *o)
 #define BATCH_BYTES ((size_t)32 << 20)
 #define BATCH_LINES 65536
 
-int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
-			 const rp_read_options *ro)
+static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
+		      const rp_read_options *ro)
 {
 	char *line = NULL;
 	size_t cap = 0, lineno = 0, applied = 0, nparsed = 0;
@@ -252,13 +252,8 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 	int err = RP_OK, eof = 0;
 	batch b;
 
-	RETURN_ERROR_IF(!c || !fp, RP_EINVAL);
-	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
-	if (!ro)
-		ro = &default_ropts;
 	if (!name)
 		name = "(stream)";
-	RETURN_ERROR_IF(ro->version != RP_READ_OPTIONS_VERSION, RP_EINVAL);
 	memset(&b, 0, sizeof(b));
 
 	/* Read a batch of lines, parse it on nt threads, then add its records
@@ -295,7 +290,7 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		}
 		if (eof && errno == ENOMEM)
 			GOTO_IF(1, RP_ENOMEM);
-		parse_batch(&b, &c->opts);
+		parse_batch(&b, c->ao.threads);
 		nparsed = b.n;
 		for (applied = 0; applied < b.n; applied++) {
 			bline *l = &b.line[applied];
@@ -308,10 +303,8 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 				goto cleanup;
 			}
 		}
-		if (c->opts.progress) {
-			rp_progress p = { "read", c->records_seen, 0, bytes };
-			c->opts.progress(c->opts.progress_userdata, &p);
-		}
+		GOTO_IF(rp_progress_report(c, "read", c->records_seen, 0, bytes),
+			RP_ECANCELED);
 	}
 	if (ferror(fp)) {
 		int e = errno;
@@ -426,7 +419,7 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int e = read_file(&buf, &len, path, c->opts.max_doc_bytes);
+	int e = read_file(&buf, &len, path, c->max_doc_bytes);
 	if (e == -ENOMEM)
 		return RP_ENOMEM;
 	if (e < 0) {
@@ -435,7 +428,7 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 			return rp_corpus_reject_add(
 				c, path, 0, relid,
 				"text too large (the limit is %zu bytes)",
-				c->opts.max_doc_bytes);
+				c->max_doc_bytes);
 		return rp_corpus_reject_add(c, path, 0, relid, "cannot read: %s",
 					    strerror(-e));
 	}
@@ -560,29 +553,19 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 	return err;
 }
 
-int rp_corpus_read_text(rp_corpus *c, const char *path,
-			const rp_read_options *ro)
+static int read_text(rp_corpus *c, const char *path,
+		     const rp_read_options *ro)
 {
-	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
-	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
-	if (!ro)
-		ro = &default_ropts;
-	RETURN_ERROR_IF(ro->version != RP_READ_OPTIONS_VERSION, RP_EINVAL);
 	size_t before = c->nrejects;
 	FORWARD_IF_ERROR(add_text_file(c, path, path, ro->outlet, NULL));
 	return c->nrejects > before ? RP_EIO : RP_OK;
 }
 
-int rp_corpus_read_path(rp_corpus *c, const char *path,
-			const rp_read_options *ro)
+static int read_path(rp_corpus *c, const char *path,
+		     const rp_read_options *ro)
 {
 	struct stat st;
 
-	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
-	RETURN_ERROR_IF(c->scanned, RP_ESTATE);
-	if (!ro)
-		ro = &default_ropts;
-	RETURN_ERROR_IF(ro->version != RP_READ_OPTIONS_VERSION, RP_EINVAL);
 
 	if (stat(path, &st) != 0) {
 		FORWARD_IF_ERROR(rp_corpus_reject_add(c, path, 0, NULL,
@@ -601,7 +584,70 @@ int rp_corpus_read_path(rp_corpus *c, const char *path,
 						      strerror(errno)));
 		return RP_EIO;
 	}
-	int err = rp_corpus_read_jsonl(c, fp, path, ro);
+	int err = read_jsonl(c, fp, path, ro);
 	fclose(fp);
+	return err;
+}
+
+/* ---- the public readers: options checked, the reading limit in force
+ * for the call ---- */
+
+static int read_begin(rp_corpus *c, const rp_read_options **ro,
+		      size_t *saved)
+{
+	if (!*ro)
+		*ro = &default_ropts;
+	if ((*ro)->version != RP_READ_OPTIONS_VERSION) {
+		rp_corpus_set_error(c, "read options: version must be %d (got %u)",
+				    RP_READ_OPTIONS_VERSION, (*ro)->version);
+		return RP_EINVAL;
+	}
+	if ((*ro)->max_doc_bytes >= UINT32_MAX) {
+		rp_corpus_set_error(c, "read option max_doc_bytes must be below "
+				    "4294967295, or 0 for the corpus's limit "
+				    "(got %zu)", (*ro)->max_doc_bytes);
+		return RP_EINVAL;
+	}
+	if (c->analysed) {
+		rp_corpus_set_error(c, "the collection was analysed (its first "
+				    "question); it takes no more documents");
+		return RP_ESTATE;
+	}
+	*saved = c->max_doc_bytes;
+	if ((*ro)->max_doc_bytes)
+		c->max_doc_bytes = (*ro)->max_doc_bytes;
+	return RP_OK;
+}
+
+int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
+			 const rp_read_options *ro)
+{
+	size_t saved;
+	RETURN_ERROR_IF(!c || !fp, RP_EINVAL);
+	FORWARD_IF_ERROR(read_begin(c, &ro, &saved));
+	int err = read_jsonl(c, fp, name, ro);
+	c->max_doc_bytes = saved;
+	return err;
+}
+
+int rp_corpus_read_text(rp_corpus *c, const char *path,
+			const rp_read_options *ro)
+{
+	size_t saved;
+	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
+	FORWARD_IF_ERROR(read_begin(c, &ro, &saved));
+	int err = read_text(c, path, ro);
+	c->max_doc_bytes = saved;
+	return err;
+}
+
+int rp_corpus_read_path(rp_corpus *c, const char *path,
+			const rp_read_options *ro)
+{
+	size_t saved;
+	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
+	FORWARD_IF_ERROR(read_begin(c, &ro, &saved));
+	int err = read_path(c, path, ro);
+	c->max_doc_bytes = saved;
 	return err;
 }

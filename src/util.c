@@ -87,9 +87,9 @@ int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
 	return RP_OK;
 }
 
-unsigned rp_thread_count(const rp_options *o, size_t work)
+unsigned rp_thread_count(unsigned threads, size_t work)
 {
-	unsigned n = o->threads;
+	unsigned n = threads;
 	if (n == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		n = cores > 0 ? (unsigned)cores : 1;
@@ -148,6 +148,7 @@ const char *rp_strerror(int status)
 	case RP_EINPUT: return "record rejected";
 	case RP_ELIMIT: return "limit exceeded";
 	case RP_ESTATE: return "call not allowed in this state";
+	case RP_ECANCELED: return "canceled";
 	default: return "unknown error";
 	}
 }

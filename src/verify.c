@@ -47,7 +47,7 @@ static int ratio_at_least(size_t x, size_t y, double t)
 /* Jaccard >= t, or (c > 0) either containment >= c for a contained text
  * of at least RP_CONTAIN_MIN_SHINGLES (a few words inside a long text
  * are a phrase, not a reprint). */
-static int passes(const rp_pair *p, double t, double c)
+int rp_pair_passes(const rp_pair *p, double t, double c)
 {
 	size_t uni = p->size_a + p->size_b - p->shared;
 	if (ratio_at_least(p->shared, uni, t))
@@ -77,7 +77,7 @@ int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 		rp_score_pair(&p, sets, RP_PAIR_A(cand[i]), RP_PAIR_B(cand[i]));
 		while (k < nkeep && keep[k] < cand[i])
 			k++;
-		int passed = passes(&p, threshold, containment);
+		int passed = rp_pair_passes(&p, threshold, containment);
 		int kept = !passed && tentative && k < nkeep && keep[k] == cand[i] &&
 			   p.shared >= keep_shared;
 		if (!passed && !kept)

@@ -28,6 +28,10 @@ typedef struct rp_sets {
 RP_INTERNAL void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a,
 			       size_t b);
 
+/* Jaccard >= t, or (c > 0) either containment >= c for a contained text
+ * of at least RP_CONTAIN_MIN_SHINGLES shingles. */
+RP_INTERNAL int rp_pair_passes(const rp_pair *p, double t, double c);
+
 /*
  * Verify sorted candidates (RP_PAIR encoding) and keep those with
  * Jaccard >= threshold or, when containment > 0, either containment >=

@@ -1,5 +1,6 @@
 /* CLI tests: run the built reprint binary on samples/ and on bad input. */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,4 +346,102 @@ Test(cli, syndication_says_when_first_is_a_guess)
 	cr_assert_eq(rc, 0, "%s", err);
 	cr_assert(strstr(out, "\"first_by\":\"date\",\"first_is_guess\":false"), "%s", out);
 	cr_assert(!strstr(out, "\"first_is_guess\":true"), "%s", out);
+}
+
+/* Every pair scan reports on a collection, compared with --in, has scan's
+ * Jaccard, both containments, relation and source. */
+static void compare_agrees_with_scan(const char *dir)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan -q %s", bin(), dir);
+	cr_assert_eq(rc, 0, "%s", err);
+	char *pairs = strdup(out);
+	size_t checked = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(pairs, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char a[512], b[512], rel[32], src[8] = "";
+		double j, ca, cb;
+		if (strncmp(line, "a\tb\t", 4) == 0)
+			continue;
+		int n = sscanf(line, "%511[^\t]\t%511[^\t]\t%lf\t%lf\t%lf\t%31[^\t]\t%7[^\t]",
+			       a, b, &j, &ca, &cb, rel, src);
+		cr_assert_geq(n, 6, "%s", line);
+		if (n == 6 || strcmp(src, "0") == 0 || isdigit((unsigned char)src[0]))
+			strcpy(src, "unknown");
+		/* Asked in the other order: compare reports the pair in the
+		 * collection's order, as scan does. */
+		rc = run(&out, &err, "NO_COLOR=1 %s compare --in %s '%s' '%s'", bin(),
+			 dir, b, a);
+		cr_assert_eq(rc, 0, "%s", err);
+		char want[1200];
+		snprintf(want, sizeof(want), "a  %s", a);
+		cr_assert(strstr(out, want), "%s\n%s", line, out);
+		snprintf(want, sizeof(want),
+			 "relation      %s\nreported      yes", rel);
+		cr_assert(strstr(out, want), "%s\n%s", line, out);
+		snprintf(want, sizeof(want),
+			 "source        %s\njaccard       %.6f\na in b        %.6f\n"
+			 "b in a        %.6f\n", src, j, ca, cb);
+		cr_assert(strstr(out, want), "%s\nwant:\n%s\ngot:\n%s", line, want, out);
+		checked++;
+	}
+	cr_assert_gt(checked, 5, "%s: %zu pairs", dir, checked);
+	free(pairs);
+}
+
+Test(cli, compare_in_a_collection_agrees_with_scan)
+{
+	char fixture[4096];
+	compare_agrees_with_scan(samples());
+	snprintf(fixture, sizeof(fixture), "%s/../tests/fixtures/news-folder", samples());
+	compare_agrees_with_scan(fixture);
+}
+
+Test(cli, compare_of_loose_files_says_no_chrome_was_learned)
+{
+	char *out, *err;
+	int rc = run(&out, &err, "NO_COLOR=1 %s compare %s/baltic-wire/klaipeda-port-expansion.txt "
+		     "%s/vilnius-daily/klaipeda-terminal-plan.txt", bin(), samples(), samples());
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "chrome        none learned: two loose files"), "%s", out);
+}
+
+Test(cli, options_belong_to_their_command)
+{
+	char *out, *err;
+	cr_assert_eq(run(&out, &err, "%s scan -h", bin()), 0);
+	cr_assert(strstr(out, "usage: reprint scan"), "%s", out);
+	cr_assert(strstr(out, "--threshold T"), "%s", out);
+	cr_assert(strstr(out, "--syndication FILE"), "%s", out);
+	cr_assert_null(strstr(out, "--in COLLECTION"), "compare's option is not scan's: %s", out);
+	cr_assert_eq(run(&out, &err, "%s tune --help", bin()), 0);
+	cr_assert(strstr(out, "usage: reprint tune"), "%s", out);
+	cr_assert_null(strstr(out, "--html"), "%s", out);
+	cr_assert_eq(run(&out, &err, "%s compare -h", bin()), 0);
+	cr_assert(strstr(out, "--in COLLECTION"), "%s", out);
+
+	cr_assert_eq(run(&out, &err, "%s tune --html x", bin()), 2);
+	cr_assert(strstr(err, "--html is not an option of tune"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s boilerplate --format jsonl %s", bin(), samples()), 2);
+	cr_assert(strstr(err, "--format is not an option of boilerplate"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s scan --threshhold 0.8 %s", bin(), samples()), 2);
+	cr_assert(strstr(err, "did you mean --threshold?"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s scan --threshold %s", bin(), samples()), 2);
+	cr_assert_eq(run(&out, &err, "%s scan --threshold", bin()), 2);
+	cr_assert(strstr(err, "needs a value"), "%s", err);
+	cr_assert(strstr(err, "reprint scan --help"), "%s", err);
+}
+
+Test(cli, a_bad_analysis_option_names_the_field_and_its_range)
+{
+	char *out, *err;
+	cr_assert_eq(run(&out, &err, "%s scan --perms 5000 %s", bin(), samples()), 2);
+	cr_assert(strstr(err, "num_perm"), "%s", err);
+	cr_assert(strstr(err, "1..4096"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s scan -k 2000 %s", bin(), samples()), 2);
+	cr_assert(strstr(err, "1..1024"), "%s", err);
+	cr_assert_eq(run(&out, &err, "%s scan --perms 64 --bands 20 --rows 4 %s", bin(), samples()), 2);
+	cr_assert(strstr(err, "num_perm (64)"), "%s", err);
+	cr_assert_str_eq(out, "", "nothing is read or written");
 }

@@ -13,6 +13,13 @@
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
 
 extern const char *progname;
+/* The command being run ("scan", ...), for messages; NULL before. */
+extern const char *cur_cmd;
+
+#define RP_CLI_MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* The commands that share the option table (options.c). */
+enum { CMD_SCAN = 1, CMD_COMPARE = 2, CMD_BOILERPLATE = 4, CMD_TUNE = 8 };
 
 /* "reprint: ..." on stderr. */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -28,13 +35,25 @@ const char *source_name(int source);
 
 /* Options of every command. */
 typedef struct cli {
-	rp_options o;
+	rp_analysis_options ao;
+	rp_question q;
 	rp_read_options ro;
 	const char *output, *clusters, *in, *html, *syndication, *rejects;
 	int jsonl, singletons, quiet;
 } cli;
 
-int parse_opts(cli *cl, int argc, char **argv);
+/* Parse the options of command cmd (argv[0] is the command); positional
+ * arguments start at optind afterwards. Returns 0, 1 after printing the
+ * command's help (exit 0), -1 after a usage error. */
+int parse_opts(cli *cl, unsigned cmd, int argc, char **argv);
+/* The command's name for its bit, the help of one command, of all. */
+unsigned cmd_of(const char *name);
+void print_help(FILE *fp, unsigned cmd);
+void print_usage(FILE *fp);
+
+/* A new corpus configured with cl's analysis options, and cl's question
+ * checked; on error a message and NULL (exit status in *rc). */
+rp_corpus *new_corpus(cli *cl, int *rc);
 
 /* An output file written under a temporary name and renamed when complete
  * (regular files only; devices and pipes are written in place). */

@@ -140,31 +140,6 @@ static void print_side_by_side(const side *a, const side *b, size_t width,
 	}
 }
 
-static int find_id(const rp_corpus *c, const char *id, size_t *out)
-{
-	size_t n = rp_corpus_count(c);
-	for (size_t i = 0; i < n; i++) {
-		rp_doc_info d;
-		rp_corpus_doc(&d, c, i);
-		if (strcmp(d.id, id) == 0) {
-			*out = i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int copy_doc(rp_corpus *dst, const rp_corpus *src, size_t i)
-{
-	rp_doc_info d;
-	rp_corpus_doc(&d, src, i);
-	rp_doc_input in = { d.id, strlen(d.id), d.text, d.text_len,
-			    d.title, d.title ? strlen(d.title) : 0,
-			    d.outlet, d.outlet ? strlen(d.outlet) : 0,
-			    d.date, d.date ? strlen(d.date) : 0, d.source, d.line };
-	return rp_corpus_add(dst, &in);
-}
-
 static void print_rejects(const rp_corpus *c)
 {
 	for (size_t i = 0; i < rp_corpus_reject_count(c); i++) {
@@ -177,73 +152,71 @@ static void print_rejects(const rp_corpus *c)
 
 int cmd_compare(cli *cl, int argc, char **argv)
 {
-	rp_corpus *src = NULL, *pair = NULL;
+	rp_corpus *c = NULL;
 	rp_result *r = NULL;
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, err;
 	size_t ia = 0, ib = 1;
 
 	if (argc - optind != 2)
 		return usage_error("compare needs two documents: A B");
 	const char *A = argv[optind], *B = argv[optind + 1];
-	rp_options so = cl->o;
-	so.progress = NULL;
-	if (rp_corpus_new(&src, &so) < 0)
-		return usage_error("bad options");
+	if (!(c = new_corpus(cl, &rc)))
+		return rc;
 	if (cl->in) {
-		if (rp_corpus_read_path(src, cl->in, &cl->ro) < 0 ||
-		    rp_corpus_reject_count(src))
-			print_rejects(src);
-		if (find_id(src, A, &ia) < 0 || find_id(src, B, &ib) < 0) {
-			msg("no document with id '%s' in %s",
-			    find_id(src, A, &ia) < 0 ? A : B, cl->in);
+		if (rp_corpus_read_path(c, cl->in, &cl->ro) == RP_ENOMEM) {
+			msg("out of memory reading %s", cl->in);
+			rc = EXIT_FAIL;
+			goto done;
+		}
+		print_rejects(c);
+		const char *missing = rp_corpus_find(&ia, c, A) < 0 ? A
+				      : rp_corpus_find(&ib, c, B) < 0 ? B : NULL;
+		if (missing) {
+			msg("no document with id '%s' in %s", missing, cl->in);
 			rc = EXIT_INPUT;
 			goto done;
 		}
-	} else if (rp_corpus_read_text(src, A, &cl->ro) < 0 ||
-		   rp_corpus_read_text(src, B, &cl->ro) < 0) {
-		print_rejects(src);
+		if (ia == ib)
+			return rp_corpus_free(c),
+			       usage_error("compare needs two different documents");
+	} else if (rp_corpus_read_text(c, A, &cl->ro) < 0 ||
+		   rp_corpus_read_text(c, B, &cl->ro) < 0) {
+		print_rejects(c);
 		rc = EXIT_INPUT;
 		goto done;
 	}
 
-	/* Score the two alone, exactly: any shared shingle makes a pair. */
-	rp_options po = cl->o;
-	po.exact = 1;
-	po.threshold = 1e-9;
-	po.progress = NULL;
-	if (rp_corpus_new(&pair, &po) < 0 || copy_doc(pair, src, ia) < 0 ||
-	    copy_doc(pair, src, ib) < 0) {
-		msg("cannot compare: %s", pair ? rp_corpus_error(pair) : "bad options");
-		print_rejects(pair ? pair : src);
-		rc = EXIT_INPUT;
-		goto done;
-	}
-	if (rp_scan(&r, pair) < 0) {
-		msg("%s", rp_corpus_error(pair));
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	if (rp_corpus_reject_count(pair)) {
-		print_rejects(pair);
-		rc = EXIT_INPUT;
+	err = rp_corpus_compare(&r, c, ia, ib, &cl->q);
+	if (err < 0) {
+		msg("cannot compare: %s", rp_corpus_error(c));
+		rc = err == RP_EINPUT ? EXIT_INPUT : EXIT_FAIL;
 		goto done;
 	}
 
 	const char *nc = getenv("NO_COLOR");
 	int color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	const rp_pair *p = rp_result_pairs(r);
+	const char *why;
+	int reported = rp_result_verdict(r, &why);
 	rp_doc_info da, db;
-	rp_corpus_doc(&da, pair, 0);
-	rp_corpus_doc(&db, pair, 1);
+	/* In the pair's order, a the earlier document of the collection, as
+	 * scan reports it. */
+	rp_corpus_doc(&da, c, p ? p->a : RP_CLI_MIN(ia, ib));
+	rp_corpus_doc(&db, c, p ? p->b : (ia < ib ? ib : ia));
 	printf("%sa%s  %s%s%s%s\n", color ? BOLD : "", color ? RESET : "", da.id,
 	       da.outlet ? "  (" : "", da.outlet ? da.outlet : "", da.outlet ? ")" : "");
 	printf("%sb%s  %s%s%s%s\n", color ? BOLD : "", color ? RESET : "", db.id,
 	       db.outlet ? "  (" : "", db.outlet ? db.outlet : "", db.outlet ? ")" : "");
-	if (rp_result_pair_count(r) == 0) {
-		printf("relation      none (no shared %u-word shingle)\n", cl->o.k ? cl->o.k : 5);
+	if (!cl->in)
+		printf("chrome        none learned: two loose files (layout chrome, "
+		       "datelines and credits are left out; --in COLLECTION "
+		       "compares with what a collection teaches)\n");
+	if (!p) {
+		printf("relation      none (no shared shingle)\n");
 		goto done;
 	}
-	const rp_pair *p = rp_result_pairs(r);
 	printf("relation      %s\n", rp_relation_name(p->relation));
+	printf("reported      %s (%s)\n", reported == 1 ? "yes" : "no", why);
 	printf("source        %s\n", p->source < 0 ? "unknown" : p->source == 0 ? "a" : "b");
 	printf("jaccard       %.6f\n", p->jaccard);
 	printf("a in b        %.6f\n", p->containment_a);
@@ -288,7 +261,6 @@ done:
 	if (fflush(stdout) != 0 && rc == EXIT_OK)
 		rc = EXIT_FAIL;
 	rp_result_free(r);
-	rp_corpus_free(pair);
-	rp_corpus_free(src);
+	rp_corpus_free(c);
 	return rc;
 }

@@ -36,72 +36,6 @@ void msg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static const char usage_text[] =
-	"usage: reprint scan [options] INPUT...\n"
-	"       reprint compare [--in COLLECTION] A B\n"
-	"       reprint boilerplate [options] INPUT...\n"
-	"       reprint tune [--threshold T] [--perms K] [--bands B --rows R]\n"
-	"       reprint eval --truth DIR [--pairs FILE] [--clusters FILE]\n"
-	"       reprint --version | --help\n"
-	"\n"
-	"INPUT is a JSONL file (one article per line), '-' for JSONL on stdin,\n"
-	"or a directory walked for *.txt files.\n"
-	"\n"
-	"scan options:\n"
-	"  -t, --threshold T      report pairs with exact Jaccard >= T (0.5)\n"
-	"      --containment C    also report pairs where either containment >= C,\n"
-	"                         for a contained text of 20+ shingles: trimmed\n"
-	"                         reprints (0.5; 0 turns it off; below 0.5 also\n"
-	"                         scattered reuse, as plagiarism needs)\n"
-	"      --min-passage N    also report pairs sharing a run of N consecutive\n"
-	"                         words outside chrome: excerpts (25; 0: off)\n"
-	"      --jaccard-only     near duplicates only: --containment 0\n"
-	"                         --min-passage 0 (the fastest, for large dumps)\n"
-	"      --no-align         skip passage alignment (relations from scores)\n"
-	"      --keep-templates   report texts that differ only in figures (relation\n"
-	"                         template); by default they are dropped and counted\n"
-	"      --boilerplate MODE auto (default): leave out site chrome learned per\n"
-	"                         outlet, datelines and credits; off: shingle all text\n"
-	"      --chrome-min-pages N  a line on N pages of one outlet with a site\n"
-	"                         template is chrome (2)\n"
-	"      --cross-outlet     only pairs from different outlets\n"
-	"      --window DURATION  only pairs published within it (90m, 48h, 7d)\n"
-	"      --syndication FILE per story: first publication, reprints, delays;\n"
-	"                         and who reprinted whom (JSONL)\n"
-	"  -k, --shingle-size K   words (default 5) or characters (default 7)\n"
-	"      --shingle KIND     word | char (word)\n"
-	"      --perms K          signature length (128)\n"
-	"      --minhash KIND     oph | classic (oph)\n"
-	"      --seed N           seed of the signature hashes\n"
-	"      --recall R         LSH candidate probability at T (0.99)\n"
-	"      --bands B --rows R LSH banding instead of the tuned choice\n"
-	"      --bucket-cap N     skip LSH buckets larger than N (5000)\n"
-	"      --exact            all pairs by inverted index, no LSH\n"
-	"      --include-title    shingle the title with the text\n"
-	"      --max-bytes N      reject texts larger than N bytes (64 MiB)\n"
-	"      --threads N        worker threads (online cores)\n"
-	"      --id-field F, --text-field F, --title-field F,\n"
-	"      --outlet-field F, --date-field F   JSONL field names\n"
-	"      --outlet NAME      outlet of every .txt file of a directory\n"
-	"  -o, --output FILE      pairs to FILE instead of stdout\n"
-	"      --format FMT       tsv | jsonl (tsv)\n"
-	"      --clusters FILE    clusters as JSONL\n"
-	"      --singletons       include one-document clusters\n"
-	"      --html DIR         write a static HTML report (index.html, pair-N.html)\n"
-	"      --rejects FILE     every rejected record as JSONL (source, line, id, reason)\n"
-	"  -q, --quiet            no summary on stderr (rejects are still listed)\n"
-	"\n"
-	"compare: A and B are text files, or ids of documents in --in COLLECTION\n"
-	"(a JSONL file or a directory); prints the relation, the scores and the\n"
-	"shared passages side by side, edits coloured on a terminal (NO_COLOR\n"
-	"turns colour off; without colour, [-deleted-] and {+inserted+}).\n"
-	"\n"
-	"eval: scores a scan's pairs and clusters against DIR/truth.tsv (id, story)\n"
-	"and DIR/truth_pairs.tsv; 'reprint eval --help' lists its options.\n"
-	"\n"
-	"exit status: 0 ok, 1 input errors (results for the rest written),\n"
-	"2 bad usage, 3 failure (memory, output, internal).\n";
-
 int usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -109,7 +43,10 @@ int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'reprint --help'.\n");
+	if (cur_cmd)
+		fprintf(stderr, "\nTry 'reprint %s --help'.\n", cur_cmd);
+	else
+		fprintf(stderr, "\nTry 'reprint --help'.\n");
 	return EXIT_USAGE;
 }
 
@@ -149,12 +86,6 @@ int parse_duration(const char *s, int64_t *out)
 		return -1;
 	*out = (int64_t)(v * mult);
 	return *out > 0 ? 0 : -1;
-}
-
-/* 0 when s is a, 1 when it is b, -1 otherwise. */
-static int parse_choice(const char *s, const char *a, const char *b)
-{
-	return strcmp(s, a) == 0 ? 0 : strcmp(s, b) == 0 ? 1 : -1;
 }
 
 int parse_double(const char *s, double lo, double hi, double *out)
@@ -379,7 +310,7 @@ static double since(const struct timespec *t0)
 	       (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
 }
 
-static void show_progress(void *ud, const rp_progress *p)
+static int show_progress(const rp_progress *p, void *ud)
 {
 	progress_state *ps = ud;
 	double el = since(&ps->start);
@@ -388,7 +319,7 @@ static void show_progress(void *ud, const rp_progress *p)
 		ps->stage_start = el;
 	}
 	if (el - ps->last < 0.2)
-		return;
+		return 0;
 	ps->last = el;
 	ps->shown = 1;
 	if (strcmp(p->stage, "read") == 0) {
@@ -404,6 +335,7 @@ static void show_progress(void *ud, const rp_progress *p)
 				(double)(p->total - p->done) * st / (double)p->done);
 	}
 	fflush(stderr);
+	return 0;
 }
 
 static void end_progress(progress_state *ps)
@@ -413,212 +345,57 @@ static void end_progress(progress_state *ps)
 	ps->shown = 0;
 }
 
-/* ---- tune ---- */
+/* ---- the corpus of a command ---- */
 
-enum {
-	OPT_SHINGLE = 256, OPT_PERMS, OPT_MINHASH, OPT_SEED, OPT_RECALL,
-	OPT_BANDS, OPT_ROWS, OPT_BUCKET_CAP, OPT_EXACT, OPT_INCLUDE_TITLE,
-	OPT_MAX_BYTES, OPT_THREADS, OPT_ID_FIELD, OPT_TEXT_FIELD,
-	OPT_TITLE_FIELD, OPT_OUTLET_FIELD, OPT_DATE_FIELD, OPT_OUTLET,
-	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_HELP, OPT_CONTAINMENT,
-	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
-	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
-	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY
-};
-
-static const struct option long_opts[] = {
-	{ "threshold", required_argument, NULL, 't' },
-	{ "shingle-size", required_argument, NULL, 'k' },
-	{ "shingle", required_argument, NULL, OPT_SHINGLE },
-	{ "perms", required_argument, NULL, OPT_PERMS },
-	{ "minhash", required_argument, NULL, OPT_MINHASH },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "recall", required_argument, NULL, OPT_RECALL },
-	{ "bands", required_argument, NULL, OPT_BANDS },
-	{ "rows", required_argument, NULL, OPT_ROWS },
-	{ "bucket-cap", required_argument, NULL, OPT_BUCKET_CAP },
-	{ "exact", no_argument, NULL, OPT_EXACT },
-	{ "include-title", no_argument, NULL, OPT_INCLUDE_TITLE },
-	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "id-field", required_argument, NULL, OPT_ID_FIELD },
-	{ "text-field", required_argument, NULL, OPT_TEXT_FIELD },
-	{ "title-field", required_argument, NULL, OPT_TITLE_FIELD },
-	{ "outlet-field", required_argument, NULL, OPT_OUTLET_FIELD },
-	{ "date-field", required_argument, NULL, OPT_DATE_FIELD },
-	{ "outlet", required_argument, NULL, OPT_OUTLET },
-	{ "output", required_argument, NULL, 'o' },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "clusters", required_argument, NULL, OPT_CLUSTERS },
-	{ "singletons", no_argument, NULL, OPT_SINGLETONS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "containment", required_argument, NULL, OPT_CONTAINMENT },
-	{ "no-align", no_argument, NULL, OPT_NO_ALIGN },
-	{ "min-passage", required_argument, NULL, OPT_MIN_PASSAGE },
-	{ "jaccard-only", no_argument, NULL, OPT_JACCARD_ONLY },
-	{ "in", required_argument, NULL, OPT_IN },
-	{ "html", required_argument, NULL, OPT_HTML },
-	{ "keep-templates", no_argument, NULL, OPT_KEEP_TEMPLATES },
-	{ "boilerplate", required_argument, NULL, OPT_BOILERPLATE },
-	{ "chrome-min-pages", required_argument, NULL, OPT_CHROME_PAGES },
-	{ "cross-outlet", no_argument, NULL, OPT_CROSS_OUTLET },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "syndication", required_argument, NULL, OPT_SYNDICATION },
-	{ "rejects", required_argument, NULL, OPT_REJECTS },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 }
-};
-
-
-/* Parse options shared by scan and tune; returns -1 after a usage error. */
-int parse_opts(cli *cl, int argc, char **argv)
+rp_corpus *new_corpus(cli *cl, int *rc)
 {
-	long long v;
-	int ch;
-
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "t:k:o:q", long_opts, NULL)) != -1) {
-		switch (ch) {
-		case 't':
-			if (parse_double(optarg, 1e-6, 1.0, &cl->o.threshold) < 0)
-				return usage_error("--threshold must be in (0, 1]: '%s'", optarg), -1;
-			break;
-		case 'k':
-			if (parse_uint(optarg, 1, 1024, &v) < 0)
-				return usage_error("--shingle-size must be 1..1024: '%s'", optarg), -1;
-			cl->o.k = (unsigned)v;
-			break;
-		case OPT_SHINGLE:
-			if ((ch = parse_choice(optarg, "word", "char")) < 0)
-				return usage_error("--shingle must be word or char: '%s'", optarg), -1;
-			cl->o.shingle = ch ? RP_SHINGLE_CHAR : RP_SHINGLE_WORD;
-			break;
-		case OPT_PERMS:
-			if (parse_uint(optarg, 1, 4096, &v) < 0)
-				return usage_error("--perms must be 1..4096: '%s'", optarg), -1;
-			cl->o.num_perm = (unsigned)v;
-			break;
-		case OPT_MINHASH:
-			if ((ch = parse_choice(optarg, "oph", "classic")) < 0)
-				return usage_error("--minhash must be oph or classic: '%s'", optarg), -1;
-			cl->o.minhash = ch ? RP_MINHASH_CLASSIC : RP_MINHASH_OPH;
-			break;
-		case OPT_SEED:
-			if (parse_uint(optarg, 0, LLONG_MAX, &v) < 0)
-				return usage_error("--seed must be a non-negative integer: '%s'", optarg), -1;
-			cl->o.seed = (uint64_t)v;
-			break;
-		case OPT_RECALL:
-			if (parse_double(optarg, 1e-6, 0.999999, &cl->o.target_recall) < 0)
-				return usage_error("--recall must be in (0, 1): '%s'", optarg), -1;
-			break;
-		case OPT_BANDS:
-		case OPT_ROWS:
-			if (parse_uint(optarg, 1, 4096, &v) < 0)
-				return usage_error("--%s must be 1..4096: '%s'",
-						   ch == OPT_BANDS ? "bands" : "rows", optarg), -1;
-			if (ch == OPT_BANDS)
-				cl->o.bands = (unsigned)v;
-			else
-				cl->o.rows = (unsigned)v;
-			break;
-		case OPT_BUCKET_CAP:
-			if (parse_uint(optarg, 2, LLONG_MAX, &v) < 0)
-				return usage_error("--bucket-cap must be >= 2: '%s'", optarg), -1;
-			cl->o.bucket_cap = (size_t)v;
-			break;
-		case OPT_EXACT: cl->o.exact = 1; break;
-		case OPT_CONTAINMENT:
-			if (parse_double(optarg, 0.0, 1.0, &cl->o.containment) < 0)
-				return usage_error("--containment must be in [0, 1]: '%s'", optarg), -1;
-			break;
-		case OPT_NO_ALIGN: cl->o.align = 0; break;
-		case OPT_MIN_PASSAGE:
-			if (parse_uint(optarg, 0, 1000000, &v) < 0)
-				return usage_error("--min-passage must be a number of words: '%s'", optarg), -1;
-			cl->o.min_passage = (unsigned)v;
-			break;
-		case OPT_JACCARD_ONLY:
-			cl->o.containment = 0;
-			cl->o.min_passage = 0;
-			break;
-		case OPT_IN: cl->in = optarg; break;
-		case OPT_HTML: cl->html = optarg; break;
-		case OPT_KEEP_TEMPLATES: cl->o.keep_templates = 1; break;
-		case OPT_BOILERPLATE:
-			if ((ch = parse_choice(optarg, "off", "auto")) < 0)
-				return usage_error("--boilerplate must be auto or off: '%s'", optarg), -1;
-			cl->o.boilerplate = ch;
-			break;
-		case OPT_CHROME_PAGES:
-			if (parse_uint(optarg, 2, 1000000, &v) < 0)
-				return usage_error("--chrome-min-pages must be >= 2: '%s'", optarg), -1;
-			cl->o.chrome_min_pages = (unsigned)v;
-			break;
-		case OPT_CROSS_OUTLET: cl->o.cross_outlet = 1; break;
-		case OPT_WINDOW:
-			if (parse_duration(optarg, &cl->o.window) < 0)
-				return usage_error("--window must be a duration like 90m, 48h, 7d: '%s'", optarg), -1;
-			break;
-		case OPT_SYNDICATION: cl->syndication = optarg; break;
-		case OPT_REJECTS: cl->rejects = optarg; break;
-		case OPT_INCLUDE_TITLE: cl->o.include_title = 1; break;
-		case OPT_MAX_BYTES:
-			if (parse_uint(optarg, 1, (long long)UINT32_MAX - 1, &v) < 0)
-				return usage_error("--max-bytes must be 1..4294967294: '%s'", optarg), -1;
-			cl->o.max_doc_bytes = (size_t)v;
-			break;
-		case OPT_THREADS:
-			if (parse_uint(optarg, 1, 256, &v) < 0)
-				return usage_error("--threads must be 1..256: '%s'", optarg), -1;
-			cl->o.threads = (unsigned)v;
-			break;
-		case OPT_ID_FIELD: cl->ro.id_field = optarg; break;
-		case OPT_TEXT_FIELD: cl->ro.text_field = optarg; break;
-		case OPT_TITLE_FIELD: cl->ro.title_field = optarg; break;
-		case OPT_OUTLET_FIELD: cl->ro.outlet_field = optarg; break;
-		case OPT_DATE_FIELD: cl->ro.date_field = optarg; break;
-		case OPT_OUTLET: cl->ro.outlet = optarg; break;
-		case 'o': cl->output = optarg; break;
-		case OPT_FORMAT:
-			if ((cl->jsonl = parse_choice(optarg, "tsv", "jsonl")) < 0)
-				return usage_error("--format must be tsv or jsonl: '%s'", optarg), -1;
-			break;
-		case OPT_CLUSTERS: cl->clusters = optarg; break;
-		case OPT_SINGLETONS: cl->singletons = 1; break;
-		case 'q': cl->quiet = 1; break;
-		case OPT_HELP:
-			fputs(usage_text, stdout);
-			exit(EXIT_OK);
-		default:
-			return usage_error("bad option"), -1;
-		}
+	rp_corpus *c = NULL;
+	int err = rp_corpus_new(&c, NULL);
+	if (err < 0) {
+		msg("cannot start: %s", rp_strerror(err));
+		*rc = EXIT_FAIL;
+		return NULL;
 	}
-	if ((cl->o.bands == 0) != (cl->o.rows == 0))
-		return usage_error("--bands and --rows go together"), -1;
-	if ((size_t)cl->o.bands * cl->o.rows > cl->o.num_perm)
-		return usage_error("--bands x --rows (%u x %u) exceeds --perms %u",
-				   cl->o.bands, cl->o.rows, cl->o.num_perm), -1;
-	return 0;
+	if (rp_corpus_configure(c, &cl->ao) < 0) {
+		*rc = usage_error("%s", rp_corpus_error(c));
+		rp_corpus_free(c);
+		return NULL;
+	}
+	if (rp_question_check(c, &cl->q) < 0) {
+		*rc = usage_error("%s", rp_corpus_error(c));
+		rp_corpus_free(c);
+		return NULL;
+	}
+	return c;
 }
+/* ---- tune ---- */
 
 static int cmd_tune(cli *cl)
 {
-	unsigned b = cl->o.bands, r = cl->o.rows;
+	double t = cl->q.threshold ? cl->q.threshold : 0.5;
+	double recall = cl->q.target_recall ? cl->q.target_recall : 0.99;
+	unsigned perms = cl->ao.num_perm ? cl->ao.num_perm : 128;
+	unsigned b = cl->q.bands, r = cl->q.rows;
 	int reached = 1;
-	if (b == 0 && rp_lsh_tune(&b, &r, &reached, cl->o.threshold,
-				  cl->o.num_perm, cl->o.target_recall) < 0) {
+	if ((b == 0) != (r == 0))
+		return usage_error("--bands and --rows go together");
+	if (perms > 4096)
+		return usage_error("--perms must be 1..4096: %u", perms);
+	if ((size_t)b * r > perms)
+		return usage_error("--bands x --rows (%u x %u) exceeds --perms %u",
+				   b, r, perms);
+	if (b == 0 && rp_lsh_tune(&b, &r, &reached, t, perms, recall) < 0) {
 		msg("cannot tune for these values");
 		return EXIT_USAGE;
 	}
-	double p = rp_lsh_probability(cl->o.threshold, b, r);
+	double p = rp_lsh_probability(t, b, r);
 	printf("threshold\t%.4f\nperms\t%u\nbands\t%u\nrows\t%u\n",
-	       cl->o.threshold, cl->o.num_perm, b, r);
+	       t, perms, b, r);
 	printf("recall_at_threshold\t%.6f\n", p);
 	if (!reached)
 		msg("warning: no bands x rows within %u perms reaches recall %.3f at %.3f; "
 		    "using the best (%.4f); raise --perms",
-		    cl->o.num_perm, cl->o.target_recall, cl->o.threshold, p);
+		    perms, recall, t, p);
 	printf("\njaccard\tp_candidate\n");
 	for (int i = 1; i <= 10; i++)
 		printf("%.1f\t%.6f\n", i / 10.0, rp_lsh_probability(i / 10.0, b, r));
@@ -640,13 +417,11 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	memset(&ps, 0, sizeof(ps));
 	ps.start = ts0;
 	if (!cl->quiet && isatty(STDERR_FILENO)) {
-		cl->o.progress = show_progress;
-		cl->o.progress_userdata = &ps;
+		cl->ao.progress = show_progress;
+		cl->ao.progress_userdata = &ps;
 	}
-	if ((err = rp_corpus_new(&c, &cl->o)) < 0) {
-		msg("bad options: %s", rp_strerror(err));
-		return EXIT_USAGE;
-	}
+	if (!(c = new_corpus(cl, &rc)))
+		return rc;
 	int stdin_used = 0;
 	for (int i = optind; i < argc; i++) {
 		const char *in = argv[i];
@@ -669,7 +444,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &ts1);
 	double read_secs = (double)(ts1.tv_sec - ts0.tv_sec) +
 			   (double)(ts1.tv_nsec - ts0.tv_nsec) * 1e-9;
-	err = rp_scan(&r, c);
+	/* One question: what it computes is freed as soon as used. */
+	cl->q.release = 1;
+	err = rp_corpus_ask(&r, c, &cl->q);
 	end_progress(&ps);
 	if (err < 0) {
 		msg("%s", rp_corpus_error(c));
@@ -725,8 +502,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		msg("warning: %zu LSH buckets larger than --bucket-cap %zu were "
 		    "skipped (largest: %zu documents); pairs inside them may be "
 		    "missed; raise --bucket-cap to include them",
-		    st.oversized_buckets, cl->o.bucket_cap, st.largest_bucket);
-	if (!cl->o.exact && !st.recall_reached)
+		    st.oversized_buckets, cl->q.bucket_cap ? cl->q.bucket_cap : 5000,
+		    st.largest_bucket);
+	if (!cl->q.exact && !st.recall_reached)
 		msg("warning: LSH recall at the threshold is only %.4f; raise --perms",
 		    st.recall_at_threshold);
 
@@ -783,23 +561,27 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 				"characters%s\n", progname, st.char_documents,
 				st.documents, 2 * st.char_documents > st.documents
 				? "; --shingle char is not needed" : "");
-		if (cl->o.exact)
+		double t = cl->q.threshold ? cl->q.threshold : 0.5;
+		if (cl->q.exact)
 			fprintf(stderr, "%s: exact search (no LSH), threshold %.3f\n",
-				progname, cl->o.threshold);
+				progname, t);
 		else
 			fprintf(stderr,
 				"%s: LSH %u bands x %u rows, P(candidate | J=%.3f) = %.4f\n",
-				progname, st.bands, st.rows, cl->o.threshold,
+				progname, st.bands, st.rows, t,
 				st.recall_at_threshold);
 		if (st.templates)
 			fprintf(stderr, "%s: %zu template pairs (texts that differ only "
 				"in figures) not reported; --keep-templates reports them\n",
 				progname, st.templates);
-		if ((cl->o.containment > 0 || cl->o.min_passage > 0) && !cl->o.exact)
-			fprintf(stderr, "%s: containment %.3f, passages of %u words: "
+		double cont = cl->q.containment == 0 ? 0.5
+			      : cl->q.containment < 0 ? 0 : cl->q.containment;
+		int pass = cl->q.min_passage == 0 ? 25
+			   : cl->q.min_passage < 0 ? 0 : cl->q.min_passage;
+		if ((cont > 0 || pass > 0) && !cl->q.exact)
+			fprintf(stderr, "%s: containment %.3f, passages of %d words: "
 				"%zu candidates from shared fingerprints\n", progname,
-				cl->o.containment, cl->o.min_passage,
-				st.contain_candidates);
+				cont, pass, st.contain_candidates);
 		fprintf(stderr,
 			"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
 			progname, st.candidates, st.pairs, st.clusters, secs,
@@ -825,18 +607,22 @@ int main(int argc, char **argv)
 	/* Likewise a file size limit: EFBIG, not SIGXFSZ. */
 	signal(SIGXFSZ, SIG_IGN);
 	cli cl;
-	rp_options def = RP_OPTIONS_INIT;
 	rp_read_options rdef = RP_READ_OPTIONS_INIT;
 
 	memset(&cl, 0, sizeof(cl));
-	cl.o = def;
+	rp_analysis_options_init(&cl.ao, RP_ANALYSIS_OPTIONS_VERSION);
+	rp_question_init(&cl.q, RP_QUESTION_VERSION);
 	cl.ro = rdef;
 	if (argc < 2)
 		return usage_error("no command given");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		fputs(usage_text, stdout);
+		unsigned c = argc > 2 ? cmd_of(argv[2]) : 0;
+		if (c)
+			print_help(stdout, c);
+		else
+			print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
@@ -845,16 +631,20 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "eval") == 0)
 		return cmd_eval(argc - 1, argv + 1);
-	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "tune") != 0 &&
-	    strcmp(cmd, "compare") != 0 && strcmp(cmd, "boilerplate") != 0)
+	unsigned c = cmd_of(cmd);
+	if (!c)
 		return usage_error("unknown command '%s'", cmd);
-	if (parse_opts(&cl, argc - 1, argv + 1) < 0)
-		return EXIT_USAGE;
-	if (strcmp(cmd, "tune") == 0)
+	int p = parse_opts(&cl, c, argc - 1, argv + 1);
+	if (p != 0)
+		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	switch (c) {
+	case CMD_TUNE:
+		if (optind < argc - 1)
+			return usage_error("tune takes no arguments: '%s'",
+					   argv[optind + 1]);
 		return cmd_tune(&cl);
-	if (strcmp(cmd, "compare") == 0)
-		return cmd_compare(&cl, argc - 1, argv + 1);
-	if (strcmp(cmd, "boilerplate") == 0)
-		return cmd_boilerplate(&cl, argc - 1, argv + 1);
-	return cmd_scan(&cl, argc - 1, argv + 1);
+	case CMD_COMPARE: return cmd_compare(&cl, argc - 1, argv + 1);
+	case CMD_BOILERPLATE: return cmd_boilerplate(&cl, argc - 1, argv + 1);
+	default: return cmd_scan(&cl, argc - 1, argv + 1);
+	}
 }

@@ -160,9 +160,9 @@ int cmd_boilerplate(cli *cl, int argc, char **argv)
 
 	if (optind >= argc)
 		return usage_error("boilerplate needs at least one INPUT");
-	cl->o.boilerplate = 1;
-	if (rp_corpus_new(&c, &cl->o) < 0)
-		return usage_error("bad options");
+	cl->ao.boilerplate = RP_ON;
+	if (!(c = new_corpus(cl, &rc)))
+		return rc;
 	for (int i = optind; i < argc; i++) {
 		int err = strcmp(argv[i], "-") == 0
 				  ? rp_corpus_read_jsonl(c, stdin, "(stdin)", &cl->ro)

@@ -1,0 +1,568 @@
+/*
+ * analysis.c - learning from a collection once: outlets, chrome, the base
+ * pass, and what questions need computed over every document (see
+ * analysis.h for what is kept and why).
+ *
+ * Passes run on the analysis's number of threads, each taking every T-th
+ * document with its own buffers; a document's outputs depend only on the
+ * document, so results are identical for any number of threads.
+ *
+ * Signing needs only the shingle hashes in any order (duplicates do not
+ * change a minimum), so the document pass neither sorts nor keeps them.
+ * Sorted shingle sets are built only for the documents a question's
+ * candidates name (every document in exact mode): in a typical collection
+ * that is a small share, which saves both the sorting time and the memory
+ * of holding every set.
+ *
+ * Character texts. In the default word mode the base pass decides, from
+ * each text alone, whether it is mostly in a script written without spaces
+ * (rp_is_char_text) and keeps the answer in chars[]; every later stage
+ * that tokenizes a document (later passes, sets, alignment) reads it from
+ * there, so a document is shingled, verified and aligned in one mode.
+ */
+#include "analysis.h"
+
+#include <string.h>
+
+#include "corpus.h"
+#include "minhash.h"
+#include "sort.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* Base pass status: DOC_WHOLE, a text whose chrome, dateline and credits
+ * covered all of it, keeps all of its words. */
+enum { DOC_OK = 0, DOC_NO_WORDS = 1, DOC_WHOLE = 2 };
+enum { PASS_DOCS, PASS_SETS };
+
+/* Containment samples gathered by one thread. */
+typedef struct sample_vec {
+	rp_kv *kv;
+	size_t n, cap;
+} sample_vec;
+
+typedef struct doc_job {
+	rp_corpus *c;
+	rp_analysis *an;
+	int pass;
+	int base;              /* PASS_DOCS: decide status and chars */
+	uint8_t *status;       /* base: out */
+	uint64_t *sigs;        /* PASS_DOCS: sign into these (NULL: no) */
+	rp_fpbuf *fbuf;        /* PASS_DOCS: winnow, per thread (NULL: no) */
+	unsigned winnow_w;
+	sample_vec *svec;      /* PASS_DOCS: sample, per thread (NULL: no) */
+	uint32_t *nsamp;
+	const uint8_t *want;   /* PASS_SETS: which documents */
+	unsigned tid, nthreads;
+	size_t *done;          /* documents finished, all threads (atomic) */
+	int *cancel;           /* set when the progress callback says stop */
+	size_t shingles, shingled, signed_, built; /* this thread's counts */
+	int err;
+} doc_job;
+
+void rp_scratch_free(rp_scratch *sc)
+{
+	free(sc->cat);
+	free(sc->skip);
+	memset(sc, 0, sizeof(*sc));
+}
+
+int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
+		  rp_scratch *sc, size_t d, int flags, int with_title)
+{
+	const rp_doc *doc = &c->docs[d];
+	const char *text = doc->text;
+	size_t len = doc->text_len, nskip = 0;
+	const uint32_t *skip = NULL;
+
+	if (bo->spans && bo->off[d + 1] > bo->off[d]) {
+		skip = (const uint32_t *)(bo->spans + bo->off[d]);
+		nskip = bo->off[d + 1] - bo->off[d];
+	}
+	if (with_title && doc->title) {
+		size_t tl = strlen(doc->title);
+		FORWARD_IF_ERROR(RP_GROW(sc->cat, sc->catcap, tl + 2 + len + 1));
+		memcpy(sc->cat, doc->title, tl);
+		memcpy(sc->cat + tl, "\n\n", 2);
+		memcpy(sc->cat + tl + 2, text, len);
+		FORWARD_IF_ERROR(RP_GROW(sc->skip, sc->skipcap, 2 * nskip + 1));
+		for (size_t k = 0; k < 2 * nskip; k++)
+			sc->skip[k] = skip[k] + (uint32_t)(tl + 2);
+		skip = sc->skip;
+		text = sc->cat;
+		len += tl + 2;
+	}
+	return rp_tokenize_skip(tb, text, len, flags, skip, nskip);
+}
+
+/* Shingle hashes of document d (text order, duplicates kept) into sb;
+ * chars: d is a character text. */
+static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
+		       rp_shinglebuf *sb, rp_scratch *sc, size_t d, int chars)
+{
+	const rp_analysis_options *o = &c->ao;
+	if (chars) {
+		FORWARD_IF_ERROR(rp_doc_tokens(c, bo, tb, sc, d, RP_TOK_CHARS,
+					       o->include_title));
+		return rp_shingle_words(sb, tb, RP_CHAR_TEXT_K);
+	}
+	FORWARD_IF_ERROR(rp_doc_tokens(c, bo, tb, sc, d,
+				       o->shingle == RP_SHINGLE_CHAR ? RP_TOK_NORM
+								     : 0,
+				       o->include_title));
+	if (o->shingle == RP_SHINGLE_CHAR)
+		return rp_shingle_chars(sb, tb, o->k);
+	return rp_shingle_words(sb, tb, o->k);
+}
+
+static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
+		    rp_scratch *sc, size_t d)
+{
+	const rp_analysis_options *o = &job->c->ao;
+	rp_analysis *an = job->an;
+
+	if (job->pass == PASS_SETS) {
+		if (!job->want[d] || an->sets[d])
+			return RP_OK;
+	} else if (!job->base && !an->active[d]) {
+		return RP_OK;
+	}
+	/* The mode is decided here, once, from the text alone. */
+	if (job->base)
+		an->chars[d] = o->shingle == RP_SHINGLE_WORD &&
+			       rp_is_char_text(job->c->docs[d].text,
+					       job->c->docs[d].text_len);
+	int chars = an->chars[d];
+	FORWARD_IF_ERROR(shingle_doc(job->c, &an->boil, tb, sb, sc, d, chars));
+	if (job->pass == PASS_DOCS) {
+		const rp_boiler *bo = &an->boil;
+		if (job->base && sb->n == 0 && bo->off &&
+		    bo->off[d + 1] > bo->off[d]) {
+			static const rp_boiler none; /* nothing left out */
+			FORWARD_IF_ERROR(shingle_doc(job->c, &none, tb, sb, sc,
+						     d, chars));
+			job->status[d] = DOC_WHOLE;
+		}
+		job->shingled++;
+		if (sb->n == 0) {
+			job->status[d] = DOC_NO_WORDS;
+			return RP_OK;
+		}
+		job->shingles += sb->n;
+		if (job->fbuf)
+			FORWARD_IF_ERROR(rp_winnow_pack(&job->fbuf[job->tid], sb->h,
+							sb->n, job->winnow_w,
+							(uint32_t)d));
+		if (job->svec) {
+			sample_vec *v = &job->svec[job->tid];
+			FORWARD_IF_ERROR(rp_contain_sample(&v->kv, &v->n, &v->cap,
+							   &job->nsamp[d], sb->h,
+							   sb->n, (uint32_t)d));
+		}
+		if (job->sigs) {
+			uint64_t *sig = job->sigs + d * o->num_perm;
+			if (o->minhash == RP_MINHASH_CLASSIC)
+				rp_sign_classic(sig, o->num_perm, sb->h, sb->n,
+						o->seed);
+			else
+				rp_sign_oph(sig, o->num_perm, sb->h, sb->n,
+					    o->seed);
+			job->signed_++;
+		}
+		return RP_OK;
+	}
+	FORWARD_IF_ERROR(rp_shingle_set(sb));
+	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
+	uint64_t *set = reallocarray(NULL, sb->n ? sb->n : 1, sizeof(*set));
+	RETURN_ERROR_IF(!set, RP_ENOMEM);
+	memcpy(set, sb->h, sb->n * sizeof(*set));
+	an->sets[d] = set;
+	an->nsets[d] = (uint32_t)sb->n;
+	job->built++;
+	return RP_OK;
+}
+
+static void *doc_worker(void *arg)
+{
+	doc_job *job = arg;
+	rp_tokbuf tb;
+	rp_shinglebuf sb;
+	rp_scratch sc;
+
+	memset(&tb, 0, sizeof(tb));
+	memset(&sb, 0, sizeof(sb));
+	memset(&sc, 0, sizeof(sc));
+	size_t k = 0, nd = job->c->ndocs;
+	for (size_t d = job->tid; d < nd; d += job->nthreads) {
+		if (__atomic_load_n(job->cancel, __ATOMIC_RELAXED))
+			break;
+		int err = doc_pass(job, &tb, &sb, &sc, d);
+		if (err < 0) {
+			job->err = err;
+			break;
+		}
+		if (++k % 1024 == 0 && job->c->ao.progress) {
+			size_t done = __atomic_add_fetch(job->done, 1024,
+							 __ATOMIC_RELAXED);
+			/* Reported from the calling thread only. */
+			if (job->tid == 0 &&
+			    rp_progress_report(job->c, job->pass == PASS_SETS
+							       ? "sets" : "sign",
+					       done, nd, 0))
+				__atomic_store_n(job->cancel, 1, __ATOMIC_RELAXED);
+		}
+	}
+	rp_tokbuf_free(&tb);
+	rp_shinglebuf_free(&sb);
+	rp_scratch_free(&sc);
+	return NULL;
+}
+
+/* Run one pass over all documents; adds the threads' counts to *sum. */
+static int run_pass(const doc_job *proto, doc_job *sum)
+{
+	unsigned nt = rp_thread_count(proto->c->ao.threads, proto->c->ndocs);
+	doc_job jobs[RP_MAX_THREADS];
+	size_t done = 0;
+	int cancel = 0;
+
+	for (unsigned t = 0; t < nt; t++) {
+		jobs[t] = *proto;
+		jobs[t].tid = t;
+		jobs[t].nthreads = nt;
+		jobs[t].done = &done;
+		jobs[t].cancel = &cancel;
+	}
+	rp_run_jobs(doc_worker, jobs, sizeof(jobs[0]), nt);
+	int err = RP_OK;
+	for (unsigned t = 0; t < nt; t++) {
+		if (jobs[t].err < 0 && err == RP_OK)
+			err = jobs[t].err;
+		sum->shingles += jobs[t].shingles;
+		sum->shingled += jobs[t].shingled;
+		sum->signed_ += jobs[t].signed_;
+		sum->built += jobs[t].built;
+	}
+	if (err == RP_OK && cancel)
+		err = RP_ECANCELED;
+	return err;
+}
+
+/* Number the outlets (first seen first); outlet_name[n] is outlet n. */
+static int intern_outlets(rp_analysis *an, const rp_corpus *c)
+{
+	int err = RP_OK;
+	size_t nd = c->ndocs, cap = 16, n = 0;
+	while (cap < 2 * nd)
+		cap *= 2;
+	uint32_t *tab = calloc(cap, sizeof(*tab)); /* outlet number + 1 */
+	an->outlet_of = reallocarray(NULL, nd + 1, sizeof(*an->outlet_of));
+	an->outlet_name = reallocarray(NULL, nd + 1, sizeof(*an->outlet_name));
+	GOTO_IF(!tab || !an->outlet_of || !an->outlet_name, RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++) {
+		const char *name = c->docs[d].outlet;
+		an->outlet_of[d] = RP_NO_OUTLET;
+		if (!name)
+			continue;
+		size_t slot = (size_t)XXH3_64bits(name, strlen(name)) & (cap - 1);
+		while (tab[slot] && strcmp(an->outlet_name[tab[slot] - 1], name) != 0)
+			slot = (slot + 1) & (cap - 1);
+		if (!tab[slot]) {
+			an->outlet_name[n] = name;
+			tab[slot] = (uint32_t)++n;
+		}
+		an->outlet_of[d] = tab[slot] - 1;
+	}
+cleanup:
+	free(tab);
+	return err;
+}
+
+/* Outlets, then boilerplate (when turned on). */
+static int learn(rp_analysis *an, const rp_corpus *c)
+{
+	const rp_analysis_options *o = &c->ao;
+	FORWARD_IF_ERROR(intern_outlets(an, c));
+	if (!o->boilerplate)
+		return RP_OK;
+	rp_boiler_doc *bd = reallocarray(NULL, c->ndocs + 1, sizeof(*bd));
+	RETURN_ERROR_IF(!bd, RP_ENOMEM);
+	for (size_t d = 0; d < c->ndocs; d++)
+		bd[d] = (rp_boiler_doc){ c->docs[d].text, c->docs[d].text_len,
+					 an->outlet_of[d] };
+	int err = rp_boiler_find(&an->boil, bd, c->ndocs, o->chrome_min_pages,
+				 1, 1, rp_thread_count(o->threads, c->ndocs));
+	free(bd);
+	return err;
+}
+
+static void free_fpbufs(rp_fpbuf *fbuf)
+{
+	for (unsigned t = 0; fbuf && t < RP_MAX_THREADS; t++)
+		rp_fpbuf_free(&fbuf[t]);
+	free(fbuf);
+}
+
+static void free_samples(sample_vec *svec)
+{
+	for (unsigned t = 0; svec && t < RP_MAX_THREADS; t++)
+		free(svec[t].kv);
+	free(svec);
+}
+
+/* The threads' samples in one array (*all, *n): the first thread's
+ * grown in place, each other's appended and freed at once. */
+static int gather_samples(rp_kv **all, size_t *n, sample_vec *vec)
+{
+	size_t total = 0;
+	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
+		total += vec[t].n;
+	*all = vec[0].kv;
+	*n = vec[0].n;
+	vec[0].kv = NULL;
+	vec[0].n = vec[0].cap = 0;
+	rp_kv *grown = reallocarray(*all, total + 1, sizeof(**all));
+	if (!grown) {
+		free(*all);
+		*all = NULL;
+		return RP_ENOMEM;
+	}
+	*all = grown;
+	for (unsigned t = 1; t < RP_MAX_THREADS; t++) {
+		if (vec[t].n)
+			memcpy(*all + *n, vec[t].kv, vec[t].n * sizeof(**all));
+		*n += vec[t].n;
+		free(vec[t].kv);
+		vec[t].kv = NULL;
+		vec[t].n = vec[t].cap = 0;
+	}
+	return RP_OK;
+}
+
+/* The base pass is done: keep whole texts whole, reject the documents
+ * with no words, count the rest. */
+static int finish_base(rp_corpus *c, rp_analysis *an, uint8_t *status)
+{
+	rp_boiler_keep_whole(&an->boil, status, DOC_WHOLE);
+	for (size_t d = 0; d < c->ndocs; d++) {
+		if (status[d] == DOC_NO_WORDS) {
+			FORWARD_IF_ERROR(rp_corpus_reject_add(
+				c, c->docs[d].source, c->docs[d].line,
+				c->docs[d].id, "no words in text"));
+			an->active[d] = 0;
+		} else {
+			an->active[d] = 1;
+			an->documents++;
+			an->char_documents += an->chars[d];
+			an->text_bytes += c->docs[d].text_len;
+		}
+	}
+	an->based = 1;
+	return RP_OK;
+}
+
+int rp_analysis_learn(rp_corpus *c, rp_work *w)
+{
+	size_t nd = c->ndocs;
+	c->analysed = 1;
+	if (!c->an) {
+		c->an = calloc(1, sizeof(*c->an));
+		RETURN_ERROR_IF(!c->an, RP_ENOMEM);
+	}
+	rp_analysis *an = c->an;
+	if (an->learned)
+		return RP_OK;
+	double t0 = rp_now();
+	/* Each allocated once; a call after a failure allocates the rest. */
+	if (!an->active)
+		an->active = calloc(nd + 1, 1);
+	if (!an->chars)
+		an->chars = calloc(nd + 1, 1);
+	if (!an->sets)
+		an->sets = calloc(nd + 1, sizeof(*an->sets));
+	if (!an->nsets)
+		an->nsets = calloc(nd + 1, sizeof(*an->nsets));
+	RETURN_ERROR_IF(!an->active || !an->chars || !an->sets || !an->nsets,
+			RP_ENOMEM);
+	int err = learn(an, c);
+	if (err < 0) {
+		free(an->outlet_of);
+		free(an->outlet_name);
+		an->outlet_of = NULL;
+		an->outlet_name = NULL;
+		rp_boiler_free(&an->boil);
+		return err;
+	}
+	an->learned = 1;
+	w->seconds_boilerplate += rp_now() - t0;
+	return RP_OK;
+}
+
+int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
+{
+	int err = RP_OK;
+	size_t nd = c->ndocs;
+	uint8_t *status = NULL;
+	uint64_t *sigs = NULL;
+	rp_fpbuf *fbuf = NULL;
+	sample_vec *svec = NULL;
+	uint32_t *nsamp = NULL;
+	rp_kv *all = NULL;
+	double t0;
+
+	FORWARD_IF_ERROR(rp_analysis_learn(c, w));
+	rp_analysis *an = c->an;
+	int sign = need && need->sign && !an->sigs;
+	unsigned ww = need && need->winnow_w && an->fp_w != need->winnow_w
+			      ? need->winnow_w : 0;
+	size_t scap = need && need->sample_cap && an->samp_cap != need->sample_cap
+			      ? need->sample_cap : 0;
+	if (an->based && !sign && !ww && !scap)
+		return RP_OK;
+
+	t0 = rp_now();
+	doc_job job, sum;
+	memset(&job, 0, sizeof(job));
+	memset(&sum, 0, sizeof(sum));
+	job.c = c;
+	job.an = an;
+	job.pass = PASS_DOCS;
+	job.base = !an->based;
+	if (job.base) {
+		status = calloc(nd + 1, 1);
+		GOTO_IF(!status, RP_ENOMEM);
+		job.status = status;
+	}
+	if (sign) {
+		sigs = reallocarray(NULL, nd ? nd : 1,
+				    (size_t)c->ao.num_perm * sizeof(*sigs));
+		GOTO_IF(!sigs, RP_ENOMEM);
+		job.sigs = sigs;
+	}
+	if (ww) {
+		fbuf = calloc(RP_MAX_THREADS, sizeof(*fbuf));
+		GOTO_IF(!fbuf, RP_ENOMEM);
+		for (unsigned t = 0; t < RP_MAX_THREADS; t++)
+			fbuf[t].bits = rp_fpbuf_bits(nd);
+		job.fbuf = fbuf;
+		job.winnow_w = ww;
+	}
+	if (scap) {
+		svec = calloc(RP_MAX_THREADS, sizeof(*svec));
+		nsamp = calloc(nd + 1, sizeof(*nsamp));
+		GOTO_IF(!svec || !nsamp, RP_ENOMEM);
+		job.svec = svec;
+		job.nsamp = nsamp;
+	}
+	GOTO_IF_ERROR(run_pass(&job, &sum));
+	if (job.base) {
+		GOTO_IF_ERROR(finish_base(c, an, status));
+		an->shingles = sum.shingles;
+	}
+	w->docs_shingled += sum.shingled;
+	w->docs_signed += sum.signed_;
+	if (sign) {
+		an->sigs = sigs;
+		sigs = NULL;
+	}
+	w->seconds_sign += rp_now() - t0;
+
+	/* Fingerprints and samples become candidate lists at once: the
+	 * lists are small, the fingerprints are not. */
+	t0 = rp_now();
+	if (ww) {
+		uint64_t *pc = NULL;
+		size_t npc = 0;
+		rp_contain_stats cs;
+		GOTO_IF_ERROR(rp_contain_candidates(&pc, &npc, &cs, fbuf,
+						    RP_MAX_THREADS, ww,
+						    RP_PASSAGE_POSTING_CAP));
+		free(an->pcand);
+		an->pcand = pc;
+		an->npcand = npc;
+		an->pstats = cs;
+		an->fp_w = ww;
+	}
+	if (scap) {
+		uint64_t *sc = NULL;
+		size_t nsc = 0, n = 0;
+		rp_contain_stats cs;
+		free_fpbufs(fbuf); /* before the samples' peak */
+		fbuf = NULL;
+		GOTO_IF_ERROR(gather_samples(&all, &n, svec));
+		GOTO_IF_ERROR(rp_sample_candidates(&sc, &nsc, &cs, all, n, nsamp,
+						   scap));
+		free(an->scand);
+		an->scand = sc;
+		an->nscand = nsc;
+		an->sstats = cs;
+		an->samp_cap = scap;
+	}
+	w->seconds_candidates += rp_now() - t0;
+cleanup:
+	free(status);
+	free(sigs);
+	free_fpbufs(fbuf);
+	free_samples(svec);
+	free(nsamp);
+	free(all);
+	return err;
+}
+
+int rp_analysis_sets(rp_corpus *c, const uint8_t *want, rp_work *w)
+{
+	rp_analysis *an = c->an;
+	RETURN_ERROR_IF(!an || !an->based, RP_ESTATE);
+	size_t missing = 0;
+	for (size_t d = 0; d < c->ndocs && !missing; d++)
+		missing += want[d] && !an->sets[d];
+	if (!missing)
+		return RP_OK;
+	double t0 = rp_now();
+	doc_job job, sum;
+	memset(&job, 0, sizeof(job));
+	memset(&sum, 0, sizeof(sum));
+	job.c = c;
+	job.an = an;
+	job.pass = PASS_SETS;
+	job.want = want;
+	int err = run_pass(&job, &sum);
+	w->sets_built += sum.built;
+	w->seconds_sets += rp_now() - t0;
+	return err;
+}
+
+void rp_analysis_release_sigs(rp_analysis *an)
+{
+	free(an->sigs);
+	an->sigs = NULL;
+}
+
+void rp_analysis_release_sets(rp_analysis *an, size_t ndocs)
+{
+	for (size_t d = 0; an->sets && d < ndocs; d++) {
+		free(an->sets[d]);
+		an->sets[d] = NULL;
+	}
+	if (an->nsets)
+		memset(an->nsets, 0, ndocs * sizeof(*an->nsets));
+}
+
+void rp_analysis_free(rp_analysis *an, size_t ndocs)
+{
+	if (!an)
+		return;
+	rp_analysis_release_sets(an, ndocs);
+	free(an->sets);
+	free(an->nsets);
+	free(an->sigs);
+	free(an->pcand);
+	free(an->scand);
+	free(an->active);
+	free(an->chars);
+	free(an->outlet_of);
+	free(an->outlet_name);
+	rp_boiler_free(&an->boil);
+	memset(an, 0, sizeof(*an));
+}

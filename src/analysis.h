@@ -1,0 +1,117 @@
+/*
+ * analysis.h - what a collection learns once and every question reuses.
+ *
+ * A collection is analysed at its first question: outlets are numbered,
+ * chrome, datelines and credits are found (boiler.c, layout.c), and every
+ * document is tokenized and shingled once (the base pass), which decides
+ * whether it is a character text, whether it has words at all, and whether
+ * its chrome covered it whole (it then keeps its words). The same pass
+ * computes what the question at hand needs: MinHash signatures, winnowing
+ * fingerprints (turned at once into passage candidates), sampled shingles
+ * for scattered containment. Shingle sets are built later, only for the
+ * documents that a question's candidates name.
+ *
+ * Everything computed is kept in the rp_analysis and reused by later
+ * questions; a later question runs another pass only for what is missing
+ * (fingerprints for another passage length, signatures that a question
+ * released), and builds only the sets that are missing. Each document's
+ * outputs depend only on the document and the analysis options, so a
+ * question's answer is the same whatever ran before it.
+ *
+ * Invariant: once `based` is set, active[], chars[] and the excluded
+ * ranges of boil never change again; sets[d] is NULL or the sorted,
+ * distinct shingle hashes of document d (nsets[d] of them).
+ */
+#ifndef RP_ANALYSIS_H
+#define RP_ANALYSIS_H
+
+#include "boiler.h"
+#include "common.h"
+#include "contain.h"
+#include "normalize.h"
+#include "shingle.h"
+
+#define RP_NO_OUTLET UINT32_MAX
+
+typedef struct rp_analysis {
+	/* Outlets and chrome (learned once). */
+	int learned;
+	uint32_t *outlet_of;       /* outlet number of each document, or NONE */
+	const char **outlet_name;  /* outlet_name[n] is outlet n */
+	rp_boiler boil;            /* excluded ranges; empty when turned off */
+
+	/* The base pass. */
+	int based;
+	uint8_t *active;           /* has words (scanned) */
+	uint8_t *chars;            /* a character text (word mode) */
+	size_t documents, char_documents, shingles, text_bytes;
+
+	/* What questions computed, kept for the next. */
+	uint64_t *sigs;            /* ndocs x num_perm; NULL when not signed
+				      or released */
+	unsigned fp_w;             /* passage candidates for this window;
+				      0 = none kept */
+	uint64_t *pcand;           /* sorted, distinct (RP_PAIR) */
+	size_t npcand;
+	rp_contain_stats pstats;
+	size_t samp_cap;           /* sampled candidates for this cap;
+				      0 = none kept */
+	uint64_t *scand;
+	size_t nscand;
+	rp_contain_stats sstats;
+	uint64_t **sets;           /* per document, NULL until built */
+	uint32_t *nsets;
+} rp_analysis;
+
+/* What a question needs computed over the whole collection. */
+typedef struct rp_need {
+	int sign;                  /* signatures */
+	unsigned winnow_w;         /* passage candidates for this window (0) */
+	size_t sample_cap;         /* sampled containment candidates with this
+				      posting cap (0: none) */
+} rp_need;
+
+/* What one question made the analysis do (its counters and clocks). */
+typedef struct rp_work {
+	size_t docs_shingled, docs_signed, sets_built;
+	double seconds_boilerplate, seconds_sign, seconds_sets;
+	double seconds_candidates; /* fingerprints and samples into pairs */
+} rp_work;
+
+/* Learn outlets and chrome (once). */
+RP_INTERNAL int rp_analysis_learn(rp_corpus *c, rp_work *w);
+
+/* Learn outlets and chrome, run the base pass if not yet run, and compute
+ * whatever of *need is missing (need may be NULL). Rejects the documents
+ * with no words at the base pass. */
+RP_INTERNAL int rp_analysis_ensure(rp_corpus *c, const rp_need *need,
+				   rp_work *w);
+
+/* Build the missing shingle sets of the documents with want[d] != 0. */
+RP_INTERNAL int rp_analysis_sets(rp_corpus *c, const uint8_t *want,
+				 rp_work *w);
+
+/* Free the signatures; free every shingle set. */
+RP_INTERNAL void rp_analysis_release_sigs(rp_analysis *an);
+RP_INTERNAL void rp_analysis_release_sets(rp_analysis *an, size_t ndocs);
+
+RP_INTERNAL void rp_analysis_free(rp_analysis *an, size_t ndocs);
+
+/* Per-thread scratch for rp_doc_tokens. */
+typedef struct rp_scratch {
+	char *cat;
+	size_t catcap;
+	uint32_t *skip;
+	size_t skipcap;
+} rp_scratch;
+
+RP_INTERNAL void rp_scratch_free(rp_scratch *sc);
+
+/* Tokens of document d, leaving out its excluded ranges; with_title
+ * tokenizes "title\n\ntext" (offsets then count from the title). flags:
+ * RP_TOK_NORM, RP_TOK_CHARS (normalize.h). */
+RP_INTERNAL int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo,
+			      rp_tokbuf *tb, rp_scratch *sc, size_t d,
+			      int flags, int with_title);
+
+#endif

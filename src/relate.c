@@ -1,0 +1,253 @@
+/*
+ * relate.c - from verified pairs to what a person reads: filters,
+ * relations, sources, passages and edits, and the pairs that are left out
+ * (templates, passages that alignment did not confirm).
+ *
+ * Alignment runs on the analysis's threads, each taking every T-th pair;
+ * pairs are sorted by a, so a thread keeps the tokens of a while its
+ * consecutive pairs share it. Each text is tokenized in the mode it was
+ * shingled in (the analysis's chars[]).
+ */
+#include "result.h"
+
+#include <string.h>
+
+#include "align.h"
+#include "relation.h"
+#include "shingle.h"
+
+int rp_result_new(rp_result **out, const rp_corpus *c, const rp_question *q)
+{
+	rp_result *r = calloc(1, sizeof(*r));
+	RETURN_ERROR_IF(!r, RP_ENOMEM);
+	r->corpus = c;
+	r->an = c->an;
+	r->q = *q;
+	r->ndocs = c->ndocs;
+	r->verdict = -1;
+	r->why = "";
+	/* The passage rule of a pair of character texts, in characters:
+	 * RP_CHAR_PASSAGE_FACTOR x min_passage, and never less than the run
+	 * the winnowing window guarantees to find. The window w is the one
+	 * of word texts (the same fingerprints serve every document), and a
+	 * run of L characters holds L - RP_CHAR_TEXT_K + 1 shingles, so it
+	 * is found for L >= RP_PASSAGE_FPS w + RP_CHAR_TEXT_K - 1. With the
+	 * defaults (P = 25 words, k = 5) w = 7 and that is 25 characters,
+	 * under the 50 of the rule; since w <= (P - k + 1) / 3 it is at most
+	 * P - k + 5 <= 2P whenever P >= 5 - k, and the max covers the rest.
+	 * Verification keeps a tentative pair sharing P - k + 1 shingles
+	 * (the word figure); a run of char_passage characters holds
+	 * char_passage - 4 >= P - k + 1 of them, so it keeps every character
+	 * pair that can pass, and alignment decides. */
+	if (q->min_passage > 0) {
+		unsigned w = rp_winnow_window((unsigned)q->min_passage, c->ao.k);
+		r->char_passage = RP_MAX((size_t)RP_CHAR_PASSAGE_FACTOR *
+						 (size_t)q->min_passage,
+					 (size_t)RP_PASSAGE_FPS * w +
+						 RP_CHAR_TEXT_K - 1);
+	}
+	*out = r;
+	return RP_OK;
+}
+
+int rp_result_alloc_pairs(rp_result *r)
+{
+	r->pass = calloc(r->npairs + 1, sizeof(*r->pass));
+	r->edits = calloc(r->npairs + 1, sizeof(*r->edits));
+	r->nedits = calloc(r->npairs + 1, sizeof(*r->nedits));
+	RETURN_ERROR_IF(!r->pass || !r->edits || !r->nedits, RP_ENOMEM);
+	return RP_OK;
+}
+
+int rp_speaks_of_correction(const rp_doc *d)
+{
+	static const char *words[] = { "corrected", "corrects", "correction" };
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if ((d->title && strcasestr(d->title, words[k])) ||
+		    strcasestr(d->text, words[k]))
+			return 1;
+	return 0;
+}
+
+typedef struct align_job {
+	rp_result *r;
+	int keep_all;
+	unsigned tid, nthreads;
+	int err;
+} align_job;
+
+/* Keep the passages and edits alignment found for pair i. */
+static int keep_passages(rp_result *r, size_t i, const rp_align *al)
+{
+	r->pass[i] = reallocarray(NULL, al->npass, sizeof(rp_passage));
+	r->edits[i] = reallocarray(NULL, al->nedits ? al->nedits : 1,
+				   sizeof(rp_edit));
+	RETURN_ERROR_IF(!r->pass[i] || !r->edits[i], RP_ENOMEM);
+	memcpy(r->pass[i], al->pass, al->npass * sizeof(rp_passage));
+	if (al->nedits)
+		memcpy(r->edits[i], al->edits, al->nedits * sizeof(rp_edit));
+	r->nedits[i] = al->nedits;
+	r->pairs[i].passages = al->npass;
+	r->pairs[i].shared_words = al->shared_words;
+	return RP_OK;
+}
+
+static void *align_worker(void *arg)
+{
+	align_job *job = arg;
+	rp_result *r = job->r;
+	const rp_corpus *c = r->corpus;
+	const rp_analysis *an = r->an;
+	const rp_analysis_options *o = &c->ao;
+	int align = r->q.align;
+	rp_tokbuf ta, tb;
+	rp_align al;
+	rp_scratch sc;
+	size_t cur_a = SIZE_MAX;
+
+	memset(&ta, 0, sizeof(ta));
+	memset(&tb, 0, sizeof(tb));
+	memset(&al, 0, sizeof(al));
+	memset(&sc, 0, sizeof(sc));
+	for (size_t i = job->tid; i < r->npairs; i += job->nthreads) {
+		rp_pair *p = &r->pairs[i];
+		const rp_doc *da = &c->docs[p->a], *db = &c->docs[p->b];
+		int err = RP_OK;
+		/* Each text in the mode it was shingled in; a pair of two
+		 * character texts anchors on characters and measures its
+		 * passage in them. Any other pair can share only words (a
+		 * character text keeps its Latin words and figures whole). */
+		int ca = an->chars[p->a], cb = an->chars[p->b];
+		unsigned k = ca && cb ? RP_CHAR_TEXT_K
+			     : o->shingle == RP_SHINGLE_WORD ? o->k : 5;
+		size_t min_run = ca && cb ? r->char_passage
+					  : (size_t)r->q.min_passage;
+		if (p->a != cur_a) {
+			err = rp_doc_tokens(c, &an->boil, &ta, &sc, p->a,
+					    ca ? RP_TOK_CHARS : 0, 0);
+			cur_a = err == RP_OK ? p->a : SIZE_MAX;
+		}
+		if (err == RP_OK)
+			err = rp_doc_tokens(c, &an->boil, &tb, &sc, p->b,
+					    cb ? RP_TOK_CHARS : 0, 0);
+		/* A pair kept only for a passage is aligned to find it, even
+		 * with alignment turned off, and dropped without one. */
+		int tentative = r->tent && r->tent[i] == TENT_PASSAGE;
+		if (err == RP_OK && (align || tentative))
+			err = rp_align_tokens(&al, ta.tok, ta.ntok, tb.tok,
+					      tb.ntok, k, (uint64_t)p->a + 1);
+		/* Its passage must run on for min_passage words (or
+		 * char_passage characters) with no edit, and carry the same
+		 * figures: a passage whose figures changed is a formula
+		 * filled with other data (a market report, a filing notice),
+		 * not an excerpt. */
+		if (err == RP_OK && tentative) {
+			int found = al.longest_run >= min_run &&
+				    al.figure_edits == 0;
+			r->tent[i] = found ? TENT_CONFIRMED : TENT_DROP;
+			if (!found && !job->keep_all)
+				continue;
+		}
+		if (err == RP_OK && align && al.npass)
+			err = keep_passages(r, i, &al);
+		if (err < 0) {
+			job->err = err;
+			break;
+		}
+		rp_align_summary sum = { ta.ntok, tb.ntok, 0, 0, 0,
+					 al.figure_edits, al.word_edits,
+					 al.lead_a, al.lead_b, al.trail_a,
+					 al.trail_b, 0 };
+		/* Only a would-be template needs the (text-long) look. */
+		if (align && al.word_edits == 0 && al.figure_edits > 0)
+			sum.correction = rp_speaks_of_correction(da) ||
+					 rp_speaks_of_correction(db);
+		for (size_t x = 0; align && x < al.npass; x++) {
+			sum.covered_a += al.pass[x].words_a;
+			sum.covered_b += al.pass[x].words_b;
+			sum.edited += al.pass[x].inserted + al.pass[x].deleted +
+				      al.pass[x].substituted;
+		}
+		p->relation = rp_classify(p->containment_a, p->containment_b,
+					  rp_tokens_equal(ta.tok, ta.ntok,
+							  tb.tok, tb.ntok),
+					  align ? &sum : NULL);
+		p->source = rp_source_of(p->relation, p->containment_a,
+					 p->containment_b, da->has_timestamp,
+					 da->timestamp, db->has_timestamp,
+					 db->timestamp);
+	}
+	rp_tokbuf_free(&ta);
+	rp_tokbuf_free(&tb);
+	rp_align_free(&al);
+	rp_scratch_free(&sc);
+	return NULL;
+}
+
+int rp_relate_pairs(rp_result *r, int keep_all)
+{
+	unsigned nt = rp_thread_count(r->corpus->ao.threads, r->npairs);
+	align_job jobs[RP_MAX_THREADS];
+
+	for (unsigned t = 0; t < nt; t++)
+		jobs[t] = (align_job){ r, keep_all, t, nt, 0 };
+	rp_run_jobs(align_worker, jobs, sizeof(jobs[0]), nt);
+	for (unsigned t = 0; t < nt; t++)
+		if (jobs[t].err < 0)
+			return jobs[t].err;
+	return RP_OK;
+}
+
+const char *rp_pair_filtered(const rp_result *r, const rp_pair *p)
+{
+	const rp_question *q = &r->q;
+	const rp_doc *da = &r->corpus->docs[p->a], *db = &r->corpus->docs[p->b];
+	const uint32_t *out = r->an->outlet_of;
+	if (q->cross_outlet && out[p->a] != RP_NO_OUTLET &&
+	    out[p->a] == out[p->b])
+		return "both of one outlet (cross_outlet)";
+	if (q->window > 0 && da->has_timestamp && db->has_timestamp) {
+		int64_t dt = da->timestamp - db->timestamp;
+		if ((dt < 0 ? -dt : dt) > q->window)
+			return "published further apart than the window";
+	}
+	return NULL;
+}
+
+void rp_filter_pairs(rp_result *r)
+{
+	size_t w = 0;
+	if (!r->q.cross_outlet && r->q.window <= 0)
+		return;
+	for (size_t i = 0; i < r->npairs; i++) {
+		if (rp_pair_filtered(r, &r->pairs[i])) {
+			r->stats.filtered++;
+			continue;
+		}
+		if (r->tent)
+			r->tent[w] = r->tent[i];
+		r->pairs[w++] = r->pairs[i];
+	}
+	r->npairs = w;
+}
+
+void rp_drop_pairs(rp_result *r)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < r->npairs; i++) {
+		int tpl = r->pairs[i].relation == RP_REL_TEMPLATE &&
+			  !r->q.keep_templates;
+		if (tpl || (r->tent && r->tent[i] == TENT_DROP)) {
+			free(r->pass[i]);
+			free(r->edits[i]);
+			r->stats.templates += tpl;
+			continue;
+		}
+		r->pairs[w] = r->pairs[i];
+		r->pass[w] = r->pass[i];
+		r->edits[w] = r->edits[i];
+		r->nedits[w] = r->nedits[i];
+		w++;
+	}
+	r->npairs = w;
+}

@@ -1,0 +1,75 @@
+/*
+ * result.h - the answer to one question (internal layout of rp_result),
+ * and the steps that turn verified pairs into it (relate.c).
+ *
+ * A result points into its corpus (documents, and the analysis: outlets,
+ * chrome, character texts) and owns only what its question found: pairs,
+ * their passages and edits, clusters and counters.
+ *
+ * Invariant: pairs are sorted by (a, b), a < b; pass[i], edits[i] and
+ * nedits[i] belong to pairs[i] (pairs[i].passages passages).
+ */
+#ifndef RP_RESULT_H
+#define RP_RESULT_H
+
+#include "analysis.h"
+#include "cluster.h"
+#include "common.h"
+#include "corpus.h"
+
+/* r->tent: a pair that passed the thresholds, one kept for a possible
+ * passage, one whose passage alignment confirmed or did not find. */
+enum { TENT_NONE = 0, TENT_PASSAGE = 1, TENT_CONFIRMED = 2, TENT_DROP = 3 };
+
+struct rp_result {
+	const rp_corpus *corpus;
+	const rp_analysis *an;  /* the corpus's analysis */
+	rp_question q;          /* the question, resolved (corpus.h) */
+	rp_pair *pairs;
+	size_t npairs;
+	rp_passage **pass;      /* per pair */
+	rp_edit **edits;        /* per pair */
+	size_t *nedits;         /* per pair */
+	uint8_t *tent;          /* per pair, or NULL: see TENT_* */
+	size_t char_passage;    /* the passage rule for a pair of character
+				   texts, in characters */
+	rp_clusters clusters;
+	size_t ndocs;
+	rp_scan_stats stats;
+	int compared;           /* made by rp_corpus_compare */
+	int verdict;            /* compare: reported by the question */
+	const char *why;        /* compare: a static phrase */
+};
+
+/* A new, empty result of question q (resolved) over corpus c. */
+RP_INTERNAL int rp_result_new(rp_result **out, const rp_corpus *c,
+			      const rp_question *q);
+
+/* Give the pairs their per-pair arrays (after verification). */
+RP_INTERNAL int rp_result_alloc_pairs(rp_result *r);
+
+/*
+ * Relations, sources and, when the question aligns, passages and edits of
+ * every pair, on the analysis's threads. A pair kept only for a passage
+ * (TENT_PASSAGE) is aligned whatever the question says, and marked
+ * TENT_CONFIRMED or TENT_DROP; keep_all classifies the dropped ones too
+ * (compare shows them).
+ */
+RP_INTERNAL int rp_relate_pairs(rp_result *r, int keep_all);
+
+/* Why the question's filters leave out pair p (a static phrase), or NULL. */
+RP_INTERNAL const char *rp_pair_filtered(const rp_result *r, const rp_pair *p);
+
+/* Leave out the pairs the filters (cross_outlet, window) exclude;
+ * counted in stats.filtered. Before rp_result_alloc_pairs. */
+RP_INTERNAL void rp_filter_pairs(rp_result *r);
+
+/* Remove template pairs (unless kept) and the pairs kept only for a
+ * passage that alignment did not find, keeping the per-pair arrays in
+ * step. */
+RP_INTERNAL void rp_drop_pairs(rp_result *r);
+
+/* Does a document say it corrects an earlier version (title or text)? */
+RP_INTERNAL int rp_speaks_of_correction(const rp_doc *d);
+
+#endif
