@@ -697,6 +697,99 @@ RP_API int rp_result_excluded(const uint32_t **ranges, size_t *count,
  */
 RP_API int rp_learn_boilerplate(rp_result **out, rp_corpus *corpus);
 
+/* ------------------------------------------------------------------ */
+/* Reports                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One writer per format, shared by every driver. A writer formats into the
+ * caller's sink, which may be a file, a buffer or a socket; the library
+ * opens nothing and prints nothing itself. Strings written are UTF-8 as
+ * the inputs were; ids, titles and outlets are escaped for the format
+ * (TSV: \t \n \r \\; JSON; HTML entities).
+ */
+
+/** Write len bytes of data (len may be 0); return 0, or non-zero to stop
+ * the writer, which then returns RP_EIO. Called on the caller's thread. */
+typedef int (*rp_write_fn)(const char *data, size_t len, void *userdata);
+
+typedef struct rp_sink {
+	rp_write_fn write;   /**< required */
+	void *userdata;      /**< passed to write */
+} rp_sink;
+
+/** A ready rp_write_fn for a stdio stream: userdata is the FILE *. Returns
+ * 0, or -1 when fwrite wrote less (the stream's error flag tells why). */
+RP_API int rp_sink_stdio(const char *data, size_t len, void *userdata);
+
+typedef enum rp_pairs_format {
+	RP_PAIRS_TSV = 0,   /**< a header line, then a b jaccard
+				 containment_a_in_b containment_b_in_a relation
+				 source shared_words passages */
+	RP_PAIRS_JSONL = 1  /**< one object per pair, with shingle counts,
+				 passages and edits as byte ranges */
+} rp_pairs_format;
+
+/**
+ * The pairs of result r, in its order. Returns RP_OK; RP_EINVAL for a NULL
+ * result or sink, a sink without write, or an unknown format; RP_EIO when
+ * the sink stopped the writer; RP_ENOMEM. The same returns for every
+ * rp_report_ function below.
+ */
+RP_API int rp_report_pairs(const rp_sink *sink, const rp_result *result,
+			   rp_pairs_format format);
+
+/** The clusters of r as JSONL ({"cluster":N,"representative":ID,"ids":[...]}),
+ * numbered from 1; one-document clusters only when singletons is
+ * nonzero. */
+RP_API int rp_report_clusters(const rp_sink *sink, const rp_result *result,
+			      int singletons);
+
+/** The syndication summary as JSONL: per story (cluster) its first
+ * publication (how it was chosen, and whether that is a guess), every
+ * reprint with delay, relation and share of the original; then per pair
+ * of outlets the stories one first published and the other reprinted,
+ * with the mean delay. */
+RP_API int rp_report_syndication(const rp_sink *sink, const rp_result *result);
+
+/** Every rejected record of the corpus as JSONL (source, line, id, reason). */
+RP_API int rp_report_rejects(const rp_sink *sink, const rp_corpus *corpus);
+
+/** The HTML report's index page: clusters with each member's relation to
+ * the representative, and every pair, pair i linking to "pair-(i+1).html".
+ * Self-contained: inline CSS, no script, nothing fetched. */
+RP_API int rp_report_html_index(const rp_sink *sink, const rp_result *result);
+
+/** The HTML page of pair i (< rp_result_pair_count, else RP_EINVAL): the
+ * scores and both originals side by side, reused passages highlighted,
+ * edits marked. */
+RP_API int rp_report_html_pair(const rp_sink *sink, const rp_result *result,
+			       size_t pair);
+
+#define RP_VIEW_OPTIONS_VERSION 1
+
+/** How rp_report_view lays a pair out. */
+typedef struct rp_view_options {
+	unsigned int version;   /**< RP_VIEW_OPTIONS_VERSION */
+	int color;              /**< nonzero: ANSI colours (bold labels, red
+				     deletions, green insertions); else edits
+				     are marked [-so-] and {+so+} */
+	unsigned int width;     /**< columns of the terminal, >= 40; else 100 */
+} rp_view_options;
+
+/** Pair i explained for a terminal: ids, relation, (for a result of
+ * rp_corpus_compare) whether and why the question reports it, source,
+ * scores, then every shared passage side by side in two columns of display
+ * width (wide characters count two). For a compare result with no pair,
+ * pair is ignored and the view says why. v may be NULL (no colour, 100
+ * columns). */
+RP_API int rp_report_view(const rp_sink *sink, const rp_result *result,
+			  size_t pair, const rp_view_options *v);
+
+/** Index of the reported pair of documents a and b (either order), or
+ * SIZE_MAX when the result does not report it (or result is NULL). */
+RP_API size_t rp_result_find_pair(const rp_result *result, size_t a, size_t b);
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,7 @@ struct rp_result {
 	size_t ndocs;
 	rp_scan_stats stats;
 	int compared;           /* made by rp_corpus_compare */
+	size_t cmp_a, cmp_b;    /* compare: the two documents, a < b */
 	int verdict;            /* compare: reported by the question */
 	const char *why;        /* compare: a static phrase */
 };

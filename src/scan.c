@@ -328,6 +328,8 @@ int rp_corpus_compare(rp_result **out, rp_corpus *c, size_t a, size_t b,
 	GOTO_IF_ERROR(rp_analysis_sets(c, want, &w));
 	GOTO_IF_ERROR(rp_result_new(&r, c, &q));
 	r->compared = 1;
+	r->cmp_a = lo;
+	r->cmp_b = hi;
 	rp_sets S = { (const uint64_t *const *)an->sets, an->nsets, c->ndocs };
 	rp_pair p;
 	rp_score_pair(&p, &S, lo, hi);

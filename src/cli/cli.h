@@ -30,8 +30,6 @@ int parse_uint(const char *s, long long lo, long long hi, long long *out);
 int parse_double(const char *s, double lo, double hi, double *out);
 int parse_duration(const char *s, int64_t *out);
 
-void json_string(FILE *fp, const char *s);
-const char *source_name(int source);
 
 /* Options of every command. */
 typedef struct cli {
@@ -72,13 +70,13 @@ int cmd_boilerplate(cli *cl, int argc, char **argv);
  * options; argv[0] is "eval"). */
 int cmd_eval(int argc, char **argv);
 
-/* Index of the reported pair of documents a and b, or SIZE_MAX. */
-size_t find_pair(const rp_result *r, size_t a, size_t b);
+/* One report of a question into path (NULL or "-": stdout), written under
+ * a temporary name and renamed; -1 after a message. */
+enum { REPORT_PAIRS, REPORT_CLUSTERS, REPORT_SYNDICATION, REPORT_REJECTS };
+int write_report(const char *path, int what, const rp_corpus *c,
+		 const rp_result *r, const cli *cl);
 
-/* Syndication summary of a scan, as JSONL. */
-void write_syndication(FILE *fp, const rp_corpus *c, const rp_result *r);
-
-/* The static HTML report of a scan into dir (created if needed). */
-int write_html(const char *dir, const rp_corpus *c, const rp_result *r);
+/* The static HTML report of a question into dir (created if needed). */
+int write_html(const char *dir, const rp_result *r);
 
 #endif

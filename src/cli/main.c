@@ -99,42 +99,6 @@ int parse_double(const char *s, double lo, double hi, double *out)
 	return 0;
 }
 
-/* ---- output helpers ---- */
-
-static void tsv_field(FILE *fp, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '\t': fputs("\\t", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		default: fputc(*s, fp);
-		}
-	}
-}
-
-void json_string(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		switch (ch) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		default:
-			if (ch < 0x20)
-				fprintf(fp, "\\u%04x", ch);
-			else
-				fputc(ch, fp);
-		}
-	}
-	fputc('"', fp);
-}
-
 /* An output file written under a temporary name and renamed when complete. */
 
 int out_open(outfile *o, const char *path)
@@ -203,96 +167,6 @@ int out_close(outfile *o, int ok)
 	return rc;
 }
 
-const char *source_name(int source)
-{
-	return source == 0 ? "a" : source == 1 ? "b" : "";
-}
-
-static void write_pairs(FILE *fp, const rp_corpus *c, const rp_result *r,
-			int jsonl)
-{
-	size_t n = rp_result_pair_count(r);
-	const rp_pair *p = rp_result_pairs(r);
-	if (!jsonl)
-		fputs("a\tb\tjaccard\tcontainment_a_in_b\tcontainment_b_in_a\t"
-		      "relation\tsource\tshared_words\tpassages\n", fp);
-	for (size_t i = 0; i < n; i++) {
-		rp_doc_info da, db;
-		rp_corpus_doc(&da, c, p[i].a);
-		rp_corpus_doc(&db, c, p[i].b);
-		if (!jsonl) {
-			tsv_field(fp, da.id);
-			fputc('\t', fp);
-			tsv_field(fp, db.id);
-			fprintf(fp, "\t%.6f\t%.6f\t%.6f\t%s\t%s\t%zu\t%zu\n",
-				p[i].jaccard, p[i].containment_a,
-				p[i].containment_b, rp_relation_name(p[i].relation),
-				source_name(p[i].source), p[i].shared_words,
-				p[i].passages);
-			continue;
-		}
-		fputs("{\"a\":", fp);
-		json_string(fp, da.id);
-		fputs(",\"b\":", fp);
-		json_string(fp, db.id);
-		fprintf(fp,
-			",\"jaccard\":%.6f,\"containment_a_in_b\":%.6f,"
-			"\"containment_b_in_a\":%.6f,\"relation\":\"%s\","
-			"\"source\":\"%s\",\"shared_words\":%zu,\"shared\":%zu,"
-			"\"shingles_a\":%zu,\"shingles_b\":%zu,\"passages\":[",
-			p[i].jaccard, p[i].containment_a, p[i].containment_b,
-			rp_relation_name(p[i].relation), source_name(p[i].source),
-			p[i].shared_words, p[i].shared, p[i].size_a, p[i].size_b);
-		const rp_passage *ps;
-		const rp_edit *ed;
-		size_t np, ne;
-		rp_result_passages(&ps, &np, r, i);
-		rp_result_edits(&ed, &ne, r, i);
-		for (size_t k = 0; k < np; k++) {
-			fprintf(fp,
-				"%s{\"a\":[%zu,%zu],\"b\":[%zu,%zu],\"words_a\":%zu,"
-				"\"words_b\":%zu,\"inserted\":%zu,\"deleted\":%zu,"
-				"\"substituted\":%zu,\"edits\":[",
-				k ? "," : "", ps[k].a_start, ps[k].a_end,
-				ps[k].b_start, ps[k].b_end, ps[k].words_a,
-				ps[k].words_b, ps[k].inserted, ps[k].deleted,
-				ps[k].substituted);
-			for (size_t e = 0; e < ps[k].edit_count; e++) {
-				const rp_edit *x = &ed[ps[k].first_edit + e];
-				fprintf(fp, "%s{\"a\":[%zu,%zu],\"b\":[%zu,%zu]}",
-					e ? "," : "", x->a_start, x->a_end,
-					x->b_start, x->b_end);
-			}
-			fputs("]}", fp);
-		}
-		fputs("]}\n", fp);
-	}
-}
-
-static void write_clusters(FILE *fp, const rp_corpus *c, const rp_result *r,
-			   int singletons)
-{
-	size_t n = rp_result_cluster_count(r), num = 0;
-	for (size_t i = 0; i < n; i++) {
-		rp_cluster cl;
-		rp_doc_info d;
-		rp_result_cluster(&cl, r, i);
-		if (cl.count < 2 && !singletons)
-			continue;
-		rp_corpus_doc(&d, c, cl.representative);
-		fprintf(fp, "{\"cluster\":%zu,\"representative\":", ++num);
-		json_string(fp, d.id);
-		fputs(",\"ids\":[", fp);
-		for (size_t k = 0; k < cl.count; k++) {
-			rp_corpus_doc(&d, c, cl.members[k]);
-			if (k)
-				fputc(',', fp);
-			json_string(fp, d.id);
-		}
-		fputs("]}\n", fp);
-	}
-}
-
 /* ---- progress line (terminal only) ---- */
 
 typedef struct progress_state {
@@ -343,6 +217,39 @@ static void end_progress(progress_state *ps)
 	if (ps->shown)
 		fputs("\r\033[K", stderr);
 	ps->shown = 0;
+}
+
+/* ---- reports ---- */
+
+int write_report(const char *path, int what, const rp_corpus *c,
+		 const rp_result *r, const cli *cl)
+{
+	outfile o;
+	if (out_open(&o, path) < 0)
+		return -1;
+	rp_sink sink = { rp_sink_stdio, o.fp };
+	int err = RP_OK;
+	switch (what) {
+	case REPORT_PAIRS:
+		err = rp_report_pairs(&sink, r, cl->jsonl ? RP_PAIRS_JSONL
+							   : RP_PAIRS_TSV);
+		break;
+	case REPORT_CLUSTERS:
+		err = rp_report_clusters(&sink, r, cl->singletons);
+		break;
+	case REPORT_SYNDICATION:
+		err = rp_report_syndication(&sink, r);
+		break;
+	case REPORT_REJECTS:
+		err = rp_report_rejects(&sink, c);
+		break;
+	}
+	/* A write error is out_close's to name (with errno); anything else
+	 * is said here. */
+	if (err < 0 && err != RP_EIO)
+		msg("cannot write %s: %s", path ? path : "standard output",
+		    rp_strerror(err));
+	return out_close(&o, err == RP_OK) < 0 || err < 0 ? -1 : 0;
 }
 
 /* ---- the corpus of a command ---- */
@@ -470,30 +377,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	}
 	if (nrej)
 		rc = EXIT_INPUT;
-	if (cl->rejects) {
-		outfile ro;
-		if (out_open(&ro, cl->rejects) < 0) {
-			rc = EXIT_FAIL;
-			goto done;
-		}
-		for (size_t i = 0; i < nrej; i++) {
-			rp_reject rj;
-			rp_corpus_reject(&rj, c, i);
-			fputs("{\"source\":", ro.fp);
-			json_string(ro.fp, rj.source);
-			fprintf(ro.fp, ",\"line\":%zu,\"id\":", rj.line);
-			if (rj.id)
-				json_string(ro.fp, rj.id);
-			else
-				fputs("null", ro.fp);
-			fputs(",\"reason\":", ro.fp);
-			json_string(ro.fp, rj.reason);
-			fputs("}\n", ro.fp);
-		}
-		if (out_close(&ro, 1) < 0) {
-			rc = EXIT_FAIL;
-			goto done;
-		}
+	if (cl->rejects && write_report(cl->rejects, REPORT_REJECTS, c, r, cl) < 0) {
+		rc = EXIT_FAIL;
+		goto done;
 	}
 
 	rp_scan_stats st;
@@ -508,42 +394,12 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		msg("warning: LSH recall at the threshold is only %.4f; raise --perms",
 		    st.recall_at_threshold);
 
-	outfile po;
-	if (out_open(&po, cl->output) < 0) {
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	write_pairs(po.fp, c, r, cl->jsonl);
-	if (out_close(&po, 1) < 0) {
-		rc = EXIT_FAIL;
-		goto done;
-	}
-	if (cl->clusters) {
-		outfile co;
-		if (out_open(&co, cl->clusters) < 0) {
-			rc = EXIT_FAIL;
-			goto done;
-		}
-		write_clusters(co.fp, c, r, cl->singletons);
-		if (out_close(&co, 1) < 0) {
-			rc = EXIT_FAIL;
-			goto done;
-		}
-	}
-
-	if (cl->syndication) {
-		outfile so;
-		if (out_open(&so, cl->syndication) < 0) {
-			rc = EXIT_FAIL;
-			goto done;
-		}
-		write_syndication(so.fp, c, r);
-		if (out_close(&so, 1) < 0) {
-			rc = EXIT_FAIL;
-			goto done;
-		}
-	}
-	if (cl->html && write_html(cl->html, c, r) < 0) {
+	if (write_report(cl->output, REPORT_PAIRS, c, r, cl) < 0 ||
+	    (cl->clusters &&
+	     write_report(cl->clusters, REPORT_CLUSTERS, c, r, cl) < 0) ||
+	    (cl->syndication &&
+	     write_report(cl->syndication, REPORT_SYNDICATION, c, r, cl) < 0) ||
+	    (cl->html && write_html(cl->html, r) < 0)) {
 		rc = EXIT_FAIL;
 		goto done;
 	}
