@@ -16,7 +16,6 @@
 #define RP_LSH_H
 
 #include "common.h"
-#include "sort.h"
 
 typedef struct rp_lsh_stats {
 	size_t oversized;  /* buckets skipped for exceeding the cap */
@@ -33,19 +32,6 @@ RP_INTERNAL int rp_lsh_candidates(uint64_t **out, size_t *nout,
 				  unsigned K, unsigned bands, unsigned rows,
 				  size_t cap);
 
-/*
- * Append to *pairs every pair (a < b) of values inside each run of equal
- * keys of the sorted kv; runs longer than cap are skipped and counted in
- * *oversized; *largest keeps the longest run. Equal values in one run
- * (a key twice for one document) make no pair.
- */
-RP_INTERNAL int rp_pairs_of_runs(uint64_t **pairs, size_t *npairs,
-				 size_t *cap, const rp_kv *kv, size_t n,
-				 size_t bucket_cap, size_t *oversized,
-				 size_t *largest);
-
-#define RP_PAIR(a, b) (((uint64_t)(a) << 32) | (uint64_t)(b))
-#define RP_PAIR_A(p) ((size_t)((p) >> 32))
-#define RP_PAIR_B(p) ((size_t)((p) & 0xffffffffu))
+#include "pairs.h"
 
 #endif

@@ -33,7 +33,7 @@
  */
 #include "align.h"
 
-#include "minhash.h"
+#include "hash.h"
 
 #define GAP_EXTRA 10
 #define MIN_WORDS 8

@@ -13,6 +13,7 @@
 #define RP_MINHASH_H
 
 #include "common.h"
+#include "hash.h"
 
 #define RP_MAX_PERM 4096
 
@@ -25,16 +26,5 @@ RP_INTERNAL void rp_sign_classic(uint64_t *sig, unsigned K,
 /* Fraction of positions where two signatures agree. */
 RP_INTERNAL double rp_sig_similarity(const uint64_t *a, const uint64_t *b,
 				     unsigned K);
-
-/* 64-bit finalizer (MurmurHash3 fmix64): a bijective mixer. */
-static inline uint64_t rp_mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 #endif

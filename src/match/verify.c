@@ -16,7 +16,7 @@
 
 #include <math.h>
 
-#include "lsh.h"
+#include "pairs.h"
 #include "shingle.h"
 #include "sort.h"
 

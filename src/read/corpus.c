@@ -14,7 +14,7 @@
 
 #include "analysis.h"
 #include "date.h"
-#include "normalize.h"
+#include "utf8.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -359,14 +359,11 @@ const char *rp_corpus_intern_source(rp_corpus *c, const char *source)
 	return s;
 }
 
-int rp_corpus_reject_add(rp_corpus *c, const char *source, size_t line,
-			 const char *id, const char *fmt, ...)
+static int reject_va(rp_corpus *c, const char *source, size_t line,
+		     const char *id, const char *fmt, va_list ap)
 {
 	char reason[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 
 	FORWARD_IF_ERROR(RP_GROW(c->rejects, c->caprejects, c->nrejects + 1));
 	rp_reject *r = &c->rejects[c->nrejects];
@@ -377,6 +374,27 @@ int rp_corpus_reject_add(rp_corpus *c, const char *source, size_t line,
 	RETURN_ERROR_IF(!r->source || !r->reason || (id && !r->id), RP_ENOMEM);
 	c->nrejects++;
 	return RP_OK;
+}
+
+int rp_corpus_reject_add(rp_corpus *c, const char *source, size_t line,
+			 const char *id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int err = reject_va(c, source, line, id, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int rp_corpus_reject_record(rp_corpus *c, const char *source, size_t line,
+			    const char *id, const char *fmt, ...)
+{
+	va_list ap;
+	c->records_seen++;
+	va_start(ap, fmt);
+	int err = reject_va(c, source, line, id, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 /* ---- id table ---- */

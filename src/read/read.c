@@ -21,7 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "corpus.h"
-#include "normalize.h"
+#include "utf8.h"
 
 #define MAX_DEPTH 64
 
@@ -128,22 +128,19 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 		return RP_ENOMEM;
 	if (pl->kind == LINE_TOOLONG) {
 		/* Too long to be a record within the size limit: not parsed. */
-		c->records_seen++;
-		return rp_corpus_reject_add(c, name, lineno, NULL,
+				return rp_corpus_reject_record(c, name, lineno, NULL,
 					    "line too long (%zu bytes; the limit is %zu)",
 					    len, max_line(c));
 	}
 	if (pl->kind != LINE_OBJ) {
-		c->records_seen++;
-		return rp_corpus_reject_add(c, name, lineno, NULL,
+				return rp_corpus_reject_record(c, name, lineno, NULL,
 					    pl->kind == LINE_NUL
 						    ? "NUL byte at column %zu"
 						    : "malformed JSON near column %zu",
 					    pl->col);
 	}
 	if (!cJSON_IsObject(obj)) {
-		c->records_seen++;
-		GOTO_IF_ERROR(rp_corpus_reject_add(c, name, lineno, NULL,
+				GOTO_IF_ERROR(rp_corpus_reject_record(c, name, lineno, NULL,
 						   "not a JSON object"));
 		goto cleanup;
 	}
@@ -162,22 +159,19 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 	else if (get_field(&date, obj, ro->date_field, 1) < 0)
 		bad = ro->date_field;
 	if (bad) {
-		c->records_seen++;
-		GOTO_IF_ERROR(rp_corpus_reject_add(
+				GOTO_IF_ERROR(rp_corpus_reject_record(
 			c, name, lineno, id.s, "field \"%s\" has the wrong type",
 			bad));
 		goto cleanup;
 	}
 	if (htext == 0) {
-		c->records_seen++;
-		GOTO_IF_ERROR(rp_corpus_reject_add(c, name, lineno, id.s,
+				GOTO_IF_ERROR(rp_corpus_reject_record(c, name, lineno, id.s,
 						   "no \"%s\" field",
 						   ro->text_field));
 		goto cleanup;
 	}
 	if ((p = escaped_nul(line, len)) != NULL) {
-		c->records_seen++;
-		GOTO_IF_ERROR(rp_corpus_reject_add(
+				GOTO_IF_ERROR(rp_corpus_reject_record(
 			c, name, lineno, id.s,
 			"escaped NUL (\\u0000) at column %zu",
 			(size_t)(p - line) + 1));
@@ -423,14 +417,13 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 	if (e == -ENOMEM)
 		return RP_ENOMEM;
 	if (e < 0) {
-		c->records_seen++;
 		if (e == -EFBIG)
-			return rp_corpus_reject_add(
+			return rp_corpus_reject_record(
 				c, path, 0, relid,
 				"text too large (the limit is %zu bytes)",
 				c->max_doc_bytes);
-		return rp_corpus_reject_add(c, path, 0, relid, "cannot read: %s",
-					    strerror(-e));
+		return rp_corpus_reject_record(c, path, 0, relid,
+					       "cannot read: %s", strerror(-e));
 	}
 	/* Check the whole file here, so messages give the file's own lines. */
 	const char *nul = memchr(buf, '\0', len);
@@ -440,8 +433,7 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 		size_t line = 1;
 		for (size_t k = 0; k < at; k++)
 			line += buf[k] == '\n';
-		c->records_seen++;
-		int err = rp_corpus_reject_add(
+		int err = rp_corpus_reject_record(
 			c, path, line, relid, "%s at byte %zu",
 			nul ? "NUL byte (binary file?)" : "invalid UTF-8", at);
 		free(buf);
@@ -523,8 +515,7 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 		struct stat st;
 		int is_dir = 0, is_file = 0;
 		if (lstat(full, &st) != 0) {
-			c->records_seen++;
-			err = rp_corpus_reject_add(c, full, 0, id,
+						err = rp_corpus_reject_record(c, full, 0, id,
 						   "cannot stat: %s",
 						   strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {

@@ -46,7 +46,7 @@
  */
 #include "contain.h"
 
-#include "lsh.h"
+#include "pairs.h"
 #include "sort.h"
 
 unsigned rp_winnow_window(unsigned words, unsigned k)

@@ -66,10 +66,18 @@ RP_INTERNAL int rp_progress_report(const rp_corpus *c, const char *stage,
 
 RP_INTERNAL char *rp_arena_strndup(rp_arena *a, const char *s, size_t len);
 
-/* Record a rejection; strings are copied. */
+/* Record a rejection; strings are copied. A rejection of something that
+ * is not a record (an unreadable path, a read error) counts no record. */
 RP_INTERNAL int rp_corpus_reject_add(rp_corpus *c, const char *source,
 				     size_t line, const char *id,
 				     const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* A record a reader saw and rejected before it reached rp_corpus_add:
+ * counted in records_seen and rejected, which keeps the invariant. */
+RP_INTERNAL int rp_corpus_reject_record(rp_corpus *c, const char *source,
+					size_t line, const char *id,
+					const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 RP_INTERNAL const char *rp_corpus_intern_source(rp_corpus *c,

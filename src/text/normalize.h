@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "utf8.h"
 
 typedef struct rp_token {
 	uint32_t start, end; /* byte range in the original text */
@@ -51,12 +52,6 @@ typedef struct rp_tokbuf {
 
 RP_INTERNAL void rp_tokbuf_free(rp_tokbuf *tb);
 
-/*
- * Return the offset of the first byte that is not valid UTF-8 (overlongs,
- * surrogates and code points above U+10FFFF are invalid), or len when all
- * of [s, s+len) is valid.
- */
-RP_INTERNAL size_t rp_utf8_invalid_at(const char *s, size_t len);
 
 /*
  * Is this a character text: are more than half of its letters and numbers

@@ -1,0 +1,36 @@
+/*
+ * pairs.c - pairs of documents from runs of equal keys.
+ */
+#include "pairs.h"
+
+int rp_pairs_of_runs(uint64_t **pairs, size_t *npairs, size_t *cap,
+		     const rp_kv *kv, size_t n, size_t bucket_cap,
+		     size_t *oversized, size_t *largest)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && kv[j].key == kv[i].key)
+			j++;
+		size_t m = j - i;
+		if (m > *largest)
+			*largest = m;
+		if (m > bucket_cap) {
+			(*oversized)++;
+		} else if (m > 1) {
+			FORWARD_IF_ERROR(rp_grow((void **)pairs, cap,
+						 *npairs + m * (m - 1) / 2,
+						 sizeof(**pairs)));
+			for (size_t x = i; x < j; x++)
+				for (size_t y = x + 1; y < j; y++) {
+					size_t a = kv[x].val, b = kv[y].val;
+					if (a != b)
+						(*pairs)[(*npairs)++] =
+							a < b ? RP_PAIR(a, b)
+							      : RP_PAIR(b, a);
+				}
+		}
+		i = j;
+	}
+	return RP_OK;
+}
+

@@ -1,0 +1,30 @@
+/*
+ * pairs.h - candidate pairs of documents: their 64-bit encoding and the
+ * walk over runs of equal keys that makes them (LSH buckets, passage and
+ * sampled-shingle postings all use it).
+ *
+ * Invariant of every candidate list: sorted, distinct, (a << 32 | b) with
+ * a < b.
+ */
+#ifndef RP_PAIRS_H
+#define RP_PAIRS_H
+
+#include "common.h"
+#include "sort.h"
+
+/*
+ * Append to *pairs every pair (a < b) of values inside each run of equal
+ * keys of the sorted kv; runs longer than cap are skipped and counted in
+ * *oversized; *largest keeps the longest run. Equal values in one run
+ * (a key twice for one document) make no pair.
+ */
+RP_INTERNAL int rp_pairs_of_runs(uint64_t **pairs, size_t *npairs,
+				 size_t *cap, const rp_kv *kv, size_t n,
+				 size_t bucket_cap, size_t *oversized,
+				 size_t *largest);
+
+#define RP_PAIR(a, b) (((uint64_t)(a) << 32) | (uint64_t)(b))
+#define RP_PAIR_A(p) ((size_t)((p) >> 32))
+#define RP_PAIR_B(p) ((size_t)((p) & 0xffffffffu))
+
+#endif
