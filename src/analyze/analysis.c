@@ -408,11 +408,12 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	rp_fpbuf *fbuf = NULL;
 	sample_vec *svec = NULL;
 	uint32_t *nsamp = NULL;
-	rp_kv *all = NULL;
 	double t0;
 
 	FORWARD_IF_ERROR(rp_analysis_learn(c, w));
 	rp_analysis *an = c->an;
+	/* What an interrupted question left pending first. */
+	FORWARD_IF_ERROR(rp_analysis_candidates(c, w));
 	int sign = need && need->sign && !an->sigs;
 	unsigned ww = need && need->winnow_w && an->fp_w != need->winnow_w
 			      ? need->winnow_w : 0;
@@ -468,45 +469,77 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	}
 	w->seconds_sign += rp_now() - t0;
 
-	/* Fingerprints and samples become candidate lists at once: the
-	 * lists are small, the fingerprints are not. */
-	t0 = rp_now();
+	/* Fingerprints and samples wait for rp_analysis_candidates, which
+	 * the question calls once it has banded and freed what banding
+	 * needed: the candidate search is the peak of memory. */
 	if (ww) {
-		uint64_t *pc = NULL;
-		size_t npc = 0;
-		rp_contain_stats cs;
-		GOTO_IF_ERROR(rp_contain_candidates(&pc, &npc, &cs, fbuf,
-						    RP_MAX_THREADS, ww,
-						    RP_PASSAGE_POSTING_CAP));
-		free(an->pcand);
-		an->pcand = pc;
-		an->npcand = npc;
-		an->pstats = cs;
-		an->fp_w = ww;
+		an->pend_fbuf = fbuf;
+		an->pend_w = ww;
+		fbuf = NULL;
 	}
 	if (scap) {
-		uint64_t *sc = NULL;
-		size_t nsc = 0, n = 0;
-		rp_contain_stats cs;
-		free_fpbufs(fbuf); /* before the samples' peak */
-		fbuf = NULL;
-		GOTO_IF_ERROR(gather_samples(&all, &n, svec));
-		GOTO_IF_ERROR(rp_sample_candidates(&sc, &nsc, &cs, all, n, nsamp,
-						   scap));
-		free(an->scand);
-		an->scand = sc;
-		an->nscand = nsc;
-		an->sstats = cs;
-		an->samp_cap = scap;
+		an->pend_svec = svec;
+		an->pend_nsamp = nsamp;
+		an->pend_scap = scap;
+		svec = NULL;
+		nsamp = NULL;
 	}
-	w->seconds_candidates += rp_now() - t0;
 cleanup:
 	free(status);
 	free(sigs);
 	free_fpbufs(fbuf);
 	free_samples(svec);
 	free(nsamp);
+	return err;
+}
+
+int rp_analysis_candidates(rp_corpus *c, rp_work *w)
+{
+	rp_analysis *an = c->an;
+	int err = RP_OK;
+	rp_kv *all = NULL;
+	if (!an || (!an->pend_fbuf && !an->pend_svec))
+		return RP_OK;
+	double t0 = rp_now();
+	if (an->pend_fbuf) {
+		uint64_t *pc = NULL;
+		size_t npc = 0;
+		rp_contain_stats cs;
+		GOTO_IF_ERROR(rp_contain_candidates(&pc, &npc, &cs, an->pend_fbuf,
+						    RP_MAX_THREADS, an->pend_w,
+						    RP_PASSAGE_POSTING_CAP));
+		free(an->pcand);
+		an->pcand = pc;
+		an->npcand = npc;
+		an->pstats = cs;
+		an->fp_w = an->pend_w;
+		free_fpbufs(an->pend_fbuf); /* before the samples' peak */
+		an->pend_fbuf = NULL;
+	}
+	if (an->pend_svec) {
+		uint64_t *sc = NULL;
+		size_t nsc = 0, n = 0;
+		rp_contain_stats cs;
+		GOTO_IF_ERROR(gather_samples(&all, &n, an->pend_svec));
+		GOTO_IF_ERROR(rp_sample_candidates(&sc, &nsc, &cs, all, n,
+						   an->pend_nsamp, an->pend_scap));
+		free(an->scand);
+		an->scand = sc;
+		an->nscand = nsc;
+		an->sstats = cs;
+		an->samp_cap = an->pend_scap;
+	}
+cleanup:
+	/* On failure too: what is pending is dropped, a later question
+	 * computes it again. */
+	free_fpbufs(an->pend_fbuf);
+	free_samples(an->pend_svec);
+	free(an->pend_nsamp);
+	an->pend_fbuf = NULL;
+	an->pend_svec = NULL;
+	an->pend_nsamp = NULL;
 	free(all);
+	w->seconds_candidates += rp_now() - t0;
 	return err;
 }
 
@@ -554,6 +587,9 @@ void rp_analysis_free(rp_analysis *an, size_t ndocs)
 	if (!an)
 		return;
 	rp_analysis_release_sets(an, ndocs);
+	free_fpbufs(an->pend_fbuf);
+	free_samples(an->pend_svec);
+	free(an->pend_nsamp);
 	free(an->sets);
 	free(an->nsets);
 	free(an->sigs);

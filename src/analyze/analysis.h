@@ -61,6 +61,13 @@ typedef struct rp_analysis {
 	rp_contain_stats sstats;
 	uint64_t **sets;           /* per document, NULL until built */
 	uint32_t *nsets;
+
+	/* A pass's fingerprints and samples, until rp_analysis_candidates. */
+	rp_fpbuf *pend_fbuf;
+	unsigned pend_w;
+	struct sample_vec *pend_svec;
+	uint32_t *pend_nsamp;
+	size_t pend_scap;
 } rp_analysis;
 
 /* What a question needs computed over the whole collection. */
@@ -86,6 +93,12 @@ RP_INTERNAL int rp_analysis_learn(rp_corpus *c, rp_work *w);
  * with no words at the base pass. */
 RP_INTERNAL int rp_analysis_ensure(rp_corpus *c, const rp_need *need,
 				   rp_work *w);
+
+/* Turn the fingerprints and samples of the last pass into the passage
+ * and sampled candidates (fp_w, pcand; samp_cap, scand), and free them.
+ * A question calls it after banding (whose signatures it may free first:
+ * this is the peak of memory). */
+RP_INTERNAL int rp_analysis_candidates(rp_corpus *c, rp_work *w);
 
 /* Build the missing shingle sets of the documents with want[d] != 0. */
 RP_INTERNAL int rp_analysis_sets(rp_corpus *c, const uint8_t *want,
