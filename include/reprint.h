@@ -3,18 +3,56 @@
  * detector.
  *
  * A collection of documents (rp_corpus) is filled from JSONL files, text
- * directories or by hand; rp_scan() then finds every pair whose exact
- * shingle Jaccard similarity is at or above a threshold, and groups them
- * into clusters without transitive chaining.
+ * directories or by hand, then asked questions: rp_corpus_ask() finds every
+ * pair whose exact shingle Jaccard similarity, containment or shared
+ * passage meets the question, with relations, sources and passages, and
+ * groups them into clusters without transitive chaining. What the
+ * collection teaches (site chrome, signatures, shingle sets) is learned
+ * once, at its first question, and reused by every later question and by
+ * rp_corpus_compare(), which explains one pair as the questions see it.
+ * The rp_report_ writers turn an answer into TSV, JSONL, HTML or a
+ * terminal view, written to the caller's sink.
  *
  * Conventions (after libgit2):
  *   - every function returns an int status: RP_OK (0) or a negative rp_status;
  *   - out-parameters come first; the caller owns what *out points to and
  *     frees it with the matching rp_*_free() (NULL is a no-op);
- *   - options structs carry a version and are initialised with their _INIT
- *     macro, so fields can be added without breaking callers;
+ *   - options structs carry a version and are initialised with their _init
+ *     function (zero means default), so fields can be added without
+ *     breaking callers;
  *   - error detail lives on the handle (rp_corpus_error()), never in a global;
  *   - the library never prints and never exits.
+ *
+ * Thread-safety: a corpus and the results of its questions are used by one
+ * thread at a time (the caller serialises every call on them). Inside a
+ * call the library runs its own worker threads (rp_analysis_options.threads)
+ * and joins them before it returns; the progress callback and the sink run
+ * on the calling thread. Distinct corpora may be used from distinct threads
+ * at the same time: the library's only process-wide state is a read-only
+ * table built once (pthread_once), an atomic allocation counter and an
+ * allocation-failure hook that only its tests arm. One global is shared
+ * with other code: the first rp_corpus_new() sets cJSON's allocation hooks
+ * (cJSON_InitHooks, once, under pthread_once) to the library's malloc
+ * wrapper and free, which replaces any hooks the program set for cJSON.
+ *
+ * Ownership: the caller owns what rp_corpus_new(), rp_corpus_ask(),
+ * rp_scan(), rp_corpus_compare() and rp_learn_boilerplate() put in *out and
+ * frees it with rp_corpus_free() or rp_result_free(), every result before
+ * its corpus. All else the library hands out is borrowed, never freed by
+ * the caller: corpus strings (rp_doc_info, rp_reject, rp_chrome_line) are
+ * valid until rp_corpus_free(); result arrays (pairs, passages, edits,
+ * cluster members, excluded ranges) until rp_result_free(); the strings of
+ * rp_strerror, rp_version, rp_relation_name and rp_result_verdict are
+ * static. Inputs (documents, options, questions) are copied: no caller
+ * pointer is kept after a call returns, except the progress callback and
+ * its userdata, which the corpus keeps.
+ *
+ * Limits: shingle size k <= 1024, signature length num_perm <= 4096, LSH
+ * bands x rows <= num_perm, threads <= 256 (RP_EINVAL beyond); texts below
+ * 4 GiB (max_doc_bytes < 2^32 - 1; a larger text is rejected); at most
+ * 2^32 - 2 documents in a corpus, fewer than 2^32 - 1 shingles in one text
+ * and, in exact mode, in the shingle sets of all documents together
+ * (RP_ELIMIT beyond).
  *
  * This header is C99 and compiles cleanly with -pedantic.
  */
@@ -36,9 +74,9 @@ extern "C" {
 #endif
 
 #define RP_VERSION_MAJOR 0
-#define RP_VERSION_MINOR 1
+#define RP_VERSION_MINOR 2
 #define RP_VERSION_PATCH 0
-#define RP_VERSION_STRING "0.1.0"
+#define RP_VERSION_STRING "0.2.0"
 
 /** Status codes. 0 is success; every error is negative. */
 typedef enum rp_status {
@@ -56,10 +94,12 @@ typedef enum rp_status {
 /** Three-way switches: zero is the default, which the field documents. */
 enum { RP_DEFAULT = 0, RP_ON = 1, RP_OFF = -1 };
 
-/** A static, human-readable description of a status code. Never NULL. */
+/** A static, human-readable description of status (one of rp_status, or
+ * "unknown error" for any other value). Never NULL; never freed. */
 RP_API const char *rp_strerror(int status);
 
-/** The library version as "MAJOR.MINOR.PATCH". */
+/** The library version as "MAJOR.MINOR.PATCH" (RP_VERSION_STRING of the
+ * built library): a static string, never NULL. */
 RP_API const char *rp_version(void);
 
 /* ------------------------------------------------------------------ */
@@ -104,7 +144,9 @@ typedef struct rp_progress {
  * during the call and userdata as given in the options. A non-zero return
  * cancels the run: the call in progress stops soon after and returns
  * RP_ECANCELED, leaving the collection as it was before that call (reading:
- * the records added so far stay added). It must not call back into the
+ * the records added so far stay added), except that once its first
+ * question (or rp_corpus_analyze) has started, even a canceled one, the
+ * collection takes no more documents. It must not call back into the
  * library.
  */
 typedef int (*rp_progress_fn)(const rp_progress *progress, void *userdata);
@@ -152,8 +194,9 @@ typedef struct rp_analysis_options {
 	void *progress_userdata;     /**< passed to progress */
 } rp_analysis_options;
 
-/** Fill *opts with the defaults. Returns RP_OK, or RP_EINVAL when opts is
- * NULL or version is not RP_ANALYSIS_OPTIONS_VERSION. */
+/** Fill *opts with the defaults (all zero apart from version). Returns
+ * RP_OK, or RP_EINVAL when opts is NULL or version is not
+ * RP_ANALYSIS_OPTIONS_VERSION. Thread-safe. */
 RP_API int rp_analysis_options_init(rp_analysis_options *opts,
 				    unsigned int version);
 
@@ -205,8 +248,9 @@ typedef struct rp_question {
 					  question computes them again */
 } rp_question;
 
-/** Fill *q with the defaults. Returns RP_OK, or RP_EINVAL when q is NULL
- * or version is not RP_QUESTION_VERSION. */
+/** Fill *q with the defaults (all zero apart from version). Returns RP_OK,
+ * or RP_EINVAL when q is NULL or version is not RP_QUESTION_VERSION.
+ * Thread-safe. */
 RP_API int rp_question_init(rp_question *q, unsigned int version);
 
 #define RP_OPTIONS_VERSION 2
@@ -243,9 +287,10 @@ typedef struct rp_options {
 	unsigned int threads;        /**< worker threads; 0 = online cores */
 	double containment;          /**< also report pairs where either
 					  containment >= this, for a contained
-					  text of 20+ shingles (0 = off, the
-					  default; 0.8 finds trimmed reprints);
-					  candidates from a sampled index */
+					  text of 20+ shingles (0 = off; 0.5 in
+					  RP_OPTIONS_INIT; 0.8 finds trimmed
+					  reprints); candidates from a sampled
+					  index */
 	int align;                   /**< nonzero: align reported pairs (1) */
 	int keep_templates;          /**< nonzero: report template pairs (texts
 					  that differ only in figures); by
@@ -254,7 +299,7 @@ typedef struct rp_options {
 					  learned per outlet, datelines and
 					  credits out of shingles */
 	unsigned int chrome_min_pages; /**< a line on this many pages of one
-					    outlet is chrome (3) */
+					    outlet is chrome (2; below 2 = 2) */
 	int cross_outlet;            /**< nonzero: only pairs of different
 					  outlets */
 	int64_t window;              /**< > 0: only pairs published within this
@@ -276,8 +321,9 @@ typedef struct rp_options {
 		(size_t)64 << 20, 0, 0.5, 1, 0, 1, 2, 0, 0, NULL, NULL, 25   \
 	}
 
-/** Fill *opts with the defaults of rp_options. Returns RP_OK, or RP_EINVAL
- * when opts is NULL or version is not RP_OPTIONS_VERSION. */
+/** Fill *opts with the defaults of rp_options (RP_OPTIONS_INIT). Returns
+ * RP_OK, or RP_EINVAL when opts is NULL or version is not
+ * RP_OPTIONS_VERSION. Thread-safe. */
 RP_API int rp_options_init(rp_options *opts, unsigned int version);
 
 /* ------------------------------------------------------------------ */
@@ -286,7 +332,8 @@ RP_API int rp_options_init(rp_options *opts, unsigned int version);
 
 /**
  * Probability that a pair of Jaccard similarity s becomes a candidate
- * under b bands of r rows: 1 - (1 - s^r)^b.
+ * under b bands of r rows: returns 1 - (1 - s^r)^b, 0 when bands or rows
+ * is 0 or s <= 0, 1 when s >= 1. Pure; thread-safe.
  */
 RP_API double rp_lsh_probability(double s, unsigned int bands, unsigned int rows);
 
@@ -296,7 +343,10 @@ RP_API double rp_lsh_probability(double s, unsigned int bands, unsigned int rows
  * target_recall, the one with the fewest expected false candidates
  * (smallest integral of the S-curve over [0, threshold]). When none reaches
  * target_recall, the choice with the highest probability at the threshold is
- * returned and *reached is set to 0 (else 1).
+ * returned and *reached is set to 0 (else 1); reached may be NULL. Needs
+ * threshold in (0, 1], num_perm >= 1, target_recall in (0, 1). Returns
+ * RP_OK with *bands and *rows set, or RP_EINVAL (NULL bands or rows, a
+ * value out of range; the outputs are then untouched). Pure; thread-safe.
  */
 RP_API int rp_lsh_tune(unsigned int *bands, unsigned int *rows, int *reached,
 		       double threshold, unsigned int num_perm,
@@ -316,7 +366,8 @@ typedef struct rp_corpus rp_corpus;
  * RP_EINVAL when out is NULL or opts is invalid (*out is then NULL, so the
  * detail cannot be kept: configure with rp_corpus_configure() for a message);
  * RP_ENOMEM. A collection is not thread-safe: one thread at a time calls
- * functions on it (the library runs its own threads inside a call).
+ * functions on it (the library runs its own threads inside a call). Sets
+ * cJSON's global allocation hooks (see Thread-safety above).
  */
 RP_API int rp_corpus_new(rp_corpus **out, const rp_options *opts);
 
@@ -331,8 +382,10 @@ RP_API void rp_corpus_free(rp_corpus *corpus);
  * rp_corpus_compare, rp_scan, rp_learn_boilerplate). Returns RP_OK;
  * RP_EINVAL for a NULL argument or an invalid field, with a message on the
  * corpus naming the field and its allowed range (rp_corpus_error); RP_ESTATE
- * once analysed. The options are copied; the corpus keeps the progress
- * callback and its userdata pointer.
+ * once analysed (from the start of its first question, even one that
+ * failed). The options are copied; the corpus keeps the progress callback
+ * and its userdata pointer. A stored question (rp_scan) whose bands x rows
+ * no longer fit num_perm gets bands and rows 0 (chosen by rp_lsh_tune).
  */
 RP_API int rp_corpus_configure(rp_corpus *corpus,
 			       const rp_analysis_options *opts);
@@ -340,13 +393,17 @@ RP_API int rp_corpus_configure(rp_corpus *corpus,
 /**
  * The detail of the last error on this corpus: a NUL-terminated string
  * owned by the corpus, valid until its next call; "" when none (and for
- * NULL).
+ * NULL). Not every error sets it (NULL arguments, an RP_EINPUT whose reason
+ * is on the reject list) and success does not clear it (except in
+ * rp_corpus_configure), so read it right after the failing call.
  */
 RP_API const char *rp_corpus_error(const rp_corpus *corpus);
 
 /** One document to add. Strings are byte ranges (need not be NUL-terminated). */
 typedef struct rp_doc_input {
-	const char *id;      /**< NULL: an id "source:line" is generated */
+	const char *id;      /**< NULL: an id "source:line" is generated
+				  ("#N", N = records seen, when source
+				  or line is missing) */
 	size_t id_len;
 	const char *text;
 	size_t text_len;
@@ -361,11 +418,13 @@ typedef struct rp_doc_input {
 } rp_doc_input;
 
 /**
- * Add one document (the strings are copied). Returns RP_OK, or RP_EINPUT when
- * the record is rejected (invalid UTF-8, NUL byte, empty text, duplicate id,
- * too large): the rejection and its reason are then on the reject list.
+ * Add one document (the strings are copied; doc is not kept). Returns RP_OK,
+ * or RP_EINPUT when the record is rejected (empty id, no text, invalid
+ * UTF-8, NUL byte, empty text, duplicate id, larger than the reading
+ * limit): the rejection and its reason are then on the reject list.
  * Returns RP_ENOMEM on allocation failure, RP_EINVAL for a NULL argument,
- * RP_ESTATE once the collection was analysed (its first question).
+ * RP_ESTATE once the collection was analysed (its first question),
+ * RP_ELIMIT when the corpus already holds 2^32 - 2 documents.
  */
 RP_API int rp_corpus_add(rp_corpus *corpus, const rp_doc_input *doc);
 
@@ -395,11 +454,17 @@ typedef struct rp_read_options {
 	}
 
 /**
- * Read JSONL (one JSON object per line) from an open stream. name is used in
- * reject messages. Bad records are rejected (see rp_corpus_add) and reading
+ * Read JSONL (one JSON object per line) from an open stream, which stays
+ * open and the caller's. name is used in reject messages (NULL:
+ * "(stream)"); ropts may be NULL (RP_READ_OPTIONS_INIT) and is used during
+ * the call only. Lines are parsed on the corpus's worker threads and added
+ * in input order. Bad records are rejected (see rp_corpus_add) and reading
  * goes on. Returns RP_OK when the stream was read to its end (even if some
  * records were rejected), RP_EIO on a read error (recorded as a rejection),
- * RP_ENOMEM on allocation failure.
+ * RP_ENOMEM on allocation failure, RP_EINVAL for a NULL corpus or fp or bad
+ * read options (message on the corpus), RP_ESTATE once the collection was
+ * analysed, RP_ELIMIT at the document limit, RP_ECANCELED when the progress
+ * callback stops it (the records added so far stay added).
  */
 RP_API int rp_corpus_read_jsonl(rp_corpus *corpus, FILE *fp, const char *name,
 				const rp_read_options *ropts);
@@ -408,8 +473,13 @@ RP_API int rp_corpus_read_jsonl(rp_corpus *corpus, FILE *fp, const char *name,
  * Read a path: a directory is walked for *.txt files (in sorted order; id =
  * path relative to the root, title = first non-empty line, text = the rest,
  * outlet = first folder level under the root unless ropts->outlet); any other
- * file is read as JSONL. An unreadable path is recorded as a rejection and
- * RP_EIO returned.
+ * file is read as JSONL (see rp_corpus_read_jsonl). Returns RP_OK; RP_EIO
+ * when path cannot be stat'ed or opened (recorded as a rejection) or on a
+ * JSONL read error; in a directory, entries that cannot be read (including
+ * the directory itself) are rejections and the walk returns RP_OK. Also
+ * RP_EINVAL (NULL corpus or path, bad read options), RP_ESTATE (analysed),
+ * RP_ENOMEM, RP_ELIMIT, RP_ECANCELED (JSONL only), as for
+ * rp_corpus_read_jsonl.
  */
 RP_API int rp_corpus_read_path(rp_corpus *corpus, const char *path,
 			       const rp_read_options *ropts);
@@ -418,12 +488,15 @@ RP_API int rp_corpus_read_path(rp_corpus *corpus, const char *path,
  * Read one text file as one document, as a directory walk reads each *.txt
  * (id = path as given; optional Title:/Date:/Outlet: header block; else
  * title = first non-empty line). Returns RP_OK, or RP_EIO when the file was
- * rejected (the reason is on the reject list).
+ * rejected for any reason, unreadable or by rp_corpus_add (the reason is on
+ * the reject list); RP_EINVAL (NULL corpus or path, bad read options),
+ * RP_ESTATE (analysed), RP_ENOMEM, RP_ELIMIT.
  */
 RP_API int rp_corpus_read_text(rp_corpus *corpus, const char *path,
 			       const rp_read_options *ropts);
 
-/** Documents accepted so far (rejected ones are not counted). */
+/** Documents accepted so far (rejected ones are not counted); 0 for NULL.
+ * Documents are indexed 0 .. count - 1 in input order. */
 RP_API size_t rp_corpus_count(const rp_corpus *corpus);
 
 /**
@@ -448,6 +521,11 @@ typedef struct rp_doc_info {
 	size_t line;
 } rp_doc_info;
 
+/**
+ * Fill *out with the metadata of accepted document i. Returns RP_OK, or
+ * RP_EINVAL for a NULL argument or i >= rp_corpus_count(). The strings are
+ * owned by the corpus and valid until rp_corpus_free().
+ */
 RP_API int rp_corpus_doc(rp_doc_info *out, const rp_corpus *corpus, size_t i);
 
 /** One rejected record. Strings live as long as the corpus. */
@@ -458,10 +536,19 @@ typedef struct rp_reject {
 	const char *reason;
 } rp_reject;
 
+/** Rejected records so far (by readers, rp_corpus_add and the analysis's
+ * "no words in text"), in the order they were found; 0 for NULL. */
 RP_API size_t rp_corpus_reject_count(const rp_corpus *corpus);
+
+/**
+ * Fill *out with rejected record i (0 .. rp_corpus_reject_count() - 1).
+ * Returns RP_OK, or RP_EINVAL for a NULL argument or i out of range. The
+ * strings are owned by the corpus and valid until rp_corpus_free().
+ */
 RP_API int rp_corpus_reject(rp_reject *out, const rp_corpus *corpus, size_t i);
 
-/** Records seen by readers or rp_corpus_add (accepted + rejected). */
+/** Records seen by readers or rp_corpus_add (accepted + rejected); 0 for
+ * NULL. */
 RP_API size_t rp_corpus_records_seen(const rp_corpus *corpus);
 
 /* ------------------------------------------------------------------ */
@@ -484,8 +571,9 @@ typedef enum rp_relation {
 /** The name of RP_REL_EXCERPT before 0.2. */
 #define RP_REL_PARTIAL RP_REL_EXCERPT
 
-/** "exact", "near_verbatim", "light_edit", "trimmed", "excerpt",
- * "template". */
+/** The name of a relation: "exact", "near_verbatim", "light_edit",
+ * "trimmed", "excerpt", "template"; "unknown" for any other value. A static
+ * string, never NULL. */
 RP_API const char *rp_relation_name(rp_relation relation);
 
 /** A verified pair; a < b are document indexes in input order. */
@@ -583,7 +671,8 @@ typedef struct rp_scan_stats {
  * outlets and chrome, then tokenize and shingle every document once,
  * deciding which are character texts and rejecting those with no words
  * (added to the reject list, "no words in text"). Afterwards the corpus
- * accepts no more documents. A second call does nothing. Returns RP_OK,
+ * accepts no more documents, from the start of this call even when it
+ * fails. A second call does nothing. Runs worker threads. Returns RP_OK,
  * RP_EINVAL (NULL), RP_ENOMEM, RP_ECANCELED (the progress callback; the
  * analysis is then not kept and the call can be repeated).
  */
@@ -599,8 +688,10 @@ RP_API int rp_corpus_analyze(rp_corpus *corpus);
  * those of separate runs with the same options. On RP_OK *out is a new
  * result the caller frees with rp_result_free() before the corpus. Returns
  * RP_EINVAL for a NULL out or corpus or an invalid question (message on the
- * corpus naming the field), RP_ENOMEM, RP_ELIMIT (a text of 2^32 shingles),
- * RP_ECANCELED; *out is NULL on error.
+ * corpus naming the field), RP_ENOMEM, RP_ELIMIT (a text of 2^32 - 1
+ * shingles or, in exact mode, as many over the whole collection),
+ * RP_ECANCELED; *out is NULL on error. Afterwards the corpus takes no more
+ * documents. Runs worker threads.
  */
 RP_API int rp_corpus_ask(rp_result **out, rp_corpus *corpus,
 			 const rp_question *q);
@@ -616,7 +707,10 @@ RP_API int rp_question_check(rp_corpus *corpus, const rp_question *q);
 
 /**
  * rp_corpus_ask() with the question stored by rp_corpus_new() (the
- * defaults, or the question part of its rp_options). Same returns.
+ * defaults, or the question part of its rp_options). Returns as
+ * rp_corpus_ask: RP_OK with a new result in *out (freed with
+ * rp_result_free), or RP_EINVAL, RP_ENOMEM, RP_ELIMIT, RP_ECANCELED with
+ * *out NULL.
  */
 RP_API int rp_scan(rp_result **out, rp_corpus *corpus);
 
@@ -629,8 +723,10 @@ RP_API int rp_scan(rp_result **out, rp_corpus *corpus);
  * two share no shingle; rp_result_verdict() says whether q's question
  * reports it and why. Analyses the collection first if needed. Returns
  * RP_OK, RP_EINVAL (NULL, a == b, an index out of range, an invalid
- * question), RP_EINPUT when a or b was rejected at analysis (no words),
- * RP_ENOMEM, RP_ECANCELED.
+ * question; message on the corpus), RP_EINPUT when a or b was rejected at
+ * analysis (no words; message on the corpus), RP_ENOMEM, RP_ELIMIT,
+ * RP_ECANCELED; *out is NULL on error. On RP_OK the caller frees *out with
+ * rp_result_free() before the corpus. The result holds no clusters.
  */
 RP_API int rp_corpus_compare(rp_result **out, rp_corpus *corpus, size_t a,
 			     size_t b, const rp_question *q);
@@ -639,33 +735,57 @@ RP_API int rp_corpus_compare(rp_result **out, rp_corpus *corpus, size_t a,
  * For a result of rp_corpus_compare(): 1 when the question reports the pair
  * (by its rules: scores, passage, filters; candidate search by LSH finds
  * such a pair with probability >= its recall), 0 when it does not, and
- * in *why (if not NULL) a static phrase saying why. For other results
- * -1 (EINVAL) with *why "".
+ * in *why (if not NULL) a static phrase saying why. For other results (or
+ * NULL) returns RP_EINVAL with *why "".
  */
 RP_API int rp_result_verdict(const rp_result *result, const char **why);
 
-/** Free a result (NULL is a no-op). The corpus stays valid. */
+/** Free a result and every array it handed out (NULL is a no-op). The
+ * corpus stays valid. */
 RP_API void rp_result_free(rp_result *result);
 
+/** Number of pairs in the result (0 for NULL). For rp_corpus_compare:
+ * 0 or 1, reported or not (see rp_result_verdict). */
 RP_API size_t rp_result_pair_count(const rp_result *result);
-/** Pairs sorted by (a, b). Valid until rp_result_free(). */
+
+/** Pairs sorted by (a, b), rp_result_pair_count() of them; NULL for a NULL
+ * result (and possibly when there are none). Owned by the result, valid
+ * until rp_result_free(). */
 RP_API const rp_pair *rp_result_pairs(const rp_result *result);
 
-/** Passages of pair i (ordered by their start in a); NULL, 0 when none. */
+/** Passages of pair i (ordered by their start in a) in *out and *count;
+ * NULL, 0 when none (and always with alignment off). Returns RP_OK, or
+ * RP_EINVAL for a NULL argument or pair >= rp_result_pair_count(). The
+ * array is owned by the result, valid until rp_result_free(). */
 RP_API int rp_result_passages(const rp_passage **out, size_t *count,
 			      const rp_result *result, size_t pair);
 
-/** Edits of pair i; passages index into this array. */
+/** Edits of pair i in *out and *count; its passages index into this
+ * array (first_edit, edit_count); NULL, 0 when the pair has no passages.
+ * Returns RP_OK, or RP_EINVAL for a NULL argument or pair >=
+ * rp_result_pair_count(). Valid until rp_result_free(). */
 RP_API int rp_result_edits(const rp_edit **out, size_t *count,
 			   const rp_result *result, size_t pair);
 
-/** Clusters, singletons included, ordered by their representative's index. */
+/** Number of clusters, singletons included (0 for NULL, and for results
+ * of rp_corpus_compare and rp_learn_boilerplate). */
 RP_API size_t rp_result_cluster_count(const rp_result *result);
+
+/** Cluster i in *out; clusters are ordered by their representative's
+ * index. Returns RP_OK, or RP_EINVAL for a NULL argument or i >=
+ * rp_result_cluster_count(). out->members is owned by the result, valid
+ * until rp_result_free(). */
 RP_API int rp_result_cluster(rp_cluster *out, const rp_result *result, size_t i);
 
-/** Whether document i was scanned (0 when it was rejected at scan time). */
+/** Whether document i was scanned: returns 1, or 0 when it was rejected at
+ * scan time (no words), when i is out of range or result is NULL, or
+ * when no question has analysed the collection yet (a result of
+ * rp_learn_boilerplate before any question). */
 RP_API int rp_result_doc_scanned(const rp_result *result, size_t i);
 
+/** Copy the counters and timings of the question into *out (results of
+ * rp_corpus_compare and rp_learn_boilerplate fill only some). Returns
+ * RP_OK, or RP_EINVAL for a NULL argument. */
 RP_API int rp_result_stats(rp_scan_stats *out, const rp_result *result);
 
 /** A line learned as site chrome: the outlet, the line (a range of one of
@@ -677,15 +797,21 @@ typedef struct rp_chrome_line {
 	size_t pages;
 } rp_chrome_line;
 
+/** Number of lines learned as site chrome (0 for NULL). */
 RP_API size_t rp_result_chrome_count(const rp_result *result);
-/** Chrome lines, grouped by outlet. Valid while the corpus lives. */
+
+/** Chrome line i in *out, grouped by outlet. Returns RP_OK, or RP_EINVAL
+ * for a NULL argument or i >= rp_result_chrome_count(). The strings are
+ * owned by the corpus: valid while the corpus lives (until
+ * rp_corpus_free). */
 RP_API int rp_result_chrome(rp_chrome_line *out, const rp_result *result,
 			    size_t i);
 
 /**
  * Byte ranges of document i's text left out of shingles (chrome, dateline,
- * credits), as count pairs (start, end) in *ranges. Valid until
- * rp_result_free().
+ * credits), as count pairs (start, end) in *ranges (2 x count numbers);
+ * NULL, 0 when none. Returns RP_OK, or RP_EINVAL for a NULL argument or
+ * i >= the number of documents. Valid until rp_result_free().
  */
 RP_API int rp_result_excluded(const uint32_t **ranges, size_t *count,
 			      const rp_result *result, size_t i);
@@ -693,7 +819,10 @@ RP_API int rp_result_excluded(const uint32_t **ranges, size_t *count,
 /**
  * Learn the boilerplate of a collection without scanning for pairs: the
  * result holds only chrome lines, excluded ranges and their counters.
- * Like rp_scan, the corpus accepts no more documents afterwards.
+ * Like rp_scan, the corpus accepts no more documents afterwards. Returns
+ * RP_OK with a new result in *out (the caller frees it with
+ * rp_result_free() before the corpus), or RP_EINVAL (NULL), RP_ENOMEM with
+ * *out NULL. Does not call the progress callback.
  */
 RP_API int rp_learn_boilerplate(rp_result **out, rp_corpus *corpus);
 
@@ -718,8 +847,9 @@ typedef struct rp_sink {
 	void *userdata;      /**< passed to write */
 } rp_sink;
 
-/** A ready rp_write_fn for a stdio stream: userdata is the FILE *. Returns
- * 0, or -1 when fwrite wrote less (the stream's error flag tells why). */
+/** A ready rp_write_fn for a stdio stream: userdata is the FILE *, which
+ * stays the caller's. Returns 0, or -1 when fwrite wrote less (the
+ * stream's error flag tells why). */
 RP_API int rp_sink_stdio(const char *data, size_t len, void *userdata);
 
 typedef enum rp_pairs_format {
@@ -741,7 +871,8 @@ RP_API int rp_report_pairs(const rp_sink *sink, const rp_result *result,
 
 /** The clusters of r as JSONL ({"cluster":N,"representative":ID,"ids":[...]}),
  * numbered from 1; one-document clusters only when singletons is
- * nonzero. */
+ * nonzero. Returns as rp_report_pairs: RP_OK, RP_EINVAL, RP_EIO,
+ * RP_ENOMEM. */
 RP_API int rp_report_clusters(const rp_sink *sink, const rp_result *result,
 			      int singletons);
 
@@ -749,20 +880,25 @@ RP_API int rp_report_clusters(const rp_sink *sink, const rp_result *result,
  * publication (how it was chosen, and whether that is a guess), every
  * reprint with delay, relation and share of the original; then per pair
  * of outlets the stories one first published and the other reprinted,
- * with the mean delay. */
+ * with the mean delay. Returns RP_OK, RP_EINVAL, RP_EIO, RP_ENOMEM (as
+ * rp_report_pairs). */
 RP_API int rp_report_syndication(const rp_sink *sink, const rp_result *result);
 
-/** Every rejected record of the corpus as JSONL (source, line, id, reason). */
+/** Every rejected record of the corpus as JSONL (source, line, id,
+ * reason). Returns RP_OK, RP_EINVAL (NULL corpus or sink), RP_EIO,
+ * RP_ENOMEM (as rp_report_pairs). */
 RP_API int rp_report_rejects(const rp_sink *sink, const rp_corpus *corpus);
 
 /** The HTML report's index page: clusters with each member's relation to
  * the representative, and every pair, pair i linking to "pair-(i+1).html".
- * Self-contained: inline CSS, no script, nothing fetched. */
+ * Self-contained: inline CSS, no script, nothing fetched. Returns RP_OK,
+ * RP_EINVAL, RP_EIO, RP_ENOMEM (as rp_report_pairs). */
 RP_API int rp_report_html_index(const rp_sink *sink, const rp_result *result);
 
 /** The HTML page of pair i (< rp_result_pair_count, else RP_EINVAL): the
  * scores and both originals side by side, reused passages highlighted,
- * edits marked. */
+ * edits marked. Returns RP_OK, RP_EINVAL, RP_EIO, RP_ENOMEM (as
+ * rp_report_pairs). */
 RP_API int rp_report_html_pair(const rp_sink *sink, const rp_result *result,
 			       size_t pair);
 
@@ -782,12 +918,15 @@ typedef struct rp_view_options {
  * scores, then every shared passage side by side in two columns of display
  * width (wide characters count two). For a compare result with no pair,
  * pair is ignored and the view says why. v may be NULL (no colour, 100
- * columns). */
+ * columns). Returns RP_OK; RP_EINVAL for a NULL result, a bad v->version or
+ * pair out of range, and as rp_report_pairs RP_EIO, RP_ENOMEM. */
 RP_API int rp_report_view(const rp_sink *sink, const rp_result *result,
 			  size_t pair, const rp_view_options *v);
 
-/** Index of the reported pair of documents a and b (either order), or
- * SIZE_MAX when the result does not report it (or result is NULL). */
+/** Index of the pair of documents a and b (either order) in
+ * rp_result_pairs(), or SIZE_MAX when the result holds no such pair (or
+ * result is NULL). A result of rp_corpus_compare holds its pair even when
+ * the question would not report it (see rp_result_verdict). */
 RP_API size_t rp_result_find_pair(const rp_result *result, size_t a, size_t b);
 
 #ifdef __cplusplus

@@ -7,6 +7,7 @@
  */
 #include "corpus.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -267,6 +268,12 @@ static int legacy_split(rp_corpus *c, const rp_options *opts)
 	return RP_OK;
 }
 
+static void set_cjson_hooks(void)
+{
+	cJSON_Hooks hooks = { rp_malloc, free };
+	cJSON_InitHooks(&hooks);
+}
+
 int rp_corpus_new(rp_corpus **out, const rp_options *opts)
 {
 	RETURN_ERROR_IF(!out, RP_EINVAL);
@@ -278,9 +285,10 @@ int rp_corpus_new(rp_corpus **out, const rp_options *opts)
 				opts->minhash != RP_MINHASH_CLASSIC, RP_EINVAL);
 
 	/* cJSON allocates through the library's allocator, so that memory
-	 * running out inside it is told from a malformed line. */
-	cJSON_Hooks hooks = { rp_malloc, free };
-	cJSON_InitHooks(&hooks);
+	 * running out inside it is told from a malformed line; set once, so
+	 * that a corpus made while another reads JSONL races with nothing. */
+	static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+	pthread_once(&hooks_once, set_cjson_hooks);
 
 	rp_corpus *c = calloc(1, sizeof(*c));
 	RETURN_ERROR_IF(!c, RP_ENOMEM);
