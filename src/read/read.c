@@ -140,7 +140,7 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 					    pl->col);
 	}
 	if (!cJSON_IsObject(obj)) {
-				GOTO_IF_ERROR(rp_corpus_reject_record(c, name, lineno, NULL,
+		GOTO_IF_ERROR(rp_corpus_reject_record(c, name, lineno, NULL,
 						   "not a JSON object"));
 		goto cleanup;
 	}
@@ -159,19 +159,19 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 	else if (get_field(&date, obj, ro->date_field, 1) < 0)
 		bad = ro->date_field;
 	if (bad) {
-				GOTO_IF_ERROR(rp_corpus_reject_record(
+		GOTO_IF_ERROR(rp_corpus_reject_record(
 			c, name, lineno, id.s, "field \"%s\" has the wrong type",
 			bad));
 		goto cleanup;
 	}
 	if (htext == 0) {
-				GOTO_IF_ERROR(rp_corpus_reject_record(c, name, lineno, id.s,
+		GOTO_IF_ERROR(rp_corpus_reject_record(c, name, lineno, id.s,
 						   "no \"%s\" field",
 						   ro->text_field));
 		goto cleanup;
 	}
 	if ((p = escaped_nul(line, len)) != NULL) {
-				GOTO_IF_ERROR(rp_corpus_reject_record(
+		GOTO_IF_ERROR(rp_corpus_reject_record(
 			c, name, lineno, id.s,
 			"escaped NUL (\\u0000) at column %zu",
 			(size_t)(p - line) + 1));
