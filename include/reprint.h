@@ -132,7 +132,8 @@ typedef enum rp_minhash_kind {
 
 /** Where a long run stands, for a progress display. */
 typedef struct rp_progress {
-	const char *stage;      /**< "read", "sign", "sets" (a static string) */
+	const char *stage;      /**< "read", "sign", "sets"; "commit", "index"
+				     (rp_index_add); a static string */
 	size_t done;            /**< records read / documents processed */
 	size_t total;           /**< documents in the stage; 0 when unknown */
 	uint64_t bytes;         /**< bytes of input read so far ("read") */
@@ -928,6 +929,138 @@ RP_API int rp_report_view(const rp_sink *sink, const rp_result *result,
  * result is NULL). A result of rp_corpus_compare holds its pair even when
  * the question would not report it (see rp_result_verdict). */
 RP_API size_t rp_result_find_pair(const rp_result *result, size_t a, size_t b);
+
+/**
+ * A new result holding the pairs of result that join a document at index
+ * first or above (a query) with one below it (the archive), each turned
+ * round so that the query document is a: containments, sizes, source,
+ * passages and edits swapped with it. Pairs are sorted by (a, b); the new
+ * result has no clusters and its stats are result's. The caller frees
+ * *out with rp_result_free() before the corpus. Returns RP_OK, RP_EINVAL
+ * (NULL), RP_ENOMEM.
+ */
+RP_API int rp_result_pairs_across(rp_result **out, const rp_result *result,
+				  size_t first);
+
+/* ------------------------------------------------------------------ */
+/* Archive index                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A collection kept in an SQLite database file: documents are added in
+ * batches (one transaction each) and read back into a corpus, in the order
+ * they were added, to be asked questions; so an index's answers are those
+ * of a scan of the same documents. The file carries the analysis options it
+ * was made with and a schema version; another SQLite database or any other
+ * file is refused without a byte written. A handle is used by one thread at
+ * a time; other processes may read while one adds (WAL).
+ */
+typedef struct rp_index rp_index;
+
+#define RP_INDEX_CREATE 1u    /**< create the index when path is missing */
+#define RP_INDEX_READONLY 2u  /**< open for reading only */
+
+/** A new, closed index handle in *out (free with rp_index_free). Returns
+ * RP_OK, RP_EINVAL (NULL out), RP_ENOMEM. */
+RP_API int rp_index_new(rp_index **out);
+
+/** Close and free the handle (NULL is a no-op). The file stays. */
+RP_API void rp_index_free(rp_index *index);
+
+/** The last error on the handle: a string it owns, valid until its next
+ * call; "" when none (and for NULL). */
+RP_API const char *rp_index_error(const rp_index *index);
+
+/**
+ * Open the index at path (with RP_INDEX_CREATE, create it when missing,
+ * with analysis options ao, or the defaults when ao is NULL). For an
+ * existing index, ao (when not NULL) must match the options it was made
+ * with; its threads and progress callback are used. Returns RP_OK;
+ * RP_EINVAL for a NULL argument, invalid options or options that differ
+ * from the index's (the message names the option and both values);
+ * RP_EINPUT when path is not a reprint index (not SQLite, another
+ * application's database, another schema version: the file is left as it
+ * was); RP_EIO when it cannot be opened or created; RP_ESTATE when the
+ * handle is already open; RP_ENOMEM. Messages on rp_index_error().
+ */
+RP_API int rp_index_open(rp_index *index, const char *path,
+			 const rp_analysis_options *ao, unsigned int flags);
+
+/** The analysis options the open index was made with (resolved, with the
+ * threads and progress given to rp_index_open). Returns RP_OK, RP_EINVAL
+ * (NULL, or the handle is not open). */
+RP_API int rp_index_analysis(rp_analysis_options *out, const rp_index *index);
+
+/** What one rp_index_add did. */
+typedef struct rp_index_add_stats {
+	size_t added;        /**< new documents */
+	size_t unchanged;    /**< known ids with the same text: nothing to do */
+	size_t replaced;     /**< known ids given a new text (replace) */
+	size_t conflicts;    /**< known ids with another text, not replaced */
+	size_t batches;      /**< batches that added documents (a batch that
+				  adds nothing leaves no trace) */
+} rp_index_add_stats;
+
+/**
+ * Add the accepted documents of corpus from index first on (0: all of
+ * them) to the index, in order, in transactions of batch_docs documents
+ * (0: 10000): a batch is stored
+ * wholly or not at all, whatever happens to the process. A known id with
+ * the same text (XXH3-128) is left as it is; with another text it is
+ * replaced when replace is nonzero, else counted as a conflict and listed
+ * by rp_index_conflicts(). Returns RP_OK; RP_EINVAL (NULL); RP_ESTATE (not
+ * open); RP_ELIMIT (a text over 2 GiB, nothing added); RP_EIO or RP_EINPUT
+ * (the database failed or is damaged: the batch in progress is rolled
+ * back, earlier batches stay); RP_ENOMEM. *stats (may be NULL) says what
+ * was done, also on error.
+ */
+RP_API int rp_index_add(rp_index *index, const rp_corpus *corpus, size_t first,
+			int replace, size_t batch_docs,
+			rp_index_add_stats *stats);
+
+/** The corpus indexes of the documents the last rp_index_add left as
+ * conflicts, in *docs (owned by the handle, valid until its next add or
+ * rp_index_free) and *count. Returns RP_OK, RP_EINVAL (NULL). */
+RP_API int rp_index_conflicts(const size_t **docs, size_t *count,
+			      const rp_index *index);
+
+/**
+ * Add every document of the index to corpus (rp_corpus_add), in the order
+ * they were first added. The corpus should be configured with
+ * rp_index_analysis()'s options, for answers that match the index's.
+ * Returns RP_OK; RP_EINVAL; RP_ESTATE (not open, or the corpus was
+ * analysed); RP_EIO or RP_EINPUT (a database error, a damaged row); RP_ENOMEM.
+ */
+RP_API int rp_index_load(rp_index *index, rp_corpus *corpus);
+
+/** Remove the documents with these ids (n of them; unknown ids are
+ * skipped) in one transaction; *removed (may be NULL) says how many were.
+ * Returns RP_OK, RP_EINVAL, RP_ESTATE (not open), RP_EIO, RP_EINPUT,
+ * RP_ENOMEM. */
+RP_API int rp_index_remove(rp_index *index, const char *const *ids, size_t n,
+			   size_t *removed);
+
+/** What an index holds. */
+typedef struct rp_index_stats {
+	size_t documents, outlets, batches;
+	uint64_t text_bytes;          /**< bytes of text stored */
+	uint64_t file_bytes;          /**< pages x page size of the database */
+	int schema_version;
+	rp_analysis_options analysis; /**< the options it was made with */
+} rp_index_stats;
+
+/** Fill *out. Returns RP_OK, RP_EINVAL, RP_ESTATE (not open), RP_EIO,
+ * RP_EINPUT, RP_ENOMEM. */
+RP_API int rp_index_get_stats(rp_index_stats *out, rp_index *index);
+
+/**
+ * Check the index: SQLite's integrity check, then every table against
+ * every other (the document count in meta, every document in a batch, no
+ * batch holding more than it added) and every document against its hash
+ * and as valid UTF-8. Returns RP_OK, or RP_EINPUT with the first problem on
+ * rp_index_error(); RP_EINVAL, RP_ESTATE (not open), RP_EIO, RP_ENOMEM.
+ */
+RP_API int rp_index_check(rp_index *index);
 
 #ifdef __cplusplus
 }

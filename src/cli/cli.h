@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "reprint.h"
 
@@ -19,7 +20,13 @@ extern const char *cur_cmd;
 #define RP_CLI_MIN(a, b) ((a) < (b) ? (a) : (b))
 
 /* The commands that share the option table (options.c). */
-enum { CMD_SCAN = 1, CMD_COMPARE = 2, CMD_BOILERPLATE = 4, CMD_TUNE = 8 };
+enum {
+	CMD_SCAN = 1, CMD_COMPARE = 2, CMD_BOILERPLATE = 4, CMD_TUNE = 8,
+	CMD_INDEX_ADD = 16, CMD_INDEX_QUERY = 32, CMD_INDEX_SCAN = 64,
+	CMD_INDEX_REMOVE = 128, CMD_INDEX_STATS = 256, CMD_INDEX_CHECK = 512
+};
+#define CMD_INDEX (CMD_INDEX_ADD | CMD_INDEX_QUERY | CMD_INDEX_SCAN | \
+		   CMD_INDEX_REMOVE | CMD_INDEX_STATS | CMD_INDEX_CHECK)
 
 /* "reprint: ..." on stderr. */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -38,6 +45,9 @@ typedef struct cli {
 	rp_read_options ro;
 	const char *output, *clusters, *in, *html, *syndication, *rejects;
 	int jsonl, singletons, quiet;
+	int analysis_set;    /* an analysis option was given */
+	int replace, add;    /* index add --replace, index query --add */
+	size_t batch;        /* index add --batch (0: the library's) */
 } cli;
 
 /* Parse the options of command cmd (argv[0] is the command); positional
@@ -48,6 +58,27 @@ int parse_opts(cli *cl, unsigned cmd, int argc, char **argv);
 unsigned cmd_of(const char *name);
 void print_help(FILE *fp, unsigned cmd);
 void print_usage(FILE *fp);
+
+/* A command's clock and progress line (run_start sets cl's progress
+ * callback when stderr is a terminal). */
+typedef struct run_state {
+	struct timespec t0;
+	void *ps;
+} run_state;
+void run_start(run_state *rs, cli *cl);
+
+/* Read argv[first..argc) into c (files, directories, '-'); EXIT_OK, or
+ * EXIT_FAIL after a message (memory, canceled). Rejects stay on c. */
+int read_inputs(cli *cl, rp_corpus *c, int argc, char **argv, int first);
+
+/* Print every reject of c on stderr; how many. */
+size_t print_rejects(const rp_corpus *c);
+
+/* Ask c cl's question (released as soon as used), list the rejects, write
+ * the reports cl asks for and the summary; query_from != SIZE_MAX: the
+ * pairs written are those of documents from query_from on with the ones
+ * before (rp_result_pairs_across). Returns the exit status. */
+int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from);
 
 /* A new corpus configured with cl's analysis options, and cl's question
  * checked; on error a message and NULL (exit status in *rc). */
@@ -65,6 +96,8 @@ int out_open(outfile *o, const char *path);
 int out_close(outfile *o, int ok);
 
 int cmd_compare(cli *cl, int argc, char **argv);
+/* reprint index SUB DB ...: argv[0] is SUB. */
+int cmd_index(cli *cl, unsigned cmd, int argc, char **argv);
 int cmd_boilerplate(cli *cl, int argc, char **argv);
 /* reprint eval: scores pairs and clusters against ground truth (its own
  * options; argv[0] is "eval"). */

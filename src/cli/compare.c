@@ -14,16 +14,6 @@
 
 #include "cli.h"
 
-static void print_rejects(const rp_corpus *c)
-{
-	for (size_t i = 0; i < rp_corpus_reject_count(c); i++) {
-		rp_reject rj;
-		rp_corpus_reject(&rj, c, i);
-		fprintf(stderr, "%s: %s:%zu: rejected: %s\n", progname, rj.source,
-			rj.line, rj.reason);
-	}
-}
-
 int cmd_compare(cli *cl, int argc, char **argv)
 {
 	rp_corpus *c = NULL;

@@ -309,59 +309,9 @@ static int cmd_tune(cli *cl)
 	return EXIT_OK;
 }
 
-static int cmd_scan(cli *cl, int argc, char **argv)
+/* Every rejected record, with file, line and reason; how many. */
+size_t print_rejects(const rp_corpus *c)
 {
-	rp_corpus *c = NULL;
-	rp_result *r = NULL;
-	int rc = EXIT_OK, err;
-	struct timespec ts0, ts1;
-
-	progress_state ps;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts0);
-	if (optind >= argc)
-		return usage_error("scan needs at least one INPUT");
-	memset(&ps, 0, sizeof(ps));
-	ps.start = ts0;
-	if (!cl->quiet && isatty(STDERR_FILENO)) {
-		cl->ao.progress = show_progress;
-		cl->ao.progress_userdata = &ps;
-	}
-	if (!(c = new_corpus(cl, &rc)))
-		return rc;
-	int stdin_used = 0;
-	for (int i = optind; i < argc; i++) {
-		const char *in = argv[i];
-		if (strcmp(in, "-") == 0) {
-			if (stdin_used++) {
-				msg("'-' given twice; standard input read once");
-				continue;
-			}
-			err = rp_corpus_read_jsonl(c, stdin, "(stdin)", &cl->ro);
-		} else {
-			err = rp_corpus_read_path(c, in, &cl->ro);
-		}
-		if (err == RP_ENOMEM) {
-			end_progress(&ps);
-			msg("out of memory reading %s", in);
-			rc = EXIT_FAIL;
-			goto done;
-		}
-	}
-	clock_gettime(CLOCK_MONOTONIC, &ts1);
-	double read_secs = (double)(ts1.tv_sec - ts0.tv_sec) +
-			   (double)(ts1.tv_nsec - ts0.tv_nsec) * 1e-9;
-	/* One question: what it computes is freed as soon as used. */
-	cl->q.release = 1;
-	err = rp_corpus_ask(&r, c, &cl->q);
-	end_progress(&ps);
-	if (err < 0) {
-		msg("%s", rp_corpus_error(c));
-		rc = EXIT_FAIL;
-		goto done;
-	}
-
-	/* Every rejected record, with file, line and reason. */
 	size_t nrej = rp_corpus_reject_count(c);
 	for (size_t i = 0; i < nrej; i++) {
 		rp_reject rj;
@@ -375,6 +325,73 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 				rj.source, rj.id ? " '" : "", rj.id ? rj.id : "",
 				rj.id ? "'" : "", rj.reason);
 	}
+	return nrej;
+}
+
+int read_inputs(cli *cl, rp_corpus *c, int argc, char **argv, int first)
+{
+	int stdin_used = 0;
+	for (int i = first; i < argc; i++) {
+		const char *in = argv[i];
+		int err;
+		if (strcmp(in, "-") == 0) {
+			if (stdin_used++) {
+				msg("'-' given twice; standard input read once");
+				continue;
+			}
+			err = rp_corpus_read_jsonl(c, stdin, "(stdin)", &cl->ro);
+		} else {
+			err = rp_corpus_read_path(c, in, &cl->ro);
+		}
+		if (err == RP_ENOMEM) {
+			msg("out of memory reading %s", in);
+			return EXIT_FAIL;
+		}
+		if (err == RP_ECANCELED) {
+			msg("canceled while reading %s", in);
+			return EXIT_FAIL;
+		}
+	}
+	return EXIT_OK;
+}
+
+static double secs_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+void run_start(run_state *rs, cli *cl)
+{
+	memset(rs, 0, sizeof(*rs));
+	clock_gettime(CLOCK_MONOTONIC, &rs->t0);
+	rs->ps = calloc(1, sizeof(progress_state));
+	if (rs->ps && !cl->quiet && isatty(STDERR_FILENO)) {
+		((progress_state *)rs->ps)->start = rs->t0;
+		cl->ao.progress = show_progress;
+		cl->ao.progress_userdata = rs->ps;
+	}
+}
+
+int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from)
+{
+	rp_result *r = NULL, *across = NULL;
+	int rc = EXIT_OK;
+	double read_secs = secs_since(&rs->t0);
+	/* One question: what it computes is freed as soon as used. */
+	cl->q.release = 1;
+	int err = rp_corpus_ask(&r, c, &cl->q);
+	if (rs->ps)
+		end_progress(rs->ps);
+	free(rs->ps);
+	rs->ps = NULL;
+	if (err < 0) {
+		msg("%s", rp_corpus_error(c));
+		return EXIT_FAIL;
+	}
+	size_t nrej = print_rejects(c);
 	if (nrej)
 		rc = EXIT_INPUT;
 	if (cl->rejects && write_report(cl->rejects, REPORT_REJECTS, c, r, cl) < 0) {
@@ -394,7 +411,16 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		msg("warning: LSH recall at the threshold is only %.4f; raise --perms",
 		    st.recall_at_threshold);
 
-	if (write_report(cl->output, REPORT_PAIRS, c, r, cl) < 0 ||
+	/* A query reports the pairs of its documents with the archive, each
+	 * with the query document as a. */
+	if (query_from != SIZE_MAX &&
+	    rp_result_pairs_across(&across, r, query_from) < 0) {
+		msg("out of memory");
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	const rp_result *out = across ? across : r;
+	if (write_report(cl->output, REPORT_PAIRS, c, out, cl) < 0 ||
 	    (cl->clusters &&
 	     write_report(cl->clusters, REPORT_CLUSTERS, c, r, cl) < 0) ||
 	    (cl->syndication &&
@@ -404,9 +430,7 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		goto done;
 	}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts1);
-	double secs = (double)(ts1.tv_sec - ts0.tv_sec) +
-		      (double)(ts1.tv_nsec - ts0.tv_nsec) * 1e-9;
+	double secs = secs_since(&rs->t0);
 	if (!cl->quiet) {
 		fprintf(stderr,
 			"%s: %zu records read, %zu documents scanned, %zu rejected\n",
@@ -438,10 +462,16 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			fprintf(stderr, "%s: containment %.3f, passages of %d words: "
 				"%zu candidates from shared fingerprints\n", progname,
 				cont, pass, st.contain_candidates);
-		fprintf(stderr,
-			"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
-			progname, st.candidates, st.pairs, st.clusters, secs,
-			secs > 0 ? (double)st.text_bytes / 1e6 / secs : 0.0);
+		if (across)
+			fprintf(stderr, "%s: %zu query documents, %zu pairs with the "
+				"archive\n", progname,
+				rp_corpus_count(c) - query_from,
+				rp_result_pair_count(across));
+		else
+			fprintf(stderr,
+				"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
+				progname, st.candidates, st.pairs, st.clusters, secs,
+				secs > 0 ? (double)st.text_bytes / 1e6 / secs : 0.0);
 		fprintf(stderr,
 			"%s: stages: read %.3f s, boilerplate %.3f s, sign %.3f s, "
 			"candidates %.3f s, verify %.3f s, align %.3f s, cluster %.3f s\n",
@@ -450,7 +480,26 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 			st.seconds_verify, st.seconds_align, st.seconds_cluster);
 	}
 done:
+	rp_result_free(across);
 	rp_result_free(r);
+	return rc;
+}
+
+static int cmd_scan(cli *cl, int argc, char **argv)
+{
+	rp_corpus *c = NULL;
+	run_state rs;
+	int rc = EXIT_OK;
+
+	if (optind >= argc)
+		return usage_error("scan needs at least one INPUT");
+	run_start(&rs, cl);
+	if ((c = new_corpus(cl, &rc)) &&
+	    (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK)
+		rc = ask_and_report(cl, c, &rs, SIZE_MAX);
+	if (rs.ps)
+		end_progress(rs.ps);
+	free(rs.ps);
 	rp_corpus_free(c);
 	return rc;
 }
@@ -487,12 +536,31 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "eval") == 0)
 		return cmd_eval(argc - 1, argv + 1);
+	/* reprint index SUB: the subcommand is the command. */
+	char name[64];
+	int shift = 1;
+	if (strcmp(cmd, "index") == 0) {
+		if (argc < 3 || argv[2][0] == '-') {
+			if (argc >= 3 && (strcmp(argv[2], "-h") == 0 ||
+					  strcmp(argv[2], "--help") == 0)) {
+				print_usage(stdout);
+				return EXIT_OK;
+			}
+			return usage_error("index needs a subcommand: add, query, "
+					   "scan, remove, stats or check");
+		}
+		snprintf(name, sizeof(name), "index %s", argv[2]);
+		cmd = name;
+		shift = 2;
+	}
 	unsigned c = cmd_of(cmd);
 	if (!c)
 		return usage_error("unknown command '%s'", cmd);
-	int p = parse_opts(&cl, c, argc - 1, argv + 1);
+	int p = parse_opts(&cl, c, argc - shift, argv + shift);
 	if (p != 0)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	if (c & CMD_INDEX)
+		return cmd_index(&cl, c, argc - shift, argv + shift);
 	switch (c) {
 	case CMD_TUNE:
 		if (optind < argc - 1)

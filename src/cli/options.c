@@ -24,7 +24,8 @@ enum {
 	OPT_FORMAT, OPT_CLUSTERS, OPT_SINGLETONS, OPT_CONTAINMENT,
 	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
 	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
-	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY
+	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY, OPT_REPLACE, OPT_BATCH,
+	OPT_ADD
 };
 
 /* Which commands an option belongs to. */
@@ -32,7 +33,13 @@ enum {
 #define C CMD_COMPARE
 #define B CMD_BOILERPLATE
 #define T CMD_TUNE
-#define READING (S | C | B)
+#define IA CMD_INDEX_ADD
+#define IQ CMD_INDEX_QUERY
+#define IS CMD_INDEX_SCAN
+#define READING (S | C | B | IA | IQ)
+/* Options of a question, and of the analysis (checked against an index). */
+#define ASK (S | C | IQ | IS)
+#define LEARN (S | C | IA | IQ | IS)
 
 typedef struct opt_def {
 	const char *name;
@@ -45,52 +52,52 @@ typedef struct opt_def {
 
 static const opt_def OPTS[] = {
 	/* What is reported. */
-	{ "threshold", 't', "T", 't', S | C | T,
+	{ "threshold", 't', "T", 't', ASK | T,
 	  "report pairs with exact Jaccard >= T (0.5)" },
-	{ "containment", 0, "C", OPT_CONTAINMENT, S | C,
+	{ "containment", 0, "C", OPT_CONTAINMENT, ASK,
 	  "also report pairs where either containment >= C, for a\n"
 	  "contained text of 20+ shingles: trimmed reprints (0.5; 0\n"
 	  "turns it off; below 0.5 also scattered reuse)" },
-	{ "min-passage", 0, "N", OPT_MIN_PASSAGE, S | C,
+	{ "min-passage", 0, "N", OPT_MIN_PASSAGE, ASK,
 	  "also report pairs sharing a run of N consecutive words\n"
 	  "outside chrome: excerpts (25; 0: off)" },
-	{ "jaccard-only", 0, NULL, OPT_JACCARD_ONLY, S | C,
+	{ "jaccard-only", 0, NULL, OPT_JACCARD_ONLY, ASK,
 	  "near duplicates only: --containment 0 --min-passage 0\n"
 	  "(the fastest, for large dumps)" },
-	{ "no-align", 0, NULL, OPT_NO_ALIGN, S | C,
+	{ "no-align", 0, NULL, OPT_NO_ALIGN, ASK,
 	  "skip passage alignment (relations from scores)" },
-	{ "keep-templates", 0, NULL, OPT_KEEP_TEMPLATES, S | C,
+	{ "keep-templates", 0, NULL, OPT_KEEP_TEMPLATES, ASK,
 	  "report texts that differ only in figures (relation\n"
 	  "template); by default they are dropped and counted" },
-	{ "cross-outlet", 0, NULL, OPT_CROSS_OUTLET, S | C,
+	{ "cross-outlet", 0, NULL, OPT_CROSS_OUTLET, ASK,
 	  "only pairs from different outlets" },
-	{ "window", 0, "DURATION", OPT_WINDOW, S | C,
+	{ "window", 0, "DURATION", OPT_WINDOW, ASK,
 	  "only pairs published within it (90m, 48h, 7d)" },
 	/* What is learned. */
-	{ "boilerplate", 0, "MODE", OPT_BOILERPLATE, S | C,
+	{ "boilerplate", 0, "MODE", OPT_BOILERPLATE, LEARN,
 	  "auto (default): leave out site chrome learned per outlet,\n"
 	  "datelines and credits; off: shingle all text" },
-	{ "chrome-min-pages", 0, "N", OPT_CHROME_PAGES, S | C | B,
+	{ "chrome-min-pages", 0, "N", OPT_CHROME_PAGES, LEARN | B,
 	  "a line on N pages of one outlet with a site template is\n"
 	  "chrome (2)" },
-	{ "shingle-size", 'k', "K", 'k', S | C,
+	{ "shingle-size", 'k', "K", 'k', LEARN,
 	  "words (default 5) or characters (default 7), 1..1024" },
-	{ "shingle", 0, "KIND", OPT_SHINGLE, S | C, "word | char (word)" },
-	{ "include-title", 0, NULL, OPT_INCLUDE_TITLE, S | C,
+	{ "shingle", 0, "KIND", OPT_SHINGLE, LEARN, "word | char (word)" },
+	{ "include-title", 0, NULL, OPT_INCLUDE_TITLE, LEARN,
 	  "shingle the title with the text" },
-	{ "perms", 0, "K", OPT_PERMS, S | T, "signature length, 1..4096 (128)" },
-	{ "minhash", 0, "KIND", OPT_MINHASH, S, "oph | classic (oph)" },
-	{ "seed", 0, "N", OPT_SEED, S, "seed of the signature hashes (N >= 1)" },
-	{ "recall", 0, "R", OPT_RECALL, S | T,
+	{ "perms", 0, "K", OPT_PERMS, S | T | IA | IQ | IS, "signature length, 1..4096 (128)" },
+	{ "minhash", 0, "KIND", OPT_MINHASH, S | IA | IQ | IS, "oph | classic (oph)" },
+	{ "seed", 0, "N", OPT_SEED, S | IA | IQ | IS, "seed of the signature hashes (N >= 1)" },
+	{ "recall", 0, "R", OPT_RECALL, S | T | IQ | IS,
 	  "LSH candidate probability at T (0.99)" },
-	{ "bands", 0, "B", OPT_BANDS, S | T,
+	{ "bands", 0, "B", OPT_BANDS, S | T | IQ | IS,
 	  "LSH bands (with --rows) instead of the tuned choice" },
-	{ "rows", 0, "R", OPT_ROWS, S | T, "LSH rows per band (with --bands)" },
-	{ "bucket-cap", 0, "N", OPT_BUCKET_CAP, S,
+	{ "rows", 0, "R", OPT_ROWS, S | T | IQ | IS, "LSH rows per band (with --bands)" },
+	{ "bucket-cap", 0, "N", OPT_BUCKET_CAP, S | IQ | IS,
 	  "skip LSH buckets larger than N (5000)" },
-	{ "exact", 0, NULL, OPT_EXACT, S | C,
+	{ "exact", 0, NULL, OPT_EXACT, ASK,
 	  "all pairs by inverted index, no LSH and no passage search" },
-	{ "threads", 0, "N", OPT_THREADS, READING,
+	{ "threads", 0, "N", OPT_THREADS, READING | IS,
 	  "worker threads, 1..256 (online cores)" },
 	/* How input is read. */
 	{ "in", 0, "COLLECTION", OPT_IN, C,
@@ -110,21 +117,30 @@ static const opt_def OPTS[] = {
 	{ "outlet", 0, "NAME", OPT_OUTLET, READING,
 	  "outlet of every .txt file of a directory" },
 	/* Where results go. */
-	{ "output", 'o', "FILE", 'o', S, "pairs to FILE instead of stdout" },
-	{ "format", 0, "FMT", OPT_FORMAT, S, "tsv | jsonl (tsv)" },
-	{ "clusters", 0, "FILE", OPT_CLUSTERS, S, "clusters as JSONL" },
-	{ "singletons", 0, NULL, OPT_SINGLETONS, S,
+	{ "output", 'o', "FILE", 'o', S | IQ | IS, "pairs to FILE instead of stdout" },
+	{ "format", 0, "FMT", OPT_FORMAT, S | IQ | IS, "tsv | jsonl (tsv)" },
+	{ "clusters", 0, "FILE", OPT_CLUSTERS, S | IS, "clusters as JSONL" },
+	{ "singletons", 0, NULL, OPT_SINGLETONS, S | IS,
 	  "include one-document clusters" },
-	{ "syndication", 0, "FILE", OPT_SYNDICATION, S,
+	{ "syndication", 0, "FILE", OPT_SYNDICATION, S | IS,
 	  "per story: first publication, reprints, delays; and who\n"
 	  "reprinted whom (JSONL)" },
-	{ "html", 0, "DIR", OPT_HTML, S,
+	{ "html", 0, "DIR", OPT_HTML, S | IS,
 	  "write a static HTML report (index.html, pair-N.html)" },
-	{ "rejects", 0, "FILE", OPT_REJECTS, S,
+	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS,
 	  "every rejected record as JSONL (source, line, id, reason)" },
-	{ "quiet", 'q', NULL, 'q', S | B,
+	{ "quiet", 'q', NULL, 'q', S | B | CMD_INDEX,
 	  "no summary on stderr (rejects are still listed)" },
-	{ "help", 'h', NULL, 'h', S | C | B | T, "this help" },
+	/* The archive index. */
+	{ "replace", 0, NULL, OPT_REPLACE, IA,
+	  "a known id with another text takes the new text (else it is a\n"
+	  "conflict, reported)" },
+	{ "batch", 0, "N", OPT_BATCH, IA,
+	  "documents per transaction (10000): a batch is stored wholly or\n"
+	  "not at all" },
+	{ "add", 0, NULL, OPT_ADD, IQ,
+	  "add the queried documents to the index afterwards" },
+	{ "help", 'h', NULL, 'h', S | C | B | T | CMD_INDEX, "this help" },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
@@ -148,6 +164,26 @@ static const struct {
 	  "line)." },
 	{ CMD_TUNE, "tune", "reprint tune [options]",
 	  "Print the LSH banding chosen for a threshold and its S-curve." },
+	{ CMD_INDEX_ADD, "index add", "reprint index add [options] DB INPUT...",
+	  "Add documents to the archive index DB (an SQLite file, created\n"
+	  "when missing with the analysis options given), in batches of one\n"
+	  "transaction each. A known id with the same text is left alone." },
+	{ CMD_INDEX_QUERY, "index query", "reprint index query [options] DB INPUT...",
+	  "For each input document, the archived documents it shares text\n"
+	  "with, as scan of the archive plus the inputs reports them (a = the\n"
+	  "input document, b = the archived one)." },
+	{ CMD_INDEX_SCAN, "index scan", "reprint index scan [options] DB",
+	  "Every pair among the archived documents, with scan's outputs:\n"
+	  "the same as scan of the same documents in the order they were added." },
+	{ CMD_INDEX_REMOVE, "index remove", "reprint index remove DB ID...",
+	  "Remove documents from the index, in one transaction." },
+	{ CMD_INDEX_STATS, "index stats", "reprint index stats DB",
+	  "What the index holds: documents, outlets, batches, size, and the\n"
+	  "analysis options it was made with." },
+	{ CMD_INDEX_CHECK, "index check", "reprint index check DB",
+	  "Check the index: SQLite's integrity check, every table against\n"
+	  "every other, every text against its hash. Exit 0 when sound, 1\n"
+	  "with the first problem." },
 };
 
 const char *cur_cmd = NULL;
@@ -248,7 +284,7 @@ static int bad_option(unsigned cmd, const char *tok, int shrt)
 	for (size_t i = 0; i < NOPTS; i++) {
 		if (strcmp(OPTS[i].name, name) != 0)
 			continue;
-		char owners[128] = "";
+		char owners[256] = "";
 		for (size_t c = 0; c < sizeof(CMDS) / sizeof(CMDS[0]); c++)
 			if (OPTS[i].cmds & CMDS[c].cmd) {
 				strlcat(owners, *owners ? ", " : "", sizeof(owners));
@@ -289,26 +325,31 @@ static int set_option(cli *cl, int id, const char *arg)
 			return usage_error("--threshold must be in (0, 1]: '%s'", arg);
 		break;
 	case 'k':
+		cl->analysis_set = 1;
 		if (parse_uint(arg, 1, UINT_MAX, &v) < 0)
 			return usage_error("--shingle-size must be a positive number: '%s'", arg);
 		cl->ao.k = (unsigned)v;
 		break;
 	case OPT_SHINGLE:
+		cl->analysis_set = 1;
 		if ((ch = parse_choice(arg, "word", "char")) < 0)
 			return usage_error("--shingle must be word or char: '%s'", arg);
 		cl->ao.shingle = ch ? RP_SHINGLE_CHAR : RP_SHINGLE_WORD;
 		break;
 	case OPT_PERMS:
+		cl->analysis_set = 1;
 		if (parse_uint(arg, 1, UINT_MAX, &v) < 0)
 			return usage_error("--perms must be a positive number: '%s'", arg);
 		cl->ao.num_perm = (unsigned)v;
 		break;
 	case OPT_MINHASH:
+		cl->analysis_set = 1;
 		if ((ch = parse_choice(arg, "oph", "classic")) < 0)
 			return usage_error("--minhash must be oph or classic: '%s'", arg);
 		cl->ao.minhash = ch ? RP_MINHASH_CLASSIC : RP_MINHASH_OPH;
 		break;
 	case OPT_SEED:
+		cl->analysis_set = 1;
 		if (parse_uint(arg, 1, LLONG_MAX, &v) < 0)
 			return usage_error("--seed must be a positive integer: '%s'", arg);
 		cl->ao.seed = (uint64_t)v;
@@ -353,11 +394,13 @@ static int set_option(cli *cl, int id, const char *arg)
 	case OPT_HTML: cl->html = arg; break;
 	case OPT_KEEP_TEMPLATES: cl->q.keep_templates = 1; break;
 	case OPT_BOILERPLATE:
+		cl->analysis_set = 1;
 		if ((ch = parse_choice(arg, "off", "auto")) < 0)
 			return usage_error("--boilerplate must be auto or off: '%s'", arg);
 		cl->ao.boilerplate = ch ? RP_ON : RP_OFF;
 		break;
 	case OPT_CHROME_PAGES:
+		cl->analysis_set = 1;
 		if (parse_uint(arg, 2, 1000000, &v) < 0)
 			return usage_error("--chrome-min-pages must be >= 2: '%s'", arg);
 		cl->ao.chrome_min_pages = (unsigned)v;
@@ -369,7 +412,10 @@ static int set_option(cli *cl, int id, const char *arg)
 		break;
 	case OPT_SYNDICATION: cl->syndication = arg; break;
 	case OPT_REJECTS: cl->rejects = arg; break;
-	case OPT_INCLUDE_TITLE: cl->ao.include_title = 1; break;
+	case OPT_INCLUDE_TITLE:
+		cl->analysis_set = 1;
+		cl->ao.include_title = 1;
+		break;
 	case OPT_MAX_BYTES:
 		if (parse_uint(arg, 1, (long long)UINT32_MAX - 1, &v) < 0)
 			return usage_error("--max-bytes must be 1..4294967294: '%s'", arg);
@@ -394,6 +440,13 @@ static int set_option(cli *cl, int id, const char *arg)
 	case OPT_CLUSTERS: cl->clusters = arg; break;
 	case OPT_SINGLETONS: cl->singletons = 1; break;
 	case 'q': cl->quiet = 1; break;
+	case OPT_REPLACE: cl->replace = 1; break;
+	case OPT_ADD: cl->add = 1; break;
+	case OPT_BATCH:
+		if (parse_uint(arg, 1, 100000000, &v) < 0)
+			return usage_error("--batch must be a number of documents: '%s'", arg);
+		cl->batch = (size_t)v;
+		break;
 	}
 	return 0;
 }

@@ -115,3 +115,139 @@ int rp_result_stats(rp_scan_stats *out, const rp_result *r)
 	*out = r->stats;
 	return RP_OK;
 }
+
+size_t rp_result_find_pair(const rp_result *r, size_t a, size_t b)
+{
+	if (!r)
+		return SIZE_MAX;
+	if (a > b) {
+		size_t t = a;
+		a = b;
+		b = t;
+	}
+	const rp_pair *p = r->pairs;
+	size_t lo = 0, hi = r->npairs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].a < a || (p[mid].a == a && p[mid].b < b))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->npairs && p[lo].a == a && p[lo].b == b ? lo : SIZE_MAX;
+}
+
+/* Pair p turned round: b becomes a. */
+static void turn_pair(rp_pair *p)
+{
+	size_t t = p->a;
+	p->a = p->b;
+	p->b = t;
+	double c = p->containment_a;
+	p->containment_a = p->containment_b;
+	p->containment_b = c;
+	t = p->size_a;
+	p->size_a = p->size_b;
+	p->size_b = t;
+	if (p->source >= 0)
+		p->source = 1 - p->source;
+}
+
+#define SWAP(x, y)              \
+	do {                    \
+		size_t t_ = (x); \
+		(x) = (y);      \
+		(y) = t_;       \
+	} while (0)
+
+static int cmp_pair_ab(const void *x, const void *y)
+{
+	const rp_pair *const *a = x, *const *b = y;
+	if ((*a)->a != (*b)->a)
+		return (*a)->a < (*b)->a ? -1 : 1;
+	return (*a)->b < (*b)->b ? -1 : (*a)->b > (*b)->b;
+}
+
+int rp_result_pairs_across(rp_result **out, const rp_result *r, size_t first)
+{
+	RETURN_ERROR_IF(!out, RP_EINVAL);
+	*out = NULL;
+	RETURN_ERROR_IF(!r, RP_EINVAL);
+	int err = RP_OK;
+	rp_result *x = NULL;
+	const rp_pair **order = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < r->npairs; i++)
+		n += (r->pairs[i].a < first) != (r->pairs[i].b < first);
+	GOTO_IF_ERROR(rp_result_new(&x, r->corpus, &r->q));
+	x->stats = r->stats;
+	x->stats.pairs = n;
+	x->stats.clusters = 0;
+	x->pairs = calloc(n + 1, sizeof(*x->pairs));
+	order = calloc(n + 1, sizeof(*order));
+	GOTO_IF(!x->pairs || !order, RP_ENOMEM);
+	/* Turned round, a query document (>= first) is a; sorted by it. */
+	size_t m = 0;
+	for (size_t i = 0; i < r->npairs; i++)
+		if ((r->pairs[i].a < first) != (r->pairs[i].b < first))
+			order[m++] = &r->pairs[i];
+	for (size_t i = 0; i < n; i++) {
+		x->pairs[i] = *order[i];
+		if (x->pairs[i].a < first)
+			turn_pair(&x->pairs[i]);
+		order[i] = &x->pairs[i];
+	}
+	/* Sort a copy of the turned pairs, then take their passages. */
+	rp_pair *turned = x->pairs;
+	const rp_pair **idx = order;
+	qsort(idx, n, sizeof(*idx), cmp_pair_ab);
+	x->pairs = calloc(n + 1, sizeof(*x->pairs));
+	x->npairs = n;
+	if (!x->pairs) {
+		x->pairs = turned;
+		GOTO_IF(1, RP_ENOMEM);
+	}
+	GOTO_IF_ERROR(rp_result_alloc_pairs(x));
+	for (size_t i = 0; i < n; i++) {
+		const rp_pair *t = idx[i];
+		x->pairs[i] = *t;
+		/* The original pair: same documents, in r's order. */
+		size_t lo = RP_MIN(t->a, t->b), hi = RP_MAX(t->a, t->b);
+		size_t k = rp_result_find_pair(r, lo, hi);
+		int swap = t->a != r->pairs[k].a;
+		size_t np = r->pairs[k].passages, ne = r->nedits[k];
+		if (np) {
+			x->pass[i] = reallocarray(NULL, np, sizeof(rp_passage));
+			x->edits[i] = reallocarray(NULL, ne ? ne : 1, sizeof(rp_edit));
+			if (!x->pass[i] || !x->edits[i]) {
+				free(turned);
+				GOTO_IF(1, RP_ENOMEM);
+			}
+			memcpy(x->pass[i], r->pass[k], np * sizeof(rp_passage));
+			if (ne)
+				memcpy(x->edits[i], r->edits[k], ne * sizeof(rp_edit));
+			x->nedits[i] = ne;
+		}
+		for (size_t j = 0; swap && j < np; j++) {
+			rp_passage *p = &x->pass[i][j];
+			SWAP(p->a_start, p->b_start);
+			SWAP(p->a_end, p->b_end);
+			SWAP(p->words_a, p->words_b);
+			SWAP(p->a_word, p->b_word);
+			SWAP(p->inserted, p->deleted);
+		}
+		for (size_t j = 0; swap && j < ne; j++) {
+			rp_edit *e = &x->edits[i][j];
+			SWAP(e->a_start, e->b_start);
+			SWAP(e->a_end, e->b_end);
+			SWAP(e->words_a, e->words_b);
+		}
+	}
+	free(turned);
+	*out = x;
+	x = NULL;
+cleanup:
+	free(order);
+	rp_result_free(x);
+	return err;
+}

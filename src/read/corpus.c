@@ -113,13 +113,13 @@ int rp_question_init(rp_question *q, unsigned int version)
 }
 
 /* Validate analysis options and fill in their defaults. */
-static int analysis_resolve(rp_analysis_options *out, rp_corpus *c,
-			    const rp_analysis_options *o)
+int rp_analysis_resolve(rp_analysis_options *out, char *err, size_t errlen,
+			const rp_analysis_options *o)
 {
-#define BAD(...)                                      \
-	do {                                          \
-		rp_corpus_set_error(c, __VA_ARGS__);  \
-		return RP_EINVAL;                     \
+#define BAD(...)                                          \
+	do {                                              \
+		snprintf(err, errlen, __VA_ARGS__);       \
+		return RP_EINVAL;                         \
 	} while (0)
 	if (o->version != RP_ANALYSIS_OPTIONS_VERSION)
 		BAD("analysis options: version must be %d (got %u)",
@@ -156,7 +156,14 @@ static int analysis_resolve(rp_analysis_options *out, rp_corpus *c,
 	if (!out->chrome_min_pages)
 		out->chrome_min_pages = 2;
 	return RP_OK;
+#undef BAD
 }
+
+#define BAD(...)                                      \
+	do {                                          \
+		rp_corpus_set_error(c, __VA_ARGS__);  \
+		return RP_EINVAL;                     \
+	} while (0)
 
 int rp_question_resolve(rp_question *out, rp_corpus *c, const rp_question *q)
 {
@@ -248,7 +255,7 @@ static int legacy_split(rp_corpus *c, const rp_options *opts)
 	ao.threads = opts->threads;
 	ao.progress = opts->progress;
 	ao.progress_userdata = opts->progress_userdata;
-	FORWARD_IF_ERROR(analysis_resolve(&c->ao, c, &ao));
+	FORWARD_IF_ERROR(rp_analysis_resolve(&c->ao, c->err, sizeof(c->err), &ao));
 	c->ao.seed = opts->seed; /* used as given, 0 included */
 	rp_question *q = &c->q0;
 	rp_question_init(q, RP_QUESTION_VERSION);
@@ -298,7 +305,7 @@ int rp_corpus_new(rp_corpus **out, const rp_options *opts)
 	} else {
 		rp_analysis_options ao;
 		rp_analysis_options_init(&ao, RP_ANALYSIS_OPTIONS_VERSION);
-		err = analysis_resolve(&c->ao, c, &ao);
+		err = rp_analysis_resolve(&c->ao, c->err, sizeof(c->err), &ao);
 		rp_question_init(&c->q0, RP_QUESTION_VERSION);
 		c->default_max_bytes = c->max_doc_bytes = DEFAULT_MAX_BYTES;
 	}
@@ -324,7 +331,7 @@ int rp_corpus_configure(rp_corpus *c, const rp_analysis_options *o)
 		return RP_ESTATE;
 	}
 	rp_analysis_options ao;
-	FORWARD_IF_ERROR(analysis_resolve(&ao, c, o));
+	FORWARD_IF_ERROR(rp_analysis_resolve(&ao, c->err, sizeof(c->err), o));
 	/* A stored question must still fit the signature length. */
 	if ((size_t)c->q0.bands * c->q0.rows > ao.num_perm) {
 		c->q0.bands = 0;

@@ -53,6 +53,11 @@ struct rp_corpus {
 RP_INTERNAL void rp_corpus_set_error(rp_corpus *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Analysis options validated, every default filled in (seed, k, ...);
+ * RP_EINVAL with a message naming the field in err. */
+RP_INTERNAL int rp_analysis_resolve(rp_analysis_options *out, char *err,
+				    size_t errlen, const rp_analysis_options *o);
+
 /* The question with every default filled in and validated: containment
  * and min_passage 0 when off, align 0/1. RP_EINVAL with a message on c. */
 RP_INTERNAL int rp_question_resolve(rp_question *out, rp_corpus *c,

@@ -82,27 +82,6 @@ const char *rp_source_name(int source)
 	return source == 0 ? "a" : source == 1 ? "b" : "";
 }
 
-size_t rp_result_find_pair(const rp_result *r, size_t a, size_t b)
-{
-	if (!r)
-		return SIZE_MAX;
-	if (a > b) {
-		size_t t = a;
-		a = b;
-		b = t;
-	}
-	const rp_pair *p = r->pairs;
-	size_t lo = 0, hi = r->npairs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p[mid].a < a || (p[mid].a == a && p[mid].b < b))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < r->npairs && p[lo].a == a && p[lo].b == b ? lo : SIZE_MAX;
-}
-
 static void write_pairs(FILE *fp, const rp_corpus *c, const rp_result *r,
 			int jsonl)
 {

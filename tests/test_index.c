@@ -1,0 +1,382 @@
+/* The archive index: filled in batches, it answers as scan does; it refuses
+ * files that are not its own without touching them; it survives SIGKILL at
+ * any batch boundary and mid-batch; readers see whole batches while an add
+ * runs; damaged files give errors, not crashes. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static const char *bin(void)
+{
+	const char *b = getenv("REPRINT_BIN");
+	cr_assert_not_null(b, "REPRINT_BIN must name the built binary");
+	return b;
+}
+
+static const char *samples(void)
+{
+	const char *s = getenv("REPRINT_SAMPLES");
+	cr_assert_not_null(s, "REPRINT_SAMPLES must name samples/");
+	return s;
+}
+
+static int sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int sh(char **out, const char *fmt, ...)
+{
+	static char *last_out, *last_err;
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	free(last_out);
+	free(last_err);
+	int rc = tu_run(cmd, &last_out, &last_err);
+	if (out)
+		*out = last_out;
+	return rc;
+}
+
+static char *tmpdir(void)
+{
+	char *d = strdup("/tmp/reprint-index-XXXXXX");
+	cr_assert_not_null(mkdtemp(d));
+	return d;
+}
+
+/* The collection of these tests as one JSONL file: Reuters-21578 when
+ * ../shared is there, else samples/ and the news fixture. */
+static void collection(const char *dir, char *path, size_t len)
+{
+	const char *shared = tu_shared_data();
+	if (shared) {
+		snprintf(path, len, "%s/reuters21578.jsonl", shared);
+		return;
+	}
+	fprintf(stderr, "SKIP-PART: ../shared/data is absent: the index tests "
+		"use samples/ and the news fixture instead of Reuters-21578\n");
+	snprintf(path, len, "%s/all.jsonl", dir);
+	/* reprint reads text trees; a JSONL copy keeps one file to split. */
+	cr_assert_eq(sh(NULL, "cd %s && find . ../tests/fixtures/news-folder -name '*.txt' "
+			"| sort | python3 -c 'import json,sys; [print(json.dumps({\"id\":f,"
+			"\"text\":open(f).read()})) for f in sys.stdin.read().split()]' > %s",
+			samples(), path), 0);
+}
+
+Test(index, filled_in_three_batches_it_answers_as_scan)
+{
+	char *d = tmpdir(), all[4096];
+	collection(d, all, sizeof(all));
+	char *out;
+	cr_assert_eq(sh(&out, "wc -l < %s", all), 0);
+	long n = atol(out);
+	/* 100 held back (a quarter of a small collection). */
+	long held = n > 400 ? 100 : n / 4, per = (n - held) / 3;
+	cr_assert_gt(per, 2);
+	/* Three batches of the archive, the last 100 documents held back. */
+	cr_assert_eq(sh(NULL, "cd %s && head -n %ld %s > b1 && sed -n '%ld,%ldp' %s > b2 && "
+			"sed -n '%ld,%ldp' %s > b3 && tail -n %ld %s > held && cat b1 b2 b3 > arch",
+			d, per, all, per + 1, 2 * per, all, 2 * per + 1, n - held, all,
+			held, all), 0);
+	for (int b = 1; b <= 3; b++)
+		cr_assert_leq(sh(NULL, "%s index add -q %s/db %s/b%d", bin(), d, d, b), 1);
+	cr_assert_eq(sh(&out, "%s index stats %s/db | grep batches", bin(), d), 0);
+	cr_assert_str_eq(out, "batches\t3\n");
+
+	/* index scan: scan's pairs and clusters, byte for byte. */
+	cr_assert_leq(sh(NULL, "%s index scan -q %s/db --clusters %s/ic > %s/ip",
+			 bin(), d, d, d), 1);
+	cr_assert_leq(sh(NULL, "%s scan -q %s/arch --clusters %s/sc > %s/sp", bin(), d,
+			 d, d), 1);
+	cr_assert_eq(sh(&out, "cmp %s/ip %s/sp && cmp %s/ic %s/sc && wc -l < %s/sp",
+			d, d, d, d, d), 0, "index scan differs from scan");
+	cr_assert_gt(atol(out), 10, "pairs to compare: %s", out);
+
+	/* index query of the held-back documents: scan's pairs of each of them
+	 * with an archived document, the held-back document as a. */
+	cr_assert_leq(sh(NULL, "%s index query -q %s/db %s/held > %s/q", bin(), d, d, d), 1);
+	cr_assert_leq(sh(NULL, "%s scan -q %s > %s/all.tsv", bin(), all, d), 1);
+	cr_assert_eq(sh(NULL,
+			"cd %s && "
+			"python3 -c 'import json; [print(json.loads(l)[\"id\"]) for l in open(\"held\")]' > held.ids && "
+			"awk -F'\\t' -v OFS='\\t' 'NR==FNR {h[$1]=1; next} FNR==1 {next} "
+			"{ ia=($1 in h); ib=($2 in h); if (ia==ib) next; if (ia) print; else "
+			"{ s=$7; if (s==\"a\") s=\"b\"; else if (s==\"b\") s=\"a\"; "
+			"print $2,$1,$3,$5,$4,$6,s,$8,$9 } }' held.ids all.tsv | sort > want && "
+			"tail -n +2 q | sort > got && cmp want got", d), 0,
+		     "index query differs from scan");
+	/* --add: the held-back documents join, and the index scans like the
+	 * whole collection. */
+	cr_assert_leq(sh(NULL, "%s index query -q --add %s/db %s/held > /dev/null", bin(), d, d), 1);
+	cr_assert_leq(sh(NULL, "%s index scan -q %s/db > %s/ip2 && %s scan -q %s > %s/sp2",
+			 bin(), d, d, bin(), all, d), 1);
+	cr_assert_eq(sh(NULL, "cmp %s/ip2 %s/sp2", d, d), 0);
+	cr_assert_eq(sh(NULL, "%s index check %s/db", bin(), d), 0);
+	sh(NULL, "rm -rf %s", d);
+	free(d);
+}
+
+Test(index, known_ids_conflict_or_are_replaced_and_options_must_match)
+{
+	char *d = tmpdir(), *out;
+	char one[4096], two[4096];
+	snprintf(one, sizeof(one), "%s/one.jsonl", d);
+	snprintf(two, sizeof(two), "%s/two.jsonl", d);
+	FILE *fp = fopen(one, "w");
+	fputs("{\"id\":\"x\",\"text\":\"the port of klaipeda will build a deep water terminal for big ships\"}\n", fp);
+	fclose(fp);
+	fp = fopen(two, "w");
+	fputs("{\"id\":\"x\",\"text\":\"a different story about the tram line of riga and its new cars\"}\n", fp);
+	fclose(fp);
+	cr_assert_eq(sh(NULL, "%s index add %s/db %s", bin(), d, one), 0);
+	cr_assert_eq(sh(NULL, "%s index add %s/db %s", bin(), d, one), 0, "same text: a no-op");
+	cr_assert_eq(sh(&out, "%s index add %s/db %s 2>&1", bin(), d, two), 1);
+	cr_assert(strstr(out, "'x' is in the index with another text"), "%s", out);
+	cr_assert_eq(sh(NULL, "%s index add --replace %s/db %s", bin(), d, two), 0);
+	cr_assert_eq(sh(&out, "sqlite3 %s/db 'SELECT text FROM doc' 2>/dev/null || "
+			"python3 -c 'import sqlite3; print(sqlite3.connect(\"%s/db\")"
+			".execute(\"SELECT text FROM doc\").fetchone()[0])'", d, d), 0);
+	cr_assert(strstr(out, "tram line of riga"), "%s", out);
+	cr_assert_eq(sh(&out, "%s index stats %s/db | head -1", bin(), d), 0);
+	cr_assert_str_eq(out, "documents\t1\n");
+	/* Other analysis options are refused, naming the option. */
+	cr_assert_eq(sh(&out, "%s index add -k 7 %s/db %s 2>&1", bin(), d, one), 2);
+	cr_assert(strstr(out, "analysis option k = 5; this run asks 7"), "%s", out);
+	cr_assert_eq(sh(NULL, "%s index remove %s/db x", bin(), d), 0);
+	cr_assert_eq(sh(&out, "%s index remove %s/db x 2>&1", bin(), d), 1);
+	cr_assert_eq(sh(NULL, "%s index check %s/db", bin(), d), 0);
+	sh(NULL, "rm -rf %s", d);
+	free(d);
+}
+
+/* Bytes of a file, and whether -wal / -shm files appeared beside it. */
+static char *bytes_of(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	cr_assert_not_null(fp, "%s", path);
+	char *b = malloc(1 << 20);
+	*len = fread(b, 1, 1 << 20, fp);
+	fclose(fp);
+	return b;
+}
+
+Test(index, files_that_are_not_an_index_are_refused_untouched)
+{
+	char *d = tmpdir(), path[4096], *out;
+	/* Another application's SQLite database, a text file, an empty file. */
+	snprintf(path, sizeof(path), "%s/other.db", d);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES(1);",
+				  NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	const char *names[] = { "other.db", "text.txt", "empty" };
+	cr_assert_eq(sh(NULL, "cd %s && echo 'just text' > text.txt && : > empty", d), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, names[i]);
+		size_t n0, n1;
+		char *before = bytes_of(path, &n0);
+		const char *subs[] = { "add", "query", "scan", "stats", "check" };
+		for (int s = 0; s < 5; s++) {
+			int rc = sh(&out, "%s index %s %s %s 2>&1", bin(), subs[s], path,
+				    s < 2 ? samples() : "");
+			cr_assert_eq(rc, 1, "index %s %s: %d %s", subs[s], names[i], rc, out);
+			cr_assert(strstr(out, "is not a reprint index"), "%s", out);
+		}
+		char *after = bytes_of(path, &n1);
+		cr_assert(n0 == n1 && memcmp(before, after, n0) == 0,
+			  "%s changed", names[i]);
+		free(before);
+		free(after);
+		cr_assert_neq(sh(NULL, "ls %s-wal %s-shm %s-journal 2>/dev/null | grep .",
+				 path, path, path), 0, "no side file for %s", names[i]);
+	}
+	/* A truncated and a scribbled index: an error, never a crash. */
+	snprintf(path, sizeof(path), "%s/db", d);
+	cr_assert_eq(sh(NULL, "%s index add -q %s %s", bin(), path, samples()), 0);
+	cr_assert_eq(sh(NULL, "cp %s %s.half && truncate -s 8192 %s.half && "
+			"cp %s %s.scribbled && printf 'XXXXXXXXXXXXXXXXXXXXXXXX' | "
+			"dd of=%s.scribbled bs=1 seek=12000 conv=notrunc 2>/dev/null",
+			path, path, path, path, path, path), 0);
+	int rc = sh(&out, "%s index check %s.half 2>&1", bin(), path);
+	cr_assert(rc == 1, "truncated: %d %s", rc, out);
+	rc = sh(&out, "%s index scan -q %s.half 2>&1", bin(), path);
+	cr_assert(rc == 1 || rc == 3, "truncated scan: %d %s", rc, out);
+	rc = sh(&out, "%s index check %s.scribbled 2>&1", bin(), path);
+	cr_assert(rc == 0 || rc == 1, "scribbled: %d %s", rc, out);
+	sh(NULL, "rm -rf %s", d);
+	free(d);
+}
+
+/* ---- SIGKILL during an add ---- */
+
+static int kill_at, events;
+static int kill_cb(const rp_progress *p, void *ud)
+{
+	(void)ud;
+	if (strcmp(p->stage, "commit") == 0 || strcmp(p->stage, "index") == 0)
+		if (++events == kill_at)
+			raise(SIGKILL);
+	return 0;
+}
+
+static rp_corpus *read_all(const char *jsonl)
+{
+	rp_corpus *c = NULL;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_read_path(c, jsonl, NULL), RP_OK);
+	return c;
+}
+
+/* Add the whole collection, in batches of 7, with the progress callback;
+ * in a child when kill_at > 0 (SIGKILL at that event), else here. */
+static void add_all(const char *db, const char *jsonl, int child)
+{
+	pid_t pid = child ? fork() : 0;
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		rp_analysis_options ao;
+		rp_analysis_options_init(&ao, RP_ANALYSIS_OPTIONS_VERSION);
+		ao.progress = kill_cb;
+		rp_index *ix = NULL;
+		rp_corpus *c = read_all(jsonl);
+		events = 0;
+		int err = rp_index_new(&ix);
+		if (err == RP_OK)
+			err = rp_index_open(ix, db, &ao, RP_INDEX_CREATE);
+		if (err == RP_OK)
+			err = rp_index_add(ix, c, 0, 0, 7, NULL);
+		rp_index_free(ix);
+		rp_corpus_free(c);
+		if (child)
+			_exit(err == RP_OK ? 0 : 1);
+		cr_assert_eq(err, RP_OK);
+		return;
+	}
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+}
+
+/* The documents of an index, in order, as one string. */
+static char *content(const char *db)
+{
+	char *out;
+	cr_assert_eq(sh(&out, "python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+			"[print(r) for r in c.execute(\"SELECT n,id,outlet,date,title,text,hex(hash),"
+			"source,line FROM doc ORDER BY n\")]' %s", db), 0);
+	return strdup(out);
+}
+
+Test(index, sigkill_at_any_point_of_an_add_leaves_whole_batches, .timeout = 300)
+{
+	char *d = tmpdir(), jsonl[4096], db[4096], ref[4096], *out;
+	collection(d, jsonl, sizeof(jsonl));
+	/* Enough for a few batches of 7, small enough to repeat. */
+	char small[4096];
+	snprintf(small, sizeof(small), "%s/small.jsonl", d);
+	cr_assert_eq(sh(NULL, "head -n 60 %s > %s", jsonl, small), 0);
+	snprintf(ref, sizeof(ref), "%s/ref.db", d);
+	kill_at = 0;
+	add_all(ref, small, 0);
+	char *want = content(ref);
+	/* Events 1, 2, 3, ...: before the first commit, after it, before the
+	 * second, ... (the callback runs inside the batch's transaction for
+	 * "commit", after it for "index"): killed at event e, e / 2 batches
+	 * are committed. */
+	cr_assert_eq(sh(&out, "wc -l < %s", small), 0);
+	int full = (int)(atol(out) / 7), last = full * 2 < 12 ? full * 2 : 12;
+	cr_assert_geq(last, 6, "at least three whole batches");
+	for (kill_at = 1; kill_at <= last; kill_at++) {
+		snprintf(db, sizeof(db), "%s/k%d.db", d, kill_at);
+		add_all(db, small, 1);
+		struct stat st;
+		if (stat(db, &st) == 0) {
+			cr_assert_eq(sh(&out, "%s index check %s 2>&1", bin(), db), 0,
+				     "kill at %d: %s", kill_at, out);
+			cr_assert_eq(sh(&out, "%s index stats %s | head -1", bin(), db), 0);
+			long docs = atol(out + strlen("documents\t"));
+			cr_assert_eq(docs % 7, 0, "kill at %d: %ld documents, not whole "
+				     "batches of 7", kill_at, docs);
+			cr_assert_eq(docs, 7 * (kill_at / 2),
+				     "kill at %d: %ld documents", kill_at, docs);
+		}
+		/* The add run again completes it, to the same content. */
+		int saved = kill_at;
+		kill_at = 0;
+		add_all(db, small, 0);
+		kill_at = saved;
+		char *got = content(db);
+		cr_assert_str_eq(got, want, "kill at %d: content differs", kill_at);
+		free(got);
+	}
+	/* And at moments no callback marks: mid-batch, mid-commit. */
+	for (int us = 0; us <= 20000; us += 2500) {
+		snprintf(db, sizeof(db), "%s/t%d.db", d, us);
+		cr_assert_eq(sh(NULL, "%s index add -q --batch 3 %s %s & p=$!; "
+				"sleep 0.%06d; kill -9 $p 2>/dev/null; wait $p; true",
+				bin(), db, small, us), 0);
+		struct stat st;
+		if (stat(db, &st) == 0)
+			cr_assert_eq(sh(&out, "%s index check %s 2>&1", bin(), db), 0,
+				     "killed after %d us: %s", us, out);
+		cr_assert_leq(sh(NULL, "%s index add -q --batch 3 %s %s", bin(), db, small), 1);
+		cr_assert_eq(sh(NULL, "%s index check %s", bin(), db), 0);
+	}
+	free(want);
+	sh(NULL, "rm -rf %s", d);
+	free(d);
+}
+
+/* A reader while an add is in progress sees the committed batches. */
+static int pipe_fd[2];
+static int pause_cb(const rp_progress *p, void *ud)
+{
+	(void)ud;
+	if (strcmp(p->stage, "commit") == 0 && p->done > 7) {
+		/* The second batch is written, not committed: say so, wait. */
+		if (write(pipe_fd[1], "x", 1) != 1)
+			_exit(3);
+		sleep(30);
+	}
+	return 0;
+}
+
+Test(index, readers_see_whole_batches_while_an_add_runs, .timeout = 120)
+{
+	char *d = tmpdir(), jsonl[4096], db[4096], *out;
+	collection(d, jsonl, sizeof(jsonl));
+	snprintf(db, sizeof(db), "%s/db", d);
+	cr_assert_eq(pipe(pipe_fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		rp_analysis_options ao;
+		rp_analysis_options_init(&ao, RP_ANALYSIS_OPTIONS_VERSION);
+		ao.progress = pause_cb;
+		rp_index *ix = NULL;
+		rp_corpus *c = read_all(jsonl);
+		rp_index_new(&ix);
+		if (rp_index_open(ix, db, &ao, RP_INDEX_CREATE) == RP_OK)
+			rp_index_add(ix, c, 0, 0, 7, NULL);
+		_exit(0);
+	}
+	char ch;
+	cr_assert_eq(read(pipe_fd[0], &ch, 1), 1);
+	/* The writer holds its second batch open: a reader sees the first. */
+	cr_assert_eq(sh(&out, "%s index stats %s | head -1", bin(), db), 0);
+	cr_assert_str_eq(out, "documents\t7\n");
+	cr_assert_eq(sh(&out, "%s index check %s 2>&1", bin(), db), 0, "%s", out);
+	cr_assert_leq(sh(&out, "%s index scan -q %s | wc -l", bin(), db), 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	cr_assert_eq(sh(&out, "%s index check %s 2>&1", bin(), db), 0, "%s", out);
+	sh(NULL, "rm -rf %s", d);
+	free(d);
+}
