@@ -441,6 +441,17 @@ typedef struct rp_read_options {
 	const char *date_field;
 	const char *outlet;       /**< text trees: outlet of every file; NULL =
 				       first folder level under the root */
+	const char *extensions;   /**< comma-separated extensions of the files
+				       read as text documents, in directories
+				       and as path arguments, any case, also
+				       under .gz or .zst (NULL: "txt"); other
+				       files of a directory are counted
+				       (rp_corpus_skipped) */
+	int root_names;           /**< nonzero: ids of a directory's files
+				       start with the directory's own name
+				       ("archive/outlet/a.txt"), so that
+				       several roots with the same relative
+				       paths keep distinct ids */
 	size_t max_doc_bytes;     /**< texts larger than this are rejected, and
 				       JSONL lines longer than 6 x this +
 				       64 KiB are rejected unparsed; below
@@ -451,7 +462,7 @@ typedef struct rp_read_options {
 #define RP_READ_OPTIONS_INIT                                               \
 	{                                                                  \
 		RP_READ_OPTIONS_VERSION, "id", "text", "title", "outlet", "date", \
-		NULL, 0                                                    \
+		NULL, NULL, 0, 0                                           \
 	}
 
 /**
@@ -535,6 +546,9 @@ typedef struct rp_reject {
 	size_t line;          /**< 0 when not line-based */
 	const char *id;       /**< NULL when unknown */
 	const char *reason;
+	int empty;            /**< nonzero: an empty text, or one with no
+				   words: nothing to compare, counted, not
+				   an error of the input */
 } rp_reject;
 
 /** Rejected records so far (by readers, rp_corpus_add and the analysis's
@@ -547,6 +561,22 @@ RP_API size_t rp_corpus_reject_count(const rp_corpus *corpus);
  * strings are owned by the corpus and valid until rp_corpus_free().
  */
 RP_API int rp_corpus_reject(rp_reject *out, const rp_corpus *corpus, size_t i);
+
+/** Files of directories that were not read, by kind. */
+typedef struct rp_skipped {
+	const char *kind;     /**< ".html", ".md", "(no extension)" */
+	size_t files;         /**< how many */
+	const char *example;  /**< the first one's path */
+} rp_skipped;
+
+/** How many kinds of files the directory walks skipped; 0 for NULL. */
+RP_API size_t rp_corpus_skipped_count(const rp_corpus *corpus);
+
+/** Fill *out with kind i of the skipped files (in the order first met);
+ * its strings are owned by the corpus and valid until rp_corpus_free().
+ * Returns RP_OK, or RP_EINVAL for a NULL argument or i out of range. */
+RP_API int rp_corpus_skipped(rp_skipped *out, const rp_corpus *corpus,
+			     size_t i);
 
 /** Records seen by readers or rp_corpus_add (accepted + rejected); 0 for
  * NULL. */

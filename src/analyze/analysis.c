@@ -347,7 +347,7 @@ static int finish_base(rp_corpus *c, rp_analysis *an, uint8_t *status)
 	rp_boiler_keep_whole(&an->boil, status, DOC_WHOLE);
 	for (size_t d = 0; d < c->ndocs; d++) {
 		if (status[d] == DOC_NO_WORDS) {
-			FORWARD_IF_ERROR(rp_corpus_reject_add(
+			FORWARD_IF_ERROR(rp_corpus_reject_empty(
 				c, c->docs[d].source, c->docs[d].line,
 				c->docs[d].id, "no words in text"));
 			an->active[d] = 0;

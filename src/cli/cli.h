@@ -71,8 +71,10 @@ void run_start(run_state *rs, cli *cl);
  * EXIT_FAIL after a message (memory, canceled). Rejects stay on c. */
 int read_inputs(cli *cl, rp_corpus *c, int argc, char **argv, int first);
 
-/* Print every reject of c on stderr; how many. */
-size_t print_rejects(const rp_corpus *c);
+/* Print the rejects of c on stderr (their count when quiet), the count
+ * of empty texts and of skipped files; the number of rejects that are
+ * errors (empty texts are not). */
+size_t print_rejects(const rp_corpus *c, int quiet);
 
 /* Ask c cl's question (released as soon as used), list the rejects, write
  * the reports cl asks for and the summary; query_from != SIZE_MAX: the

@@ -32,7 +32,7 @@ int cmd_compare(cli *cl, int argc, char **argv)
 			rc = EXIT_FAIL;
 			goto done;
 		}
-		print_rejects(c);
+		print_rejects(c, cl->quiet);
 		const char *missing = rp_corpus_find(&ia, c, A) < 0 ? A
 				      : rp_corpus_find(&ib, c, B) < 0 ? B : NULL;
 		if (missing) {
@@ -45,7 +45,7 @@ int cmd_compare(cli *cl, int argc, char **argv)
 			       usage_error("compare needs two different documents");
 	} else if (rp_corpus_read_text(c, A, &cl->ro) < 0 ||
 		   rp_corpus_read_text(c, B, &cl->ro) < 0) {
-		print_rejects(c);
+		print_rejects(c, cl->quiet);
 		rc = EXIT_INPUT;
 		goto done;
 	}

@@ -94,7 +94,7 @@ static int index_add(cli *cl, const char *db, int argc, char **argv, int first)
 		return rc;
 	rp_corpus *c = new_corpus(cl, &rc);
 	if (c && (rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
-		size_t nrej = print_rejects(c);
+		size_t nrej = print_rejects(c, cl->quiet);
 		if (cl->rejects) {
 			rp_result *none = NULL;
 			if (write_report(cl->rejects, REPORT_REJECTS, c, none, cl) < 0)

@@ -309,13 +309,22 @@ static int cmd_tune(cli *cl)
 	return EXIT_OK;
 }
 
-/* Every rejected record, with file, line and reason; how many. */
-size_t print_rejects(const rp_corpus *c)
+/* Every rejected record with file, line and reason on stderr (unless
+ * quiet: then their count), and a count of empty texts (never an error);
+ * the number of rejects that are errors. */
+size_t print_rejects(const rp_corpus *c, int quiet)
 {
-	size_t nrej = rp_corpus_reject_count(c);
+	size_t nrej = rp_corpus_reject_count(c), errors = 0, empty = 0;
 	for (size_t i = 0; i < nrej; i++) {
 		rp_reject rj;
 		rp_corpus_reject(&rj, c, i);
+		if (rj.empty) {
+			empty++;
+			continue;
+		}
+		errors++;
+		if (quiet)
+			continue;
 		if (rj.line)
 			fprintf(stderr, "%s: %s:%zu: rejected%s%s%s: %s\n", progname,
 				rj.source, rj.line, rj.id ? " '" : "",
@@ -325,12 +334,39 @@ size_t print_rejects(const rp_corpus *c)
 				rj.source, rj.id ? " '" : "", rj.id ? rj.id : "",
 				rj.id ? "'" : "", rj.reason);
 	}
-	return nrej;
+	if (quiet && errors)
+		fprintf(stderr, "%s: %zu records rejected (--rejects FILE lists "
+			"them with their reasons)\n", progname, errors);
+	if (empty && !quiet)
+		fprintf(stderr, "%s: %zu empty texts (or texts with no words) "
+			"skipped; --rejects FILE lists them\n", progname, empty);
+	/* Files of directories that were not read, by kind. */
+	size_t nk = rp_corpus_skipped_count(c), files = 0;
+	char kinds[512] = "";
+	for (size_t i = 0; i < nk; i++) {
+		rp_skipped k;
+		rp_corpus_skipped(&k, c, i);
+		files += k.files;
+		char one[80];
+		snprintf(one, sizeof(one), "%s%zu %s", i ? ", " : "", k.files, k.kind);
+		strlcat(kinds, one, sizeof(kinds));
+	}
+	if (files && !quiet)
+		fprintf(stderr, "%s: skipped %zu files: %s (--ext names the "
+			"extensions to read as text)\n", progname, files, kinds);
+	return errors;
 }
 
 int read_inputs(cli *cl, rp_corpus *c, int argc, char **argv, int first)
 {
-	int stdin_used = 0;
+	int stdin_used = 0, dirs = 0;
+	/* Several directory roots: ids keep the root's name, so that the same
+	 * relative path under two roots names two documents. */
+	for (int i = first; i < argc; i++) {
+		struct stat st;
+		dirs += stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode);
+	}
+	cl->ro.root_names = dirs > 1;
 	for (int i = first; i < argc; i++) {
 		const char *in = argv[i];
 		int err;
@@ -391,7 +427,7 @@ int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from)
 		msg("%s", rp_corpus_error(c));
 		return EXIT_FAIL;
 	}
-	size_t nrej = print_rejects(c);
+	size_t nrej = print_rejects(c, cl->quiet);
 	if (nrej)
 		rc = EXIT_INPUT;
 	if (cl->rejects && write_report(cl->rejects, REPORT_REJECTS, c, r, cl) < 0) {

@@ -25,7 +25,7 @@ enum {
 	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
 	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
 	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY, OPT_REPLACE, OPT_BATCH,
-	OPT_ADD
+	OPT_ADD, OPT_EXT
 };
 
 /* Which commands an option belongs to. */
@@ -116,6 +116,10 @@ static const opt_def OPTS[] = {
 	  "JSONL field of the date (date)" },
 	{ "outlet", 0, "NAME", OPT_OUTLET, READING,
 	  "outlet of every .txt file of a directory" },
+	{ "ext", 0, "LIST", OPT_EXT, READING,
+	  "extensions read as text documents, comma-separated (txt);\n"
+	  "also under .gz or .zst; other files of a directory are\n"
+	  "counted and named by kind" },
 	/* Where results go. */
 	{ "output", 'o', "FILE", 'o', S | IQ | IS, "pairs to FILE instead of stdout" },
 	{ "format", 0, "FMT", OPT_FORMAT, S | IQ | IS, "tsv | jsonl (tsv)" },
@@ -130,7 +134,8 @@ static const opt_def OPTS[] = {
 	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS,
 	  "every rejected record as JSONL (source, line, id, reason)" },
 	{ "quiet", 'q', NULL, 'q', S | B | CMD_INDEX,
-	  "no summary on stderr (rejects are still listed)" },
+	  "no summary on stderr; rejected records counted, not listed\n"
+	  "(--rejects FILE lists them)" },
 	/* The archive index. */
 	{ "replace", 0, NULL, OPT_REPLACE, IA,
 	  "a known id with another text takes the new text (else it is a\n"
@@ -432,6 +437,15 @@ static int set_option(cli *cl, int id, const char *arg)
 	case OPT_OUTLET_FIELD: cl->ro.outlet_field = arg; break;
 	case OPT_DATE_FIELD: cl->ro.date_field = arg; break;
 	case OPT_OUTLET: cl->ro.outlet = arg; break;
+	case OPT_EXT:
+		for (const char *p = arg; *p; p++)
+			if (*p == '.' || *p == '/' || *p == ' ')
+				return usage_error("--ext takes extensions without dots, "
+						   "comma-separated (txt,md): '%s'", arg);
+		if (!*arg)
+			return usage_error("--ext needs at least one extension");
+		cl->ro.extensions = arg;
+		break;
 	case 'o': cl->output = arg; break;
 	case OPT_FORMAT:
 		if ((cl->jsonl = parse_choice(arg, "tsv", "jsonl")) < 0)

@@ -11,7 +11,13 @@ int rp_pairs_of_runs(uint64_t **pairs, size_t *npairs, size_t *cap,
 		size_t j = i + 1;
 		while (j < n && kv[j].key == kv[i].key)
 			j++;
-		size_t m = j - i;
+		/* A document counts once in a run, however often its key
+		 * repeats (a shingle repeated in one text): the sort is
+		 * stable and a document's entries are contiguous in the
+		 * input, so its repeats are neighbours. */
+		size_t m = 0;
+		for (size_t x = i; x < j; x++)
+			m += x == i || kv[x].val != kv[x - 1].val;
 		if (m > *largest)
 			*largest = m;
 		if (m > bucket_cap) {
@@ -20,14 +26,18 @@ int rp_pairs_of_runs(uint64_t **pairs, size_t *npairs, size_t *cap,
 			FORWARD_IF_ERROR(rp_grow((void **)pairs, cap,
 						 *npairs + m * (m - 1) / 2,
 						 sizeof(**pairs)));
-			for (size_t x = i; x < j; x++)
+			for (size_t x = i; x < j; x++) {
+				if (x > i && kv[x].val == kv[x - 1].val)
+					continue;
 				for (size_t y = x + 1; y < j; y++) {
 					size_t a = kv[x].val, b = kv[y].val;
-					if (a != b)
-						(*pairs)[(*npairs)++] =
-							a < b ? RP_PAIR(a, b)
-							      : RP_PAIR(b, a);
+					if (kv[y].val == kv[y - 1].val || a == b)
+						continue;
+					(*pairs)[(*npairs)++] =
+						a < b ? RP_PAIR(a, b)
+						      : RP_PAIR(b, a);
 				}
+			}
 		}
 		i = j;
 	}

@@ -13,6 +13,11 @@
 #include "sort.h"
 
 /*
+ * kv must hold each document's entries contiguously before a stable sort
+ * by key (as the LSH bands and the sampled shingles do), so that a
+ * document's repeats of a key are neighbours in its run: it counts once
+ * towards the run's size and makes each pair once.
+ *
  * Append to *pairs every pair (a < b) of values inside each run of equal
  * keys of the sorted kv; runs longer than cap are skipped and counted in
  * *oversized; *largest keeps the longest run. Equal values in one run

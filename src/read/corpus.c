@@ -353,6 +353,7 @@ void rp_corpus_free(rp_corpus *c)
 	arena_free(&c->arena);
 	free(c->docs);
 	free(c->rejects);
+	free(c->skipped);
 	free(c->idtab);
 	free(c);
 }
@@ -374,8 +375,8 @@ const char *rp_corpus_intern_source(rp_corpus *c, const char *source)
 	return s;
 }
 
-static int reject_va(rp_corpus *c, const char *source, size_t line,
-		     const char *id, const char *fmt, va_list ap)
+static int reject_va(rp_corpus *c, int empty, const char *source,
+		     size_t line, const char *id, const char *fmt, va_list ap)
 {
 	char reason[512];
 	vsnprintf(reason, sizeof(reason), fmt, ap);
@@ -386,6 +387,7 @@ static int reject_va(rp_corpus *c, const char *source, size_t line,
 	r->line = line;
 	r->id = id ? rp_arena_strndup(&c->arena, id, strlen(id)) : NULL;
 	r->reason = rp_arena_strndup(&c->arena, reason, strlen(reason));
+	r->empty = empty;
 	RETURN_ERROR_IF(!r->source || !r->reason || (id && !r->id), RP_ENOMEM);
 	c->nrejects++;
 	return RP_OK;
@@ -396,7 +398,23 @@ int rp_corpus_reject_add(rp_corpus *c, const char *source, size_t line,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int err = reject_va(c, source, line, id, fmt, ap);
+	int err = reject_va(c, 0, source, line, id, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int rp_corpus_reject_empty(rp_corpus *c, const char *source, size_t line,
+			   const char *id, const char *reason)
+{
+	return rp_corpus_reject_add_kind(c, 1, source, line, id, reason);
+}
+
+int rp_corpus_reject_add_kind(rp_corpus *c, int empty, const char *source,
+			      size_t line, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int err = reject_va(c, empty, source, line, id, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -407,7 +425,7 @@ int rp_corpus_reject_record(rp_corpus *c, const char *source, size_t line,
 	va_list ap;
 	c->records_seen++;
 	va_start(ap, fmt);
-	int err = reject_va(c, source, line, id, fmt, ap);
+	int err = reject_va(c, 0, source, line, id, fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -563,9 +581,11 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	    (err = check_field(c, in, shortid, "date", in->date,
 			       in->date_len)) != RP_OK)
 		return err;
-	if (all_space(in->text, in->text_len))
-		REJECT(c, in->source, in->line, shortid,
-					    "empty text");
+	if (all_space(in->text, in->text_len)) {
+		err = rp_corpus_reject_empty(c, in->source, in->line, shortid,
+					     "empty text");
+		return err < 0 ? err : RP_EINPUT;
+	}
 	RETURN_ERROR_IF(c->ndocs >= UINT32_MAX - 1, RP_ELIMIT);
 
 	if (c->ndocs + 1 > c->idcap / 2)
@@ -645,6 +665,35 @@ int rp_corpus_doc(rp_doc_info *out, const rp_corpus *c, size_t i)
 	out->text_len = d->text_len;
 	out->source = d->source;
 	out->line = d->line;
+	return RP_OK;
+}
+
+int rp_corpus_skip_add(rp_corpus *c, const char *kind, const char *path)
+{
+	for (size_t i = 0; i < c->nskipped; i++)
+		if (strcmp(c->skipped[i].kind, kind) == 0) {
+			c->skipped[i].files++;
+			return RP_OK;
+		}
+	FORWARD_IF_ERROR(RP_GROW(c->skipped, c->capskipped, c->nskipped + 1));
+	rp_skipped *k = &c->skipped[c->nskipped];
+	k->kind = rp_arena_strndup(&c->arena, kind, strlen(kind));
+	k->example = rp_arena_strndup(&c->arena, path, strlen(path));
+	k->files = 1;
+	RETURN_ERROR_IF(!k->kind || !k->example, RP_ENOMEM);
+	c->nskipped++;
+	return RP_OK;
+}
+
+size_t rp_corpus_skipped_count(const rp_corpus *c)
+{
+	return c ? c->nskipped : 0;
+}
+
+int rp_corpus_skipped(rp_skipped *out, const rp_corpus *c, size_t i)
+{
+	RETURN_ERROR_IF(!out || !c || i >= c->nskipped, RP_EINVAL);
+	*out = c->skipped[i];
 	return RP_OK;
 }
 

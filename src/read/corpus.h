@@ -44,6 +44,8 @@ struct rp_corpus {
 	uint32_t *idtab;       /* open addressing: doc index + 1, 0 = empty */
 	size_t idcap;          /* power of two */
 	const char *last_source;
+	rp_skipped *skipped;      /* files of directories not read, by kind */
+	size_t nskipped, capskipped;
 	int analysed;             /* no more documents: a question was asked */
 	struct rp_analysis *an;   /* what was learned (analysis.h); NULL before */
 	char err[256];
@@ -63,6 +65,11 @@ RP_INTERNAL int rp_analysis_resolve(rp_analysis_options *out, char *err,
 RP_INTERNAL int rp_question_resolve(rp_question *out, rp_corpus *c,
 				    const rp_question *q);
 
+/* A file of a directory that is not read, counted under its kind (".html",
+ * "(no extension)"); path is kept as the kind's first example. */
+RP_INTERNAL int rp_corpus_skip_add(rp_corpus *c, const char *kind,
+				   const char *path);
+
 /* Tell the progress callback, if any; 1 when it asks to cancel. */
 RP_INTERNAL int rp_progress_report(const rp_corpus *c, const char *stage,
 				   size_t done, size_t total, uint64_t bytes);
@@ -77,6 +84,15 @@ RP_INTERNAL int rp_corpus_reject_add(rp_corpus *c, const char *source,
 				     size_t line, const char *id,
 				     const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* An empty text (or one with no words), rejected but not an error. */
+RP_INTERNAL int rp_corpus_reject_empty(rp_corpus *c, const char *source,
+				       size_t line, const char *id,
+				       const char *reason);
+RP_INTERNAL int rp_corpus_reject_add_kind(rp_corpus *c, int empty,
+					  const char *source, size_t line,
+					  const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* A record a reader saw and rejected before it reached rp_corpus_add:
  * counted in records_seen and rejected, which keeps the invariant. */

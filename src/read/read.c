@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "corpus.h"
+#include "input.h"
 #include "utf8.h"
 
 #define MAX_DEPTH 64
@@ -55,6 +56,29 @@ static int get_field(field *f, const cJSON *obj, const char *name, int num)
 	if (!name)
 		return 0;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	/* A dotted name ("body.text") descends into objects, unless the
+	 * record has a field of that very name. */
+	if (!v && strchr(name, '.')) {
+		const cJSON *o = obj;
+		const char *p = name;
+		char part[256];
+		for (;;) {
+			size_t l = strcspn(p, ".");
+			if (l >= sizeof(part))
+				return 0;
+			memcpy(part, p, l);
+			part[l] = '\0';
+			o = cJSON_GetObjectItemCaseSensitive(o, part);
+			if (!o || !p[l])
+				break;
+			if (!cJSON_IsObject(o)) {
+				o = NULL;
+				break;
+			}
+			p += l + 1;
+		}
+		v = o;
+	}
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (cJSON_IsString(v) && v->valuestring) {
@@ -165,9 +189,19 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 		goto cleanup;
 	}
 	if (htext == 0) {
-		GOTO_IF_ERROR(rp_corpus_reject_record(c, name, lineno, id.s,
-						   "no \"%s\" field",
-						   ro->text_field));
+		/* Name the fields the record does have, and the option. */
+		char have[200] = "";
+		size_t nf = 0;
+		for (const cJSON *f = obj->child; f; f = f->next, nf++)
+			if (f->string && nf < 8) {
+				strlcat(have, nf ? ", " : "", sizeof(have));
+				strlcat(have, f->string, sizeof(have));
+			}
+		GOTO_IF_ERROR(rp_corpus_reject_record(
+			c, name, lineno, id.s,
+			"no \"%s\" field (the record has: %s%s; --text-field "
+			"names another, a.b a nested one)", ro->text_field,
+			nf ? have : "no fields", nf > 8 ? ", ..." : ""));
 		goto cleanup;
 	}
 	if ((p = escaped_nul(line, len)) != NULL) {
@@ -237,7 +271,7 @@ static void parse_batch(batch *b, unsigned threads)
 #define BATCH_LINES 65536
 
 static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
-		      const rp_read_options *ro)
+		      const rp_read_options *ro, const rp_input *src)
 {
 	char *line = NULL;
 	size_t cap = 0, lineno = 0, applied = 0, nparsed = 0;
@@ -302,9 +336,15 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 	}
 	if (ferror(fp)) {
 		int e = errno;
-		GOTO_IF_ERROR(rp_corpus_reject_add(
-			c, name, lineno + 1, NULL, "read error: %s",
-			e ? strerror(e) : "unknown"));
+		const char *why = src ? rp_input_error(src) : NULL;
+		if (why)
+			GOTO_IF_ERROR(rp_corpus_reject_add(
+				c, name, lineno + 1, NULL, "%s (after %zu lines)",
+				why, lineno));
+		else
+			GOTO_IF_ERROR(rp_corpus_reject_add(
+				c, name, lineno + 1, NULL, "read error: %s",
+				e ? strerror(e) : "unknown"));
 		err = RP_EIO;
 	}
 cleanup:
@@ -319,30 +359,52 @@ cleanup:
 
 /* ---- text trees ---- */
 
-static int read_file(char **out, size_t *len, const char *path, size_t max)
+/* A whole file, decompressed (gzip, zstd) when it is compressed, into a
+ * NUL-terminated buffer; -errno on failure (-EFBIG over max bytes,
+ * -EILSEQ for UTF-16 or binary data with *kind set, -EBADMSG for corrupt
+ * compressed data with the reason in why). */
+static int read_file(char **out, size_t *len, const char *path, size_t max,
+		     rp_input_kind *kind, char *why, size_t whylen)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return -errno;
+	rp_input in;
+	int err = rp_input_open(&in, fp);
+	if (err < 0) {
+		int e = err == RP_ENOMEM ? ENOMEM : (errno ? errno : EIO);
+		fclose(fp);
+		return -e;
+	}
+	*kind = in.kind;
+	if (in.kind == RP_INPUT_UTF16 || in.kind == RP_INPUT_BINARY) {
+		rp_input_close(&in);
+		fclose(fp);
+		return -EILSEQ;
+	}
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
+	int e = 0;
 	for (;;) {
 		if (n > max) {
-			free(buf);
-			fclose(fp);
-			return -EFBIG;
+			e = EFBIG;
+			break;
 		}
 		if (RP_GROW(buf, cap, n + 65536 + 1) < 0) {
-			free(buf);
-			fclose(fp);
-			return -ENOMEM;
+			e = ENOMEM;
+			break;
 		}
-		size_t got = fread(buf + n, 1, cap - n - 1, fp);
+		size_t got = fread(buf + n, 1, cap - n - 1, in.fp);
 		n += got;
 		if (got == 0)
 			break;
 	}
-	int e = ferror(fp) ? (errno ? errno : EIO) : 0;
+	if (!e && ferror(in.fp)) {
+		const char *msg = rp_input_error(&in);
+		snprintf(why, whylen, "%s", msg ? msg : strerror(errno ? errno : EIO));
+		e = EBADMSG;
+	}
+	rp_input_close(&in);
 	fclose(fp);
 	if (e) {
 		free(buf);
@@ -411,9 +473,11 @@ static size_t parse_headers(const char *buf, size_t len, span hdr[3])
 static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 			 const char *given_outlet, const char *folder_outlet)
 {
-	char *buf = NULL;
+	char *buf = NULL, why[160] = "";
 	size_t len = 0;
-	int e = read_file(&buf, &len, path, c->max_doc_bytes);
+	rp_input_kind kind = RP_INPUT_PLAIN;
+	int e = read_file(&buf, &len, path, c->max_doc_bytes, &kind, why,
+			  sizeof(why));
 	if (e == -ENOMEM)
 		return RP_ENOMEM;
 	if (e < 0) {
@@ -422,6 +486,15 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 				c, path, 0, relid,
 				"text too large (the limit is %zu bytes)",
 				c->max_doc_bytes);
+		if (e == -EILSEQ)
+			return rp_corpus_reject_record(
+				c, path, 0, relid, "%s", kind == RP_INPUT_UTF16
+				? "UTF-16 text: reprint reads UTF-8 (iconv -f "
+				  "UTF-16 -t UTF-8 converts it)"
+				: "binary data, not text (NUL bytes in its first "
+				  "4 KiB)");
+		if (e == -EBADMSG)
+			return rp_corpus_reject_record(c, path, 0, relid, "%s", why);
 		return rp_corpus_reject_record(c, path, 0, relid,
 					       "cannot read: %s", strerror(-e));
 	}
@@ -479,10 +552,60 @@ static int cmp_names(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int is_txt(const char *name)
+/* The extension of a file name, after any .gz or .zst ("" when none):
+ * "a.TXT.gz" -> "TXT". */
+static void extension(const char *name, const char **ext, size_t *len)
 {
 	size_t n = strlen(name);
-	return n > 4 && strcmp(name + n - 4, ".txt") == 0;
+	if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
+		n -= 3;
+	else if (n > 4 && strcasecmp(name + n - 4, ".zst") == 0)
+		n -= 4;
+	size_t dot = n;
+	while (dot > 0 && name[dot - 1] != '.')
+		dot--;
+	if (dot <= 1) { /* no dot, or a leading one only */
+		*ext = name + n;
+		*len = 0;
+		return;
+	}
+	*ext = name + dot;
+	*len = n - dot;
+}
+
+/* Is this file read as a text document: its extension (after any .gz or
+ * .zst) is one of ro->extensions (comma-separated, any case; NULL: txt)? */
+static int is_text_name(const char *name, const rp_read_options *ro)
+{
+	const char *ext, *list = ro->extensions ? ro->extensions : "txt";
+	size_t len;
+	extension(name, &ext, &len);
+	if (!len)
+		return 0;
+	while (*list) {
+		size_t l = strcspn(list, ",");
+		if (l == len && strncasecmp(list, ext, len) == 0)
+			return 1;
+		list += l + (list[l] == ',');
+	}
+	return 0;
+}
+
+/* A file of a directory that is not read: counted by its kind. */
+static int skip_file(rp_corpus *c, const char *name, const char *full)
+{
+	const char *ext;
+	size_t len;
+	char kind[40];
+	extension(name, &ext, &len);
+	if (!len)
+		snprintf(kind, sizeof(kind), "(no extension)");
+	else
+		snprintf(kind, sizeof(kind), ".%.*s", (int)RP_MIN(len, 30), ext);
+	for (char *k = kind + 1; *k; k++)
+		if (*k >= 'A' && *k <= 'Z')
+			*k = (char)(*k - 'A' + 'a');
+	return rp_corpus_skip_add(c, kind, full);
 }
 
 /* Walk dir (full path `path`, id prefix `rel`), depth-first, sorted. */
@@ -515,9 +638,9 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 		struct stat st;
 		int is_dir = 0, is_file = 0;
 		if (lstat(full, &st) != 0) {
-						err = rp_corpus_reject_record(c, full, 0, id,
-						   "cannot stat: %s",
-						   strerror(errno));
+			err = rp_corpus_reject_record(c, full, 0, id,
+						      "cannot stat: %s",
+						      strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
 			/* Follow links to files, never to directories. */
 			is_file = stat(full, &st) == 0 && S_ISREG(st.st_mode);
@@ -533,14 +656,48 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 		else if (is_dir)
 			err = walk(c, full, id, depth + 1,
 				   depth == 0 ? name : outlet, ro);
-		else if (is_file && is_txt(name))
+		else if (is_file && is_text_name(name, ro))
 			err = add_text_file(c, full, id, ro->outlet, outlet);
+		else if (is_file)
+			err = skip_file(c, name, full);
 		free(full);
 		free(id);
 	}
 	for (int i = 0; i < n; i++)
 		free(ents[i]);
 	free(ents);
+	return err;
+}
+
+/* JSONL from raw, decompressed when it is gzip or zstd; UTF-16 and
+ * binary data are rejected once, by kind. */
+static int jsonl_stream(rp_corpus *c, FILE *raw, const char *name,
+			const rp_read_options *ro)
+{
+	rp_input in;
+	if (!name)
+		name = "(stream)";
+	int err = rp_input_open(&in, raw);
+	if (err == RP_EIO) {
+		FORWARD_IF_ERROR(rp_corpus_reject_add(c, name, 0, NULL,
+						      "read error: %s",
+						      strerror(errno)));
+		return RP_EIO;
+	}
+	FORWARD_IF_ERROR(err);
+	if (in.kind == RP_INPUT_UTF16 || in.kind == RP_INPUT_BINARY) {
+		rp_input_kind kind = in.kind;
+		rp_input_close(&in);
+		FORWARD_IF_ERROR(rp_corpus_reject_add(
+			c, name, 0, NULL, "%s", kind == RP_INPUT_UTF16
+			? "UTF-16 text, not JSONL: reprint reads UTF-8 (iconv -f "
+			  "UTF-16 -t UTF-8 converts it); not read"
+			: "binary data, not JSONL (NUL bytes in its first 4 KiB); "
+			  "not read"));
+		return RP_EIO;
+	}
+	err = read_jsonl(c, in.fp, name, ro, &in);
+	rp_input_close(&in);
 	return err;
 }
 
@@ -565,9 +722,25 @@ static int read_path(rp_corpus *c, const char *path,
 		return RP_EIO;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		FORWARD_IF_ERROR(walk(c, path, "", 0, NULL, ro));
+		/* With root names, ids start with the root's own name, so
+		 * that two roots holding the same relative paths stay apart. */
+		char root[256] = "";
+		if (ro->root_names) {
+			size_t n = strlen(path);
+			while (n > 1 && path[n - 1] == '/')
+				n--;
+			size_t b = n;
+			while (b > 0 && path[b - 1] != '/')
+				b--;
+			snprintf(root, sizeof(root), "%.*s", (int)(n - b), path + b);
+			if (!strcmp(root, ".") || !strcmp(root, "..") || !*root)
+				snprintf(root, sizeof(root), "%s", "root");
+		}
+		FORWARD_IF_ERROR(walk(c, path, root, 0, NULL, ro));
 		return RP_OK;
 	}
+	if (is_text_name(path, ro))
+		return read_text(c, path, ro);
 	FILE *fp = fopen(path, "rb");
 	if (!fp) {
 		FORWARD_IF_ERROR(rp_corpus_reject_add(c, path, 0, NULL,
@@ -575,7 +748,7 @@ static int read_path(rp_corpus *c, const char *path,
 						      strerror(errno)));
 		return RP_EIO;
 	}
-	int err = read_jsonl(c, fp, path, ro);
+	int err = jsonl_stream(c, fp, path, ro);
 	fclose(fp);
 	return err;
 }
@@ -616,7 +789,7 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 	size_t saved;
 	RETURN_ERROR_IF(!c || !fp, RP_EINVAL);
 	FORWARD_IF_ERROR(read_begin(c, &ro, &saved));
-	int err = read_jsonl(c, fp, name, ro);
+	int err = jsonl_stream(c, fp, name, ro);
 	c->max_doc_bytes = saved;
 	return err;
 }

@@ -1,0 +1,374 @@
+/* The inputs people have: gzip and zstd recognised by their magic bytes
+ * whatever the name (files, directories, stdin), UTF-16 and binary files
+ * named once, .txt arguments read as text, skipped files counted by kind,
+ * several roots with their names, missing fields explained, nested fields,
+ * empty texts counted but not errors, one document once per LSH bucket. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "common.h"
+#include "pairs.h"
+#include "testutil.h"
+
+static const char JSONL[] =
+	"{\"id\":\"a\",\"text\":\"the port of klaipeda will build a deep water terminal for the largest ships\"}\n"
+	"{\"id\":\"b\",\"text\":\"the port of klaipeda will build a deep water terminal for the largest ships\"}\n"
+	"{\"id\":\"c\",\"text\":\"a different story about the tram line of riga and its new cars\"}\n";
+
+static char *dir(void)
+{
+	char *d = strdup("/tmp/reprint-input-XXXXXX");
+	cr_assert_not_null(mkdtemp(d));
+	return d;
+}
+
+static void put(const char *path, const void *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+	cr_assert_not_null(fp, "%s", path);
+	cr_assert_eq(fwrite(data, 1, len, fp), len);
+	fclose(fp);
+}
+
+static void put_gzip(const char *path, const char *data, size_t len)
+{
+	gzFile g = gzopen(path, "wb");
+	cr_assert_not_null(g);
+	cr_assert_eq(gzwrite(g, data, (unsigned)len), (int)len);
+	gzclose(g);
+}
+
+/* As the zstd command writes it: with the frame's content checksum. */
+static void put_zstd(const char *path, const char *data, size_t len)
+{
+	size_t cap = ZSTD_compressBound(len);
+	void *out = malloc(cap);
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+	size_t n = ZSTD_compress2(cc, out, cap, data, len);
+	ZSTD_freeCCtx(cc);
+	cr_assert(!ZSTD_isError(n));
+	put(path, out, n);
+	free(out);
+}
+
+static rp_corpus *read_in(const char *path, const rp_read_options *ro)
+{
+	rp_corpus *c = NULL;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	rp_corpus_read_path(c, path, ro);
+	return c;
+}
+
+static const char *reject_reason(const rp_corpus *c, size_t i)
+{
+	rp_reject rj;
+	cr_assert_eq(rp_corpus_reject(&rj, c, i), RP_OK);
+	return rj.reason;
+}
+
+Test(input, gzip_and_zstd_are_read_by_their_magic_whatever_the_name)
+{
+	char *d = dir(), p[4096];
+	const char *names[] = { "plain.jsonl", "g.jsonl.gz", "g-no-suffix.jsonl",
+				"z.jsonl.zst", "z.dat" };
+	snprintf(p, sizeof(p), "%s/%s", d, names[0]);
+	put(p, JSONL, sizeof(JSONL) - 1);
+	for (int i = 1; i < 5; i++) {
+		snprintf(p, sizeof(p), "%s/%s", d, names[i]);
+		if (i < 3)
+			put_gzip(p, JSONL, sizeof(JSONL) - 1);
+		else
+			put_zstd(p, JSONL, sizeof(JSONL) - 1);
+	}
+	for (int i = 0; i < 5; i++) {
+		snprintf(p, sizeof(p), "%s/%s", d, names[i]);
+		rp_corpus *c = read_in(p, NULL);
+		cr_assert_eq(rp_corpus_count(c), 3, "%s", names[i]);
+		cr_assert_eq(rp_corpus_reject_count(c), 0, "%s: %s", names[i],
+			     rp_corpus_reject_count(c) ? reject_reason(c, 0) : "");
+		rp_doc_info di;
+		rp_corpus_doc(&di, c, 2);
+		cr_assert_str_eq(di.id, "c");
+		rp_corpus_free(c);
+	}
+	/* Concatenated gzip members (cat a.gz b.gz) are one stream. */
+	char cat[4096];
+	snprintf(cat, sizeof(cat), "%s/two.gz", d);
+	snprintf(p, sizeof(p), "%s/one.gz", d);
+	const char second[] = "{\"id\":\"d\",\"text\":\"one more record after the first member\"}\n";
+	put_gzip(p, second, sizeof(second) - 1);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "cat %s/g.jsonl.gz %s > %s", d, p, cat);
+	cr_assert_eq(system(cmd), 0);
+	rp_corpus *c = read_in(cat, NULL);
+	cr_assert_eq(rp_corpus_count(c), 4);
+	rp_corpus_free(c);
+	/* On stdin too: a FILE * given to rp_corpus_read_jsonl. */
+	snprintf(p, sizeof(p), "%s/z.dat", d);
+	FILE *fp = fopen(p, "rb");
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_read_jsonl(c, fp, "(stdin)", NULL), RP_OK);
+	fclose(fp);
+	cr_assert_eq(rp_corpus_count(c), 3);
+	rp_corpus_free(c);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	system(cmd);
+	free(d);
+}
+
+Test(input, damaged_compressed_data_is_one_clear_rejection)
+{
+	char *d = dir(), p[4096];
+	/* A large gzip file cut in the middle; then bytes scribbled over. */
+	size_t n = 0;
+	char *big = malloc(1 << 20);
+	for (int i = 0; n + 200 < (1 << 20); i++)
+		n += (size_t)snprintf(big + n, 200, "{\"id\":\"r%d\",\"text\":\"record %d "
+				      "of a long file that was cut short\"}\n", i, i * 7919);
+	snprintf(p, sizeof(p), "%s/cut.jsonl.gz", d);
+	put_gzip(p, big, n);
+	FILE *fp = fopen(p, "rb");
+	fseek(fp, 0, SEEK_END);
+	long size = ftell(fp);
+	fclose(fp);
+	cr_assert_eq(truncate(p, size / 2), 0);
+	rp_corpus *c = read_in(p, NULL);
+	/* One rejection for the cut (and the record it cut in two), not
+	 * one per line. */
+	size_t nrej = rp_corpus_reject_count(c);
+	cr_assert(nrej >= 1 && nrej <= 2, "%zu rejections", nrej);
+	cr_assert(strstr(reject_reason(c, nrej - 1), "gzip data ends early"), "%s",
+		  reject_reason(c, nrej - 1));
+	cr_assert_gt(rp_corpus_count(c), 100, "the records before the cut are read");
+	rp_corpus_free(c);
+
+	snprintf(p, sizeof(p), "%s/bad.zst", d);
+	put_zstd(p, big, n);
+	fp = fopen(p, "r+b");
+	fseek(fp, 2000, SEEK_SET);
+	fwrite("XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", 1, 32, fp);
+	fclose(fp);
+	/* zstd checks a frame at its end: what was decoded before is read
+	 * (damaged lines rejected one by one), then the corruption named. */
+	c = read_in(p, NULL);
+	nrej = rp_corpus_reject_count(c);
+	cr_assert_geq(nrej, 1);
+	cr_assert(strstr(reject_reason(c, nrej - 1), "corrupt zstd data"), "%s",
+		  reject_reason(c, nrej - 1));
+	rp_corpus_free(c);
+	free(big);
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	system(cmd);
+	free(d);
+}
+
+Test(input, utf16_and_binary_files_are_named_once)
+{
+	char *d = dir(), p[4096];
+	/* UTF-16LE with a byte order mark, and without one. */
+	char u16[2 * sizeof(JSONL) + 2];
+	for (int bom = 0; bom < 2; bom++) {
+		size_t n = 0;
+		if (bom) {
+			u16[n++] = (char)0xff;
+			u16[n++] = (char)0xfe;
+		}
+		for (size_t i = 0; i + 1 < sizeof(JSONL); i++) {
+			u16[n++] = JSONL[i];
+			u16[n++] = 0;
+		}
+		snprintf(p, sizeof(p), "%s/u16-%d.jsonl", d, bom);
+		put(p, u16, n);
+		rp_corpus *c = read_in(p, NULL);
+		cr_assert_eq(rp_corpus_reject_count(c), 1, "bom %d", bom);
+		cr_assert(strstr(reject_reason(c, 0), "UTF-16"), "%s", reject_reason(c, 0));
+		cr_assert_eq(rp_corpus_count(c), 0);
+		rp_corpus_free(c);
+	}
+	/* Binary data: an image-like blob. */
+	unsigned char bin[8192];
+	uint64_t st = 3;
+	for (size_t i = 0; i < sizeof(bin); i++)
+		bin[i] = i % 3 ? 0 : (unsigned char)tu_rand(&st);
+	snprintf(p, sizeof(p), "%s/blob.jsonl", d);
+	put(p, bin, sizeof(bin));
+	rp_corpus *c = read_in(p, NULL);
+	cr_assert_eq(rp_corpus_reject_count(c), 1);
+	cr_assert(strstr(reject_reason(c, 0), "binary data"), "%s", reject_reason(c, 0));
+	rp_corpus_free(c);
+	/* A JSONL file with one stray NUL stays per record. */
+	char one[sizeof(JSONL)];
+	memcpy(one, JSONL, sizeof(JSONL));
+	one[30] = '\0';
+	snprintf(p, sizeof(p), "%s/nul.jsonl", d);
+	put(p, one, sizeof(JSONL) - 1);
+	c = read_in(p, NULL);
+	cr_assert_eq(rp_corpus_count(c), 2);
+	cr_assert_eq(rp_corpus_reject_count(c), 1);
+	cr_assert(strstr(reject_reason(c, 0), "NUL byte at column"), "%s", reject_reason(c, 0));
+	rp_corpus_free(c);
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	system(cmd);
+	free(d);
+}
+
+Test(input, text_files_by_extension_and_skipped_files_by_kind)
+{
+	char *d = dir(), p[4096];
+	const char story[] = "Port plans\n\nthe port of klaipeda will build a deep water terminal\n";
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/root/wire %s/root/site", d, d);
+	cr_assert_eq(system(cmd), 0);
+	const char *txt[] = { "wire/a.txt", "wire/B.TXT", "site/c.txt.gz", "site/d.md" };
+	const char *other[] = { "site/page.html", "site/page2.html", "site/notes", "wire/x.pdf" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/root/%s", d, txt[i]);
+		if (strstr(txt[i], ".gz"))
+			put_gzip(p, story, sizeof(story) - 1);
+		else
+			put(p, story, sizeof(story) - 1);
+		snprintf(p, sizeof(p), "%s/root/%s", d, other[i]);
+		put(p, "<p>x</p>", 8);
+	}
+	snprintf(p, sizeof(p), "%s/root", d);
+	rp_corpus *c = read_in(p, NULL);
+	cr_assert_eq(rp_corpus_count(c), 3, "a.txt, B.TXT and c.txt.gz");
+	cr_assert_eq(rp_corpus_skipped_count(c), 4);
+	size_t files = 0;
+	for (size_t i = 0; i < rp_corpus_skipped_count(c); i++) {
+		rp_skipped k;
+		rp_corpus_skipped(&k, c, i);
+		files += k.files;
+		if (strcmp(k.kind, ".html") == 0)
+			cr_assert_eq(k.files, 2);
+	}
+	cr_assert_eq(files, 5, "2 .html, 1 .md, 1 with no extension, 1 .pdf");
+	rp_corpus_free(c);
+	/* --ext names what is read. */
+	rp_read_options ro = RP_READ_OPTIONS_INIT;
+	ro.extensions = "txt,md";
+	c = read_in(p, &ro);
+	cr_assert_eq(rp_corpus_count(c), 4);
+	rp_corpus_free(c);
+	/* A .txt path argument is one text document, not JSONL. */
+	snprintf(p, sizeof(p), "%s/root/wire/a.txt", d);
+	c = read_in(p, NULL);
+	cr_assert_eq(rp_corpus_count(c), 1);
+	cr_assert_eq(rp_corpus_reject_count(c), 0);
+	rp_doc_info di;
+	rp_corpus_doc(&di, c, 0);
+	cr_assert_str_eq(di.title, "Port plans");
+	rp_corpus_free(c);
+	/* Two roots with the same relative paths keep their names. */
+	snprintf(cmd, sizeof(cmd), "cp -r %s/root %s/other", d, d);
+	cr_assert_eq(system(cmd), 0);
+	rp_read_options rn = RP_READ_OPTIONS_INIT;
+	rn.root_names = 1;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	snprintf(p, sizeof(p), "%s/root", d);
+	rp_corpus_read_path(c, p, &rn);
+	snprintf(p, sizeof(p), "%s/other/", d);
+	rp_corpus_read_path(c, p, &rn);
+	cr_assert_eq(rp_corpus_count(c), 6);
+	cr_assert_eq(rp_corpus_reject_count(c), 0, "no duplicate ids");
+	rp_corpus_doc(&di, c, 0);
+	cr_assert_str_eq(di.id, "root/site/c.txt.gz");
+	cr_assert_str_eq(di.outlet, "site", "the outlet is still the first folder");
+	rp_corpus_doc(&di, c, 3);
+	cr_assert_str_eq(di.id, "other/site/c.txt.gz");
+	rp_corpus_free(c);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	system(cmd);
+	free(d);
+}
+
+Test(input, fields_missing_or_nested)
+{
+	const char data[] =
+		"{\"id\":\"a\",\"content\":\"some text\",\"url\":\"http://x\"}\n"
+		"{\"id\":\"b\",\"body\":{\"text\":\"the nested text of b\",\"lang\":\"en\"}}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	rp_corpus *c = read_in(path, NULL);
+	cr_assert_eq(rp_corpus_reject_count(c), 2);
+	const char *why = reject_reason(c, 0);
+	cr_assert(strstr(why, "no \"text\" field (the record has: id, content, url; "
+			      "--text-field names another"), "%s", why);
+	rp_corpus_free(c);
+	rp_read_options ro = RP_READ_OPTIONS_INIT;
+	ro.text_field = "body.text";
+	c = read_in(path, &ro);
+	cr_assert_eq(rp_corpus_count(c), 1);
+	rp_doc_info di;
+	rp_corpus_doc(&di, c, 0);
+	cr_assert_str_eq(di.id, "b");
+	cr_assert_str_eq(di.text, "the nested text of b");
+	rp_corpus_free(c);
+	unlink(path);
+	free(path);
+}
+
+Test(input, empty_texts_are_counted_not_errors)
+{
+	const char data[] =
+		"{\"id\":\"a\",\"text\":\"the port of klaipeda will build a deep water terminal\"}\n"
+		"{\"id\":\"b\",\"text\":\"   \"}\n"
+		"{\"id\":\"c\",\"text\":\"... !!! ---\"}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	rp_corpus *c = read_in(path, NULL);
+	rp_result *r = NULL;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	cr_assert_eq(rp_corpus_reject_count(c), 2);
+	for (size_t i = 0; i < 2; i++) {
+		rp_reject rj;
+		rp_corpus_reject(&rj, c, i);
+		cr_assert(rj.empty, "%s is an empty text", rj.id);
+	}
+	rp_result_free(r);
+	rp_corpus_free(c);
+	/* The command: exit 0, a count, no per-record lines. */
+	const char *bin = getenv("REPRINT_BIN");
+	cr_assert_not_null(bin);
+	char cmd[4200], *out, *err;
+	snprintf(cmd, sizeof(cmd), "%s scan %s", bin, path);
+	cr_assert_eq(tu_run(cmd, &out, &err), 0, "%s", err);
+	cr_assert(strstr(err, "2 empty texts"), "%s", err);
+	cr_assert_null(strstr(err, "rejected 'b'"), "%s", err);
+	free(out);
+	free(err);
+	unlink(path);
+	free(path);
+}
+
+Test(input, a_document_counts_once_per_bucket)
+{
+	/* Two documents, one key repeated 1000 times in the first. */
+	rp_kv kv[1002];
+	for (int i = 0; i < 1001; i++)
+		kv[i] = (rp_kv){ 42, 0 };
+	kv[1001] = (rp_kv){ 42, 1 };
+	uint64_t *pairs = NULL;
+	size_t np = 0, cap = 0, over = 0, largest = 0;
+	cr_assert_eq(rp_pairs_of_runs(&pairs, &np, &cap, kv, 1002, 5000, &over,
+				      &largest), RP_OK);
+	cr_assert_eq(largest, 2, "two documents in the bucket, not %zu", largest);
+	cr_assert_eq(np, 1, "one pair, made once");
+	cr_assert_eq(pairs[0], RP_PAIR(0, 1));
+	free(pairs);
+	/* Over a cap of 2 documents only with a third document. */
+	kv[1001] = (rp_kv){ 42, 1 };
+	np = over = largest = 0;
+	pairs = NULL;
+	cap = 0;
+	cr_assert_eq(rp_pairs_of_runs(&pairs, &np, &cap, kv, 1002, 2, &over,
+				      &largest), RP_OK);
+	cr_assert_eq(over, 0);
+	free(pairs);
+}
