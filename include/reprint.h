@@ -920,11 +920,54 @@ RP_API int rp_report_syndication(const rp_sink *sink, const rp_result *result);
  * RP_ENOMEM (as rp_report_pairs). */
 RP_API int rp_report_rejects(const rp_sink *sink, const rp_corpus *corpus);
 
-/** The HTML report's index page: clusters with each member's relation to
- * the representative, and every pair, pair i linking to "pair-(i+1).html".
- * Self-contained: inline CSS, no script, nothing fetched. Returns RP_OK,
- * RP_EINVAL, RP_EIO, RP_ENOMEM (as rp_report_pairs). */
+/**
+ * The HTML report is a folder of self-contained pages (inline CSS and SVG,
+ * no script, nothing fetched) that link to each other by these names:
+ * index.html (rp_report_html_index), stories-size-N.html and
+ * stories-date-N.html (rp_report_html_list, N from 1), story-K.html
+ * (rp_report_html_story, K from 1), outlets.html (rp_report_html_outlets),
+ * pairs-N.html (rp_report_html_list with RP_HTML_PAIRS) and pair-N.html
+ * (rp_report_html_pair). A story is a cluster of two or more documents.
+ */
+typedef enum rp_html_list {
+	RP_HTML_BY_SIZE = 0,  /**< stories, largest first */
+	RP_HTML_BY_DATE = 1,  /**< stories by first publication, undated last */
+	RP_HTML_PAIRS = 2     /**< every pair, in the result's order */
+} rp_html_list;
+
+/** The front page: counts, links to the lists and outlets, and how to read
+ * the report. Returns RP_OK, RP_EINVAL, RP_EIO or RP_ENOMEM, as
+ * rp_report_pairs. */ 
 RP_API int rp_report_html_index(const rp_sink *sink, const rp_result *result);
+
+/** The number of stories (clusters of two or more) of result; 0 for NULL. */
+RP_API size_t rp_report_html_story_count(const rp_result *result);
+
+/** Pages of a list (100 entries a page; at least 1); 0 for NULL. */
+RP_API size_t rp_report_html_pages(const rp_result *result, rp_html_list list);
+
+/** Page (from 0) of a list, with links to the previous and next pages.
+ * Returns as rp_report_pairs; RP_EINVAL also for a page or list out of
+ * range. */
+RP_API int rp_report_html_list(const rp_sink *sink, const rp_result *result,
+			       rp_html_list list, size_t page);
+
+/** The page of story k (from 0, below rp_report_html_story_count): the
+ * first publication (outlet, date, headline), a timeline drawn as SVG with
+ * one mark per publication (undated ones in a row of their own), and every
+ * reprint with outlet, date, delay after the first, relation, share of the
+ * original it carries, headline and a link to its pair page; when dates
+ * are missing, a line saying the order is a guess and from what. Returns
+ * as rp_report_html_list. */
+RP_API int rp_report_html_story(const rp_sink *sink, const rp_result *result,
+				size_t story);
+
+/** Who reprints whom: per outlet the stories it published first and the
+ * reprints it ran (a table and an SVG bar chart), and per pair of outlets
+ * the stories one published first and the other reprinted, with the
+ * median delay. Returns RP_OK, RP_EINVAL, RP_EIO or RP_ENOMEM, as
+ * rp_report_pairs. */
+RP_API int rp_report_html_outlets(const rp_sink *sink, const rp_result *result);
 
 /** The HTML page of pair i (< rp_result_pair_count, else RP_EINVAL): the
  * scores and both originals side by side, reused passages highlighted,

@@ -111,7 +111,11 @@ enum { REPORT_PAIRS, REPORT_CLUSTERS, REPORT_SYNDICATION, REPORT_REJECTS };
 int write_report(const char *path, int what, const rp_corpus *c,
 		 const rp_result *r, const cli *cl);
 
-/* The static HTML report of a question into dir (created if needed). */
+/* The static HTML report of a question into dir, as one whole: built
+ * beside it and put in its place; only a missing or empty folder or an
+ * earlier report is replaced. -1 after a message. */
 int write_html(const char *dir, const rp_result *r);
+/* Can dir take a report? -1 after a message (checked before a scan). */
+int html_target_ok(const char *dir);
 
 #endif

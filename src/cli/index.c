@@ -141,6 +141,8 @@ static int index_query(cli *cl, const char *db, int argc, char **argv, int first
 static int index_scan(cli *cl, const char *db)
 {
 	int rc = EXIT_OK;
+	if (cl->html && html_target_ok(cl->html) < 0)
+		return EXIT_USAGE;
 	run_state rs;
 	run_start(&rs, cl);
 	rp_index *ix = open_index(cl, db, RP_INDEX_READONLY, &rc);

@@ -430,6 +430,21 @@ int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from)
 	size_t nrej = print_rejects(c, cl->quiet);
 	if (nrej)
 		rc = EXIT_INPUT;
+	/* Dates given in a form the readers do not understand are counted,
+	 * never dropped silently. */
+	size_t undated = 0, first = SIZE_MAX;
+	for (size_t i = 0; i < rp_corpus_count(c); i++) {
+		rp_doc_info d;
+		rp_corpus_doc(&d, c, i);
+		if (d.date && !d.has_timestamp && undated++ == 0)
+			first = i;
+	}
+	if (undated) {
+		rp_doc_info d;
+		rp_corpus_doc(&d, c, first);
+		msg("warning: %zu dates not understood (the first: '%s' of %s); "
+		    "those documents count as undated", undated, d.date, d.id);
+	}
 	if (cl->rejects && write_report(cl->rejects, REPORT_REJECTS, c, r, cl) < 0) {
 		rc = EXIT_FAIL;
 		goto done;
@@ -529,6 +544,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 
 	if (optind >= argc)
 		return usage_error("scan needs at least one INPUT");
+	/* A folder --html may not replace is refused before any work. */
+	if (cl->html && html_target_ok(cl->html) < 0)
+		return EXIT_USAGE;
 	run_start(&rs, cl);
 	if ((c = new_corpus(cl, &rc)) &&
 	    (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK)

@@ -6,6 +6,7 @@
 #include "date.h"
 
 #include <ctype.h>
+#include <string.h>
 #include <strings.h>
 
 typedef struct cur {
@@ -201,6 +202,170 @@ static int rfc2822(int64_t *out, cur *c)
 	return finish(out, c, y, m, d, h, mi, sec, off);
 }
 
+/* A month written out, in English (any abbreviation of 3 letters or more,
+ * "Sept.", "December"), German or Lithuanian (nominative or genitive, as
+ * in "gruodžio 1 d."). */
+static int month_word(cur *c, int *out)
+{
+	static const struct { const char *w; int m; } words[] = {
+		{ "januar", 1 }, { "jänner", 1 }, { "februar", 2 }, { "märz", 3 },
+		{ "maerz", 3 }, { "mai", 5 }, { "juni", 6 }, { "juli", 7 },
+		{ "oktober", 10 }, { "okt", 10 }, { "dezember", 12 }, { "dez", 12 },
+		{ "sausio", 1 }, { "sausis", 1 }, { "vasario", 2 }, { "vasaris", 2 },
+		{ "kovo", 3 }, { "kovas", 3 }, { "balandžio", 4 }, { "balandis", 4 },
+		{ "gegužės", 5 }, { "gegužė", 5 }, { "birželio", 6 }, { "birželis", 6 },
+		{ "liepos", 7 }, { "liepa", 7 }, { "rugpjūčio", 8 }, { "rugpjūtis", 8 },
+		{ "rugsėjo", 9 }, { "rugsėjis", 9 }, { "spalio", 10 }, { "spalis", 10 },
+		{ "lapkričio", 11 }, { "lapkritis", 11 }, { "gruodžio", 12 },
+		{ "gruodis", 12 },
+	};
+	static const char *en[] = { "january", "february", "march", "april", "may",
+				    "june", "july", "august", "september",
+				    "october", "november", "december" };
+	size_t start = c->i;
+	char w[32];
+	size_t n = 0;
+	while (!at_end(c) && (isalpha(peek(c)) || peek(c) >= 0x80)) {
+		if (n + 1 < sizeof(w))
+			w[n++] = (char)tolower(peek(c));
+		c->i++;
+	}
+	w[n] = '\0';
+	if (n < 3 || c->i - start >= sizeof(w) - 1) {
+		c->i = start;
+		return -1;
+	}
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (strcmp(w, words[k].w) == 0) {
+			*out = words[k].m;
+			eat(c, '.');
+			return 0;
+		}
+	for (int m = 0; m < 12; m++)
+		if (strncmp(en[m], w, n) == 0 ||
+		    (m == 8 && strcmp(w, "sept") == 0)) {
+			*out = m + 1;
+			eat(c, '.');
+			return 0;
+		}
+	c->i = start;
+	return -1;
+}
+
+/* An optional "AM" / "PM" (also "a.m.", "p.m.") after a time. */
+static int ampm(cur *c, int *h)
+{
+	skip_space(c);
+	if (c->len - c->i < 2)
+		return 0;
+	int ch = tolower(peek(c));
+	if (ch != 'a' && ch != 'p')
+		return 0;
+	size_t save = c->i;
+	c->i++;
+	eat(c, '.');
+	if (tolower(peek(c)) != 'm') {
+		c->i = save;
+		return 0;
+	}
+	c->i++;
+	eat(c, '.');
+	if (*h < 1 || *h > 12)
+		return -1;
+	if (ch == 'a' && *h == 12)
+		*h = 0;
+	else if (ch == 'p' && *h < 12)
+		*h += 12;
+	return 0;
+}
+
+/* The time of day after a date, if any: [,|at|um] HH:MM[:SS] [AM|PM]
+ * [Uhr] [zone]. */
+static int time_of_day(cur *c, int *h, int *mi, int *sec, int *off)
+{
+	*h = *mi = *sec = *off = 0;
+	skip_space(c);
+	eat(c, ',');
+	skip_space(c);
+	if (at_end(c))
+		return 0;
+	if (c->len - c->i > 3 && (strncasecmp(c->s + c->i, "at ", 3) == 0 ||
+				  strncasecmp(c->s + c->i, "um ", 3) == 0))
+		c->i += 3;
+	if (hms(c, h, mi, sec) < 0 || ampm(c, h) < 0)
+		return -1;
+	skip_space(c);
+	if (c->len - c->i >= 3 && strncasecmp(c->s + c->i, "uhr", 3) == 0)
+		c->i += 3;
+	return zone(c, off);
+}
+
+/* December 1, 2015 2:15 PM */
+static int named_mdy(int64_t *out, cur *c)
+{
+	int y, m, d, h, mi, sec, off;
+	if (month_word(c, &m) < 0)
+		return RP_EINVAL;
+	skip_space(c);
+	if (num(c, 2, 1, &d) < 0)
+		return RP_EINVAL;
+	eat(c, ',');
+	skip_space(c);
+	if (num(c, 4, 0, &y) < 0 || time_of_day(c, &h, &mi, &sec, &off) < 0)
+		return RP_EINVAL;
+	return finish(out, c, y, m, d, h, mi, sec, off);
+}
+
+/* 1. Dezember 2015 15:40, 1 December 2015, 1 gruodžio 2015 */
+static int named_dmy(int64_t *out, cur *c)
+{
+	int y, m, d, h, mi, sec, off;
+	if (num(c, 2, 1, &d) < 0)
+		return RP_EINVAL;
+	eat(c, '.');
+	skip_space(c);
+	if (month_word(c, &m) < 0)
+		return RP_EINVAL;
+	skip_space(c);
+	if (num(c, 4, 0, &y) < 0 || time_of_day(c, &h, &mi, &sec, &off) < 0)
+		return RP_EINVAL;
+	return finish(out, c, y, m, d, h, mi, sec, off);
+}
+
+/* Lithuanian: 2015 m. gruodžio 1 d. 15:40 */
+static int lt_ymd(int64_t *out, cur *c)
+{
+	int y, m, d, h, mi, sec, off;
+	if (num(c, 4, 0, &y) < 0)
+		return RP_EINVAL;
+	skip_space(c);
+	if (!eat(c, 'm') || !eat(c, '.'))
+		return RP_EINVAL;
+	skip_space(c);
+	if (month_word(c, &m) < 0)
+		return RP_EINVAL;
+	skip_space(c);
+	if (num(c, 2, 1, &d) < 0)
+		return RP_EINVAL;
+	skip_space(c);
+	if (eat(c, 'd'))
+		eat(c, '.');
+	if (time_of_day(c, &h, &mi, &sec, &off) < 0)
+		return RP_EINVAL;
+	return finish(out, c, y, m, d, h, mi, sec, off);
+}
+
+/* 01.12.2015 15:40 (day first, as in Lithuania and Germany) */
+static int dotted(int64_t *out, cur *c)
+{
+	int y, m, d, h, mi, sec, off;
+	if (num(c, 2, 1, &d) < 0 || !eat(c, '.') || num(c, 2, 1, &m) < 0 ||
+	    !eat(c, '.') || num(c, 4, 0, &y) < 0 ||
+	    time_of_day(c, &h, &mi, &sec, &off) < 0)
+		return RP_EINVAL;
+	return finish(out, c, y, m, d, h, mi, sec, off);
+}
+
 int rp_parse_date(int64_t *out, const char *s, size_t len)
 {
 	while (len && isspace((unsigned char)*s)) {
@@ -210,7 +375,9 @@ int rp_parse_date(int64_t *out, const char *s, size_t len)
 	while (len && isspace((unsigned char)s[len - 1]))
 		len--;
 	RETURN_ERROR_IF(len == 0, RP_EINVAL);
-	int (*const parsers[])(int64_t *, cur *) = { iso8601, reuters, rfc2822 };
+	int (*const parsers[])(int64_t *, cur *) = { iso8601, reuters, rfc2822,
+						     named_mdy, named_dmy, lt_ymd,
+						     dotted };
 	for (size_t k = 0; k < sizeof(parsers) / sizeof(parsers[0]); k++) {
 		cur c = { s, len, 0 };
 		if (parsers[k](out, &c) == RP_OK)

@@ -23,4 +23,10 @@ RP_INTERNAL void rp_json_string(FILE *fp, const char *s);
 /* "a", "b" or "" for a pair's source. */
 RP_INTERNAL const char *rp_source_name(int source);
 
+/* HTML: text escaped for elements and attributes; the page head with
+ * the report's inline style. */
+RP_INTERNAL void rp_html_esc(FILE *fp, const char *s, size_t n);
+RP_INTERNAL void rp_html_escs(FILE *fp, const char *s);
+RP_INTERNAL void rp_html_head(FILE *fp, const char *title);
+
 #endif

@@ -21,11 +21,16 @@ static const char css[] =
 	".cols{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}"
 	".doc{white-space:pre-wrap;border:1px solid #ccc;padding:1em;background:#fafafa}"
 	"mark.reused{background:#fff1a8}del{background:#ffc9c9;color:#8a0000}"
+	".chrome{color:#999;background:#f0f0f0}.chrome::before{content:attr(data-label);"
+	"font-size:.7em;color:#777;border:1px solid #ccc;border-radius:3px;padding:0 .3em;"
+	"margin-right:.3em}.guess{color:#8a5a00}.nav a{margin-right:1em}"
+	"svg text{font:11px system-ui,sans-serif;fill:#444}"
+	".mark{fill:#3465a4}.mark.first{fill:#c00}.mark.undated{fill:#999}"
 	"ins{background:#c9f2c9;color:#005a00;text-decoration:underline}"
 	".gap{color:#c00;font-weight:bold}.meta{color:#555}"
 	".legend span{padding:0 .4em;margin-right:1em}";
 
-static void esc(FILE *fp, const char *s, size_t n)
+void rp_html_esc(FILE *fp, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
@@ -38,23 +43,52 @@ static void esc(FILE *fp, const char *s, size_t n)
 	}
 }
 
-static void escs(FILE *fp, const char *s)
+void rp_html_escs(FILE *fp, const char *s)
 {
 	if (s)
-		esc(fp, s, strlen(s));
+		rp_html_esc(fp, s, strlen(s));
 }
 
-static void head(FILE *fp, const char *title)
+void rp_html_head(FILE *fp, const char *title)
 {
+	/* The policy forbids every fetch: a page reads nothing but itself. */
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+	      "'none'; style-src 'unsafe-inline'\">"
 	      "<meta name=\"viewport\" content=\"width=device-width\"><title>", fp);
-	escs(fp, title);
+	rp_html_escs(fp, title);
 	fprintf(fp, "</title><style>%s</style></head><body>\n", css);
 }
 
 /* One original with its passages and edits marked. */
+/* Text [from, to) escaped, the parts of it left out of the comparison
+ * (chrome, datelines, credits: ex[0..2 nex) as start, end pairs) dimmed
+ * and labelled. */
+static void text_run(FILE *fp, const char *text, size_t from, size_t to,
+		     const uint32_t *ex, size_t nex)
+{
+	size_t at = from;
+	for (size_t k = 0; k < nex && at < to; k++) {
+		size_t s = ex[2 * k], e = ex[2 * k + 1];
+		if (e <= at || s >= to)
+			continue;
+		s = RP_MAX(s, at);
+		e = RP_MIN(e, to);
+		rp_html_esc(fp, text + at, s - at);
+		fputs("<span class=\"chrome\" data-label=\"not the story\" "
+		      "title=\"left out of the comparison: site chrome, a dateline "
+		      "or a credit\">", fp);
+		rp_html_esc(fp, text + s, e - s);
+		fputs("</span>", fp);
+		at = e;
+	}
+	if (at < to)
+		rp_html_esc(fp, text + at, to - at);
+}
+
 static void marked_text(FILE *fp, const rp_doc_info *d, const rp_passage *ps,
-			size_t np, const rp_edit *ed, int is_a)
+			size_t np, const rp_edit *ed, int is_a,
+			const uint32_t *ex, size_t nex)
 {
 	size_t at = 0;
 	fputs("<div class=\"doc\">", fp);
@@ -63,21 +97,21 @@ static void marked_text(FILE *fp, const rp_doc_info *d, const rp_passage *ps,
 		size_t e = is_a ? ps[k].a_end : ps[k].b_end;
 		if (s < at || e > d->text_len)
 			continue; /* overlapping passage (repeated text) */
-		esc(fp, d->text + at, s - at);
+		text_run(fp, d->text, at, s, ex, nex);
 		fprintf(fp, "<mark class=\"reused\" id=\"%c%zu\" data-passage=\"%zu\">",
 			is_a ? 'a' : 'b', k + 1, k + 1);
 		at = s;
 		for (size_t x = 0; x < ps[k].edit_count; x++) {
-			const rp_edit *ex = &ed[ps[k].first_edit + x];
-			size_t es = is_a ? ex->a_start : ex->b_start;
-			size_t ee = is_a ? ex->a_end : ex->b_end;
-			size_t other = is_a ? ex->words_b : ex->words_a;
+			const rp_edit *ed1 = &ed[ps[k].first_edit + x];
+			size_t es = is_a ? ed1->a_start : ed1->b_start;
+			size_t ee = is_a ? ed1->a_end : ed1->b_end;
+			size_t other = is_a ? ed1->words_b : ed1->words_a;
 			if (es < at || ee > e)
 				continue;
-			esc(fp, d->text + at, es - at);
+			text_run(fp, d->text, at, es, ex, nex);
 			if (ee > es) {
 				fputs(is_a ? "<del>" : "<ins>", fp);
-				esc(fp, d->text + es, ee - es);
+				text_run(fp, d->text, es, ee, ex, nex);
 				fputs(is_a ? "</del>" : "</ins>", fp);
 			} else if (other) {
 				fprintf(fp, "<span class=\"gap\" title=\"%zu word%s %s\">"
@@ -86,27 +120,27 @@ static void marked_text(FILE *fp, const rp_doc_info *d, const rp_passage *ps,
 			}
 			at = ee;
 		}
-		esc(fp, d->text + at, e - at);
+		text_run(fp, d->text, at, e, ex, nex);
 		fputs("</mark>", fp);
 		at = e;
 	}
-	esc(fp, d->text + at, d->text_len - at);
+	text_run(fp, d->text, at, d->text_len, ex, nex);
 	fputs("</div>", fp);
 }
 
 static void doc_meta(FILE *fp, const rp_doc_info *d)
 {
 	fputs("<p><b>", fp);
-	escs(fp, d->title ? d->title : d->id);
+	rp_html_escs(fp, d->title ? d->title : d->id);
 	fputs("</b><br><span class=\"meta\">", fp);
-	escs(fp, d->id);
+	rp_html_escs(fp, d->id);
 	if (d->outlet) {
 		fputs(" &middot; ", fp);
-		escs(fp, d->outlet);
+		rp_html_escs(fp, d->outlet);
 	}
 	if (d->date) {
 		fputs(" &middot; ", fp);
-		escs(fp, d->date);
+		rp_html_escs(fp, d->date);
 	}
 	fputs("</span></p>", fp);
 }
@@ -129,9 +163,9 @@ int rp_report_html_pair(const rp_sink *sink, const rp_result *r, size_t i)
 
 	char title[512];
 	snprintf(title, sizeof(title), "%s / %s", da.id, db.id);
-	head(fp, title);
+	rp_html_head(fp, title);
 	fputs("<p><a href=\"index.html\">&larr; all clusters</a></p><h1>", fp);
-	escs(fp, title);
+	rp_html_escs(fp, title);
 	fprintf(fp, "</h1><table>"
 		    "<tr><th>relation</th><td>%s</td></tr>"
 		    "<tr><th>likely source</th><td>%s</td></tr>"
@@ -144,85 +178,21 @@ int rp_report_html_pair(const rp_sink *sink, const rp_result *r, size_t i)
 		p->jaccard, p->containment_a, p->containment_b, p->shared_words,
 		np);
 	fputs("<p class=\"legend\"><span><mark class=\"reused\">reused passage</mark></span>"
+	      "<span class=\"chrome\" data-label=\"not the story\">site chrome, "
+	      "datelines, credits</span>"
 	      "<span><del>deleted or replaced in b</del></span>"
 	      "<span><ins>inserted or replacing in b</ins></span></p>\n", fp);
 	fputs("<div class=\"cols\"><div>", fp);
 	doc_meta(fp, &da);
-	marked_text(fp, &da, ps, np, ed, 1);
+	const uint32_t *exa, *exb;
+	size_t nexa, nexb;
+	rp_result_excluded(&exa, &nexa, r, p->a);
+	rp_result_excluded(&exb, &nexb, r, p->b);
+	marked_text(fp, &da, ps, np, ed, 1, exa, nexa);
 	fputs("</div><div>", fp);
 	doc_meta(fp, &db);
-	marked_text(fp, &db, ps, np, ed, 0);
+	marked_text(fp, &db, ps, np, ed, 0, exb, nexb);
 	fputs("</div></div>\n</body></html>\n", fp);
 	return rp_report_close(fp, RP_OK);
 }
 
-int rp_report_html_index(const rp_sink *sink, const rp_result *r)
-{
-	FILE *fp;
-	RETURN_ERROR_IF(!r, RP_EINVAL);
-	FORWARD_IF_ERROR(rp_report_open(&fp, sink));
-	const rp_corpus *c = r->corpus;
-	rp_scan_stats st;
-	rp_result_stats(&st, r);
-	head(fp, "reprint report");
-	fprintf(fp, "<h1>reprint report</h1><p>%zu documents, %zu pairs, %zu "
-		    "clusters of two or more.</p>\n<h2>Clusters</h2>\n",
-		st.documents, st.pairs, st.clusters);
-	size_t num = 0;
-	for (size_t k = 0; k < rp_result_cluster_count(r); k++) {
-		rp_cluster cl;
-		rp_result_cluster(&cl, r, k);
-		if (cl.count < 2)
-			continue;
-		fprintf(fp, "<h3>Cluster %zu (%zu documents)</h3><table class=\"cluster\">"
-			    "<tr><th>id</th><th>outlet</th><th>date</th><th>title</th>"
-			    "<th>relation to the first</th><th>Jaccard</th><th></th></tr>\n",
-			++num, cl.count);
-		for (size_t m = 0; m < cl.count; m++) {
-			rp_doc_info d;
-			rp_corpus_doc(&d, c, cl.members[m]);
-			fputs("<tr><td>", fp);
-			escs(fp, d.id);
-			fputs("</td><td>", fp);
-			escs(fp, d.outlet);
-			fputs("</td><td>", fp);
-			escs(fp, d.date);
-			fputs("</td><td>", fp);
-			escs(fp, d.title);
-			fputs("</td>", fp);
-			size_t pi = m ? rp_result_find_pair(r, cl.representative, cl.members[m])
-				      : SIZE_MAX;
-			if (pi == SIZE_MAX) {
-				fputs(m ? "<td></td><td></td><td></td>"
-					: "<td>representative</td><td></td><td></td>", fp);
-			} else {
-				const rp_pair *p = &rp_result_pairs(r)[pi];
-				fprintf(fp, "<td>%s</td><td class=\"num\">%.3f</td>"
-					    "<td><a href=\"pair-%zu.html\">compare</a></td>",
-					rp_relation_name(p->relation), p->jaccard, pi + 1);
-			}
-			fputs("</tr>\n", fp);
-		}
-		fputs("</table>\n", fp);
-	}
-	fputs("<h2>All pairs</h2><table><tr><th>a</th><th>b</th><th>relation</th>"
-	      "<th>source</th><th>Jaccard</th><th>a in b</th><th>b in a</th><th></th></tr>\n",
-	      fp);
-	const rp_pair *p = rp_result_pairs(r);
-	for (size_t i = 0; i < rp_result_pair_count(r); i++) {
-		rp_doc_info da, db;
-		rp_corpus_doc(&da, c, p[i].a);
-		rp_corpus_doc(&db, c, p[i].b);
-		fputs("<tr><td>", fp);
-		escs(fp, da.id);
-		fputs("</td><td>", fp);
-		escs(fp, db.id);
-		fprintf(fp, "</td><td>%s</td><td>%s</td><td class=\"num\">%.3f</td>"
-			    "<td class=\"num\">%.3f</td><td class=\"num\">%.3f</td>"
-			    "<td><a href=\"pair-%zu.html\">compare</a></td></tr>\n",
-			rp_relation_name(p[i].relation), rp_source_name(p[i].source),
-			p[i].jaccard, p[i].containment_a, p[i].containment_b, i + 1);
-	}
-	fputs("</table>\n</body></html>\n", fp);
-	return rp_report_close(fp, RP_OK);
-}
