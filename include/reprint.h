@@ -915,6 +915,28 @@ RP_API int rp_report_clusters(const rp_sink *sink, const rp_result *result,
  * rp_report_pairs). */
 RP_API int rp_report_syndication(const rp_sink *sink, const rp_result *result);
 
+/** What rp_report_dedup wrote. */
+typedef struct rp_dedup_stats {
+	size_t kept;      /**< documents written */
+	size_t dropped;   /**< duplicates left out */
+	size_t verbatim;  /**< of the kept, written as their original line */
+} rp_dedup_stats;
+
+/**
+ * The collection without its duplicates, as JSONL, in input order: every
+ * document the result scanned except the members of a cluster other than
+ * its representative (the first publication, else the longest text);
+ * rejected and empty texts are left out too. A document read from a line
+ * of a JSONL file (compressed or not) is written as that line, every field
+ * kept, the file read again for it; any other (text files, stdin) as
+ * {"id","title","outlet","date","text"}. What goes is what the question
+ * clusters: ask with containment and passages off (RP_OFF) to drop near
+ * duplicates only. *stats (may be NULL) counts. Returns RP_OK, RP_EINVAL,
+ * RP_EIO or RP_ENOMEM, as rp_report_pairs.
+ */
+RP_API int rp_report_dedup(const rp_sink *sink, const rp_result *result,
+			   rp_dedup_stats *stats);
+
 /** Every rejected record of the corpus as JSONL (source, line, id,
  * reason). Returns RP_OK, RP_EINVAL (NULL corpus or sink), RP_EIO,
  * RP_ENOMEM (as rp_report_pairs). */

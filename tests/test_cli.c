@@ -531,3 +531,35 @@ Test(cli, html_report_of_a_collection_is_paged_and_whole)
 			 dir, dir), 0, "files of the first run remain");
 	run(NULL, NULL, "rm -rf %s", dir);
 }
+
+/* --dedup: the collection without its duplicates, records as they were. */
+Test(cli, dedup_writes_the_collection_without_its_duplicates)
+{
+	const char data[] =
+		"{\"id\":\"a\",\"url\":\"http://a\",\"date\":\"2026-01-01\",\"text\":\"the port of klaipeda will build a deep water terminal for the largest ships of the baltic sea\"}\n"
+		"\n"
+		"{\"id\":\"b\",\"url\":\"http://b\",\"date\":\"2026-01-02\",\"text\":\"the port of klaipeda will build a deep water terminal for the largest ships of the baltic sea\"}\n"
+		"{\"id\":\"c\",\"url\":\"http://c\",\"text\":\"a different story about the tram line of riga and its new cars for the old town\"}\n"
+		"{\"id\":\"d\",\"text\":\"\"}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	char *out, *err;
+	int rc = run(&out, &err, "%s scan -q --jaccard-only %s -o /dev/null --dedup - && "
+		     "gzip -c %s > %s.gz && %s scan -q --jaccard-only %s.gz -o /dev/null "
+		     "--dedup %s.gz.dedup && cat %s.gz.dedup", bin(), path, path, path,
+		     bin(), path, path, path);
+	cr_assert_eq(rc, 0, "%s", err);
+	const char *want =
+		"{\"id\":\"a\",\"url\":\"http://a\",\"date\":\"2026-01-01\",\"text\":\"the port of klaipeda will build a deep water terminal for the largest ships of the baltic sea\"}\n"
+		"{\"id\":\"c\",\"url\":\"http://c\",\"text\":\"a different story about the tram line of riga and its new cars for the old town\"}\n";
+	/* Written twice: from the plain file, then from its gzip copy. */
+	char both[2048];
+	snprintf(both, sizeof(both), "%s%s", want, want);
+	cr_assert_str_eq(out, both);
+	/* A text tree: each kept document as a JSON record of its fields. */
+	rc = run(&out, &err, "%s scan -q %s -o /dev/null --dedup - | wc -l", bin(), samples());
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(atoi(out), 19 - (3 - 1) - (5 - 1) - (2 - 1), "%s", out);
+	run(NULL, NULL, "rm -f %s.gz %s.gz.dedup", path, path);
+	unlink(path);
+	free(path);
+}

@@ -43,7 +43,8 @@ typedef struct cli {
 	rp_analysis_options ao;
 	rp_question q;
 	rp_read_options ro;
-	const char *output, *clusters, *in, *html, *syndication, *rejects;
+	const char *output, *clusters, *in, *html, *syndication, *rejects,
+		*dedup;
 	int jsonl, singletons, quiet;
 	int analysis_set;    /* an analysis option was given */
 	int replace, add;    /* index add --replace, index query --add */
@@ -107,7 +108,8 @@ int cmd_eval(int argc, char **argv);
 
 /* One report of a question into path (NULL or "-": stdout), written under
  * a temporary name and renamed; -1 after a message. */
-enum { REPORT_PAIRS, REPORT_CLUSTERS, REPORT_SYNDICATION, REPORT_REJECTS };
+enum { REPORT_PAIRS, REPORT_CLUSTERS, REPORT_SYNDICATION, REPORT_REJECTS,
+       REPORT_DEDUP };
 int write_report(const char *path, int what, const rp_corpus *c,
 		 const rp_result *r, const cli *cl);
 

@@ -243,6 +243,15 @@ int write_report(const char *path, int what, const rp_corpus *c,
 	case REPORT_REJECTS:
 		err = rp_report_rejects(&sink, c);
 		break;
+	case REPORT_DEDUP: {
+		rp_dedup_stats ds;
+		err = rp_report_dedup(&sink, r, &ds);
+		if (err == RP_OK && !cl->quiet)
+			fprintf(stderr, "%s: %s: %zu documents kept, %zu duplicates "
+				"left out\n", progname, path ? path : "standard output",
+				ds.kept, ds.dropped);
+		break;
+	}
 	}
 	/* A write error is out_close's to name (with errno); anything else
 	 * is said here. */
@@ -476,6 +485,7 @@ int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from)
 	     write_report(cl->clusters, REPORT_CLUSTERS, c, r, cl) < 0) ||
 	    (cl->syndication &&
 	     write_report(cl->syndication, REPORT_SYNDICATION, c, r, cl) < 0) ||
+	    (cl->dedup && write_report(cl->dedup, REPORT_DEDUP, c, r, cl) < 0) ||
 	    (cl->html && write_html(cl->html, r) < 0)) {
 		rc = EXIT_FAIL;
 		goto done;

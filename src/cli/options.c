@@ -25,7 +25,7 @@ enum {
 	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
 	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
 	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY, OPT_REPLACE, OPT_BATCH,
-	OPT_ADD, OPT_EXT
+	OPT_ADD, OPT_EXT, OPT_DEDUP
 };
 
 /* Which commands an option belongs to. */
@@ -131,6 +131,10 @@ static const opt_def OPTS[] = {
 	  "reprinted whom (JSONL)" },
 	{ "html", 0, "DIR", OPT_HTML, S | IS,
 	  "write a static HTML report (index.html, pair-N.html)" },
+	{ "dedup", 0, "FILE", OPT_DEDUP, S | IS,
+	  "the collection without its duplicates, as JSONL (each\n"
+	  "cluster keeps its first publication; JSONL records copied as\n"
+	  "they were); with --jaccard-only, near duplicates only" },
 	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS,
 	  "every rejected record as JSONL (source, line, id, reason)" },
 	{ "quiet", 'q', NULL, 'q', S | B | CMD_INDEX,
@@ -417,6 +421,7 @@ static int set_option(cli *cl, int id, const char *arg)
 		break;
 	case OPT_SYNDICATION: cl->syndication = arg; break;
 	case OPT_REJECTS: cl->rejects = arg; break;
+	case OPT_DEDUP: cl->dedup = arg; break;
 	case OPT_INCLUDE_TITLE:
 		cl->analysis_set = 1;
 		cl->ao.include_title = 1;

@@ -10,6 +10,8 @@
  */
 #include "report.h"
 
+#include "input.h"
+
 #include <stdarg.h>
 
 int rp_sink_stdio(const char *data, size_t len, void *fp)
@@ -367,5 +369,130 @@ int rp_report_rejects(const rp_sink *sink, const rp_corpus *c)
 	RETURN_ERROR_IF(!c, RP_EINVAL);
 	FORWARD_IF_ERROR(rp_report_open(&fp, sink));
 	write_rejects(fp, c);
+	return rp_report_close(fp, RP_OK);
+}
+
+/* ---- the deduplicated collection ---- */
+
+/* A document as one JSON line of its fields. */
+static void doc_json(FILE *fp, const rp_doc_info *d)
+{
+	fputs("{\"id\":", fp);
+	rp_json_string(fp, d->id);
+	const char *names[] = { "title", "outlet", "date" };
+	const char *vals[] = { d->title, d->outlet, d->date };
+	for (int k = 0; k < 3; k++)
+		if (vals[k]) {
+			fprintf(fp, ",\"%s\":", names[k]);
+			rp_json_string(fp, vals[k]);
+		}
+	fputs(",\"text\":", fp);
+	rp_json_string(fp, d->text);
+	fputs("}\n", fp);
+}
+
+/* The JSONL file a run of documents came from, read again line by line. */
+typedef struct source_reader {
+	const char *name;
+	FILE *raw;
+	rp_input in;
+	char *line;
+	size_t cap, lineno;
+	ssize_t len;
+} source_reader;
+
+static void source_close(source_reader *s)
+{
+	if (s->in.fp)
+		rp_input_close(&s->in);
+	if (s->raw)
+		fclose(s->raw);
+	free(s->line);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Line `line` of the source (forward only); NULL when it cannot be read
+ * or is not the record (the file changed since). */
+static const char *source_line(source_reader *s, const char *name, size_t line,
+			       size_t *len)
+{
+	if (!s->name || strcmp(s->name, name) != 0 || line <= s->lineno) {
+		source_close(s);
+		s->name = name;
+		s->raw = fopen(name, "rb");
+		if (!s->raw || rp_input_open(&s->in, s->raw) < 0 ||
+		    s->in.kind == RP_INPUT_UTF16 || s->in.kind == RP_INPUT_BINARY) {
+			source_close(s);
+			s->name = name;
+			return NULL;
+		}
+	}
+	if (!s->in.fp)
+		return NULL;
+	while (s->lineno < line) {
+		s->len = getline(&s->line, &s->cap, s->in.fp);
+		if (s->len < 0) {
+			source_close(s);
+			s->name = name;
+			return NULL;
+		}
+		s->lineno++;
+	}
+	*len = (size_t)s->len;
+	return s->line;
+}
+
+int rp_report_dedup(const rp_sink *sink, const rp_result *r,
+		    rp_dedup_stats *stats)
+{
+	FILE *fp;
+	RETURN_ERROR_IF(!r, RP_EINVAL);
+	const rp_corpus *c = r->corpus;
+	size_t nd = c->ndocs;
+	uint8_t *keep = calloc(nd + 1, 1);
+	RETURN_ERROR_IF(!keep, RP_ENOMEM);
+	for (size_t d = 0; d < nd; d++)
+		keep[d] = (uint8_t)rp_result_doc_scanned(r, d);
+	for (size_t k = 0; k < rp_result_cluster_count(r); k++) {
+		rp_cluster cl;
+		rp_result_cluster(&cl, r, k);
+		for (size_t m = 1; m < cl.count; m++)
+			keep[cl.members[m]] = 0;
+	}
+	int err = rp_report_open(&fp, sink);
+	if (err < 0) {
+		free(keep);
+		return err;
+	}
+	rp_dedup_stats st = { 0, 0, 0 };
+	source_reader src;
+	memset(&src, 0, sizeof(src));
+	for (size_t d = 0; d < nd; d++) {
+		if (!keep[d]) {
+			st.dropped += rp_result_doc_scanned(r, d);
+			continue;
+		}
+		st.kept++;
+		rp_doc_info di;
+		rp_corpus_doc(&di, c, d);
+		size_t len = 0;
+		const char *line = di.line && di.source
+					   ? source_line(&src, di.source, di.line, &len)
+					   : NULL;
+		if (line) {
+			/* The record as it was, every field kept. */
+			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				len--;
+			fwrite(line, 1, len, fp);
+			fputc('\n', fp);
+			st.verbatim++;
+		} else {
+			doc_json(fp, &di);
+		}
+	}
+	source_close(&src);
+	free(keep);
+	if (stats)
+		*stats = st;
 	return rp_report_close(fp, RP_OK);
 }
