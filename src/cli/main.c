@@ -361,8 +361,9 @@ size_t print_rejects(const rp_corpus *c, int quiet)
 		strlcat(kinds, one, sizeof(kinds));
 	}
 	if (files && !quiet)
-		fprintf(stderr, "%s: skipped %zu files: %s (--ext names the "
-			"extensions to read as text)\n", progname, files, kinds);
+		fprintf(stderr, "%s: skipped %zu file%s: %s (--ext names the "
+			"extensions to read as text)\n", progname, files,
+			files == 1 ? "" : "s", kinds);
 	return errors;
 }
 
