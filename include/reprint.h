@@ -469,10 +469,14 @@ typedef struct rp_read_options {
  * Read JSONL (one JSON object per line) from an open stream, which stays
  * open and the caller's. name is used in reject messages (NULL:
  * "(stream)"); ropts may be NULL (RP_READ_OPTIONS_INIT) and is used during
- * the call only. Lines are parsed on the corpus's worker threads and added
- * in input order. Bad records are rejected (see rp_corpus_add) and reading
- * goes on. Returns RP_OK when the stream was read to its end (even if some
- * records were rejected), RP_EIO on a read error (recorded as a rejection),
+ * the call only. What the stream holds is read from its first 4 KiB, not
+ * its name: gzip and zstd are decompressed as they are read; UTF-16 or
+ * binary data is one rejection naming it, and nothing is read. Lines are
+ * parsed on the corpus's worker threads and added in input order. Bad
+ * records are rejected (see rp_corpus_add) and reading goes on. Returns
+ * RP_OK when the stream was read to its end (even if some records were
+ * rejected), RP_EIO on a read error, damaged compressed data, UTF-16 or
+ * binary data (each recorded as one rejection of the stream),
  * RP_ENOMEM on allocation failure, RP_EINVAL for a NULL corpus or fp or bad
  * read options (message on the corpus), RP_ESTATE once the collection was
  * analysed, RP_ELIMIT at the document limit, RP_ECANCELED when the progress
@@ -482,10 +486,14 @@ RP_API int rp_corpus_read_jsonl(rp_corpus *corpus, FILE *fp, const char *name,
 				const rp_read_options *ropts);
 
 /**
- * Read a path: a directory is walked for *.txt files (in sorted order; id =
- * path relative to the root, title = first non-empty line, text = the rest,
- * outlet = first folder level under the root unless ropts->outlet); any other
- * file is read as JSONL (see rp_corpus_read_jsonl). Returns RP_OK; RP_EIO
+ * Read a path: a directory is walked for text files (ropts->extensions,
+ * default .txt, also under .gz or .zst; in sorted order; id = path
+ * relative to the root, prefixed by the root's name with
+ * ropts->root_names; title = first non-empty line, text = the rest,
+ * outlet = first folder level under the root unless ropts->outlet), the
+ * other files counted by kind (rp_corpus_skipped); a file with a text
+ * extension is one text document (rp_corpus_read_text); any other file is
+ * read as JSONL (see rp_corpus_read_jsonl). Returns RP_OK; RP_EIO
  * when path cannot be stat'ed or opened (recorded as a rejection) or on a
  * JSONL read error; in a directory, entries that cannot be read (including
  * the directory itself) are rejections and the walk returns RP_OK. Also
