@@ -434,7 +434,10 @@ RP_API int rp_corpus_add(rp_corpus *corpus, const rp_doc_input *doc);
 /** How readers map input to documents. */
 typedef struct rp_read_options {
 	unsigned int version;     /**< RP_READ_OPTIONS_VERSION */
-	const char *id_field;     /**< JSONL field names (defaults below) */
+	const char *id_field;     /**< JSONL field names: NULL for the default
+				       ("id", "text", "title", "outlet",
+				       "date"), "" for a field not read (not
+				       text); "a.b" names a nested field */
 	const char *text_field;
 	const char *title_field;
 	const char *outlet_field;
@@ -464,6 +467,10 @@ typedef struct rp_read_options {
 		RP_READ_OPTIONS_VERSION, "id", "text", "title", "outlet", "date", \
 		NULL, NULL, 0, 0                                           \
 	}
+
+/** Fill *ropts with the defaults (zero: every default). Returns RP_OK, or
+ * RP_EINVAL when ropts is NULL or version is not RP_READ_OPTIONS_VERSION. */
+RP_API int rp_read_options_init(rp_read_options *ropts, unsigned int version);
 
 /**
  * Read JSONL (one JSON object per line) from an open stream, which stays

@@ -372,3 +372,30 @@ Test(input, a_document_counts_once_per_bucket)
 	cr_assert_eq(over, 0);
 	free(pairs);
 }
+
+Test(input, zeroed_read_options_mean_the_defaults)
+{
+	const char data[] = "{\"id\":\"a\",\"title\":\"T\",\"text\":\"some words here\"}\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	rp_read_options ro;
+	cr_assert_eq(rp_read_options_init(&ro, RP_READ_OPTIONS_VERSION), RP_OK);
+	rp_corpus *c = read_in(path, &ro);
+	cr_assert_eq(rp_corpus_count(c), 1);
+	rp_doc_info di;
+	rp_corpus_doc(&di, c, 0);
+	cr_assert_str_eq(di.id, "a");
+	cr_assert_str_eq(di.title, "T");
+	rp_corpus_free(c);
+	ro.title_field = ""; /* not read */
+	c = read_in(path, &ro);
+	rp_corpus_doc(&di, c, 0);
+	cr_assert_null(di.title);
+	rp_corpus_free(c);
+	ro.text_field = "";
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_read_path(c, path, &ro), RP_EINVAL);
+	cr_assert(strstr(rp_corpus_error(c), "text_field"), "%s", rp_corpus_error(c));
+	rp_corpus_free(c);
+	unlink(path);
+	free(path);
+}

@@ -756,11 +756,40 @@ static int read_path(rp_corpus *c, const char *path,
 /* ---- the public readers: options checked, the reading limit in force
  * for the call ---- */
 
+int rp_read_options_init(rp_read_options *ro, unsigned int version)
+{
+	RETURN_ERROR_IF(!ro || version != RP_READ_OPTIONS_VERSION, RP_EINVAL);
+	memset(ro, 0, sizeof(*ro));
+	ro->version = version;
+	return RP_OK;
+}
+
+/* The options of one read call, resolved into *out: a NULL field name is
+ * the default one, "" a field not read (text is always read). */
 static int read_begin(rp_corpus *c, const rp_read_options **ro,
-		      size_t *saved)
+		      size_t *saved, rp_read_options *out)
 {
 	if (!*ro)
 		*ro = &default_ropts;
+	if ((*ro)->version == RP_READ_OPTIONS_VERSION) {
+		*out = **ro;
+		const char **f[] = { &out->id_field, &out->text_field,
+				     &out->title_field, &out->outlet_field,
+				     &out->date_field };
+		const char *def[] = { "id", "text", "title", "outlet", "date" };
+		for (int k = 0; k < 5; k++) {
+			if (!*f[k])
+				*f[k] = def[k];
+			else if (!**f[k])
+				*f[k] = NULL;
+		}
+		if (!out->text_field) {
+			rp_corpus_set_error(c, "read option text_field must name "
+					    "a field (NULL for \"text\")");
+			return RP_EINVAL;
+		}
+		*ro = out;
+	}
 	if ((*ro)->version != RP_READ_OPTIONS_VERSION) {
 		rp_corpus_set_error(c, "read options: version must be %d (got %u)",
 				    RP_READ_OPTIONS_VERSION, (*ro)->version);
@@ -787,8 +816,9 @@ int rp_corpus_read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 			 const rp_read_options *ro)
 {
 	size_t saved;
+	rp_read_options resolved;
 	RETURN_ERROR_IF(!c || !fp, RP_EINVAL);
-	FORWARD_IF_ERROR(read_begin(c, &ro, &saved));
+	FORWARD_IF_ERROR(read_begin(c, &ro, &saved, &resolved));
 	int err = jsonl_stream(c, fp, name, ro);
 	c->max_doc_bytes = saved;
 	return err;
@@ -798,8 +828,9 @@ int rp_corpus_read_text(rp_corpus *c, const char *path,
 			const rp_read_options *ro)
 {
 	size_t saved;
+	rp_read_options resolved;
 	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
-	FORWARD_IF_ERROR(read_begin(c, &ro, &saved));
+	FORWARD_IF_ERROR(read_begin(c, &ro, &saved, &resolved));
 	int err = read_text(c, path, ro);
 	c->max_doc_bytes = saved;
 	return err;
@@ -809,8 +840,9 @@ int rp_corpus_read_path(rp_corpus *c, const char *path,
 			const rp_read_options *ro)
 {
 	size_t saved;
+	rp_read_options resolved;
 	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
-	FORWARD_IF_ERROR(read_begin(c, &ro, &saved));
+	FORWARD_IF_ERROR(read_begin(c, &ro, &saved, &resolved));
 	int err = read_path(c, path, ro);
 	c->max_doc_bytes = saved;
 	return err;
