@@ -19,6 +19,7 @@ void rp_result_free(rp_result *r)
 	free(r->pairs);
 	free(r->tent);
 	rp_clusters_free(&r->clusters);
+	free(r->story);
 	free(r);
 }
 

@@ -34,6 +34,8 @@ struct rp_result {
 	size_t char_passage;    /* the passage rule for a pair of character
 				   texts, in characters */
 	rp_clusters clusters;
+	size_t *story;          /* the clusters of two or more, in order */
+	size_t nstories;
 	size_t ndocs;
 	rp_scan_stats stats;
 	int compared;           /* made by rp_corpus_compare */

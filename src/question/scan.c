@@ -142,9 +142,14 @@ static int cluster(rp_result *r)
 	int err = rp_cluster_build(&r->clusters, cdocs, nd, r->pairs, r->npairs);
 	free(cdocs);
 	FORWARD_IF_ERROR(err);
+	/* The stories: clusters of two or more, numbered once for the
+	 * reports that page through them. */
+	r->story = malloc((r->clusters.n + 1) * sizeof(*r->story));
+	RETURN_ERROR_IF(!r->story, RP_ENOMEM);
 	for (size_t i = 0; i < r->clusters.n; i++)
 		if (r->clusters.off[i + 1] - r->clusters.off[i] > 1)
-			r->stats.clusters++;
+			r->story[r->nstories++] = i;
+	r->stats.clusters = r->nstories;
 	return RP_OK;
 }
 

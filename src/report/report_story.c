@@ -20,31 +20,9 @@
 
 #define PER_PAGE 100
 
-/* The stories of r: indexes of its clusters of two or more. */
-static int stories(size_t **out, size_t *n, const rp_result *r)
-{
-	size_t nc = rp_result_cluster_count(r), k = 0;
-	*out = malloc((nc + 1) * sizeof(**out));
-	RETURN_ERROR_IF(!*out, RP_ENOMEM);
-	for (size_t i = 0; i < nc; i++) {
-		rp_cluster cl;
-		rp_result_cluster(&cl, r, i);
-		if (cl.count >= 2)
-			(*out)[k++] = i;
-	}
-	*n = k;
-	return RP_OK;
-}
-
 size_t rp_report_html_story_count(const rp_result *r)
 {
-	size_t n = 0, nc = rp_result_cluster_count(r);
-	for (size_t i = 0; r && i < nc; i++) {
-		rp_cluster cl;
-		rp_result_cluster(&cl, r, i);
-		n += cl.count >= 2;
-	}
-	return n;
+	return r ? r->nstories : 0;
 }
 
 size_t rp_report_html_pages(const rp_result *r, rp_html_list list)
@@ -189,22 +167,11 @@ static void timeline(FILE *fp, const rp_corpus *c, const rp_cluster *cl)
 int rp_report_html_story(const rp_sink *sink, const rp_result *r, size_t story)
 {
 	FILE *fp;
-	size_t *st = NULL, n = 0;
-	RETURN_ERROR_IF(!r, RP_EINVAL);
-	FORWARD_IF_ERROR(stories(&st, &n, r));
-	if (story >= n) {
-		free(st);
-		return RP_EINVAL;
-	}
-	int err = rp_report_open(&fp, sink);
-	if (err < 0) {
-		free(st);
-		return err;
-	}
+	RETURN_ERROR_IF(!r || story >= r->nstories, RP_EINVAL);
+	FORWARD_IF_ERROR(rp_report_open(&fp, sink));
 	const rp_corpus *c = r->corpus;
 	rp_cluster cl;
-	rp_result_cluster(&cl, r, st[story]);
-	free(st);
+	rp_result_cluster(&cl, r, r->story[story]);
 	rp_doc_info first;
 	rp_corpus_doc(&first, c, cl.representative);
 	char title[600];
@@ -340,13 +307,10 @@ int rp_report_html_list(const rp_sink *sink, const rp_result *r,
 		fputs("</body></html>\n", fp);
 		return rp_report_close(fp, RP_OK);
 	}
-	size_t *st = NULL, n = 0;
-	FORWARD_IF_ERROR(stories(&st, &n, r));
+	const size_t *st = r->story;
+	size_t n = r->nstories;
 	story_key *keys = malloc((n + 1) * sizeof(*keys));
-	if (!keys) {
-		free(st);
-		return RP_ENOMEM;
-	}
+	RETURN_ERROR_IF(!keys, RP_ENOMEM);
 	for (size_t i = 0; i < n; i++) {
 		rp_cluster cl;
 		rp_doc_info d;
@@ -357,7 +321,6 @@ int rp_report_html_list(const rp_sink *sink, const rp_result *r,
 	qsort(keys, n, sizeof(*keys), list == RP_HTML_BY_SIZE ? by_size : by_date);
 	int err = rp_report_open(&fp, sink);
 	if (err < 0) {
-		free(st);
 		free(keys);
 		return err;
 	}
@@ -389,7 +352,6 @@ int rp_report_html_list(const rp_sink *sink, const rp_result *r,
 	fputs("</table>\n", fp);
 	pager(fp, stem, page, pages);
 	fputs("</body></html>\n", fp);
-	free(st);
 	free(keys);
 	return rp_report_close(fp, RP_OK);
 }
