@@ -58,13 +58,13 @@ Test(boiler, chrome_is_learned_per_outlet_and_left_out)
 			 "is long as well and says a lot.\n"
 			 "Related Post\nShare\nRecent Posts\n"
 			 "Another headline from this site\n3 days ago\n", i, i * 7, i * 3);
-		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0 };
+		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	}
 	/* A page of another outlet with the same chrome words once. */
 	snprintf(pages[4], sizeof(pages[4]), "Other outlet story.\nShare\n");
-	docs[4] = (rp_boiler_doc){ pages[4], strlen(pages[4]), 1 };
+	docs[4] = (rp_boiler_doc){ pages[4], strlen(pages[4]), 1, 1 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 5, "five chrome lines of outlet 0");
 	cr_assert_eq(b.docs_stripped, 5, "four pages, and the other outlet's Share");
 	for (int i = 0; i < 4; i++) {
@@ -84,9 +84,9 @@ Test(boiler, a_story_repeated_by_one_outlet_is_not_chrome)
 			    "Paragraph three, the last one.\nShare\n";
 	rp_boiler_doc docs[3];
 	for (int i = 0; i < 3; i++)
-		docs[i] = (rp_boiler_doc){ story, strlen(story), 0 };
+		docs[i] = (rp_boiler_doc){ story, strlen(story), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1, NULL), RP_OK);
 	/* The story's lines are all of each page: they stay text, and only
 	 * the "Share" line (chrome by its layout) is left out. */
 	for (int i = 0; i < 3; i++) {
@@ -177,9 +177,9 @@ Test(boiler, an_outlet_without_a_site_template_learns_no_chrome)
 				"The seventh and last page of this outlet.\n" };
 	rp_boiler_doc docs[7];
 	for (int i = 0; i < 7; i++)
-		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0 };
+		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 0, "no line is on half of the pages");
 	cr_assert_eq(b.off[7], 0, "nothing left out");
 	rp_boiler_free(&b);
@@ -199,10 +199,10 @@ Test(boiler, a_session_sidebar_is_chrome_on_short_pages)
 			 i < 3 ? "Parliament passes the budget for next year after a night\n"
 				 "Bakeries struggle as flour prices climb for a third month\n"
 				 "Old Town festival brings street theatre back to squares\n" : "");
-		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0 };
+		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	}
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1, NULL), RP_OK);
 	for (int i = 0; i < 8; i++) {
 		/* The header and, on the session's pages, its three lines. */
 		cr_assert_eq(b.off[i + 1] - b.off[i], i < 3 ? 4 : 1, "page %d", i);

@@ -288,11 +288,26 @@ static int learn(rp_analysis *an, const rp_corpus *c)
 		return RP_OK;
 	rp_boiler_doc *bd = reallocarray(NULL, c->ndocs + 1, sizeof(*bd));
 	RETURN_ERROR_IF(!bd, RP_ENOMEM);
-	for (size_t d = 0; d < c->ndocs; d++)
+	/* Each outlet's salt once (outlets are numbered as first seen). */
+	uint64_t *salt = reallocarray(NULL, c->ndocs + 1, sizeof(*salt));
+	if (!salt) {
+		free(bd);
+		return RP_ENOMEM;
+	}
+	uint32_t nout = 0;
+	for (size_t d = 0; d < c->ndocs; d++) {
+		uint32_t ot = an->outlet_of[d];
+		if (ot != RP_NO_OUTLET && ot == nout)
+			salt[nout++] = rp_outlet_salt(an->outlet_name[ot]);
 		bd[d] = (rp_boiler_doc){ c->docs[d].text, c->docs[d].text_len,
-					 an->outlet_of[d] };
+					 ot, ot == RP_NO_OUTLET ? 0 : salt[ot],
+					 ot == RP_NO_OUTLET ? NULL
+							    : an->outlet_name[ot] };
+	}
+	free(salt);
 	int err = rp_boiler_find(&an->boil, bd, c->ndocs, o->chrome_min_pages,
-				 1, 1, rp_thread_count(o->threads, c->ndocs));
+				 1, 1, rp_thread_count(o->threads, c->ndocs),
+				 c->prior);
 	free(bd);
 	return err;
 }

@@ -262,6 +262,64 @@ static int cmp_line(const void *x, const void *y)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* The next non-empty line of t from *i: its trimmed bytes [*a, *b).
+ * Returns 0 at the end. */
+static int next_line(const char *t, size_t len, size_t *i, size_t *a,
+		     size_t *b)
+{
+	while (*i < len) {
+		const char *nl = memchr(t + *i, '\n', len - *i);
+		size_t e = nl ? (size_t)(nl - t) : len;
+		size_t x = *i, y = e;
+		*i = e + 1;
+		while (x < y && is_space((unsigned char)t[x]))
+			x++;
+		while (y > x && is_space((unsigned char)t[y - 1]))
+			y--;
+		if (y > x) {
+			*a = x;
+			*b = y;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+uint64_t rp_outlet_salt(const char *name)
+{
+	return name ? XXH3_64bits(name, strlen(name)) : 0;
+}
+
+static int cmp_page_line(const void *x, const void *y)
+{
+	const rp_page_line *a = x, *b = y;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+int rp_page_lines(rp_page_line **out, size_t *n, size_t *cap,
+		  const char *t, size_t len, uint64_t salt)
+{
+	size_t i = 0, a, b, first = *n;
+	while (next_line(t, len, &i, &a, &b)) {
+		FORWARD_IF_ERROR(rp_grow((void **)out, cap, *n + 1, sizeof(**out)));
+		(*out)[(*n)++] = (rp_page_line){
+			XXH3_64bits_withSeed(t + a, b - a, salt), (uint32_t)a,
+			(uint32_t)b, (uint8_t)rp_is_credit_line(t + a, b - a),
+			(uint8_t)rp_line_is_prose(t + a, b - a) };
+	}
+	rp_page_line *p = *out + first;
+	size_t m = *n - first, w = 0;
+	if (m > 1)
+		qsort(p, m, sizeof(*p), cmp_page_line);
+	for (size_t k = 0; k < m; k++)
+		if (w == 0 || p[k].h != p[w - 1].h)
+			p[w++] = p[k];
+	*n = first + w;
+	return RP_OK;
+}
+
 /* Line hashes of pages [from, to) (pages with an outlet), and the layout
  * chrome of every page in it. */
 typedef struct line_job {
@@ -298,27 +356,16 @@ static void *line_worker(void *arg)
 		}
 		if (!j->chrome || doc->outlet == UINT32_MAX)
 			continue;
-		uint64_t salt = XXH3_64bits(&doc->outlet, sizeof(doc->outlet));
-		for (size_t i = 0; i < doc->len;) {
-			const char *nl = memchr(t + i, '\n', doc->len - i);
-			size_t e = nl ? (size_t)(nl - t) : doc->len;
-			size_t a = i, b = e;
-			while (a < b && is_space((unsigned char)t[a]))
-				a++;
-			while (b > a && is_space((unsigned char)t[b - 1]))
-				b--;
-			if (b > a) {
-				if (RP_GROW(j->keys, j->capk, j->n + 1) < 0 ||
-				    RP_GROW(j->occ, j->capo, j->n + 1) < 0) {
-					j->err = RP_ENOMEM;
-					free(ls.lines);
-					return NULL;
-				}
-				j->keys[j->n] = XXH3_64bits_withSeed(t + a, b - a, salt);
-				j->occ[j->n++] = (occ){ (uint32_t)d, (uint32_t)a,
-							(uint32_t)b };
+		size_t i = 0, a, b;
+		while (next_line(t, doc->len, &i, &a, &b)) {
+			if (RP_GROW(j->keys, j->capk, j->n + 1) < 0 ||
+			    RP_GROW(j->occ, j->capo, j->n + 1) < 0) {
+				j->err = RP_ENOMEM;
+				free(ls.lines);
+				return NULL;
 			}
-			i = e + 1;
+			j->keys[j->n] = XXH3_64bits_withSeed(t + a, b - a, doc->salt);
+			j->occ[j->n++] = (occ){ (uint32_t)d, (uint32_t)a, (uint32_t)b };
 		}
 	}
 	j->loff[j->to - j->from] = j->nlsp;
@@ -331,20 +378,36 @@ enum { LINE_TEXT = 0, LINE_FIRM = 1, LINE_SOFT = 2 };
 
 /* A line on at most this many pages of an outlet of n pages may be a
  * story the outlet ran again (an update, a correction, three runs). */
-static size_t rerun_cap(size_t n)
+size_t rp_rerun_cap(size_t n)
 {
 	return RP_MAX((size_t)3, n / 20);
 }
 
+int rp_outlet_templated(size_t n, size_t top)
+{
+	return top >= 3 && 2 * top >= n;
+}
+
+int rp_line_kind(size_t pages, size_t n, unsigned min_pages, int prose)
+{
+	if (pages < RP_MAX(min_pages, 2u))
+		return LINE_TEXT;
+	/* Only prose can be a story run again: lines of headlines (a
+	 * sidebar a crawl session put on a few pages) are chrome however
+	 * few their pages. */
+	return pages > rp_rerun_cap(n) || !prose ? LINE_FIRM : LINE_SOFT;
+}
+
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
-		   unsigned min_pages, int chrome, int notices, unsigned threads)
+		   unsigned min_pages, int chrome, int notices, unsigned threads,
+		   const rp_boiler_prior *prior)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
 	occ *oc = NULL;
 	size_t nkv = 0, capkv = 0, capoc = 0;
 	uint8_t *is_chrome = NULL, *templated = NULL;
-	size_t *soft_bytes = NULL, *opages = NULL;
+	size_t *soft_bytes = NULL, *opages = NULL, *total = NULL, *ptop = NULL;
 	rp_span *sp = NULL;
 	size_t nsp = 0, capsp = 0;
 	line_job jobs[RP_MAX_THREADS];
@@ -395,41 +458,78 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 
 	/* 2. Pages per outlet; which outlets have a site template (a line,
 	 * not a credit, on half or more of their pages, three at least);
-	 * in those, lines on min_pages pages or more. */
+	 * in those, lines on min_pages pages or more. With a prior, the
+	 * counts are its counts plus the pages it has not counted. */
 	is_chrome = calloc(nkv + 1, 1);
 	soft_bytes = calloc(nd + 1, sizeof(*soft_bytes));
 	opages = calloc(nd + 1, sizeof(*opages));
+	ptop = calloc(nd + 1, sizeof(*ptop));
+	total = calloc(nkv + 1, sizeof(*total));
 	templated = calloc(nd + 1, 1);
 	tmp = reallocarray(NULL, nkv + 1, sizeof(*tmp));
-	GOTO_IF(!is_chrome || !soft_bytes || !opages || !templated || !tmp,
+	GOTO_IF(!is_chrome || !soft_bytes || !opages || !ptop || !total ||
+			!templated || !tmp,
 		RP_ENOMEM);
 	for (size_t d = 0; d < nd; d++)
-		if (docs[d].outlet < nd)
+		if (docs[d].outlet < nd && !(prior && prior->counted[d]))
 			opages[docs[d].outlet]++;
+	if (prior && chrome) {
+		/* Each outlet's prior, asked once (at its first page). */
+		uint8_t *asked = calloc(nd + 1, 1);
+		GOTO_IF(!asked, RP_ENOMEM);
+		for (size_t d = 0; d < nd && err == RP_OK; d++) {
+			uint32_t ot = docs[d].outlet;
+			if (ot >= nd || asked[ot])
+				continue;
+			asked[ot] = 1;
+			size_t pn = 0;
+			err = prior->outlet(prior->ctx, docs[d].outlet_name, &pn,
+					    &ptop[ot]);
+			opages[ot] += pn;
+			templated[ot] = (uint8_t)rp_outlet_templated(opages[ot],
+								     ptop[ot]);
+		}
+		free(asked);
+		GOTO_IF_ERROR(err);
+	}
 	rp_sort_kv(kv, tmp, nkv); /* stable: occurrences stay in page order */
 	for (int sweep = 0; sweep < 2; sweep++) {
 		for (size_t i = 0; i < nkv;) {
 			size_t j = i + 1, pages = 1;
-			while (j < nkv && kv[j].key == kv[i].key) {
-				pages += oc[kv[j].val].doc != oc[kv[j - 1].val].doc;
-				j++;
-			}
 			const occ *o = &oc[kv[i].val];
+			if (sweep == 0) {
+				pages = !(prior && prior->counted[o->doc]);
+				while (j < nkv && kv[j].key == kv[i].key) {
+					uint32_t pd = oc[kv[j].val].doc;
+					pages += pd != oc[kv[j - 1].val].doc &&
+						 !(prior && prior->counted[pd]);
+					j++;
+				}
+				if (prior) {
+					size_t pp = 0;
+					GOTO_IF_ERROR(prior->line(
+						prior->ctx, docs[o->doc].outlet_name,
+						kv[i].key, &pp));
+					pages += pp;
+				}
+				total[i] = pages;
+			} else {
+				while (j < nkv && kv[j].key == kv[i].key)
+					j++;
+				pages = total[i];
+			}
 			uint32_t ot = docs[o->doc].outlet;
 			size_t n = opages[ot];
 			if (sweep == 0) {
-				if (pages >= 3 && 2 * pages >= n &&
+				if (rp_outlet_templated(n, pages) &&
 				    !rp_is_credit_line(docs[o->doc].text + o->start,
 						       o->end - o->start))
 					templated[ot] = 1;
 			} else if (templated[ot] && pages >= min_pages) {
-				/* Only prose can be a story run again: lines of
-				 * headlines (a sidebar a crawl session put on a
-				 * few pages) are chrome however few their pages. */
-				int kind = pages > rerun_cap(n) ||
-						   !rp_line_is_prose(docs[o->doc].text + o->start,
-								     o->end - o->start)
-						   ? LINE_FIRM : LINE_SOFT;
+				int kind = rp_line_kind(
+					pages, n, min_pages,
+					rp_line_is_prose(docs[o->doc].text + o->start,
+							 o->end - o->start));
 				for (size_t x = i; x < j; x++) {
 					const occ *p = &oc[kv[x].val];
 					is_chrome[kv[x].val] = (uint8_t)kind;
@@ -516,6 +616,8 @@ cleanup:
 	free(is_chrome);
 	free(soft_bytes);
 	free(opages);
+	free(ptop);
+	free(total);
 	free(templated);
 	free(sp);
 	return err;

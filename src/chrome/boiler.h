@@ -43,7 +43,56 @@ typedef struct rp_boiler_doc {
 	const char *text;
 	size_t len;
 	uint32_t outlet;     /* outlet number; UINT32_MAX = none */
+	uint64_t salt;       /* rp_outlet_salt of the outlet's name */
+	const char *outlet_name;
 } rp_boiler_doc;
+
+/* The salt of an outlet's line hashes: the same name salts the same way
+ * in every collection, so line counts can be kept (the archive index). */
+RP_INTERNAL uint64_t rp_outlet_salt(const char *name);
+
+/*
+ * Counts learned elsewhere (an archive) that the pages given to
+ * rp_boiler_find add to: a page with counted[d] set is already in them
+ * (its lines are not counted again), every other page adds its own.
+ * outlet() gives an outlet's pages and the most pages of any of its
+ * lines that is not a credit (0, 0 for an unknown outlet); line() the
+ * pages of one line, hashed as rp_page_lines hashes it. Both return
+ * RP_OK or a negative status, which rp_boiler_find returns.
+ */
+typedef struct rp_boiler_prior {
+	int (*outlet)(void *ctx, const char *name, size_t *pages, size_t *top);
+	int (*line)(void *ctx, const char *name, uint64_t h, size_t *pages);
+	const uint8_t *counted;
+	void *ctx;
+} rp_boiler_prior;
+
+/* One distinct line of a page, as chrome learning counts it. */
+typedef struct rp_page_line {
+	uint64_t h;          /* XXH3 of the trimmed bytes, salted by outlet */
+	uint32_t start, end; /* first occurrence, trimmed */
+	uint8_t credit;      /* rp_is_credit_line */
+	uint8_t prose;       /* rp_line_is_prose */
+} rp_page_line;
+
+/* The distinct non-empty lines of a page, sorted by hash, into *out
+ * (grown; *n lines). */
+RP_INTERNAL int rp_page_lines(rp_page_line **out, size_t *n, size_t *cap,
+			      const char *text, size_t len, uint64_t salt);
+
+/* A line on at most this many pages of an outlet of n pages may be a
+ * story the outlet ran again. */
+RP_INTERNAL size_t rp_rerun_cap(size_t n);
+
+/* Does an outlet of n pages whose most frequent non-credit line is on
+ * top pages have a site template? */
+RP_INTERNAL int rp_outlet_templated(size_t n, size_t top);
+
+/* Kind of a line on `pages` pages of a templated outlet of n pages (0
+ * text, 1 chrome on every page, 2 chrome unless the page is mostly such
+ * lines: a story run again). */
+RP_INTERNAL int rp_line_kind(size_t pages, size_t n, unsigned min_pages,
+			     int prose);
 
 /*
  * Learn chrome and find datelines and credits (the rules are in the
@@ -55,7 +104,8 @@ typedef struct rp_boiler_doc {
  */
 RP_INTERNAL int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs,
 			       size_t ndocs, unsigned min_pages, int chrome,
-			       int notices, unsigned threads);
+			       int notices, unsigned threads,
+			       const rp_boiler_prior *prior);
 RP_INTERNAL void rp_boiler_free(rp_boiler *b);
 
 /* Give back to each document d with mark[d] == value everything that was

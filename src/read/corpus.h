@@ -29,6 +29,7 @@ typedef struct rp_doc {
 } rp_doc;
 
 struct rp_analysis;
+struct rp_boiler_prior;
 
 struct rp_corpus {
 	rp_analysis_options ao;   /* resolved: every default filled in */
@@ -48,6 +49,10 @@ struct rp_corpus {
 	size_t nskipped, capskipped;
 	int analysed;             /* no more documents: a question was asked */
 	struct rp_analysis *an;   /* what was learned (analysis.h); NULL before */
+	/* Chrome counts of an archive the documents join (the index's
+	 * queries and adds; boiler.h), or NULL: set before the analysis,
+	 * owned by the caller. */
+	const struct rp_boiler_prior *prior;
 	char err[256];
 };
 
