@@ -1150,6 +1150,48 @@ RP_API int rp_index_load(rp_index *index, rp_corpus *corpus);
 RP_API int rp_index_remove(rp_index *index, const char *const *ids, size_t n,
 			   size_t *removed);
 
+/** How rp_index_query answered. */
+typedef struct rp_index_query_stats {
+	const char *why_whole;   /**< NULL: from the kept features; else why
+				      the whole archive was read (a static
+				      string: another question than the kept
+				      one, too many pages affected) */
+	size_t archived_read;    /**< archived documents read */
+	size_t affected;         /**< archived pages whose chrome the query's
+				      pages change, analysed again */
+	size_t candidates;       /**< candidate pairs verified */
+	size_t first_query;      /**< the first query document in *work */
+} rp_index_query_stats;
+
+/**
+ * Which archived documents do the documents of query share text with?
+ * The answer is the one rp_corpus_ask(q) gives on the archive followed by
+ * query's documents (in that order), restricted to pairs of an archived
+ * and a query document: chrome learned from the whole archive with the
+ * query's pages, the same candidates (bucket and posting caps counted on
+ * the whole archive), the same verification, relations and passages. It
+ * is computed from what the index keeps (band keys, fingerprints, chrome
+ * counts), reading only the candidates' documents, when q asks the kept
+ * question's banding and passage length; otherwise, or when the query's
+ * pages change the chrome of more than 20000 archived pages, from the
+ * whole archive (stats->why_whole says why).
+ *
+ * On RP_OK, *work is a new corpus (the caller frees it with
+ * rp_corpus_free, after *out) holding the archived documents read, then
+ * query's accepted documents from stats->first_query on, with query's
+ * rejects and a reject for each query document whose id is archived;
+ * *out is the answer on *work (free with rp_result_free): its pairs are
+ * all the question's pairs among *work's documents that the answer
+ * covers; rp_result_pairs_across(..., first_query) gives each with the
+ * query document as a. query is not changed. Returns RP_OK; RP_EINVAL
+ * (NULL argument, an invalid question: message on rp_index_error());
+ * RP_ESTATE (not open); RP_EIO or RP_EINPUT (the database failed or is
+ * damaged); RP_ENOMEM. *stats (may be NULL) says how it was answered.
+ */
+RP_API int rp_index_query(rp_index *index, const rp_corpus *query,
+			  const rp_question *q, rp_corpus **work,
+			  rp_result **out, rp_index_query_stats *stats);
+
 /** What an index holds. */
 typedef struct rp_index_stats {
 	size_t documents, outlets, batches;

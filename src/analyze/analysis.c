@@ -116,6 +116,14 @@ static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 	return rp_shingle_words(sb, tb, o->k);
 }
 
+int rp_analysis_shingles(const rp_corpus *c, size_t d, rp_tokbuf *tb,
+			 rp_shinglebuf *sb, rp_scratch *sc)
+{
+	const rp_analysis *an = c->an;
+	RETURN_ERROR_IF(!an || !an->based || d >= c->ndocs, RP_ESTATE);
+	return shingle_doc(c, &an->boil, tb, sb, sc, d, an->chars[d]);
+}
+
 static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 		    rp_scratch *sc, size_t d)
 {

@@ -120,6 +120,12 @@ typedef struct rp_scratch {
 
 RP_INTERNAL void rp_scratch_free(rp_scratch *sc);
 
+/* Shingle hashes of document d (text order) as the analysis shingles it:
+ * its excluded ranges, its mode. Needs the base pass (RP_ESTATE). */
+RP_INTERNAL int rp_analysis_shingles(const rp_corpus *c, size_t d,
+				     rp_tokbuf *tb, rp_shinglebuf *sb,
+				     rp_scratch *sc);
+
 /* Tokens of document d, leaving out its excluded ranges; with_title
  * tokenizes "title\n\ntext" (offsets then count from the title). flags:
  * RP_TOK_NORM, RP_TOK_CHARS (normalize.h). */

@@ -252,7 +252,7 @@ static int cmp_u64(const void *x, const void *y)
  * disjoint windows, at least w + 1 apart; a shared phrase of fewer than
  * w + k + 1 words cannot span that far.
  */
-static int passage_diagonal(uint64_t *v, size_t m, unsigned w)
+int rp_passage_diagonal(uint64_t *v, size_t m, unsigned w)
 {
 	if (m < RP_PASSAGE_FPS)
 		return 0;
@@ -423,7 +423,7 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 			GOTO_IF_ERROR(RP_GROW(v, capv, j - i));
 			for (size_t x = i; x < j; x++)
 				v[x - i] = e[x].val;
-			if (passage_diagonal(v, j - i, w)) {
+			if (rp_passage_diagonal(v, j - i, w)) {
 				GOTO_IF_ERROR(RP_GROW(pairs, capp, np + 1));
 				pairs[np++] = e[i].key;
 			}

@@ -98,6 +98,12 @@ RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
 				      const rp_fpbuf *bufs, size_t nbufs,
 				      unsigned w, size_t cap);
 
+/* Does one diagonal hold RP_PASSAGE_FPS fingerprints spanning more than
+ * w shingles? v[0..m): (diagonal << 32 | position in the pair's first
+ * document), sorted here; the rule rp_contain_candidates applies to the
+ * shared fingerprints of a pair. */
+RP_INTERNAL int rp_passage_diagonal(uint64_t *v, size_t m, unsigned w);
+
 /*
  * Scattered reuse. A light revision shares many shingles but few long
  * runs; for containment thresholds below RP_CONTAIN_SCATTERED the scan

@@ -67,6 +67,10 @@ typedef struct run_state {
 	void *ps;
 } run_state;
 void run_start(run_state *rs, cli *cl);
+/* End the progress line, if any. */
+void run_stop_progress(run_state *rs);
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+double secs_since(const struct timespec *t0);
 
 /* Read argv[first..argc) into c (files, directories, '-'); EXIT_OK, or
  * EXIT_FAIL after a message (memory, canceled). Rejects stay on c. */
@@ -82,6 +86,11 @@ size_t print_rejects(const rp_corpus *c, int quiet);
  * pairs written are those of documents from query_from on with the ones
  * before (rp_result_pairs_across). Returns the exit status. */
 int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from);
+
+/* The rest of ask_and_report for an answer r on c already had (freed
+ * here); read_secs: the seconds reading took. */
+int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
+		  size_t query_from, double read_secs);
 
 /* A new corpus configured with cl's analysis options, and cl's question
  * checked; on error a message and NULL (exit status in *rc). */

@@ -117,19 +117,38 @@ static int index_query(cli *cl, const char *db, int argc, char **argv, int first
 	run_state rs;
 	run_start(&rs, cl);
 	rp_index *ix = open_index(cl, db, cl->add ? 0 : RP_INDEX_READONLY, &rc);
-	rp_corpus *c = ix ? load_archive(cl, ix, &rc) : NULL;
-	if (c) {
-		size_t narch = rp_corpus_count(c), nrej = rp_corpus_reject_count(c);
-		if (nrej)
-			msg("warning: %zu archived documents were not loaded "
-			    "(run 'reprint index check %s')", nrej, db);
-		if ((rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
-			rc = ask_and_report(cl, c, &rs, narch);
-			if (cl->add && rc != EXIT_FAIL) {
-				int arc = add_docs(cl, ix, c, narch);
-				if (arc > rc)
-					rc = arc;
+	rp_corpus *c = ix ? new_corpus(cl, &rc) : NULL;
+	if (c && (rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
+		double read_secs = secs_since(&rs.t0);
+		rp_corpus *work = NULL;
+		rp_result *r = NULL;
+		rp_index_query_stats qs;
+		cl->q.release = 1;
+		int err = rp_index_query(ix, c, &cl->q, &work, &r, &qs);
+		run_stop_progress(&rs);
+		if (err < 0) {
+			msg("%s", rp_index_error(ix));
+			rc = err == RP_EINVAL ? EXIT_USAGE
+			     : err == RP_EINPUT ? EXIT_INPUT : EXIT_FAIL;
+		} else {
+			if (!cl->quiet) {
+				if (qs.why_whole)
+					fprintf(stderr, "%s: the whole archive was read "
+						"(%s)\n", progname, qs.why_whole);
+				else
+					fprintf(stderr, "%s: %zu archived documents read "
+						"(%zu whose chrome the query changes), "
+						"%zu candidate pairs\n", progname,
+						qs.archived_read, qs.affected,
+						qs.candidates);
 			}
+			rc = report_answer(cl, work, r, &rs, qs.first_query, read_secs);
+		}
+		rp_corpus_free(work);
+		if (cl->add && err == RP_OK && rc != EXIT_FAIL) {
+			int arc = add_docs(cl, ix, c, 0);
+			if (arc > rc)
+				rc = arc;
 		}
 	}
 	free(rs.ps);

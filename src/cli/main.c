@@ -401,7 +401,7 @@ int read_inputs(cli *cl, rp_corpus *c, int argc, char **argv, int first)
 	return EXIT_OK;
 }
 
-static double secs_since(const struct timespec *t0)
+double secs_since(const struct timespec *t0)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -421,10 +421,17 @@ void run_start(run_state *rs, cli *cl)
 	}
 }
 
+void run_stop_progress(run_state *rs)
+{
+	if (rs->ps)
+		end_progress(rs->ps);
+	free(rs->ps);
+	rs->ps = NULL;
+}
+
 int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from)
 {
-	rp_result *r = NULL, *across = NULL;
-	int rc = EXIT_OK;
+	rp_result *r = NULL;
 	double read_secs = secs_since(&rs->t0);
 	/* One question: what it computes is freed as soon as used. */
 	cl->q.release = 1;
@@ -437,6 +444,14 @@ int ask_and_report(cli *cl, rp_corpus *c, run_state *rs, size_t query_from)
 		msg("%s", rp_corpus_error(c));
 		return EXIT_FAIL;
 	}
+	return report_answer(cl, c, r, rs, query_from, read_secs);
+}
+
+int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
+		  size_t query_from, double read_secs)
+{
+	rp_result *across = NULL;
+	int rc = EXIT_OK;
 	size_t nrej = print_rejects(c, cl->quiet);
 	if (nrej)
 		rc = EXIT_INPUT;

@@ -36,28 +36,23 @@
 
 #include "common.h"
 #include "corpus.h"
+#include "contain.h"
+#include "index_int.h"
+#include "lsh.h"
 #include "utf8.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define APP_ID 0x52505249 /* "RPRI" */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define DEFAULT_BATCH 10000
 
-struct rp_index {
-	sqlite3 *db;
-	char *path;
-	rp_analysis_options ao;    /* the archive's, resolved */
-	size_t *conflicts;         /* last add: corpus indexes */
-	size_t nconflicts, capconflicts;
-	char err[512];
-};
+#define set_err rp_index_set_err
+#define db_fail rp_index_db_fail
+#define exec rp_index_exec
 
-static void set_err(rp_index *ix, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void set_err(rp_index *ix, const char *fmt, ...)
+void rp_index_set_err(rp_index *ix, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -65,8 +60,7 @@ static void set_err(rp_index *ix, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* An SQLite failure as a status, with its message on the handle. */
-static int db_fail(rp_index *ix, const char *what, int rc)
+int rp_index_db_fail(rp_index *ix, const char *what, int rc)
 {
 	set_err(ix, "%s: %s: %s", ix->path ? ix->path : "index", what,
 		ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
@@ -101,7 +95,7 @@ const char *rp_index_error(const rp_index *ix)
 	return ix ? ix->err : "";
 }
 
-static int exec(rp_index *ix, const char *sql)
+int rp_index_exec(rp_index *ix, const char *sql)
 {
 	int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? RP_OK : db_fail(ix, sql, rc);
@@ -132,6 +126,8 @@ static const char *const META_KEYS[] = {
 	"boilerplate", "chrome_min_pages",
 };
 #define NMETA (sizeof(META_KEYS) / sizeof(META_KEYS[0]))
+/* The kept question's parameters (meta), into ix->bands, rows, winnow_w. */
+static const char *const KEPT_KEYS[] = { "bands", "rows", "winnow_w" };
 
 static void meta_values(uint64_t v[NMETA], const rp_analysis_options *o)
 {
@@ -153,7 +149,22 @@ static const char SCHEMA[] =
 	" outlet TEXT, date TEXT, title TEXT, text TEXT NOT NULL,"
 	" hash BLOB NOT NULL, source TEXT, line INTEGER NOT NULL,"
 	" batch INTEGER NOT NULL REFERENCES batch(id));"
-	"CREATE INDEX doc_outlet ON doc(outlet);";
+	"CREATE INDEX doc_outlet ON doc(outlet);"
+	/* What a query needs without the archive (archive.c). */
+	"CREATE TABLE outlet(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" pages INTEGER NOT NULL, top INTEGER NOT NULL);"
+	"CREATE TABLE line(outlet INTEGER NOT NULL, h INTEGER NOT NULL,"
+	" pages INTEGER NOT NULL, credit INTEGER NOT NULL,"
+	" PRIMARY KEY(outlet, h)) WITHOUT ROWID;"
+	"CREATE INDEX line_pages ON line(outlet, pages);"
+	"CREATE TABLE line_doc(outlet INTEGER NOT NULL, h INTEGER NOT NULL,"
+	" doc INTEGER NOT NULL, PRIMARY KEY(outlet, h, doc)) WITHOUT ROWID;"
+	"CREATE TABLE feat(doc INTEGER PRIMARY KEY, bands BLOB NOT NULL,"
+	" fps BLOB NOT NULL);"
+	"CREATE TABLE band(band INTEGER NOT NULL, key INTEGER NOT NULL,"
+	" doc INTEGER NOT NULL, PRIMARY KEY(band, key, doc)) WITHOUT ROWID;"
+	"CREATE TABLE fp(h INTEGER NOT NULL, doc INTEGER NOT NULL,"
+	" cnt INTEGER NOT NULL, PRIMARY KEY(h, doc)) WITHOUT ROWID;";
 
 static int set_meta(rp_index *ix, const char *key, const char *value)
 {
@@ -200,6 +211,17 @@ static int create(rp_index *ix, const char *path)
 	for (size_t i = 0; i < NMETA; i++) {
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)v[i]);
 		GOTO_IF_ERROR(set_meta(ix, META_KEYS[i], num));
+	}
+	/* The default question's banding and winnowing window: the band
+	 * keys and fingerprints kept are those (a query asking others is
+	 * answered from the whole archive). */
+	unsigned kept[3] = { 0, 0, rp_winnow_window(25, ix->ao.k) };
+	int reached = 0;
+	GOTO_IF_ERROR(rp_lsh_tune(&kept[0], &kept[1], &reached, 0.5,
+				  ix->ao.num_perm, 0.99));
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(num, sizeof(num), "%u", kept[i]);
+		GOTO_IF_ERROR(set_meta(ix, KEPT_KEYS[i], num));
 	}
 	GOTO_IF_ERROR(exec(ix, "COMMIT"));
 	GOTO_IF_ERROR(exec(ix, "PRAGMA journal_mode = WAL"));
@@ -278,6 +300,27 @@ static int read_meta(rp_index *ix)
 		}
 		v[i] = x;
 	}
+	unsigned kept[3];
+	for (size_t i = 0; i < 3; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, KEPT_KEYS[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(st, 0)
+							  : NULL;
+		char *end = NULL;
+		unsigned long x = t ? strtoul((const char *)t, &end, 10) : 0;
+		if (!t || !end || *end || end == (const char *)t || x == 0 ||
+		    x > 4096) {
+			sqlite3_finalize(st);
+			set_err(ix, "%s: meta has no valid '%s': not a complete "
+				"reprint index", ix->path, KEPT_KEYS[i]);
+			return RP_EINPUT;
+		}
+		kept[i] = (unsigned)x;
+	}
+	ix->bands = kept[0];
+	ix->rows = kept[1];
+	ix->winnow_w = kept[2];
 	sqlite3_finalize(st);
 	rp_analysis_options o;
 	rp_analysis_options_init(&o, RP_ANALYSIS_OPTIONS_VERSION);
@@ -396,6 +439,12 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 
 typedef struct add_stmts {
 	sqlite3_stmt *find, *insert, *update, *batch, *count;
+	/* this batch: the documents inserted (corpus index, doc.n) and
+	 * whether one was replaced */
+	size_t *idx;
+	int64_t *ns;
+	size_t n, capidx, capns;
+	int replaced;
 } add_stmts;
 
 static void finalize_all(add_stmts *s)
@@ -405,6 +454,8 @@ static void finalize_all(add_stmts *s)
 	sqlite3_finalize(s->update);
 	sqlite3_finalize(s->batch);
 	sqlite3_finalize(s->count);
+	free(s->idx);
+	free(s->ns);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -450,6 +501,7 @@ static int add_one(rp_index *ix, add_stmts *s, const rp_corpus *c, size_t i,
 		if (rc != SQLITE_DONE)
 			return db_fail(ix, "replacing a document", rc);
 		stats->replaced++;
+		s->replaced = 1;
 		return RP_OK;
 	}
 	if (rc != SQLITE_DONE)
@@ -468,6 +520,10 @@ static int add_one(rp_index *ix, add_stmts *s, const rp_corpus *c, size_t i,
 	rc = sqlite3_step(in);
 	if (rc != SQLITE_DONE)
 		return db_fail(ix, "adding a document", rc);
+	FORWARD_IF_ERROR(RP_GROW(s->idx, s->capidx, s->n + 1));
+	FORWARD_IF_ERROR(RP_GROW(s->ns, s->capns, s->n + 1));
+	s->idx[s->n] = i;
+	s->ns[s->n++] = sqlite3_last_insert_rowid(ix->db);
 	stats->added++;
 	return RP_OK;
 }
@@ -524,8 +580,17 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 			GOTO_IF_ERROR(db_fail(ix, "starting a batch", rc));
 		int64_t batch = sqlite3_last_insert_rowid(ix->db);
 		size_t end = RP_MIN(n, i + batch_docs), before = st.added;
+		s.n = 0;
+		s.replaced = 0;
 		for (; i < end; i++)
 			GOTO_IF_ERROR(add_one(ix, &s, c, i, batch, replace, &st));
+		/* What a query needs of them, in the same transaction: a
+		 * replaced text may change what was learned from it, so
+		 * everything is computed again then. */
+		if (s.replaced)
+			GOTO_IF_ERROR(rp_index_rebuild(ix));
+		else if (s.n)
+			GOTO_IF_ERROR(rp_index_added(ix, c, s.idx, s.ns, s.n));
 		/* A batch that added nothing leaves no row. */
 		char upd[128];
 		if (st.added == before)
@@ -635,6 +700,10 @@ int rp_index_remove(rp_index *ix, const char *const *ids, size_t n,
 	}
 	GOTO_IF_ERROR(exec(ix, "UPDATE meta SET value = (SELECT count(*) FROM doc)"
 			       " WHERE key = 'documents'"));
+	/* The chrome counts and what they decided change with the pages
+	 * removed: computed again, in the same transaction. */
+	if (gone)
+		GOTO_IF_ERROR(rp_index_rebuild(ix));
 	GOTO_IF_ERROR(exec(ix, "COMMIT"));
 cleanup:
 	sqlite3_finalize(st);

@@ -51,6 +51,16 @@ RP_INTERNAL int rp_result_new(rp_result **out, const rp_corpus *c,
 /* Give the pairs their per-pair arrays (after verification). */
 RP_INTERNAL int rp_result_alloc_pairs(rp_result *r);
 
+/* rp_corpus_ask with the candidates found elsewhere (the archive index):
+ * cand[0..ncand) every candidate pair, pcand[0..npcand) those found by
+ * shared passages (both sorted, distinct, RP_PAIR). Only the base pass of
+ * the analysis runs; verification, relations and clusters are the
+ * question's. */
+RP_INTERNAL int rp_corpus_ask_given(rp_result **out, rp_corpus *c,
+				    const rp_question *q, const uint64_t *cand,
+				    size_t ncand, const uint64_t *pcand,
+				    size_t npcand);
+
 /*
  * Relations, sources and, when the question aligns, passages and edits of
  * every pair, on the analysis's threads. A pair kept only for a passage

@@ -170,7 +170,14 @@ int rp_corpus_analyze(rp_corpus *c)
 	return fail(c, rp_analysis_ensure(c, NULL, &w));
 }
 
-int rp_corpus_ask(rp_result **out, rp_corpus *c, const rp_question *qin)
+/* A question's candidates found elsewhere (rp_corpus_ask_given). */
+typedef struct given_cands {
+	const uint64_t *cand, *pcand;
+	size_t ncand, npcand;
+} given_cands;
+
+static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
+	       const given_cands *given)
 {
 	int err = RP_OK;
 	rp_result *r = NULL;
@@ -189,7 +196,15 @@ int rp_corpus_ask(rp_result **out, rp_corpus *c, const rp_question *qin)
 
 	/* 1. The analysis, with what this question needs. */
 	rp_need need = need_of(c, &q);
-	GOTO_IF_ERROR(rp_analysis_ensure(c, &need, &w));
+	if (given) {
+		/* Only the base pass: the candidates are known. */
+		need.sign = 0;
+		need.sample_cap = 0;
+		need.winnow_w = given->pcand ? 1 : 0;
+		GOTO_IF_ERROR(rp_analysis_ensure(c, NULL, &w));
+	} else {
+		GOTO_IF_ERROR(rp_analysis_ensure(c, &need, &w));
+	}
 	rp_analysis *an = c->an;
 	GOTO_IF_ERROR(rp_result_new(&r, c, &q));
 
@@ -197,7 +212,25 @@ int rp_corpus_ask(rp_result **out, rp_corpus *c, const rp_question *qin)
 	double t1 = rp_now();
 	want = calloc(nd + 1, 1);
 	GOTO_IF(!want, RP_ENOMEM);
-	if (!q.exact) {
+	if (given) {
+		cand = reallocarray(NULL, given->ncand + 1, sizeof(*cand));
+		GOTO_IF(!cand, RP_ENOMEM);
+		if (given->ncand)
+			memcpy(cand, given->cand, given->ncand * sizeof(*cand));
+		ncand = given->ncand;
+		unsigned b = q.bands, rw = q.rows;
+		int reached = 1;
+		if (b == 0 && !q.exact)
+			GOTO_IF_ERROR(rp_lsh_tune(&b, &rw, &reached, q.threshold,
+						  c->ao.num_perm, q.target_recall));
+		r->stats.bands = b;
+		r->stats.rows = rw;
+		r->stats.recall_at_threshold = rp_lsh_probability(q.threshold, b, rw);
+		r->stats.recall_reached = r->stats.recall_at_threshold >= q.target_recall;
+		r->stats.contain_candidates = given->npcand;
+		for (size_t i = 0; i < ncand; i++)
+			want[RP_PAIR_A(cand[i])] = want[RP_PAIR_B(cand[i])] = 1;
+	} else if (!q.exact) {
 		GOTO_IF_ERROR(candidates(&cand, &ncand, r, &need, &w));
 		for (size_t i = 0; i < ncand; i++)
 			want[RP_PAIR_A(cand[i])] = want[RP_PAIR_B(cand[i])] = 1;
@@ -207,7 +240,7 @@ int rp_corpus_ask(rp_result **out, rp_corpus *c, const rp_question *qin)
 	GOTO_IF_ERROR(rp_analysis_sets(c, want, &w));
 	rp_sets S = { (const uint64_t *const *)an->sets, an->nsets, nd };
 	double t2 = rp_now();
-	if (q.exact) {
+	if (q.exact && !given) {
 		GOTO_IF_ERROR(rp_exact_pairs(&r->pairs, &r->npairs, &ncand, &S,
 					     q.threshold, q.containment));
 		r->stats.seconds_candidates = rp_now() - t1;
@@ -216,8 +249,11 @@ int rp_corpus_ask(rp_result **out, rp_corpus *c, const rp_question *qin)
 		r->stats.seconds_candidates = t2 - t1;
 		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs,
 					q.min_passage ? &r->tent : NULL, &S,
-					cand, ncand, passages ? an->pcand : NULL,
-					passages ? an->npcand : 0,
+					cand, ncand,
+					given ? given->pcand
+					      : passages ? an->pcand : NULL,
+					given ? given->npcand
+					      : passages ? an->npcand : 0,
 					passage_shingles(c, &q), q.threshold,
 					q.containment));
 		r->stats.seconds_verify = rp_now() - t2;
@@ -250,6 +286,19 @@ cleanup:
 	free(want);
 	free(cand);
 	return err;
+}
+
+int rp_corpus_ask(rp_result **out, rp_corpus *c, const rp_question *q)
+{
+	return ask(out, c, q, NULL);
+}
+
+int rp_corpus_ask_given(rp_result **out, rp_corpus *c, const rp_question *q,
+			const uint64_t *cand, size_t ncand,
+			const uint64_t *pcand, size_t npcand)
+{
+	given_cands g = { cand, pcand, ncand, npcand };
+	return ask(out, c, q, &g);
 }
 
 int rp_question_check(rp_corpus *c, const rp_question *q)

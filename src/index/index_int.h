@@ -1,0 +1,50 @@
+/*
+ * index_int.h - what the archive index's files share (index.c: the file,
+ * documents and batches; archive.c: what is kept to answer a query
+ * without the whole archive).
+ */
+#ifndef RP_INDEX_INT_H
+#define RP_INDEX_INT_H
+
+#include <sqlite3.h>
+
+#include "common.h"
+#include "corpus.h"
+
+struct rp_index {
+	sqlite3 *db;
+	char *path;
+	rp_analysis_options ao;    /* the archive's, resolved */
+	/* The question whose candidates are kept (meta): bands x rows of
+	 * the signatures, the winnowing window of the fingerprints. */
+	unsigned bands, rows, winnow_w;
+	size_t *conflicts;         /* last add: corpus indexes */
+	size_t nconflicts, capconflicts;
+	char err[512];
+};
+
+RP_INTERNAL void rp_index_set_err(rp_index *ix, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* An SQLite failure as a status, with its message on the handle. */
+RP_INTERNAL int rp_index_db_fail(rp_index *ix, const char *what, int rc);
+
+RP_INTERNAL int rp_index_exec(rp_index *ix, const char *sql);
+
+/* The kept features of the documents inserted by the open transaction
+ * (their doc.n in ns[0..n), in order; c's documents idx[0..n)): chrome
+ * counts, band keys, fingerprints, and the documents whose chrome they
+ * change. */
+RP_INTERNAL int rp_index_added(rp_index *ix, const rp_corpus *c,
+			       const size_t *idx, const int64_t *ns, size_t n);
+
+/* Every kept feature computed again from the stored documents, inside
+ * the open transaction (after a removal or a replacement). */
+RP_INTERNAL int rp_index_rebuild(rp_index *ix);
+
+/* Load the documents ns[0..n) (ascending doc.n) into c; their doc.n in
+ * order. */
+RP_INTERNAL int rp_index_load_docs(rp_index *ix, rp_corpus *c,
+				   const int64_t *ns, size_t n);
+
+#endif
