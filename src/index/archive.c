@@ -22,7 +22,6 @@
  *                               banding (meta: bands x rows)
  *   fp(h, doc, cnt)             winnowing fingerprints (meta: winnow_w),
  *                               with how often each is in a document
- *   feat(doc, bands, fps)       the same per document, to replace them
  *
  * A query analyses its pages with the archive's counts as a prior
  * (boiler.h): their chrome is what the whole archive teaches. New pages
@@ -346,68 +345,50 @@ static int cmp_fp_row(const void *x, const void *y)
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
-/* Remove what is kept of documents ns[0..n). */
-static int forget(rp_index *ix, const int64_t *ns, size_t n)
+/* Remove the rows of features f[i] of documents ns[i], i < n: what was
+ * kept of them (computed again: kept features are always those of the
+ * archive's current counts). */
+static int forget(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n)
 {
-	sqlite3_stmt *get = NULL, *db = NULL, *df = NULL, *dd = NULL;
+	sqlite3_stmt *db = NULL, *df = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &get, "SELECT bands, fps FROM feat WHERE doc = ?1"));
 	GOTO_IF_ERROR(prepare(ix, &db, "DELETE FROM band WHERE band = ?1 AND"
 				       " key = ?2 AND doc = ?3"));
 	GOTO_IF_ERROR(prepare(ix, &df, "DELETE FROM fp WHERE h = ?1 AND doc = ?2"));
-	GOTO_IF_ERROR(prepare(ix, &dd, "DELETE FROM feat WHERE doc = ?1"));
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_reset(get);
-		sqlite3_bind_int64(get, 1, ns[i]);
-		int rc = sqlite3_step(get);
-		if (rc == SQLITE_DONE)
+		if (!f[i].active)
 			continue;
-		if (rc != SQLITE_ROW)
-			GOTO_IF_ERROR(rp_index_db_fail(ix, "reading features", rc));
-		const uint8_t *kb = sqlite3_column_blob(get, 0);
-		size_t nk = (size_t)sqlite3_column_bytes(get, 0) / 8;
-		for (size_t b = 0; b < nk; b++) {
-			uint64_t key;
-			memcpy(&key, kb + 8 * b, 8);
-			sqlite3_bind_int64(db, 1, (int64_t)b);
-			sqlite3_bind_int64(db, 2, (int64_t)key);
+		for (unsigned b = 0; b < ix->bands; b++) {
+			sqlite3_bind_int64(db, 1, b);
+			sqlite3_bind_int64(db, 2, (int64_t)f[i].keys[b]);
 			sqlite3_bind_int64(db, 3, ns[i]);
 			GOTO_IF_ERROR(step_done(ix, db, "removing band keys"));
 		}
-		const uint8_t *fb = sqlite3_column_blob(get, 1);
-		size_t nf = (size_t)sqlite3_column_bytes(get, 1) / 8;
-		for (size_t k = 0; k < nf; k++) {
-			uint32_t h;
-			memcpy(&h, fb + 8 * k, 4);
-			sqlite3_bind_int64(df, 1, h);
+		for (size_t k = 0; k < f[i].nfp; k++) {
+			if (k && f[i].fp[k].h == f[i].fp[k - 1].h)
+				continue;
+			sqlite3_bind_int64(df, 1, f[i].fp[k].h);
 			sqlite3_bind_int64(df, 2, ns[i]);
 			GOTO_IF_ERROR(step_done(ix, df, "removing fingerprints"));
 		}
-		sqlite3_reset(get);
-		sqlite3_bind_int64(dd, 1, ns[i]);
-		GOTO_IF_ERROR(step_done(ix, dd, "removing features"));
 	}
 cleanup:
-	sqlite3_finalize(get);
 	sqlite3_finalize(db);
 	sqlite3_finalize(df);
-	sqlite3_finalize(dd);
 	return err;
 }
 
-/* Write the features f[i] of documents ns[i], i < n (none kept before):
+/* Write the features f[i] of documents ns[i], i < n (none kept now):
  * rows sorted by key, so that the trees are written in order. */
 static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n)
 {
 	band_row *br = NULL;
 	fp_row *fr = NULL;
-	uint8_t *blob = NULL;
-	size_t nbr = 0, nfr = 0, capbr = 0, capfr = 0, capblob = 0;
-	sqlite3_stmt *ib = NULL, *ifp = NULL, *ift = NULL;
+	size_t nbr = 0, nfr = 0, capbr = 0, capfr = 0;
+	sqlite3_stmt *ib = NULL, *ifp = NULL;
 	int err = RP_OK;
 	GOTO_IF_ERROR(prepare(ix, &ib, "INSERT INTO band VALUES(?1, ?2, ?3)"));
 	GOTO_IF_ERROR(prepare(ix, &ifp, "INSERT INTO fp VALUES(?1, ?2, ?3)"));
-	GOTO_IF_ERROR(prepare(ix, &ift, "INSERT INTO feat VALUES(?1, ?2, ?3)"));
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].active)
 			continue;
@@ -424,18 +405,6 @@ static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n
 			GOTO_IF_ERROR(RP_GROW(fr, capfr, nfr + 1));
 			fr[nfr++] = (fp_row){ f[i].fp[k].h, 1, ns[i] };
 		}
-		size_t nb = (size_t)ix->bands * 8, nf = (nfr - first) * 8;
-		GOTO_IF_ERROR(RP_GROW(blob, capblob, nb + nf + 1));
-		memcpy(blob, f[i].keys, nb);
-		for (size_t k = first; k < nfr; k++) {
-			memcpy(blob + nb + 8 * (k - first), &fr[k].h, 4);
-			memcpy(blob + nb + 8 * (k - first) + 4, &fr[k].cnt, 4);
-		}
-		sqlite3_bind_int64(ift, 1, ns[i]);
-		sqlite3_bind_blob(ift, 2, blob, (int)nb, SQLITE_TRANSIENT);
-		sqlite3_bind_blob(ift, 3, nf ? blob + nb : blob, (int)nf,
-				  SQLITE_TRANSIENT);
-		GOTO_IF_ERROR(step_done(ix, ift, "writing features"));
 	}
 	if (nbr > 1)
 		qsort(br, nbr, sizeof(*br), cmp_band_row);
@@ -456,53 +425,74 @@ static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n
 cleanup:
 	sqlite3_finalize(ib);
 	sqlite3_finalize(ifp);
-	sqlite3_finalize(ift);
 	free(br);
 	free(fr);
-	free(blob);
 	return err;
 }
 
+/* One line of one new page, to be counted. */
+typedef struct lrow {
+	int64_t outlet, doc;
+	uint64_t h;
+	uint8_t credit;
+} lrow;
+
+static int cmp_lrow(const void *x, const void *y)
+{
+	const lrow *a = x, *b = y;
+	if (a->outlet != b->outlet)
+		return a->outlet < b->outlet ? -1 : 1;
+	if (a->h != b->h)
+		return (int64_t)a->h < (int64_t)b->h ? -1 : 1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
 /* Count the lines of the pages c[from..to) (doc.n ns[d - from]) into
- * outlet, line and line_doc. */
+ * outlet, line and line_doc: gathered, sorted by key and written once
+ * per distinct line. */
 static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 		       size_t to, const int64_t *ns)
 {
 	sqlite3_stmt *get = NULL, *mk = NULL, *pg = NULL, *ln = NULL,
 		     *ld = NULL, *tp = NULL;
 	rp_page_line *pl = NULL;
-	size_t npl = 0, cappl = 0;
+	lrow *rows = NULL;
+	size_t npl = 0, cappl = 0, nrows = 0, caprows = 0;
 	int err = RP_OK;
 	if (!ix->ao.boilerplate)
 		return RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &get, "SELECT id, top FROM outlet WHERE name = ?1"));
+	GOTO_IF_ERROR(prepare(ix, &get, "SELECT id FROM outlet WHERE name = ?1"));
 	GOTO_IF_ERROR(prepare(ix, &mk, "INSERT INTO outlet(name, pages, top)"
 				       " VALUES(?1, 0, 0)"));
 	GOTO_IF_ERROR(prepare(ix, &pg, "UPDATE outlet SET pages = pages + 1"
 				       " WHERE id = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &ln, "INSERT INTO line VALUES(?1, ?2, 1, ?3)"
+	GOTO_IF_ERROR(prepare(ix, &ln, "INSERT INTO line VALUES(?1, ?2, ?3, ?4)"
 				       " ON CONFLICT(outlet, h) DO UPDATE SET"
-				       " pages = pages + 1 RETURNING pages"));
+				       " pages = pages + ?3 RETURNING pages"));
 	GOTO_IF_ERROR(prepare(ix, &ld, "INSERT INTO line_doc VALUES(?1, ?2, ?3)"));
 	GOTO_IF_ERROR(prepare(ix, &tp, "UPDATE outlet SET top = ?2 WHERE id = ?1"
 				       " AND top < ?2"));
+	const char *last = NULL;
+	int64_t id = -1;
 	for (size_t d = from; d < to; d++) {
 		const rp_doc *doc = &c->docs[d];
 		if (!doc->outlet)
 			continue;
-		sqlite3_bind_text(get, 1, doc->outlet, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(get);
-		int64_t id;
-		if (rc == SQLITE_ROW) {
-			id = sqlite3_column_int64(get, 0);
-			sqlite3_reset(get);
-		} else {
-			sqlite3_reset(get);
-			if (rc != SQLITE_DONE)
-				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading outlets", rc));
-			sqlite3_bind_text(mk, 1, doc->outlet, -1, SQLITE_STATIC);
-			GOTO_IF_ERROR(step_done(ix, mk, "adding an outlet"));
-			id = sqlite3_last_insert_rowid(ix->db);
+		if (!last || strcmp(last, doc->outlet) != 0) {
+			sqlite3_bind_text(get, 1, doc->outlet, -1, SQLITE_STATIC);
+			int rc = sqlite3_step(get);
+			if (rc == SQLITE_ROW) {
+				id = sqlite3_column_int64(get, 0);
+				sqlite3_reset(get);
+			} else {
+				sqlite3_reset(get);
+				if (rc != SQLITE_DONE)
+					GOTO_IF_ERROR(rp_index_db_fail(ix, "reading outlets", rc));
+				sqlite3_bind_text(mk, 1, doc->outlet, -1, SQLITE_STATIC);
+				GOTO_IF_ERROR(step_done(ix, mk, "adding an outlet"));
+				id = sqlite3_last_insert_rowid(ix->db);
+			}
+			last = doc->outlet;
 		}
 		sqlite3_bind_int64(pg, 1, id);
 		GOTO_IF_ERROR(step_done(ix, pg, "counting pages"));
@@ -510,28 +500,46 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 		GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, doc->text,
 					    doc->text_len,
 					    rp_outlet_salt(doc->outlet)));
-		int64_t top = 0;
-		for (size_t k = 0; k < npl; k++) {
-			sqlite3_bind_int64(ln, 1, id);
-			sqlite3_bind_int64(ln, 2, (int64_t)pl[k].h);
-			sqlite3_bind_int64(ln, 3, pl[k].credit);
-			rc = sqlite3_step(ln);
-			if (rc != SQLITE_ROW) {
-				sqlite3_reset(ln);
-				GOTO_IF_ERROR(rp_index_db_fail(ix, "counting lines", rc));
-			}
-			int64_t pages = sqlite3_column_int64(ln, 0);
+		GOTO_IF_ERROR(RP_GROW(rows, caprows, nrows + npl));
+		for (size_t k = 0; k < npl; k++)
+			rows[nrows++] = (lrow){ id, ns[d - from], pl[k].h,
+						pl[k].credit };
+	}
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof(*rows), cmp_lrow);
+	int64_t top = 0;
+	for (size_t i = 0; i < nrows;) {
+		size_t j = i + 1;
+		while (j < nrows && rows[j].outlet == rows[i].outlet &&
+		       rows[j].h == rows[i].h)
+			j++;
+		sqlite3_bind_int64(ln, 1, rows[i].outlet);
+		sqlite3_bind_int64(ln, 2, (int64_t)rows[i].h);
+		sqlite3_bind_int64(ln, 3, (int64_t)(j - i));
+		sqlite3_bind_int64(ln, 4, rows[i].credit);
+		int rc = sqlite3_step(ln);
+		if (rc != SQLITE_ROW) {
 			sqlite3_reset(ln);
-			if (!pl[k].credit && pages > top)
-				top = pages;
-			sqlite3_bind_int64(ld, 1, id);
-			sqlite3_bind_int64(ld, 2, (int64_t)pl[k].h);
-			sqlite3_bind_int64(ld, 3, ns[d - from]);
+			GOTO_IF_ERROR(rp_index_db_fail(ix, "counting lines", rc));
+		}
+		int64_t pages = sqlite3_column_int64(ln, 0);
+		sqlite3_reset(ln);
+		if (!rows[i].credit && pages > top)
+			top = pages;
+		for (size_t k = i; k < j; k++) {
+			sqlite3_bind_int64(ld, 1, rows[k].outlet);
+			sqlite3_bind_int64(ld, 2, (int64_t)rows[k].h);
+			sqlite3_bind_int64(ld, 3, rows[k].doc);
 			GOTO_IF_ERROR(step_done(ix, ld, "listing lines"));
 		}
-		sqlite3_bind_int64(tp, 1, id);
-		sqlite3_bind_int64(tp, 2, top);
-		GOTO_IF_ERROR(step_done(ix, tp, "counting lines"));
+		/* The outlet's most frequent line, once its lines are done. */
+		if (j == nrows || rows[j].outlet != rows[i].outlet) {
+			sqlite3_bind_int64(tp, 1, rows[i].outlet);
+			sqlite3_bind_int64(tp, 2, top);
+			GOTO_IF_ERROR(step_done(ix, tp, "counting lines"));
+			top = 0;
+		}
+		i = j;
 	}
 cleanup:
 	sqlite3_finalize(get);
@@ -541,6 +549,7 @@ cleanup:
 	sqlite3_finalize(ld);
 	sqlite3_finalize(tp);
 	free(pl);
+	free(rows);
 	return err;
 }
 
@@ -805,7 +814,7 @@ int rp_index_rebuild(rp_index *ix)
 	sqlite3_stmt *st = NULL;
 	int err = RP_OK;
 	GOTO_IF_ERROR(rp_index_exec(ix, "DELETE FROM outlet; DELETE FROM line;"
-				    " DELETE FROM line_doc; DELETE FROM feat;"
+				    " DELETE FROM line_doc;"
 				    " DELETE FROM band; DELETE FROM fp;"));
 	GOTO_IF_ERROR(prepare(ix, &st, "SELECT n FROM doc ORDER BY n"));
 	int rc;
@@ -844,6 +853,27 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 		err = rp_index_rebuild(ix);
 		goto cleanup;
 	}
+	GOTO_IF_ERROR(prior_open(ix, &pc));
+	if (nx) {
+		/* What is kept of the affected pages now, to be removed. */
+		GOTO_IF_ERROR(work_corpus(ix, &c));
+		GOTO_IF_ERROR(rp_index_load_docs(ix, c, x, nx));
+		counted = calloc(nx + 1, 1);
+		GOTO_IF(!counted, RP_ENOMEM);
+		memset(counted, 1, nx);
+		rp_boiler_prior old = { prior_outlet, prior_line, counted, &pc };
+		c->prior = &old;
+		err = features(ix, c, NULL, &f);
+		c->prior = NULL;
+		GOTO_IF_ERROR(err);
+		GOTO_IF_ERROR(forget(ix, f, x, nx));
+		feats_free(f, c->ndocs);
+		f = NULL;
+		rp_corpus_free(c);
+		c = NULL;
+		free(counted);
+		counted = NULL;
+	}
 	/* The affected archived pages (counted in the archive's numbers)
 	 * and the new ones (not yet), analysed with those numbers. */
 	GOTO_IF_ERROR(work_corpus(ix, &c));
@@ -857,7 +887,6 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	if (nx)
 		memcpy(all, x, nx * sizeof(*all));
 	memcpy(all + nx, ns, n * sizeof(*all));
-	GOTO_IF_ERROR(prior_open(ix, &pc));
 	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc };
 	c->prior = &prior;
 	err = features(ix, c, NULL, &f);
@@ -866,7 +895,6 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	/* Then the new pages join the counts, and the affected pages'
 	 * features are replaced. */
 	GOTO_IF_ERROR(write_lines(ix, c, nx, nx + n, ns));
-	GOTO_IF_ERROR(forget(ix, x, nx));
 	GOTO_IF_ERROR(write_feats(ix, f, all, nx + n));
 cleanup:
 	prior_close(&pc);
@@ -1171,7 +1199,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	query_state s;
 	rp_index_query_stats st;
 	rp_question q;
-	int err = RP_OK, many = 0;
+	int err = RP_OK, many = 0, in_tx = 0;
 
 	RETURN_ERROR_IF(!ix || !qc || !work || !out, RP_EINVAL);
 	RETURN_ERROR_IF(!ix->db, RP_ESTATE);
@@ -1180,6 +1208,12 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	memset(&pc, 0, sizeof(pc));
 	memset(&s, 0, sizeof(s));
 	memset(&st, 0, sizeof(st));
+
+	/* One read transaction: the query sees one state of the archive
+	 * (an add committing meanwhile is not half seen), and its many
+	 * statements do not each take and drop the log's read lock. */
+	GOTO_IF_ERROR(rp_index_exec(ix, "BEGIN"));
+	in_tx = 1;
 
 	/* 1. Can the kept candidates answer this question? */
 	GOTO_IF_ERROR(work_corpus(ix, &s1));
@@ -1368,6 +1402,8 @@ cleanup:
 	sqlite3_finalize(dup);
 	sqlite3_finalize(s.band);
 	sqlite3_finalize(s.fp);
+	if (in_tx)
+		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	free(s.cand);
 	for (size_t i = 0; live && i < nkeep; i++)
 		free(live[i]);

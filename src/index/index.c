@@ -159,8 +159,6 @@ static const char SCHEMA[] =
 	"CREATE INDEX line_pages ON line(outlet, pages);"
 	"CREATE TABLE line_doc(outlet INTEGER NOT NULL, h INTEGER NOT NULL,"
 	" doc INTEGER NOT NULL, PRIMARY KEY(outlet, h, doc)) WITHOUT ROWID;"
-	"CREATE TABLE feat(doc INTEGER PRIMARY KEY, bands BLOB NOT NULL,"
-	" fps BLOB NOT NULL);"
 	"CREATE TABLE band(band INTEGER NOT NULL, key INTEGER NOT NULL,"
 	" doc INTEGER NOT NULL, PRIMARY KEY(band, key, doc)) WITHOUT ROWID;"
 	"CREATE TABLE fp(h INTEGER NOT NULL, doc INTEGER NOT NULL,"
@@ -404,8 +402,17 @@ int rp_index_open(rp_index *ix, const char *path, const rp_analysis_options *ao,
 	ix->ao.threads = ao ? ao->threads : 0;
 	ix->ao.progress = ao ? ao->progress : NULL;
 	ix->ao.progress_userdata = ao ? ao->progress_userdata : NULL;
+	/* Batches write band keys and fingerprints all over their trees: a
+	 * page cache of up to 256 MB keeps them from going to the log
+	 * page by page. In WAL mode synchronous = NORMAL still leaves whole
+	 * transactions after a kill or a crash of the process. */
+	GOTO_IF_ERROR(exec(ix, "PRAGMA cache_size = -262144"));
+	/* A query seeks a few hundred rows of large trees: mapped, they
+	 * are read without a system call and a copy per page. */
+	GOTO_IF_ERROR(exec(ix, "PRAGMA mmap_size = 68719476736"));
 	if (!(flags & RP_INDEX_READONLY))
-		GOTO_IF_ERROR(exec(ix, "PRAGMA foreign_keys = ON"));
+		GOTO_IF_ERROR(exec(ix, "PRAGMA foreign_keys = ON;"
+				       " PRAGMA synchronous = NORMAL"));
 	return RP_OK;
 cleanup:
 	sqlite3_close(ix->db);
