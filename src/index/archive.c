@@ -1425,3 +1425,210 @@ cleanup:
 	free(v);
 	return err;
 }
+
+/* ---- check ---- */
+
+/* One integer from a query with no parameters, into *v. */
+static int one_int(rp_index *ix, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *st = NULL;
+	FORWARD_IF_ERROR(prepare(ix, &st, sql));
+	int rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? RP_OK
+						     : rp_index_db_fail(ix, sql, rc);
+}
+
+/* The kept tables' own consistency (counts against rows), by SQL. */
+static int check_tables(rp_index *ix)
+{
+	static const struct {
+		const char *sql, *what;
+	} rules[] = {
+		{ "SELECT count(*) FROM band WHERE doc NOT IN (SELECT n FROM doc)",
+		  "band keys of documents that are not in the index" },
+		{ "SELECT count(*) FROM fp WHERE doc NOT IN (SELECT n FROM doc)",
+		  "fingerprints of documents that are not in the index" },
+		{ "SELECT count(*) FROM line_doc WHERE doc NOT IN (SELECT n FROM doc)",
+		  "lines of documents that are not in the index" },
+		{ "SELECT count(*) FROM line l WHERE pages != (SELECT count(*) FROM"
+		  " line_doc d WHERE d.outlet = l.outlet AND d.h = l.h)",
+		  "lines whose page count is not the pages listed for them" },
+		{ "SELECT count(*) FROM outlet o WHERE pages != (SELECT count(*)"
+		  " FROM doc WHERE doc.outlet = o.name)",
+		  "outlets whose page count is not their documents'" },
+		{ "SELECT count(*) FROM outlet o WHERE top != coalesce((SELECT"
+		  " max(pages) FROM line l WHERE l.outlet = o.id AND credit = 0), 0)",
+		  "outlets whose most frequent line is not the one counted" },
+		{ "SELECT (SELECT count(DISTINCT outlet) FROM doc) - (SELECT count(*)"
+		  " FROM outlet)", "outlets of documents not counted" },
+	};
+	if (!ix->ao.boilerplate) {
+		int64_t v = 0;
+		FORWARD_IF_ERROR(one_int(ix, "SELECT (SELECT count(*) FROM line) +"
+					     " (SELECT count(*) FROM outlet)", &v));
+		if (v) {
+			rp_index_set_err(ix, "%s: chrome counts kept by an index "
+					 "without chrome learning", ix->path);
+			return RP_EINPUT;
+		}
+	}
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		if (!ix->ao.boilerplate && i >= 2)
+			break;
+		int64_t v = 0;
+		FORWARD_IF_ERROR(one_int(ix, rules[i].sql, &v));
+		if (v) {
+			rp_index_set_err(ix, "%s: %lld %s", ix->path, (long long)v,
+					 rules[i].what);
+			return RP_EINPUT;
+		}
+	}
+	return RP_OK;
+}
+
+int rp_index_check_kept(rp_index *ix)
+{
+	rp_corpus *c = NULL;
+	dfeat *f = NULL;
+	int64_t *ns = NULL;
+	qline *ql = NULL;
+	rp_page_line *pl = NULL;
+	size_t n = 0, cap = 0, nql = 0, capql = 0, npl = 0, cappl = 0;
+	sqlite3_stmt *st = NULL, *band = NULL, *fp = NULL, *line = NULL;
+	int err = RP_OK;
+	const char *bad = NULL;
+	int64_t bad_n = 0;
+
+	FORWARD_IF_ERROR(check_tables(ix));
+	/* What the documents give, computed from scratch... */
+	GOTO_IF_ERROR(prepare(ix, &st, "SELECT n FROM doc ORDER BY n"));
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		GOTO_IF_ERROR(RP_GROW(ns, cap, n + 1));
+		ns[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		GOTO_IF_ERROR(rp_index_db_fail(ix, "reading documents", rc));
+	GOTO_IF_ERROR(work_corpus(ix, &c));
+	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
+	GOTO_IF_ERROR(features(ix, c, NULL, &f));
+	/* ... against what is kept: every row there, and no other. */
+	GOTO_IF_ERROR(prepare(ix, &band, "SELECT 1 FROM band WHERE band = ?1 AND"
+					 " key = ?2 AND doc = ?3"));
+	GOTO_IF_ERROR(prepare(ix, &fp, "SELECT cnt FROM fp WHERE h = ?1 AND"
+				       " doc = ?2"));
+	int64_t want_band = 0, want_fp = 0, have = 0;
+	for (size_t d = 0; d < n && !bad; d++) {
+		if (!f[d].active)
+			continue;
+		for (unsigned b = 0; b < ix->bands && !bad; b++) {
+			sqlite3_bind_int64(band, 1, b);
+			sqlite3_bind_int64(band, 2, (int64_t)f[d].keys[b]);
+			sqlite3_bind_int64(band, 3, ns[d]);
+			rc = sqlite3_step(band);
+			sqlite3_reset(band);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading band keys", rc));
+			if (rc != SQLITE_ROW)
+				bad = "band keys", bad_n = ns[d];
+			want_band++;
+		}
+		for (size_t k = 0; k < f[d].nfp && !bad;) {
+			size_t j = k + 1;
+			while (j < f[d].nfp && f[d].fp[j].h == f[d].fp[k].h)
+				j++;
+			sqlite3_bind_int64(fp, 1, f[d].fp[k].h);
+			sqlite3_bind_int64(fp, 2, ns[d]);
+			rc = sqlite3_step(fp);
+			int64_t cnt = rc == SQLITE_ROW ? sqlite3_column_int64(fp, 0) : 0;
+			sqlite3_reset(fp);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading fingerprints", rc));
+			if (cnt != (int64_t)(j - k))
+				bad = "fingerprints", bad_n = ns[d];
+			want_fp++;
+			k = j;
+		}
+	}
+	if (!bad) {
+		GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM band", &have));
+		if (have != want_band)
+			bad = "band keys", bad_n = -1;
+	}
+	if (!bad) {
+		GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM fp", &have));
+		if (have != want_fp)
+			bad = "fingerprints", bad_n = -1;
+	}
+	/* The chrome counts: every line of every page with an outlet. */
+	if (!bad && ix->ao.boilerplate) {
+		GOTO_IF_ERROR(prepare(ix, &line, "SELECT l.pages, l.credit FROM"
+						 " outlet o JOIN line l ON l.outlet ="
+						 " o.id WHERE o.name = ?1 AND l.h = ?2"));
+		for (size_t d = 0; d < n; d++) {
+			const rp_doc *doc = &c->docs[d];
+			if (!doc->outlet)
+				continue;
+			npl = 0;
+			GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, doc->text,
+						    doc->text_len,
+						    rp_outlet_salt(doc->outlet)));
+			GOTO_IF_ERROR(RP_GROW(ql, capql, nql + npl));
+			for (size_t k = 0; k < npl; k++)
+				ql[nql++] = (qline){ doc->outlet, pl[k].h,
+						     pl[k].credit, 0 };
+		}
+		if (nql > 1)
+			qsort(ql, nql, sizeof(*ql), cmp_qline);
+		int64_t want_lines = 0;
+		for (size_t i = 0; i < nql && !bad;) {
+			size_t j = i + 1;
+			while (j < nql && ql[j].h == ql[i].h &&
+			       strcmp(ql[j].outlet, ql[i].outlet) == 0)
+				j++;
+			sqlite3_bind_text(line, 1, ql[i].outlet, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(line, 2, (int64_t)ql[i].h);
+			rc = sqlite3_step(line);
+			int64_t pages = rc == SQLITE_ROW ? sqlite3_column_int64(line, 0) : 0;
+			int64_t credit = rc == SQLITE_ROW ? sqlite3_column_int64(line, 1) : -1;
+			sqlite3_reset(line);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading lines", rc));
+			if (pages != (int64_t)(j - i) || credit != ql[i].credit)
+				bad = "chrome line counts", bad_n = -1;
+			want_lines++;
+			i = j;
+		}
+		if (!bad) {
+			GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM line", &have));
+			if (have != want_lines)
+				bad = "chrome line counts", bad_n = -1;
+		}
+	}
+	if (bad) {
+		const char *id = NULL;
+		for (size_t d = 0; bad_n >= 0 && d < n && !id; d++)
+			if (ns[d] == bad_n)
+				id = c->docs[d].id;
+		if (id)
+			rp_index_set_err(ix, "%s: the %s kept for '%s' are not "
+					 "those of its text", ix->path, bad, id);
+		else
+			rp_index_set_err(ix, "%s: the %s kept are not those of "
+					 "the documents' texts", ix->path, bad);
+		GOTO_IF(1, RP_EINPUT);
+	}
+cleanup:
+	sqlite3_finalize(st);
+	sqlite3_finalize(band);
+	sqlite3_finalize(fp);
+	sqlite3_finalize(line);
+	feats_free(f, c ? c->ndocs : 0);
+	rp_corpus_free(c);
+	free(ns);
+	free(ql);
+	free(pl);
+	return err;
+}

@@ -751,10 +751,12 @@ int rp_index_check(rp_index *ix)
 	RETURN_ERROR_IF(!ix->db, RP_ESTATE);
 	sqlite3_stmt *st = NULL;
 	int err = RP_OK;
+	/* One snapshot for every comparison (an add may be committing). */
+	FORWARD_IF_ERROR(exec(ix, "BEGIN"));
 	/* 1. SQLite's own view of the file. */
 	int rc = sqlite3_prepare_v2(ix->db, "PRAGMA integrity_check", -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return db_fail(ix, "integrity check", rc);
+		GOTO_IF_ERROR(db_fail(ix, "integrity check", rc));
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW)
 		GOTO_IF_ERROR(db_fail(ix, "integrity check", rc));
@@ -821,7 +823,13 @@ int rp_index_check(rp_index *ix)
 	}
 	if (rc != SQLITE_DONE)
 		GOTO_IF_ERROR(db_fail(ix, "reading documents", rc));
+	sqlite3_finalize(st);
+	st = NULL;
+	/* 4. What a query uses instead of the archive: the features and
+	 * chrome counts the documents give, and no other. */
+	GOTO_IF_ERROR(rp_index_check_kept(ix));
 cleanup:
 	sqlite3_finalize(st);
+	sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	return err;
 }

@@ -42,6 +42,10 @@ RP_INTERNAL int rp_index_added(rp_index *ix, const rp_corpus *c,
  * the open transaction (after a removal or a replacement). */
 RP_INTERNAL int rp_index_rebuild(rp_index *ix);
 
+/* Is what is kept what the stored documents give? RP_OK, or RP_EINPUT
+ * with the first difference on the handle. Reads only. */
+RP_INTERNAL int rp_index_check_kept(rp_index *ix);
+
 /* Load the documents ns[0..n) (ascending doc.n) into c; their doc.n in
  * order. */
 RP_INTERNAL int rp_index_load_docs(rp_index *ix, rp_corpus *c,
