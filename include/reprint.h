@@ -1164,7 +1164,8 @@ typedef struct rp_index_query_stats {
 } rp_index_query_stats;
 
 /**
- * Which archived documents do the documents of query share text with?
+ * Which archived documents do the documents of query share text with
+ * (question q; NULL: the default question)?
  * The answer is the one rp_corpus_ask(q) gives on the archive followed by
  * query's documents (in that order), restricted to pairs of an archived
  * and a query document: chrome learned from the whole archive with the

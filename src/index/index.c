@@ -320,6 +320,12 @@ static int read_meta(rp_index *ix)
 	ix->rows = kept[1];
 	ix->winnow_w = kept[2];
 	sqlite3_finalize(st);
+	if ((uint64_t)kept[0] * kept[1] > v[2] || kept[2] > 1000000) {
+		set_err(ix, "%s: meta holds a banding of %u x %u rows for %llu "
+			"signature values: not a reprint index this reprint can "
+			"use", ix->path, kept[0], kept[1], (unsigned long long)v[2]);
+		return RP_EINPUT;
+	}
 	rp_analysis_options o;
 	rp_analysis_options_init(&o, RP_ANALYSIS_OPTIONS_VERSION);
 	o.shingle = (rp_shingle_kind)v[0];

@@ -1,6 +1,7 @@
 /* Fuzz target: bytes as an index file. rp_index_open refuses or opens it;
  * an open index is checked, counted and loaded into a corpus, and asked
- * once. Nothing may crash, and a refused file must be left as it was
+ * once, and three of its texts are queried (two under new ids, one under
+ * an archived id). Nothing may crash, and a refused file must be left as it was
  * (no byte changed, no side file left). Seeds: real indexes (the samples
  * in batches), truncated and scribbled ones, other SQLite files. */
 #include <stdio.h>
@@ -36,6 +37,34 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			rp_result *r = NULL;
 			if (rp_corpus_ask(&r, c, NULL) == RP_OK)
 				rp_result_free(r);
+			/* The first archived texts asked again under new ids,
+			 * and one archived id: a query reads the kept band
+			 * keys, fingerprints and chrome counts. */
+			rp_corpus *q = NULL;
+			if (rp_corpus_new(&q, NULL) == RP_OK &&
+			    rp_corpus_configure(q, &ao) == RP_OK) {
+				for (size_t i = 0; i < rp_corpus_count(c) && i < 3; i++) {
+					rp_doc_info d;
+					rp_corpus_doc(&d, c, i);
+					char id[32];
+					snprintf(id, sizeof(id), "query-%zu", i);
+					const char *use = i == 2 ? d.id : id;
+					rp_doc_input in = { use, strlen(use), d.text,
+							    d.text_len, d.title,
+							    d.title ? strlen(d.title) : 0,
+							    d.outlet,
+							    d.outlet ? strlen(d.outlet) : 0,
+							    d.date, d.date ? strlen(d.date) : 0,
+							    "query", i + 1 };
+					rp_corpus_add(q, &in);
+				}
+				rp_corpus *work = NULL;
+				if (rp_index_query(ix, q, NULL, &work, &r, NULL) == RP_OK) {
+					rp_result_free(r);
+					rp_corpus_free(work);
+				}
+			}
+			rp_corpus_free(q);
 		}
 		rp_corpus_free(c);
 	} else {
