@@ -172,9 +172,9 @@ static int prior_open(rp_index *ix, prior_ctx *p)
 	p->ix = ix;
 	FORWARD_IF_ERROR(prepare(ix, &p->outlet, "SELECT pages, top FROM outlet"
 						 " WHERE name = ?1"));
-	return prepare(ix, &p->line, "SELECT l.pages FROM outlet o JOIN line l"
-				     " ON l.outlet = o.id WHERE o.name = ?1"
-				     " AND l.h = ?2");
+	return prepare(ix, &p->line, "SELECT sum(pages) FROM line WHERE gen IN"
+				     " (SELECT id FROM gen) AND outlet = (SELECT id"
+				     " FROM outlet WHERE name = ?1) AND h = ?2");
 }
 
 static void prior_close(prior_ctx *p)
@@ -350,18 +350,27 @@ static int cmp_fp_row(const void *x, const void *y)
  * archive's current counts). */
 static int forget(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n)
 {
-	sqlite3_stmt *db = NULL, *df = NULL;
+	sqlite3_stmt *db = NULL, *df = NULL, *fg = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &db, "DELETE FROM band WHERE band = ?1 AND"
-				       " key = ?2 AND doc = ?3"));
-	GOTO_IF_ERROR(prepare(ix, &df, "DELETE FROM fp WHERE h = ?1 AND doc = ?2"));
+	GOTO_IF_ERROR(prepare(ix, &fg, "SELECT gen FROM docgen WHERE n = ?1"));
+	GOTO_IF_ERROR(prepare(ix, &db, "DELETE FROM band WHERE gen = ?4 AND"
+				       " band = ?1 AND key = ?2 AND doc = ?3"));
+	GOTO_IF_ERROR(prepare(ix, &df, "DELETE FROM fp WHERE gen = ?3 AND h = ?1"
+				       " AND doc = ?2"));
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].active)
 			continue;
+		sqlite3_bind_int64(fg, 1, ns[i]);
+		int rc = sqlite3_step(fg);
+		int64_t gen = rc == SQLITE_ROW ? sqlite3_column_int64(fg, 0) : 0;
+		sqlite3_reset(fg);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			GOTO_IF_ERROR(rp_index_db_fail(ix, "reading documents", rc));
 		for (unsigned b = 0; b < ix->bands; b++) {
 			sqlite3_bind_int64(db, 1, b);
 			sqlite3_bind_int64(db, 2, (int64_t)f[i].keys[b]);
 			sqlite3_bind_int64(db, 3, ns[i]);
+			sqlite3_bind_int64(db, 4, gen);
 			GOTO_IF_ERROR(step_done(ix, db, "removing band keys"));
 		}
 		for (size_t k = 0; k < f[i].nfp; k++) {
@@ -369,10 +378,12 @@ static int forget(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n)
 				continue;
 			sqlite3_bind_int64(df, 1, f[i].fp[k].h);
 			sqlite3_bind_int64(df, 2, ns[i]);
+			sqlite3_bind_int64(df, 3, gen);
 			GOTO_IF_ERROR(step_done(ix, df, "removing fingerprints"));
 		}
 	}
 cleanup:
+	sqlite3_finalize(fg);
 	sqlite3_finalize(db);
 	sqlite3_finalize(df);
 	return err;
@@ -385,13 +396,17 @@ static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n
 	band_row *br = NULL;
 	fp_row *fr = NULL;
 	size_t nbr = 0, nfr = 0, capbr = 0, capfr = 0;
-	sqlite3_stmt *ib = NULL, *ifp = NULL;
+	sqlite3_stmt *ib = NULL, *ifp = NULL, *fg = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &ib, "INSERT INTO band VALUES(?1, ?2, ?3)"));
-	GOTO_IF_ERROR(prepare(ix, &ifp, "INSERT INTO fp VALUES(?1, ?2, ?3)"));
+	GOTO_IF_ERROR(prepare(ix, &ib, "INSERT INTO band VALUES(?4, ?1, ?2, ?3)"));
+	GOTO_IF_ERROR(prepare(ix, &ifp, "INSERT INTO fp VALUES(?4, ?1, ?2, ?3)"));
+	GOTO_IF_ERROR(prepare(ix, &fg, "INSERT OR REPLACE INTO docgen VALUES(?1, ?2)"));
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].active)
 			continue;
+		sqlite3_bind_int64(fg, 1, ns[i]);
+		sqlite3_bind_int64(fg, 2, ix->gen);
+		GOTO_IF_ERROR(step_done(ix, fg, "writing documents"));
 		GOTO_IF_ERROR(RP_GROW(br, capbr, nbr + ix->bands));
 		for (unsigned b = 0; b < ix->bands; b++)
 			br[nbr++] = (band_row){ f[i].keys[b], ns[i], b };
@@ -412,6 +427,7 @@ static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n
 		sqlite3_bind_int64(ib, 1, br[k].band);
 		sqlite3_bind_int64(ib, 2, (int64_t)br[k].key);
 		sqlite3_bind_int64(ib, 3, br[k].doc);
+		sqlite3_bind_int64(ib, 4, ix->gen);
 		GOTO_IF_ERROR(step_done(ix, ib, "writing band keys"));
 	}
 	if (nfr > 1)
@@ -420,9 +436,11 @@ static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n
 		sqlite3_bind_int64(ifp, 1, fr[k].h);
 		sqlite3_bind_int64(ifp, 2, fr[k].doc);
 		sqlite3_bind_int64(ifp, 3, fr[k].cnt);
+		sqlite3_bind_int64(ifp, 4, ix->gen);
 		GOTO_IF_ERROR(step_done(ix, ifp, "writing fingerprints"));
 	}
 cleanup:
+	sqlite3_finalize(fg);
 	sqlite3_finalize(ib);
 	sqlite3_finalize(ifp);
 	free(br);
@@ -454,7 +472,7 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 		       size_t to, const int64_t *ns)
 {
 	sqlite3_stmt *get = NULL, *mk = NULL, *pg = NULL, *ln = NULL,
-		     *ld = NULL, *tp = NULL;
+		     *ld = NULL, *tp = NULL, *old = NULL, *tot = NULL;
 	rp_page_line *pl = NULL;
 	lrow *rows = NULL;
 	size_t npl = 0, cappl = 0, nrows = 0, caprows = 0;
@@ -466,10 +484,14 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 				       " VALUES(?1, 0, 0)"));
 	GOTO_IF_ERROR(prepare(ix, &pg, "UPDATE outlet SET pages = pages + 1"
 				       " WHERE id = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &ln, "INSERT INTO line VALUES(?1, ?2, ?3, ?4)"
-				       " ON CONFLICT(outlet, h) DO UPDATE SET"
-				       " pages = pages + ?3 RETURNING pages"));
-	GOTO_IF_ERROR(prepare(ix, &ld, "INSERT INTO line_doc VALUES(?1, ?2, ?3)"));
+	GOTO_IF_ERROR(prepare(ix, &old, "SELECT sum(pages) FROM line WHERE gen IN"
+					" (SELECT id FROM gen) AND outlet = ?1 AND"
+					" h = ?2"));
+	GOTO_IF_ERROR(prepare(ix, &ln, "INSERT INTO line VALUES(?5, ?1, ?2, ?3, ?4)"));
+	GOTO_IF_ERROR(prepare(ix, &tot, "INSERT INTO linetot VALUES(?1, ?2, ?3, ?4)"
+					" ON CONFLICT(outlet, h) DO UPDATE SET"
+					" pages = excluded.pages"));
+	GOTO_IF_ERROR(prepare(ix, &ld, "INSERT INTO line_doc VALUES(?4, ?1, ?2, ?3)"));
 	GOTO_IF_ERROR(prepare(ix, &tp, "UPDATE outlet SET top = ?2 WHERE id = ?1"
 				       " AND top < ?2"));
 	const char *last = NULL;
@@ -513,23 +535,38 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 		while (j < nrows && rows[j].outlet == rows[i].outlet &&
 		       rows[j].h == rows[i].h)
 			j++;
+		/* Its pages before this batch (every generation), then
+		 * this batch's row; a line on three pages or more is also
+		 * in linetot, with its total (the rerun cap and the
+		 * template test look there). */
+		sqlite3_bind_int64(old, 1, rows[i].outlet);
+		sqlite3_bind_int64(old, 2, (int64_t)rows[i].h);
+		int rc = sqlite3_step(old);
+		int64_t pages = rc == SQLITE_ROW ? sqlite3_column_int64(old, 0) : 0;
+		sqlite3_reset(old);
+		if (rc != SQLITE_ROW)
+			GOTO_IF_ERROR(rp_index_db_fail(ix, "counting lines", rc));
+		pages += (int64_t)(j - i);
 		sqlite3_bind_int64(ln, 1, rows[i].outlet);
 		sqlite3_bind_int64(ln, 2, (int64_t)rows[i].h);
 		sqlite3_bind_int64(ln, 3, (int64_t)(j - i));
 		sqlite3_bind_int64(ln, 4, rows[i].credit);
-		int rc = sqlite3_step(ln);
-		if (rc != SQLITE_ROW) {
-			sqlite3_reset(ln);
-			GOTO_IF_ERROR(rp_index_db_fail(ix, "counting lines", rc));
+		sqlite3_bind_int64(ln, 5, ix->gen);
+		GOTO_IF_ERROR(step_done(ix, ln, "counting lines"));
+		if (pages >= 3) {
+			sqlite3_bind_int64(tot, 1, rows[i].outlet);
+			sqlite3_bind_int64(tot, 2, (int64_t)rows[i].h);
+			sqlite3_bind_int64(tot, 3, pages);
+			sqlite3_bind_int64(tot, 4, rows[i].credit);
+			GOTO_IF_ERROR(step_done(ix, tot, "counting lines"));
+			if (!rows[i].credit && pages > top)
+				top = pages;
 		}
-		int64_t pages = sqlite3_column_int64(ln, 0);
-		sqlite3_reset(ln);
-		if (!rows[i].credit && pages > top)
-			top = pages;
 		for (size_t k = i; k < j; k++) {
 			sqlite3_bind_int64(ld, 1, rows[k].outlet);
 			sqlite3_bind_int64(ld, 2, (int64_t)rows[k].h);
 			sqlite3_bind_int64(ld, 3, rows[k].doc);
+			sqlite3_bind_int64(ld, 4, ix->gen);
 			GOTO_IF_ERROR(step_done(ix, ld, "listing lines"));
 		}
 		/* The outlet's most frequent line, once its lines are done. */
@@ -548,6 +585,8 @@ cleanup:
 	sqlite3_finalize(ln);
 	sqlite3_finalize(ld);
 	sqlite3_finalize(tp);
+	sqlite3_finalize(old);
+	sqlite3_finalize(tot);
 	free(pl);
 	free(rows);
 	return err;
@@ -646,15 +685,15 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		qsort(ql, nql, sizeof(*ql), cmp_qline);
 	GOTO_IF_ERROR(prepare(ix, &so, "SELECT id, pages, top FROM outlet"
 				       " WHERE name = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &sl, "SELECT pages FROM line WHERE outlet = ?1"
-				       " AND h = ?2"));
+	GOTO_IF_ERROR(prepare(ix, &sl, "SELECT sum(pages) FROM line WHERE gen IN"
+				       " (SELECT id FROM gen) AND outlet = ?1 AND"
+				       " h = ?2"));
 	GOTO_IF_ERROR(prepare(ix, &all, "SELECT n FROM doc WHERE outlet = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &range, "SELECT DISTINCT d.doc FROM line l JOIN"
-					  " line_doc d ON d.outlet = l.outlet AND"
-					  " d.h = l.h WHERE l.outlet = ?1 AND"
-					  " l.pages > ?2 AND l.pages <= ?3"));
-	GOTO_IF_ERROR(prepare(ix, &post, "SELECT doc FROM line_doc WHERE"
-					 " outlet = ?1 AND h = ?2"));
+	GOTO_IF_ERROR(prepare(ix, &range, "SELECT h FROM linetot WHERE outlet = ?1"
+					  " AND pages > ?2 AND pages <= ?3"));
+	GOTO_IF_ERROR(prepare(ix, &post, "SELECT doc FROM line_doc WHERE gen IN"
+					 " (SELECT id FROM gen) AND outlet = ?1 AND"
+					 " h = ?2"));
 	size_t q = 0; /* into ql */
 	for (size_t i = 0; i < nn && !*many;) {
 		size_t j = i + 1;
@@ -696,6 +735,7 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 				rc = sqlite3_step(sl);
 				if (rc == SQLITE_ROW)
 					p_old = (size_t)sqlite3_column_int64(sl, 0);
+				/* (sum() always gives one row) */
 				sqlite3_reset(sl);
 				if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 					free(lc);
@@ -728,10 +768,19 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		} else if (t_new) {
 			size_t c_old = rp_rerun_cap(n_old), c_new = rp_rerun_cap(n_new);
 			if (c_old != c_new) {
+				/* Lines whose kind the new cap changes: on more
+				 * than 3 pages (the least cap), so in linetot. */
 				sqlite3_bind_int64(range, 1, id);
 				sqlite3_bind_int64(range, 2, (int64_t)RP_MIN(c_old, c_new));
 				sqlite3_bind_int64(range, 3, (int64_t)RP_MAX(c_old, c_new));
-				err = collect_docs(ix, range, below, x, nx, &capx);
+				while (err == RP_OK && (rc = sqlite3_step(range)) == SQLITE_ROW) {
+					sqlite3_bind_int64(post, 1, id);
+					sqlite3_bind_int64(post, 2, sqlite3_column_int64(range, 0));
+					err = collect_docs(ix, post, below, x, nx, &capx);
+				}
+				if (err == RP_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+					err = rp_index_db_fail(ix, "reading lines", rc);
+				sqlite3_reset(range);
 			}
 			for (size_t k = 0; k < nlc && err == RP_OK; k++) {
 				int k_old = rp_line_kind(lc[k].old, n_old, minp, lc[k].prose);
@@ -774,6 +823,85 @@ cleanup:
 	return err;
 }
 
+/* ---- generations ---- */
+
+/* A new generation for the rows of `docs` documents: ix->gen. */
+static int new_gen(rp_index *ix, size_t docs)
+{
+	sqlite3_stmt *st = NULL;
+	FORWARD_IF_ERROR(prepare(ix, &st, "INSERT INTO gen(docs) VALUES(?1)"));
+	sqlite3_bind_int64(st, 1, (int64_t)docs);
+	int err = step_done(ix, st, "starting a generation");
+	sqlite3_finalize(st);
+	ix->gen = err == RP_OK ? sqlite3_last_insert_rowid(ix->db) : 0;
+	return err;
+}
+
+/* Merge generations a and b into a new one (rows rewritten in key
+ * order, appended after every other generation's). */
+static int merge_gens(rp_index *ix, int64_t a, int64_t b, int64_t docs)
+{
+	static const char *const steps[] = {
+		"INSERT INTO band SELECT ?3, band, key, doc FROM band WHERE gen"
+		" IN (?1, ?2) ORDER BY band, key, doc",
+		"DELETE FROM band WHERE gen IN (?1, ?2)",
+		"INSERT INTO fp SELECT ?3, h, doc, cnt FROM fp WHERE gen IN"
+		" (?1, ?2) ORDER BY h, doc",
+		"DELETE FROM fp WHERE gen IN (?1, ?2)",
+		"INSERT INTO line SELECT ?3, outlet, h, sum(pages), max(credit)"
+		" FROM line WHERE gen IN (?1, ?2) GROUP BY outlet, h"
+		" ORDER BY outlet, h",
+		"DELETE FROM line WHERE gen IN (?1, ?2)",
+		"INSERT INTO line_doc SELECT ?3, outlet, h, doc FROM line_doc"
+		" WHERE gen IN (?1, ?2) ORDER BY outlet, h, doc",
+		"DELETE FROM line_doc WHERE gen IN (?1, ?2)",
+		"UPDATE docgen SET gen = ?3 WHERE gen IN (?1, ?2)",
+		"DELETE FROM gen WHERE id IN (?1, ?2)",
+	};
+	FORWARD_IF_ERROR(new_gen(ix, (size_t)docs));
+	int64_t c = ix->gen;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		sqlite3_stmt *st = NULL;
+		FORWARD_IF_ERROR(prepare(ix, &st, steps[i]));
+		sqlite3_bind_int64(st, 1, a);
+		sqlite3_bind_int64(st, 2, b);
+		if (sqlite3_bind_parameter_count(st) >= 3)
+			sqlite3_bind_int64(st, 3, c);
+		int err = step_done(ix, st, "merging generations");
+		sqlite3_finalize(st);
+		FORWARD_IF_ERROR(err);
+	}
+	return RP_OK;
+}
+
+/*
+ * Keep few generations: a query seeks each one. The newest is merged
+ * into the one before it while it holds a quarter of its documents or
+ * more, so generations shrink fourfold from the oldest to the newest:
+ * about log4(archive / batch) + 1 of them, each row rewritten about as
+ * often.
+ */
+static int compact(rp_index *ix)
+{
+	for (;;) {
+		sqlite3_stmt *st = NULL;
+		int64_t id[2] = { 0, 0 }, docs[2] = { 0, 0 };
+		int k = 0, rc;
+		FORWARD_IF_ERROR(prepare(ix, &st, "SELECT id, docs FROM gen ORDER BY"
+						  " id DESC LIMIT 2"));
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < 2) {
+			id[k] = sqlite3_column_int64(st, 0);
+			docs[k++] = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			return rp_index_db_fail(ix, "reading generations", rc);
+		if (k < 2 || 4 * docs[0] < docs[1])
+			return RP_OK;
+		FORWARD_IF_ERROR(merge_gens(ix, id[1], id[0], docs[0] + docs[1]));
+	}
+}
+
 /* ---- add, rebuild ---- */
 
 /* A new corpus with the index's analysis options. */
@@ -814,8 +942,9 @@ int rp_index_rebuild(rp_index *ix)
 	sqlite3_stmt *st = NULL;
 	int err = RP_OK;
 	GOTO_IF_ERROR(rp_index_exec(ix, "DELETE FROM outlet; DELETE FROM line;"
-				    " DELETE FROM line_doc;"
-				    " DELETE FROM band; DELETE FROM fp;"));
+				    " DELETE FROM linetot; DELETE FROM line_doc;"
+				    " DELETE FROM band; DELETE FROM fp;"
+				    " DELETE FROM gen; DELETE FROM docgen;"));
 	GOTO_IF_ERROR(prepare(ix, &st, "SELECT n FROM doc ORDER BY n"));
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -827,9 +956,11 @@ int rp_index_rebuild(rp_index *ix)
 	GOTO_IF_ERROR(work_corpus(ix, &c));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
 	GOTO_IF_ERROR(features(ix, c, NULL, &f));
+	GOTO_IF_ERROR(new_gen(ix, n));
 	GOTO_IF_ERROR(write_lines(ix, c, 0, n, ns));
 	GOTO_IF_ERROR(write_feats(ix, f, ns, n));
 cleanup:
+	ix->gen = 0;
 	sqlite3_finalize(st);
 	feats_free(f, c ? c->ndocs : 0);
 	rp_corpus_free(c);
@@ -894,9 +1025,12 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	GOTO_IF_ERROR(err);
 	/* Then the new pages join the counts, and the affected pages'
 	 * features are replaced. */
+	GOTO_IF_ERROR(new_gen(ix, n));
 	GOTO_IF_ERROR(write_lines(ix, c, nx, nx + n, ns));
 	GOTO_IF_ERROR(write_feats(ix, f, all, nx + n));
+	GOTO_IF_ERROR(compact(ix));
 cleanup:
+	ix->gen = 0;
 	prior_close(&pc);
 	feats_free(f, c ? c->ndocs : 0);
 	rp_corpus_free(c);
@@ -1304,9 +1438,11 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	/* 5. Candidates from the kept keys and fingerprints. */
 	s = (query_state){ ix, &q, passages, nx, nkeep, x, f1, NULL, 0, 0,
 			   NULL, NULL };
-	GOTO_IF_ERROR(prepare(ix, &s.band, "SELECT doc FROM band WHERE band = ?1"
-					   " AND key = ?2 LIMIT ?3"));
-	GOTO_IF_ERROR(prepare(ix, &s.fp, "SELECT doc, cnt FROM fp WHERE h = ?1"));
+	GOTO_IF_ERROR(prepare(ix, &s.band, "SELECT doc FROM band WHERE gen IN"
+					   " (SELECT id FROM gen) AND band = ?1 AND"
+					   " key = ?2 LIMIT ?3"));
+	GOTO_IF_ERROR(prepare(ix, &s.fp, "SELECT doc, cnt FROM fp WHERE gen IN"
+					 " (SELECT id FROM gen) AND h = ?1"));
 	live = calloc(nkeep + 1, sizeof(*live));
 	GOTO_IF(!live, RP_ENOMEM);
 	for (size_t i = 0; i < nkeep; i++) {
@@ -1446,20 +1582,33 @@ static int check_tables(rp_index *ix)
 	static const struct {
 		const char *sql, *what;
 	} rules[] = {
-		{ "SELECT count(*) FROM band WHERE doc NOT IN (SELECT n FROM doc)",
-		  "band keys of documents that are not in the index" },
-		{ "SELECT count(*) FROM fp WHERE doc NOT IN (SELECT n FROM doc)",
-		  "fingerprints of documents that are not in the index" },
-		{ "SELECT count(*) FROM line_doc WHERE doc NOT IN (SELECT n FROM doc)",
-		  "lines of documents that are not in the index" },
+		{ "SELECT count(*) FROM band b WHERE NOT EXISTS (SELECT 1 FROM docgen"
+		  " d WHERE d.n = b.doc AND d.gen = b.gen)",
+		  "band keys of no document, or in another generation than its" },
+		{ "SELECT count(*) FROM fp f WHERE NOT EXISTS (SELECT 1 FROM docgen"
+		  " d WHERE d.n = f.doc AND d.gen = f.gen)",
+		  "fingerprints of no document, or in another generation than its" },
+		{ "SELECT count(*) FROM docgen WHERE gen NOT IN (SELECT id FROM gen)"
+		  " OR n NOT IN (SELECT n FROM doc)",
+		  "documents of a generation that is not, or not in the index" },
+		{ "SELECT count(*) FROM line_doc WHERE doc NOT IN (SELECT n FROM doc)"
+		  " OR gen NOT IN (SELECT id FROM gen)",
+		  "lines of documents or generations that are not in the index" },
 		{ "SELECT count(*) FROM line l WHERE pages != (SELECT count(*) FROM"
-		  " line_doc d WHERE d.outlet = l.outlet AND d.h = l.h)",
-		  "lines whose page count is not the pages listed for them" },
+		  " line_doc d WHERE d.gen = l.gen AND d.outlet = l.outlet AND"
+		  " d.h = l.h)", "lines whose page count is not the pages listed for them" },
+		{ "SELECT (SELECT count(*) FROM linetot) + (SELECT count(*) FROM"
+		  " (SELECT outlet, h, sum(pages) AS p FROM line GROUP BY outlet, h"
+		  " HAVING p >= 3) x WHERE NOT EXISTS (SELECT 1 FROM linetot t WHERE"
+		  " t.outlet = x.outlet AND t.h = x.h AND t.pages = x.p)) - (SELECT"
+		  " count(*) FROM (SELECT outlet, h FROM line GROUP BY outlet, h"
+		  " HAVING sum(pages) >= 3))",
+		  "lines on three pages or more whose total is not kept as it is" },
 		{ "SELECT count(*) FROM outlet o WHERE pages != (SELECT count(*)"
 		  " FROM doc WHERE doc.outlet = o.name)",
 		  "outlets whose page count is not their documents'" },
 		{ "SELECT count(*) FROM outlet o WHERE top != coalesce((SELECT"
-		  " max(pages) FROM line l WHERE l.outlet = o.id AND credit = 0), 0)",
+		  " max(pages) FROM linetot l WHERE l.outlet = o.id AND credit = 0), 0)",
 		  "outlets whose most frequent line is not the one counted" },
 		{ "SELECT (SELECT count(DISTINCT outlet) FROM doc) - (SELECT count(*)"
 		  " FROM outlet)", "outlets of documents not counted" },
@@ -1467,6 +1616,8 @@ static int check_tables(rp_index *ix)
 	if (!ix->ao.boilerplate) {
 		int64_t v = 0;
 		FORWARD_IF_ERROR(one_int(ix, "SELECT (SELECT count(*) FROM line) +"
+					     " (SELECT count(*) FROM linetot) +"
+					     " (SELECT count(*) FROM line_doc) +"
 					     " (SELECT count(*) FROM outlet)", &v));
 		if (v) {
 			rp_index_set_err(ix, "%s: chrome counts kept by an index "
@@ -1475,7 +1626,7 @@ static int check_tables(rp_index *ix)
 		}
 	}
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		if (!ix->ao.boilerplate && i >= 2)
+		if (!ix->ao.boilerplate && i >= 3)
 			break;
 		int64_t v = 0;
 		FORWARD_IF_ERROR(one_int(ix, rules[i].sql, &v));
@@ -1515,9 +1666,11 @@ int rp_index_check_kept(rp_index *ix)
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
 	GOTO_IF_ERROR(features(ix, c, NULL, &f));
 	/* ... against what is kept: every row there, and no other. */
-	GOTO_IF_ERROR(prepare(ix, &band, "SELECT 1 FROM band WHERE band = ?1 AND"
-					 " key = ?2 AND doc = ?3"));
-	GOTO_IF_ERROR(prepare(ix, &fp, "SELECT cnt FROM fp WHERE h = ?1 AND"
+	GOTO_IF_ERROR(prepare(ix, &band, "SELECT 1 FROM band WHERE gen = (SELECT"
+					 " gen FROM docgen WHERE n = ?3) AND band = ?1"
+					 " AND key = ?2 AND doc = ?3"));
+	GOTO_IF_ERROR(prepare(ix, &fp, "SELECT cnt FROM fp WHERE gen = (SELECT"
+				       " gen FROM docgen WHERE n = ?2) AND h = ?1 AND"
 				       " doc = ?2"));
 	int64_t want_band = 0, want_fp = 0, have = 0;
 	for (size_t d = 0; d < n && !bad; d++) {
@@ -1564,9 +1717,11 @@ int rp_index_check_kept(rp_index *ix)
 	}
 	/* The chrome counts: every line of every page with an outlet. */
 	if (!bad && ix->ao.boilerplate) {
-		GOTO_IF_ERROR(prepare(ix, &line, "SELECT l.pages, l.credit FROM"
-						 " outlet o JOIN line l ON l.outlet ="
-						 " o.id WHERE o.name = ?1 AND l.h = ?2"));
+		GOTO_IF_ERROR(prepare(ix, &line, "SELECT sum(l.pages), min(l.credit),"
+						 " max(l.credit) FROM outlet o JOIN line l"
+						 " ON l.outlet = o.id WHERE o.name = ?1"
+						 " AND l.h = ?2 AND l.gen IN (SELECT id"
+						 " FROM gen)"));
 		for (size_t d = 0; d < n; d++) {
 			const rp_doc *doc = &c->docs[d];
 			if (!doc->outlet)
@@ -1593,6 +1748,8 @@ int rp_index_check_kept(rp_index *ix)
 			rc = sqlite3_step(line);
 			int64_t pages = rc == SQLITE_ROW ? sqlite3_column_int64(line, 0) : 0;
 			int64_t credit = rc == SQLITE_ROW ? sqlite3_column_int64(line, 1) : -1;
+			if (rc == SQLITE_ROW && sqlite3_column_int64(line, 2) != credit)
+				credit = -1;
 			sqlite3_reset(line);
 			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading lines", rc));
@@ -1602,7 +1759,8 @@ int rp_index_check_kept(rp_index *ix)
 			i = j;
 		}
 		if (!bad) {
-			GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM line", &have));
+			GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM (SELECT 1 FROM"
+						  " line GROUP BY outlet, h)", &have));
 			if (have != want_lines)
 				bad = "chrome line counts", bad_n = -1;
 		}

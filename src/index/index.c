@@ -45,7 +45,7 @@
 #include <xxhash.h>
 
 #define APP_ID 0x52505249 /* "RPRI" */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define DEFAULT_BATCH 10000
 
 #define set_err rp_index_set_err
@@ -150,19 +150,29 @@ static const char SCHEMA[] =
 	" hash BLOB NOT NULL, source TEXT, line INTEGER NOT NULL,"
 	" batch INTEGER NOT NULL REFERENCES batch(id));"
 	"CREATE INDEX doc_outlet ON doc(outlet);"
-	/* What a query needs without the archive (archive.c). */
+	/* What a query needs without the archive (archive.c): rows in
+	 * generations, each written in key order after the others. */
+	"CREATE TABLE gen(id INTEGER PRIMARY KEY, docs INTEGER NOT NULL);"
+	"CREATE TABLE docgen(n INTEGER PRIMARY KEY, gen INTEGER NOT NULL);"
+	"CREATE INDEX docgen_gen ON docgen(gen);"
 	"CREATE TABLE outlet(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" pages INTEGER NOT NULL, top INTEGER NOT NULL);"
-	"CREATE TABLE line(outlet INTEGER NOT NULL, h INTEGER NOT NULL,"
+	"CREATE TABLE line(gen INTEGER NOT NULL, outlet INTEGER NOT NULL,"
+	" h INTEGER NOT NULL, pages INTEGER NOT NULL, credit INTEGER NOT NULL,"
+	" PRIMARY KEY(gen, outlet, h)) WITHOUT ROWID;"
+	"CREATE TABLE linetot(outlet INTEGER NOT NULL, h INTEGER NOT NULL,"
 	" pages INTEGER NOT NULL, credit INTEGER NOT NULL,"
 	" PRIMARY KEY(outlet, h)) WITHOUT ROWID;"
-	"CREATE INDEX line_pages ON line(outlet, pages);"
-	"CREATE TABLE line_doc(outlet INTEGER NOT NULL, h INTEGER NOT NULL,"
-	" doc INTEGER NOT NULL, PRIMARY KEY(outlet, h, doc)) WITHOUT ROWID;"
-	"CREATE TABLE band(band INTEGER NOT NULL, key INTEGER NOT NULL,"
-	" doc INTEGER NOT NULL, PRIMARY KEY(band, key, doc)) WITHOUT ROWID;"
-	"CREATE TABLE fp(h INTEGER NOT NULL, doc INTEGER NOT NULL,"
-	" cnt INTEGER NOT NULL, PRIMARY KEY(h, doc)) WITHOUT ROWID;";
+	"CREATE INDEX linetot_pages ON linetot(outlet, pages);"
+	"CREATE TABLE line_doc(gen INTEGER NOT NULL, outlet INTEGER NOT NULL,"
+	" h INTEGER NOT NULL, doc INTEGER NOT NULL,"
+	" PRIMARY KEY(gen, outlet, h, doc)) WITHOUT ROWID;"
+	"CREATE TABLE band(gen INTEGER NOT NULL, band INTEGER NOT NULL,"
+	" key INTEGER NOT NULL, doc INTEGER NOT NULL,"
+	" PRIMARY KEY(gen, band, key, doc)) WITHOUT ROWID;"
+	"CREATE TABLE fp(gen INTEGER NOT NULL, h INTEGER NOT NULL,"
+	" doc INTEGER NOT NULL, cnt INTEGER NOT NULL,"
+	" PRIMARY KEY(gen, h, doc)) WITHOUT ROWID;";
 
 static int set_meta(rp_index *ix, const char *key, const char *value)
 {

@@ -18,6 +18,7 @@ struct rp_index {
 	/* The question whose candidates are kept (meta): bands x rows of
 	 * the signatures, the winnowing window of the fingerprints. */
 	unsigned bands, rows, winnow_w;
+	int64_t gen;               /* the generation being written, or 0 */
 	size_t *conflicts;         /* last add: corpus indexes */
 	size_t nconflicts, capconflicts;
 	char err[512];
