@@ -48,6 +48,7 @@
 #include "boiler.h"
 #include "contain.h"
 #include "index_int.h"
+#include "runs.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "result.h"
@@ -129,7 +130,8 @@ cleanup:
 
 typedef struct prior_ctx {
 	rp_index *ix;
-	sqlite3_stmt *outlet, *line;
+	sqlite3_stmt *outlet;
+	rp_runvec v;
 } prior_ctx;
 
 static int prior_outlet(void *ctx, const char *name, size_t *pages, size_t *top)
@@ -152,35 +154,25 @@ static int prior_outlet(void *ctx, const char *name, size_t *pages, size_t *top)
 static int prior_line(void *ctx, const char *name, uint64_t h, size_t *pages)
 {
 	prior_ctx *p = ctx;
-	*pages = 0;
-	sqlite3_reset(p->line);
-	sqlite3_bind_text(p->line, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(p->line, 2, (int64_t)h);
-	int rc = sqlite3_step(p->line);
-	if (rc == SQLITE_ROW) {
-		*pages = (size_t)sqlite3_column_int64(p->line, 0);
-		rc = SQLITE_DONE;
-	}
-	sqlite3_reset(p->line);
-	return rc == SQLITE_DONE ? RP_OK
-				 : rp_index_db_fail(p->ix, "reading lines", rc);
+	(void)name; /* (the hash is salted by the outlet's name) */
+	p->v.n = 0;
+	FORWARD_IF_ERROR(rp_runs_lookup(p->ix, RP_KIND_LINE, h, &p->v));
+	*pages = p->v.n;
+	return RP_OK;
 }
 
 static int prior_open(rp_index *ix, prior_ctx *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->ix = ix;
-	FORWARD_IF_ERROR(prepare(ix, &p->outlet, "SELECT pages, top FROM outlet"
-						 " WHERE name = ?1"));
-	return prepare(ix, &p->line, "SELECT sum(pages) FROM line WHERE gen IN"
-				     " (SELECT id FROM gen) AND outlet = (SELECT id"
-				     " FROM outlet WHERE name = ?1) AND h = ?2");
+	return prepare(ix, &p->outlet, "SELECT pages, top FROM outlet"
+				       " WHERE name = ?1");
 }
 
 static void prior_close(prior_ctx *p)
 {
 	sqlite3_finalize(p->outlet);
-	sqlite3_finalize(p->line);
+	free(p->v.e);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -316,90 +308,32 @@ static int features(rp_index *ix, rp_corpus *c, const uint8_t *want,
 
 /* ---- writing what is kept ---- */
 
-typedef struct band_row {
-	uint64_t key;
-	int64_t doc;
-	uint32_t band;
-} band_row;
-
-typedef struct fp_row {
-	uint32_t h, cnt;
-	int64_t doc;
-} fp_row;
-
-static int cmp_band_row(const void *x, const void *y)
+/* The kept features of documents ns[0..n) are no longer theirs: marked
+ * removed in the generation that holds them (lookups skip them, merges
+ * drop them). */
+static int forget(rp_index *ix, const int64_t *ns, size_t n)
 {
-	const band_row *a = x, *b = y;
-	if (a->band != b->band)
-		return a->band < b->band ? -1 : 1;
-	if (a->key != b->key)
-		return (int64_t)a->key < (int64_t)b->key ? -1 : 1;
-	return a->doc < b->doc ? -1 : a->doc > b->doc;
-}
-
-static int cmp_fp_row(const void *x, const void *y)
-{
-	const fp_row *a = x, *b = y;
-	if (a->h != b->h)
-		return a->h < b->h ? -1 : 1;
-	return a->doc < b->doc ? -1 : a->doc > b->doc;
-}
-
-/* Remove the rows of features f[i] of documents ns[i], i < n: what was
- * kept of them (computed again: kept features are always those of the
- * archive's current counts). */
-static int forget(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n)
-{
-	sqlite3_stmt *db = NULL, *df = NULL, *fg = NULL;
+	sqlite3_stmt *st = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &fg, "SELECT gen FROM docgen WHERE n = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &db, "DELETE FROM band WHERE gen = ?4 AND"
-				       " band = ?1 AND key = ?2 AND doc = ?3"));
-	GOTO_IF_ERROR(prepare(ix, &df, "DELETE FROM fp WHERE gen = ?3 AND h = ?1"
-				       " AND doc = ?2"));
+	GOTO_IF_ERROR(prepare(ix, &st, "INSERT OR IGNORE INTO dead SELECT gen, 0, n"
+				       " FROM docgen WHERE n = ?1"));
 	for (size_t i = 0; i < n; i++) {
-		if (!f[i].active)
-			continue;
-		sqlite3_bind_int64(fg, 1, ns[i]);
-		int rc = sqlite3_step(fg);
-		int64_t gen = rc == SQLITE_ROW ? sqlite3_column_int64(fg, 0) : 0;
-		sqlite3_reset(fg);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			GOTO_IF_ERROR(rp_index_db_fail(ix, "reading documents", rc));
-		for (unsigned b = 0; b < ix->bands; b++) {
-			sqlite3_bind_int64(db, 1, b);
-			sqlite3_bind_int64(db, 2, (int64_t)f[i].keys[b]);
-			sqlite3_bind_int64(db, 3, ns[i]);
-			sqlite3_bind_int64(db, 4, gen);
-			GOTO_IF_ERROR(step_done(ix, db, "removing band keys"));
-		}
-		for (size_t k = 0; k < f[i].nfp; k++) {
-			if (k && f[i].fp[k].h == f[i].fp[k - 1].h)
-				continue;
-			sqlite3_bind_int64(df, 1, f[i].fp[k].h);
-			sqlite3_bind_int64(df, 2, ns[i]);
-			sqlite3_bind_int64(df, 3, gen);
-			GOTO_IF_ERROR(step_done(ix, df, "removing fingerprints"));
-		}
+		sqlite3_bind_int64(st, 1, ns[i]);
+		GOTO_IF_ERROR(step_done(ix, st, "removing features"));
 	}
 cleanup:
-	sqlite3_finalize(fg);
-	sqlite3_finalize(db);
-	sqlite3_finalize(df);
+	sqlite3_finalize(st);
 	return err;
 }
 
-/* Write the features f[i] of documents ns[i], i < n (none kept now):
- * rows sorted by key, so that the trees are written in order. */
+/* Write the features f[i] of documents ns[i], i < n, as the current
+ * generation's runs (none of theirs is live now). */
 static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n)
 {
-	band_row *br = NULL;
-	fp_row *fr = NULL;
-	size_t nbr = 0, nfr = 0, capbr = 0, capfr = 0;
-	sqlite3_stmt *ib = NULL, *ifp = NULL, *fg = NULL;
+	rp_runent *e = NULL;
+	size_t ne = 0, cap = 0;
+	sqlite3_stmt *fg = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &ib, "INSERT INTO band VALUES(?4, ?1, ?2, ?3)"));
-	GOTO_IF_ERROR(prepare(ix, &ifp, "INSERT INTO fp VALUES(?4, ?1, ?2, ?3)"));
 	GOTO_IF_ERROR(prepare(ix, &fg, "INSERT OR REPLACE INTO docgen VALUES(?1, ?2)"));
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].active)
@@ -407,44 +341,34 @@ static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n
 		sqlite3_bind_int64(fg, 1, ns[i]);
 		sqlite3_bind_int64(fg, 2, ix->gen);
 		GOTO_IF_ERROR(step_done(ix, fg, "writing documents"));
-		GOTO_IF_ERROR(RP_GROW(br, capbr, nbr + ix->bands));
-		for (unsigned b = 0; b < ix->bands; b++)
-			br[nbr++] = (band_row){ f[i].keys[b], ns[i], b };
-		/* Fingerprints by hash with their count in the document. */
-		size_t first = nfr;
-		for (size_t k = 0; k < f[i].nfp; k++) {
-			if (nfr > first && fr[nfr - 1].h == f[i].fp[k].h) {
-				fr[nfr - 1].cnt++;
+	}
+	for (unsigned b = 0; b < ix->bands; b++) {
+		ne = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!f[i].active)
+				continue;
+			GOTO_IF_ERROR(RP_GROW(e, cap, ne + 1));
+			e[ne++] = (rp_runent){ f[i].keys[b], ns[i], 1, 0 };
+		}
+		GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, (int)b, e, ne, 0));
+	}
+	/* Fingerprints by hash with their count in the document. */
+	ne = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t first = ne;
+		for (size_t k = 0; f[i].active && k < f[i].nfp; k++) {
+			if (ne > first && e[ne - 1].key == f[i].fp[k].h) {
+				e[ne - 1].cnt++;
 				continue;
 			}
-			GOTO_IF_ERROR(RP_GROW(fr, capfr, nfr + 1));
-			fr[nfr++] = (fp_row){ f[i].fp[k].h, 1, ns[i] };
+			GOTO_IF_ERROR(RP_GROW(e, cap, ne + 1));
+			e[ne++] = (rp_runent){ f[i].fp[k].h, ns[i], 1, 0 };
 		}
 	}
-	if (nbr > 1)
-		qsort(br, nbr, sizeof(*br), cmp_band_row);
-	for (size_t k = 0; k < nbr; k++) {
-		sqlite3_bind_int64(ib, 1, br[k].band);
-		sqlite3_bind_int64(ib, 2, (int64_t)br[k].key);
-		sqlite3_bind_int64(ib, 3, br[k].doc);
-		sqlite3_bind_int64(ib, 4, ix->gen);
-		GOTO_IF_ERROR(step_done(ix, ib, "writing band keys"));
-	}
-	if (nfr > 1)
-		qsort(fr, nfr, sizeof(*fr), cmp_fp_row);
-	for (size_t k = 0; k < nfr; k++) {
-		sqlite3_bind_int64(ifp, 1, fr[k].h);
-		sqlite3_bind_int64(ifp, 2, fr[k].doc);
-		sqlite3_bind_int64(ifp, 3, fr[k].cnt);
-		sqlite3_bind_int64(ifp, 4, ix->gen);
-		GOTO_IF_ERROR(step_done(ix, ifp, "writing fingerprints"));
-	}
+	GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, RP_KIND_FP, e, ne, 0));
 cleanup:
 	sqlite3_finalize(fg);
-	sqlite3_finalize(ib);
-	sqlite3_finalize(ifp);
-	free(br);
-	free(fr);
+	free(e);
 	return err;
 }
 
@@ -458,25 +382,102 @@ typedef struct lrow {
 static int cmp_lrow(const void *x, const void *y)
 {
 	const lrow *a = x, *b = y;
-	if (a->outlet != b->outlet)
-		return a->outlet < b->outlet ? -1 : 1;
 	if (a->h != b->h)
-		return (int64_t)a->h < (int64_t)b->h ? -1 : 1;
+		return a->h < b->h ? -1 : 1;
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
-/* Count the lines of the pages c[from..to) (doc.n ns[d - from]) into
- * outlet, line and line_doc: gathered, sorted by key and written once
- * per distinct line. */
-static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
-		       size_t to, const int64_t *ns)
+/* A line of new pages and the archived pages it is on. */
+typedef struct hcount {
+	uint64_t h;
+	size_t pages;
+} hcount;
+
+static int cmp_u64v(const void *x, const void *y)
 {
-	sqlite3_stmt *get = NULL, *mk = NULL, *pg = NULL, *ln = NULL,
-		     *ld = NULL, *tp = NULL, *old = NULL, *tot = NULL;
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* The distinct lines of pages docs[0..n) of c (those with an outlet)
+ * with their archived pages, sorted by hash, into *out. */
+static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
+		       size_t n, hcount **out, size_t *nout)
+{
+	uint64_t *hs = NULL;
+	rp_page_line *pl = NULL;
+	size_t nh = 0, caph = 0, npl = 0, cappl = 0;
+	rp_runvec v;
+	int err = RP_OK;
+	memset(&v, 0, sizeof(v));
+	*out = NULL;
+	*nout = 0;
+	if (!ix->ao.boilerplate)
+		return RP_OK;
+	for (size_t i = 0; i < n; i++) {
+		const rp_doc *d = &c->docs[docs ? docs[i] : i];
+		if (!d->outlet)
+			continue;
+		npl = 0;
+		GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, d->text, d->text_len,
+					    rp_outlet_salt(d->outlet)));
+		GOTO_IF_ERROR(RP_GROW(hs, caph, nh + npl));
+		for (size_t k = 0; k < npl; k++)
+			hs[nh++] = pl[k].h;
+	}
+	if (nh > 1)
+		qsort(hs, nh, sizeof(*hs), cmp_u64v);
+	size_t w = 0;
+	for (size_t k = 0; k < nh; k++)
+		if (w == 0 || hs[k] != hs[w - 1])
+			hs[w++] = hs[k];
+	*out = reallocarray(NULL, w + 1, sizeof(**out));
+	GOTO_IF(!*out, RP_ENOMEM);
+	for (size_t k = 0; k < w; k++) {
+		v.n = 0;
+		GOTO_IF_ERROR(rp_runs_lookup(ix, RP_KIND_LINE, hs[k], &v));
+		(*out)[k] = (hcount){ hs[k], v.n };
+	}
+	*nout = w;
+cleanup:
+	if (err < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	free(hs);
+	free(pl);
+	free(v.e);
+	return err;
+}
+
+/* The archived pages of line h, from counts (0 when not there). */
+static size_t pages_of(const hcount *hc, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (hc[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && hc[lo].h == h ? hc[lo].pages : 0;
+}
+
+/* Count the lines of the pages c[from..to) (doc.n ns[d - from]): their
+ * postings as the current generation's line run, the pages of each
+ * outlet, and in linetot the lines now on three pages or more. */
+static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
+		       size_t to, const int64_t *ns, const hcount *hc, size_t nhc)
+{
+	sqlite3_stmt *get = NULL, *mk = NULL, *pg = NULL, *tp = NULL, *tot = NULL;
 	rp_page_line *pl = NULL;
 	lrow *rows = NULL;
-	size_t npl = 0, cappl = 0, nrows = 0, caprows = 0;
+	rp_runent *e = NULL;
+	rp_runvec v;
+	size_t npl = 0, cappl = 0, nrows = 0, caprows = 0, ne = 0, cape = 0;
 	int err = RP_OK;
+	memset(&v, 0, sizeof(v));
 	if (!ix->ao.boilerplate)
 		return RP_OK;
 	GOTO_IF_ERROR(prepare(ix, &get, "SELECT id FROM outlet WHERE name = ?1"));
@@ -484,14 +485,9 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 				       " VALUES(?1, 0, 0)"));
 	GOTO_IF_ERROR(prepare(ix, &pg, "UPDATE outlet SET pages = pages + 1"
 				       " WHERE id = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &old, "SELECT sum(pages) FROM line WHERE gen IN"
-					" (SELECT id FROM gen) AND outlet = ?1 AND"
-					" h = ?2"));
-	GOTO_IF_ERROR(prepare(ix, &ln, "INSERT INTO line VALUES(?5, ?1, ?2, ?3, ?4)"));
 	GOTO_IF_ERROR(prepare(ix, &tot, "INSERT INTO linetot VALUES(?1, ?2, ?3, ?4)"
 					" ON CONFLICT(outlet, h) DO UPDATE SET"
 					" pages = excluded.pages"));
-	GOTO_IF_ERROR(prepare(ix, &ld, "INSERT INTO line_doc VALUES(?4, ?1, ?2, ?3)"));
 	GOTO_IF_ERROR(prepare(ix, &tp, "UPDATE outlet SET top = ?2 WHERE id = ?1"
 				       " AND top < ?2"));
 	const char *last = NULL;
@@ -529,66 +525,40 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 	}
 	if (nrows > 1)
 		qsort(rows, nrows, sizeof(*rows), cmp_lrow);
-	int64_t top = 0;
 	for (size_t i = 0; i < nrows;) {
 		size_t j = i + 1;
-		while (j < nrows && rows[j].outlet == rows[i].outlet &&
-		       rows[j].h == rows[i].h)
+		while (j < nrows && rows[j].h == rows[i].h)
 			j++;
-		/* Its pages before this batch (every generation), then
-		 * this batch's row; a line on three pages or more is also
-		 * in linetot, with its total (the rerun cap and the
-		 * template test look there). */
-		sqlite3_bind_int64(old, 1, rows[i].outlet);
-		sqlite3_bind_int64(old, 2, (int64_t)rows[i].h);
-		int rc = sqlite3_step(old);
-		int64_t pages = rc == SQLITE_ROW ? sqlite3_column_int64(old, 0) : 0;
-		sqlite3_reset(old);
-		if (rc != SQLITE_ROW)
-			GOTO_IF_ERROR(rp_index_db_fail(ix, "counting lines", rc));
-		pages += (int64_t)(j - i);
-		sqlite3_bind_int64(ln, 1, rows[i].outlet);
-		sqlite3_bind_int64(ln, 2, (int64_t)rows[i].h);
-		sqlite3_bind_int64(ln, 3, (int64_t)(j - i));
-		sqlite3_bind_int64(ln, 4, rows[i].credit);
-		sqlite3_bind_int64(ln, 5, ix->gen);
-		GOTO_IF_ERROR(step_done(ix, ln, "counting lines"));
+		/* Its pages before this batch, then with it. */
+		int64_t pages = (int64_t)(pages_of(hc, nhc, rows[i].h) + (j - i));
 		if (pages >= 3) {
 			sqlite3_bind_int64(tot, 1, rows[i].outlet);
 			sqlite3_bind_int64(tot, 2, (int64_t)rows[i].h);
 			sqlite3_bind_int64(tot, 3, pages);
 			sqlite3_bind_int64(tot, 4, rows[i].credit);
 			GOTO_IF_ERROR(step_done(ix, tot, "counting lines"));
-			if (!rows[i].credit && pages > top)
-				top = pages;
+			if (!rows[i].credit) {
+				sqlite3_bind_int64(tp, 1, rows[i].outlet);
+				sqlite3_bind_int64(tp, 2, pages);
+				GOTO_IF_ERROR(step_done(ix, tp, "counting lines"));
+			}
 		}
-		for (size_t k = i; k < j; k++) {
-			sqlite3_bind_int64(ld, 1, rows[k].outlet);
-			sqlite3_bind_int64(ld, 2, (int64_t)rows[k].h);
-			sqlite3_bind_int64(ld, 3, rows[k].doc);
-			sqlite3_bind_int64(ld, 4, ix->gen);
-			GOTO_IF_ERROR(step_done(ix, ld, "listing lines"));
-		}
-		/* The outlet's most frequent line, once its lines are done. */
-		if (j == nrows || rows[j].outlet != rows[i].outlet) {
-			sqlite3_bind_int64(tp, 1, rows[i].outlet);
-			sqlite3_bind_int64(tp, 2, top);
-			GOTO_IF_ERROR(step_done(ix, tp, "counting lines"));
-			top = 0;
-		}
+		GOTO_IF_ERROR(RP_GROW(e, cape, ne + (j - i)));
+		for (size_t k = i; k < j; k++)
+			e[ne++] = (rp_runent){ rows[k].h, rows[k].doc, 1, 0 };
 		i = j;
 	}
+	GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, RP_KIND_LINE, e, ne, 1));
 cleanup:
 	sqlite3_finalize(get);
 	sqlite3_finalize(mk);
 	sqlite3_finalize(pg);
-	sqlite3_finalize(ln);
-	sqlite3_finalize(ld);
 	sqlite3_finalize(tp);
-	sqlite3_finalize(old);
 	sqlite3_finalize(tot);
 	free(pl);
 	free(rows);
+	free(e);
+	free(v.e);
 	return err;
 }
 
@@ -643,21 +613,38 @@ static int collect_docs(rp_index *ix, sqlite3_stmt *st, int64_t below,
 		       ? RP_OK : rp_index_db_fail(ix, "finding pages", rc);
 }
 
+/* Append the archived pages (below `below`) holding line h to *x. */
+static int line_docs(rp_index *ix, uint64_t h, int64_t below, rp_runvec *v,
+		     int64_t **x, size_t *nx, size_t *cap)
+{
+	v->n = 0;
+	FORWARD_IF_ERROR(rp_runs_lookup(ix, RP_KIND_LINE, h, v));
+	for (size_t i = 0; i < v->n && *nx <= MAX_AFFECTED; i++) {
+		if (v->e[i].doc >= below)
+			continue;
+		FORWARD_IF_ERROR(rp_grow((void **)x, cap, *nx + 1, sizeof(**x)));
+		(*x)[(*nx)++] = v->e[i].doc;
+	}
+	return RP_OK;
+}
+
 /*
  * The archived pages (doc.n below `below`) whose chrome changes when the
  * pages docs[0..n) of c join the archive, sorted and distinct, into *x;
  * *many is set when there are more than MAX_AFFECTED.
  */
 static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
-		    size_t n, int64_t below, int64_t **x, size_t *nx, int *many)
+		    size_t n, const hcount *hc, size_t nhc, int64_t below,
+		    int64_t **x, size_t *nx, int *many)
 {
 	qline *ql = NULL;
 	rp_page_line *pl = NULL;
 	const char **names = NULL;
 	size_t nql = 0, capql = 0, npl = 0, cappl = 0, nn = 0, capx = 0;
-	sqlite3_stmt *so = NULL, *sl = NULL, *all = NULL, *range = NULL,
-		     *post = NULL;
+	sqlite3_stmt *so = NULL, *all = NULL, *range = NULL;
+	rp_runvec v;
 	int err = RP_OK;
+	memset(&v, 0, sizeof(v));
 	*x = NULL;
 	*nx = 0;
 	*many = 0;
@@ -685,15 +672,9 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		qsort(ql, nql, sizeof(*ql), cmp_qline);
 	GOTO_IF_ERROR(prepare(ix, &so, "SELECT id, pages, top FROM outlet"
 				       " WHERE name = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &sl, "SELECT sum(pages) FROM line WHERE gen IN"
-				       " (SELECT id FROM gen) AND outlet = ?1 AND"
-				       " h = ?2"));
 	GOTO_IF_ERROR(prepare(ix, &all, "SELECT n FROM doc WHERE outlet = ?1"));
 	GOTO_IF_ERROR(prepare(ix, &range, "SELECT h FROM linetot WHERE outlet = ?1"
 					  " AND pages > ?2 AND pages <= ?3"));
-	GOTO_IF_ERROR(prepare(ix, &post, "SELECT doc FROM line_doc WHERE gen IN"
-					 " (SELECT id FROM gen) AND outlet = ?1 AND"
-					 " h = ?2"));
 	size_t q = 0; /* into ql */
 	for (size_t i = 0; i < nn && !*many;) {
 		size_t j = i + 1;
@@ -729,19 +710,8 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 			       ql[r].h == ql[q].h)
 				r++;
 			size_t p_old = 0;
-			if (id >= 0) {
-				sqlite3_bind_int64(sl, 1, id);
-				sqlite3_bind_int64(sl, 2, (int64_t)ql[q].h);
-				rc = sqlite3_step(sl);
-				if (rc == SQLITE_ROW)
-					p_old = (size_t)sqlite3_column_int64(sl, 0);
-				/* (sum() always gives one row) */
-				sqlite3_reset(sl);
-				if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-					free(lc);
-					GOTO_IF_ERROR(rp_index_db_fail(ix, "reading lines", rc));
-				}
-			}
+			if (id >= 0)
+				p_old = pages_of(hc, nhc, ql[q].h);
 			size_t p_new = p_old + (r - q);
 			if (!ql[q].credit && p_new > top_new)
 				top_new = p_new;
@@ -774,9 +744,8 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 				sqlite3_bind_int64(range, 2, (int64_t)RP_MIN(c_old, c_new));
 				sqlite3_bind_int64(range, 3, (int64_t)RP_MAX(c_old, c_new));
 				while (err == RP_OK && (rc = sqlite3_step(range)) == SQLITE_ROW) {
-					sqlite3_bind_int64(post, 1, id);
-					sqlite3_bind_int64(post, 2, sqlite3_column_int64(range, 0));
-					err = collect_docs(ix, post, below, x, nx, &capx);
+					err = line_docs(ix, (uint64_t)sqlite3_column_int64(range, 0),
+							below, &v, x, nx, &capx);
 				}
 				if (err == RP_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
 					err = rp_index_db_fail(ix, "reading lines", rc);
@@ -787,9 +756,7 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 				int k_new = rp_line_kind(lc[k].new_, n_new, minp, lc[k].prose);
 				if (k_old == k_new)
 					continue;
-				sqlite3_bind_int64(post, 1, id);
-				sqlite3_bind_int64(post, 2, (int64_t)lc[k].h);
-				err = collect_docs(ix, post, below, x, nx, &capx);
+				err = line_docs(ix, lc[k].h, below, &v, x, nx, &capx);
 			}
 		}
 		free(lc);
@@ -808,10 +775,9 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 	*many = *many || *nx > MAX_AFFECTED;
 cleanup:
 	sqlite3_finalize(so);
-	sqlite3_finalize(sl);
 	sqlite3_finalize(all);
 	sqlite3_finalize(range);
-	sqlite3_finalize(post);
+	free(v.e);
 	free(ql);
 	free(pl);
 	free(names);
@@ -837,29 +803,17 @@ static int new_gen(rp_index *ix, size_t docs)
 	return err;
 }
 
-/* Merge generations a and b into a new one (rows rewritten in key
- * order, appended after every other generation's). */
+/* Merge generations a and b into a new one (entries rewritten in key
+ * order, without the removed ones). */
 static int merge_gens(rp_index *ix, int64_t a, int64_t b, int64_t docs)
 {
 	static const char *const steps[] = {
-		"INSERT INTO band SELECT ?3, band, key, doc FROM band WHERE gen"
-		" IN (?1, ?2) ORDER BY band, key, doc",
-		"DELETE FROM band WHERE gen IN (?1, ?2)",
-		"INSERT INTO fp SELECT ?3, h, doc, cnt FROM fp WHERE gen IN"
-		" (?1, ?2) ORDER BY h, doc",
-		"DELETE FROM fp WHERE gen IN (?1, ?2)",
-		"INSERT INTO line SELECT ?3, outlet, h, sum(pages), max(credit)"
-		" FROM line WHERE gen IN (?1, ?2) GROUP BY outlet, h"
-		" ORDER BY outlet, h",
-		"DELETE FROM line WHERE gen IN (?1, ?2)",
-		"INSERT INTO line_doc SELECT ?3, outlet, h, doc FROM line_doc"
-		" WHERE gen IN (?1, ?2) ORDER BY outlet, h, doc",
-		"DELETE FROM line_doc WHERE gen IN (?1, ?2)",
 		"UPDATE docgen SET gen = ?3 WHERE gen IN (?1, ?2)",
 		"DELETE FROM gen WHERE id IN (?1, ?2)",
 	};
 	FORWARD_IF_ERROR(new_gen(ix, (size_t)docs));
 	int64_t c = ix->gen;
+	FORWARD_IF_ERROR(rp_runs_merge(ix, a, b, c));
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		sqlite3_stmt *st = NULL;
 		FORWARD_IF_ERROR(prepare(ix, &st, steps[i]));
@@ -898,6 +852,8 @@ static int compact(rp_index *ix)
 			return rp_index_db_fail(ix, "reading generations", rc);
 		if (k < 2 || 4 * docs[0] < docs[1])
 			return RP_OK;
+		/* (the merge reads what is removed as of now) */
+		FORWARD_IF_ERROR(rp_runs_begin(ix));
 		FORWARD_IF_ERROR(merge_gens(ix, id[1], id[0], docs[0] + docs[1]));
 	}
 }
@@ -941,10 +897,10 @@ int rp_index_rebuild(rp_index *ix)
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *st = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(rp_index_exec(ix, "DELETE FROM outlet; DELETE FROM line;"
-				    " DELETE FROM linetot; DELETE FROM line_doc;"
-				    " DELETE FROM band; DELETE FROM fp;"
+	GOTO_IF_ERROR(rp_index_exec(ix, "DELETE FROM outlet; DELETE FROM linetot;"
+				    " DELETE FROM run; DELETE FROM dead;"
 				    " DELETE FROM gen; DELETE FROM docgen;"));
+	GOTO_IF_ERROR(rp_runs_begin(ix));
 	GOTO_IF_ERROR(prepare(ix, &st, "SELECT n FROM doc ORDER BY n"));
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -957,7 +913,7 @@ int rp_index_rebuild(rp_index *ix)
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
 	GOTO_IF_ERROR(features(ix, c, NULL, &f));
 	GOTO_IF_ERROR(new_gen(ix, n));
-	GOTO_IF_ERROR(write_lines(ix, c, 0, n, ns));
+	GOTO_IF_ERROR(write_lines(ix, c, 0, n, ns, NULL, 0));
 	GOTO_IF_ERROR(write_feats(ix, f, ns, n));
 cleanup:
 	ix->gen = 0;
@@ -971,6 +927,8 @@ cleanup:
 int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 		   const int64_t *ns, size_t n)
 {
+	hcount *hc = NULL;
+	size_t nhc = 0;
 	int64_t *x = NULL, *all = NULL;
 	uint8_t *counted = NULL;
 	rp_corpus *c = NULL;
@@ -979,32 +937,14 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	int many = 0, err = RP_OK;
 	size_t nx = 0;
 	memset(&pc, 0, sizeof(pc));
-	GOTO_IF_ERROR(affected(ix, src, idx, n, ns[0], &x, &nx, &many));
+	GOTO_IF_ERROR(rp_runs_begin(ix));
+	GOTO_IF_ERROR(line_counts(ix, src, idx, n, &hc, &nhc));
+	GOTO_IF_ERROR(affected(ix, src, idx, n, hc, nhc, ns[0], &x, &nx, &many));
 	if (many) {
 		err = rp_index_rebuild(ix);
 		goto cleanup;
 	}
 	GOTO_IF_ERROR(prior_open(ix, &pc));
-	if (nx) {
-		/* What is kept of the affected pages now, to be removed. */
-		GOTO_IF_ERROR(work_corpus(ix, &c));
-		GOTO_IF_ERROR(rp_index_load_docs(ix, c, x, nx));
-		counted = calloc(nx + 1, 1);
-		GOTO_IF(!counted, RP_ENOMEM);
-		memset(counted, 1, nx);
-		rp_boiler_prior old = { prior_outlet, prior_line, counted, &pc };
-		c->prior = &old;
-		err = features(ix, c, NULL, &f);
-		c->prior = NULL;
-		GOTO_IF_ERROR(err);
-		GOTO_IF_ERROR(forget(ix, f, x, nx));
-		feats_free(f, c->ndocs);
-		f = NULL;
-		rp_corpus_free(c);
-		c = NULL;
-		free(counted);
-		counted = NULL;
-	}
 	/* The affected archived pages (counted in the archive's numbers)
 	 * and the new ones (not yet), analysed with those numbers. */
 	GOTO_IF_ERROR(work_corpus(ix, &c));
@@ -1025,8 +965,9 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	GOTO_IF_ERROR(err);
 	/* Then the new pages join the counts, and the affected pages'
 	 * features are replaced. */
+	GOTO_IF_ERROR(forget(ix, x, nx));
 	GOTO_IF_ERROR(new_gen(ix, n));
-	GOTO_IF_ERROR(write_lines(ix, c, nx, nx + n, ns));
+	GOTO_IF_ERROR(write_lines(ix, c, nx, nx + n, ns, hc, nhc));
 	GOTO_IF_ERROR(write_feats(ix, f, all, nx + n));
 	GOTO_IF_ERROR(compact(ix));
 cleanup:
@@ -1034,6 +975,7 @@ cleanup:
 	prior_close(&pc);
 	feats_free(f, c ? c->ndocs : 0);
 	rp_corpus_free(c);
+	free(hc);
 	free(x);
 	free(all);
 	free(counted);
@@ -1101,7 +1043,7 @@ typedef struct query_state {
 	const dfeat *f;         /* s1: affected, then query documents */
 	qcand *cand;
 	size_t ncand, capcand;
-	sqlite3_stmt *band, *fp;
+	rp_runvec v;            /* one lookup's entries */
 } query_state;
 
 static int add_cand(query_state *s, int64_t n, uint32_t q, int lsh,
@@ -1125,27 +1067,15 @@ static int lsh_cands(query_state *s, size_t qi)
 	for (unsigned b = 0; b < s->ix->bands; b++) {
 		uint64_t key = fq->keys[b];
 		nmem = 0;
-		sqlite3_bind_int64(s->band, 1, b);
-		sqlite3_bind_int64(s->band, 2, (int64_t)key);
-		sqlite3_bind_int64(s->band, 3, (int64_t)(cap + s->nx + 1));
-		int rc;
-		size_t stored = 0;
-		while ((rc = sqlite3_step(s->band)) == SQLITE_ROW) {
-			int64_t n = sqlite3_column_int64(s->band, 0);
-			stored++;
-			if (find_n(s->x, s->nx, n) >= 0)
-				continue;
-			if (rp_grow((void **)&mem, &capmem, nmem + 1, sizeof(*mem)) < 0) {
-				sqlite3_reset(s->band);
-				GOTO_IF(1, RP_ENOMEM);
-			}
-			mem[nmem++] = n;
-		}
-		sqlite3_reset(s->band);
-		if (rc != SQLITE_DONE)
-			GOTO_IF_ERROR(rp_index_db_fail(s->ix, "reading band keys", rc));
-		if (stored > cap + s->nx)
+		s->v.n = 0;
+		GOTO_IF_ERROR(rp_runs_lookup(s->ix, (int)b, key, &s->v));
+		if (s->v.n > cap + s->nx)
 			continue; /* over the cap whatever the affected do */
+		GOTO_IF_ERROR(rp_grow((void **)&mem, &capmem, s->v.n + s->nx + 1,
+				      sizeof(*mem)));
+		for (size_t k = 0; k < s->v.n; k++)
+			if (find_n(s->x, s->nx, s->v.e[k].doc) < 0)
+				mem[nmem++] = s->v.e[k].doc;
 		size_t size = nmem;
 		for (size_t k = 0; k < s->nx; k++)
 			if (s->f[k].active && s->f[k].keys[b] == key) {
@@ -1195,22 +1125,17 @@ static int fp_cands(query_state *s, size_t qi, uint8_t *live)
 				hit[nhit++] = (qcand){ s->x[k], (uint32_t)qi, 0, ca * cq };
 			}
 		}
-		sqlite3_bind_int64(s->fp, 1, h);
-		int rc;
-		while (entries <= cap &&
-		       (rc = sqlite3_step(s->fp)) == SQLITE_ROW) {
-			int64_t n = sqlite3_column_int64(s->fp, 0);
-			uint32_t ca = (uint32_t)sqlite3_column_int64(s->fp, 1);
+		s->v.n = 0;
+		GOTO_IF_ERROR(rp_runs_lookup(s->ix, RP_KIND_FP, h, &s->v));
+		for (size_t k = 0; k < s->v.n && entries <= cap; k++) {
+			int64_t n = s->v.e[k].doc;
+			uint32_t ca = s->v.e[k].cnt;
 			if (find_n(s->x, s->nx, n) >= 0)
 				continue;
 			entries += ca;
-			if (rp_grow((void **)&hit, &caphit, nhit + 1, sizeof(*hit)) < 0) {
-				sqlite3_reset(s->fp);
-				GOTO_IF(1, RP_ENOMEM);
-			}
+			GOTO_IF_ERROR(RP_GROW(hit, caphit, nhit + 1));
 			hit[nhit++] = (qcand){ n, (uint32_t)qi, 0, ca * cq };
 		}
-		sqlite3_reset(s->fp);
 		if (entries > cap || entries < 2)
 			nhit = first; /* skipped, as the scan skips it */
 		else
@@ -1325,6 +1250,8 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	uint64_t *cand = NULL, *pcand = NULL, *v = NULL;
 	size_t ncand = 0, npcand = 0, capv = 0, capcn = 0, capcand = 0,
 	       cappcand = 0, n2 = 0;
+	hcount *hc = NULL;
+	size_t nhc = 0;
 	char **dups = NULL;        /* query documents with archived ids */
 	size_t *dupi = NULL, ndup = 0;
 	dfeat *f1 = NULL, *f2 = NULL;
@@ -1348,6 +1275,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	 * statements do not each take and drop the log's read lock. */
 	GOTO_IF_ERROR(rp_index_exec(ix, "BEGIN"));
 	in_tx = 1;
+	GOTO_IF_ERROR(rp_runs_begin(ix));
 
 	/* 1. Can the kept candidates answer this question? */
 	GOTO_IF_ERROR(work_corpus(ix, &s1));
@@ -1405,7 +1333,9 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 			keep[nkeep++] = i;
 		}
 		/* 3. Archived pages whose chrome the query's pages change. */
-		GOTO_IF_ERROR(affected(ix, qc, keep, nkeep, INT64_MAX, &x, &nx, &many));
+		GOTO_IF_ERROR(line_counts(ix, qc, keep, nkeep, &hc, &nhc));
+		GOTO_IF_ERROR(affected(ix, qc, keep, nkeep, hc, nhc, INT64_MAX, &x,
+				       &nx, &many));
 		if (many)
 			st.why_whole = "the query changes the chrome of too many "
 				       "archived pages";
@@ -1437,12 +1367,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 
 	/* 5. Candidates from the kept keys and fingerprints. */
 	s = (query_state){ ix, &q, passages, nx, nkeep, x, f1, NULL, 0, 0,
-			   NULL, NULL };
-	GOTO_IF_ERROR(prepare(ix, &s.band, "SELECT doc FROM band WHERE gen IN"
-					   " (SELECT id FROM gen) AND band = ?1 AND"
-					   " key = ?2 LIMIT ?3"));
-	GOTO_IF_ERROR(prepare(ix, &s.fp, "SELECT doc, cnt FROM fp WHERE gen IN"
-					 " (SELECT id FROM gen) AND h = ?1"));
+			   { NULL, 0, 0 } };
 	live = calloc(nkeep + 1, sizeof(*live));
 	GOTO_IF(!live, RP_ENOMEM);
 	for (size_t i = 0; i < nkeep; i++) {
@@ -1536,8 +1461,8 @@ cleanup:
 		*stats = st;
 	prior_close(&pc);
 	sqlite3_finalize(dup);
-	sqlite3_finalize(s.band);
-	sqlite3_finalize(s.fp);
+	free(s.v.e);
+	rp_runs_end(ix);
 	if (in_tx)
 		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	free(s.cand);
@@ -1550,6 +1475,7 @@ cleanup:
 		free(dups[i]);
 	free(dups);
 	free(dupi);
+	free(hc);
 	rp_corpus_free(s1);
 	rp_corpus_free(s2);
 	free(x);
@@ -1576,34 +1502,19 @@ static int one_int(rp_index *ix, const char *sql, int64_t *v)
 						     : rp_index_db_fail(ix, sql, rc);
 }
 
-/* The kept tables' own consistency (counts against rows), by SQL. */
+/* The kept tables' own consistency, by SQL. */
 static int check_tables(rp_index *ix)
 {
 	static const struct {
 		const char *sql, *what;
 	} rules[] = {
-		{ "SELECT count(*) FROM band b WHERE NOT EXISTS (SELECT 1 FROM docgen"
-		  " d WHERE d.n = b.doc AND d.gen = b.gen)",
-		  "band keys of no document, or in another generation than its" },
-		{ "SELECT count(*) FROM fp f WHERE NOT EXISTS (SELECT 1 FROM docgen"
-		  " d WHERE d.n = f.doc AND d.gen = f.gen)",
-		  "fingerprints of no document, or in another generation than its" },
 		{ "SELECT count(*) FROM docgen WHERE gen NOT IN (SELECT id FROM gen)"
 		  " OR n NOT IN (SELECT n FROM doc)",
 		  "documents of a generation that is not, or not in the index" },
-		{ "SELECT count(*) FROM line_doc WHERE doc NOT IN (SELECT n FROM doc)"
-		  " OR gen NOT IN (SELECT id FROM gen)",
-		  "lines of documents or generations that are not in the index" },
-		{ "SELECT count(*) FROM line l WHERE pages != (SELECT count(*) FROM"
-		  " line_doc d WHERE d.gen = l.gen AND d.outlet = l.outlet AND"
-		  " d.h = l.h)", "lines whose page count is not the pages listed for them" },
-		{ "SELECT (SELECT count(*) FROM linetot) + (SELECT count(*) FROM"
-		  " (SELECT outlet, h, sum(pages) AS p FROM line GROUP BY outlet, h"
-		  " HAVING p >= 3) x WHERE NOT EXISTS (SELECT 1 FROM linetot t WHERE"
-		  " t.outlet = x.outlet AND t.h = x.h AND t.pages = x.p)) - (SELECT"
-		  " count(*) FROM (SELECT outlet, h FROM line GROUP BY outlet, h"
-		  " HAVING sum(pages) >= 3))",
-		  "lines on three pages or more whose total is not kept as it is" },
+		{ "SELECT count(*) FROM run WHERE gen NOT IN (SELECT id FROM gen)",
+		  "blocks of kept keys of a generation that is not" },
+		{ "SELECT count(*) FROM dead WHERE gen NOT IN (SELECT id FROM gen)",
+		  "removed entries of a generation that is not" },
 		{ "SELECT count(*) FROM outlet o WHERE pages != (SELECT count(*)"
 		  " FROM doc WHERE doc.outlet = o.name)",
 		  "outlets whose page count is not their documents'" },
@@ -1615,10 +1526,10 @@ static int check_tables(rp_index *ix)
 	};
 	if (!ix->ao.boilerplate) {
 		int64_t v = 0;
-		FORWARD_IF_ERROR(one_int(ix, "SELECT (SELECT count(*) FROM line) +"
-					     " (SELECT count(*) FROM linetot) +"
-					     " (SELECT count(*) FROM line_doc) +"
-					     " (SELECT count(*) FROM outlet)", &v));
+		FORWARD_IF_ERROR(one_int(ix, "SELECT (SELECT count(*) FROM linetot) +"
+					     " (SELECT count(*) FROM outlet) +"
+					     " (SELECT count(*) FROM run WHERE kind ="
+					     " 4097)", &v));
 		if (v) {
 			rp_index_set_err(ix, "%s: chrome counts kept by an index "
 					 "without chrome learning", ix->path);
@@ -1639,89 +1550,91 @@ static int check_tables(rp_index *ix)
 	return RP_OK;
 }
 
+/* An entry's share of its document's digest. */
+static uint64_t ent_hash(int kind, uint64_t key, uint32_t cnt)
+{
+	uint64_t v[2] = { key, (uint64_t)kind << 32 | cnt };
+	return XXH3_64bits(v, sizeof(v));
+}
+
+/* Index of doc.n in the sorted ns[0..n), or n. */
+static size_t index_of(const int64_t *ns, size_t n, int64_t doc)
+{
+	ptrdiff_t i = find_n(ns, n, doc);
+	return i < 0 ? n : (size_t)i;
+}
+
+typedef struct hline {
+	uint64_t h;
+	const char *outlet;
+	uint8_t credit;
+} hline;
+
+static int cmp_hline(const void *x, const void *y)
+{
+	const hline *a = x, *b = y;
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
 int rp_index_check_kept(rp_index *ix)
 {
 	rp_corpus *c = NULL;
 	dfeat *f = NULL;
-	int64_t *ns = NULL;
-	qline *ql = NULL;
+	int64_t *ns = NULL, *dg = NULL;
+	uint64_t *want = NULL, *have = NULL;
+	hline *hl = NULL;
 	rp_page_line *pl = NULL;
-	size_t n = 0, cap = 0, nql = 0, capql = 0, npl = 0, cappl = 0;
-	sqlite3_stmt *st = NULL, *band = NULL, *fp = NULL, *line = NULL;
-	int err = RP_OK;
+	int *kinds = NULL;
+	rp_runvec v;
+	size_t n = 0, cap = 0, nhl = 0, caphl = 0, npl = 0, cappl = 0, nk = 0;
+	sqlite3_stmt *st = NULL, *tot = NULL;
+	int err = RP_OK, rc;
 	const char *bad = NULL;
-	int64_t bad_n = 0;
+	size_t bad_d = SIZE_MAX;
+	memset(&v, 0, sizeof(v));
 
 	FORWARD_IF_ERROR(check_tables(ix));
-	/* What the documents give, computed from scratch... */
-	GOTO_IF_ERROR(prepare(ix, &st, "SELECT n FROM doc ORDER BY n"));
-	int rc;
+	GOTO_IF_ERROR(rp_runs_begin(ix));
+	/* The documents, and the generation each one's features are in. */
+	GOTO_IF_ERROR(prepare(ix, &st, "SELECT d.n, coalesce(g.gen, 0) FROM doc d"
+				       " LEFT JOIN docgen g ON g.n = d.n ORDER BY d.n"));
+	size_t capdg = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		GOTO_IF_ERROR(RP_GROW(ns, cap, n + 1));
-		ns[n++] = sqlite3_column_int64(st, 0);
+		GOTO_IF_ERROR(RP_GROW(dg, capdg, n + 1));
+		ns[n] = sqlite3_column_int64(st, 0);
+		dg[n++] = sqlite3_column_int64(st, 1);
 	}
 	if (rc != SQLITE_DONE)
 		GOTO_IF_ERROR(rp_index_db_fail(ix, "reading documents", rc));
+	/* What the texts give, computed from scratch, as a digest per
+	 * document (a sum of its entries' hashes and their number)... */
 	GOTO_IF_ERROR(work_corpus(ix, &c));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
 	GOTO_IF_ERROR(features(ix, c, NULL, &f));
-	/* ... against what is kept: every row there, and no other. */
-	GOTO_IF_ERROR(prepare(ix, &band, "SELECT 1 FROM band WHERE gen = (SELECT"
-					 " gen FROM docgen WHERE n = ?3) AND band = ?1"
-					 " AND key = ?2 AND doc = ?3"));
-	GOTO_IF_ERROR(prepare(ix, &fp, "SELECT cnt FROM fp WHERE gen = (SELECT"
-				       " gen FROM docgen WHERE n = ?2) AND h = ?1 AND"
-				       " doc = ?2"));
-	int64_t want_band = 0, want_fp = 0, have = 0;
-	for (size_t d = 0; d < n && !bad; d++) {
+	want = calloc(2 * (n + 1), sizeof(*want));
+	have = calloc(2 * (n + 1), sizeof(*have));
+	GOTO_IF(!want || !have, RP_ENOMEM);
+	for (size_t d = 0; d < n; d++) {
 		if (!f[d].active)
 			continue;
-		for (unsigned b = 0; b < ix->bands && !bad; b++) {
-			sqlite3_bind_int64(band, 1, b);
-			sqlite3_bind_int64(band, 2, (int64_t)f[d].keys[b]);
-			sqlite3_bind_int64(band, 3, ns[d]);
-			rc = sqlite3_step(band);
-			sqlite3_reset(band);
-			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading band keys", rc));
-			if (rc != SQLITE_ROW)
-				bad = "band keys", bad_n = ns[d];
-			want_band++;
+		if (dg[d] == 0 && !bad)
+			bad = "features", bad_d = d;
+		for (unsigned b = 0; b < ix->bands; b++) {
+			want[2 * d] += ent_hash((int)b, f[d].keys[b], 1);
+			want[2 * d + 1]++;
 		}
-		for (size_t k = 0; k < f[d].nfp && !bad;) {
+		for (size_t k = 0; k < f[d].nfp;) {
 			size_t j = k + 1;
 			while (j < f[d].nfp && f[d].fp[j].h == f[d].fp[k].h)
 				j++;
-			sqlite3_bind_int64(fp, 1, f[d].fp[k].h);
-			sqlite3_bind_int64(fp, 2, ns[d]);
-			rc = sqlite3_step(fp);
-			int64_t cnt = rc == SQLITE_ROW ? sqlite3_column_int64(fp, 0) : 0;
-			sqlite3_reset(fp);
-			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading fingerprints", rc));
-			if (cnt != (int64_t)(j - k))
-				bad = "fingerprints", bad_n = ns[d];
-			want_fp++;
+			want[2 * d] += ent_hash(RP_KIND_FP, f[d].fp[k].h,
+						(uint32_t)(j - k));
+			want[2 * d + 1]++;
 			k = j;
 		}
 	}
-	if (!bad) {
-		GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM band", &have));
-		if (have != want_band)
-			bad = "band keys", bad_n = -1;
-	}
-	if (!bad) {
-		GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM fp", &have));
-		if (have != want_fp)
-			bad = "fingerprints", bad_n = -1;
-	}
-	/* The chrome counts: every line of every page with an outlet. */
-	if (!bad && ix->ao.boilerplate) {
-		GOTO_IF_ERROR(prepare(ix, &line, "SELECT sum(l.pages), min(l.credit),"
-						 " max(l.credit) FROM outlet o JOIN line l"
-						 " ON l.outlet = o.id WHERE o.name = ?1"
-						 " AND l.h = ?2 AND l.gen IN (SELECT id"
-						 " FROM gen)"));
+	if (ix->ao.boilerplate)
 		for (size_t d = 0; d < n; d++) {
 			const rp_doc *doc = &c->docs[d];
 			if (!doc->outlet)
@@ -1730,63 +1643,99 @@ int rp_index_check_kept(rp_index *ix)
 			GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, doc->text,
 						    doc->text_len,
 						    rp_outlet_salt(doc->outlet)));
-			GOTO_IF_ERROR(RP_GROW(ql, capql, nql + npl));
-			for (size_t k = 0; k < npl; k++)
-				ql[nql++] = (qline){ doc->outlet, pl[k].h,
-						     pl[k].credit, 0 };
+			GOTO_IF_ERROR(RP_GROW(hl, caphl, nhl + npl));
+			for (size_t k = 0; k < npl; k++) {
+				want[2 * d] += ent_hash(RP_KIND_LINE, pl[k].h, 1);
+				want[2 * d + 1]++;
+				hl[nhl++] = (hline){ pl[k].h, doc->outlet, pl[k].credit };
+			}
 		}
-		if (nql > 1)
-			qsort(ql, nql, sizeof(*ql), cmp_qline);
-		int64_t want_lines = 0;
-		for (size_t i = 0; i < nql && !bad;) {
+	/* ... against every live entry kept, each in its document's
+	 * generation (features) and of a document of the index. */
+	GOTO_IF_ERROR(rp_runs_kinds(ix, &kinds, &nk));
+	for (size_t g = 0; g < ix->ngens && !bad; g++)
+		for (size_t k = 0; k < nk && !bad; k++) {
+			int kind = kinds[k];
+			if (kind != RP_KIND_FP && kind != RP_KIND_LINE &&
+			    (kind < 0 || kind >= (int)ix->bands)) {
+				bad = "keys of an unknown kind";
+				break;
+			}
+			v.n = 0;
+			GOTO_IF_ERROR(rp_runs_all(ix, ix->gens[g], kind, &v));
+			for (size_t i = 0; i < v.n; i++) {
+				size_t d = index_of(ns, n, v.e[i].doc);
+				if (d == n) {
+					bad = "entries of no document";
+					break;
+				}
+				if (kind != RP_KIND_LINE && dg[d] != ix->gens[g]) {
+					bad = "features", bad_d = d;
+					break;
+				}
+				have[2 * d] += ent_hash(kind, v.e[i].key, v.e[i].cnt);
+				have[2 * d + 1]++;
+			}
+		}
+	for (size_t d = 0; d < n && !bad; d++)
+		if (want[2 * d] != have[2 * d] || want[2 * d + 1] != have[2 * d + 1])
+			bad = "features or lines", bad_d = d;
+	/* The totals of lines on three pages or more. */
+	if (!bad && ix->ao.boilerplate) {
+		if (nhl > 1)
+			qsort(hl, nhl, sizeof(*hl), cmp_hline);
+		GOTO_IF_ERROR(prepare(ix, &tot, "SELECT t.pages, t.credit FROM"
+						" linetot t JOIN outlet o ON o.id ="
+						" t.outlet WHERE o.name = ?1 AND t.h = ?2"));
+		int64_t lines3 = 0, kept = 0;
+		for (size_t i = 0; i < nhl && !bad;) {
 			size_t j = i + 1;
-			while (j < nql && ql[j].h == ql[i].h &&
-			       strcmp(ql[j].outlet, ql[i].outlet) == 0)
+			while (j < nhl && hl[j].h == hl[i].h)
 				j++;
-			sqlite3_bind_text(line, 1, ql[i].outlet, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(line, 2, (int64_t)ql[i].h);
-			rc = sqlite3_step(line);
-			int64_t pages = rc == SQLITE_ROW ? sqlite3_column_int64(line, 0) : 0;
-			int64_t credit = rc == SQLITE_ROW ? sqlite3_column_int64(line, 1) : -1;
-			if (rc == SQLITE_ROW && sqlite3_column_int64(line, 2) != credit)
-				credit = -1;
-			sqlite3_reset(line);
-			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-				GOTO_IF_ERROR(rp_index_db_fail(ix, "reading lines", rc));
-			if (pages != (int64_t)(j - i) || credit != ql[i].credit)
-				bad = "chrome line counts", bad_n = -1;
-			want_lines++;
+			if (j - i >= 3) {
+				lines3++;
+				sqlite3_bind_text(tot, 1, hl[i].outlet, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(tot, 2, (int64_t)hl[i].h);
+				rc = sqlite3_step(tot);
+				int ok = rc == SQLITE_ROW &&
+					 sqlite3_column_int64(tot, 0) == (int64_t)(j - i) &&
+					 sqlite3_column_int64(tot, 1) == hl[i].credit;
+				sqlite3_reset(tot);
+				if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+					GOTO_IF_ERROR(rp_index_db_fail(ix, "reading lines", rc));
+				if (!ok)
+					bad = "line totals";
+			}
 			i = j;
 		}
 		if (!bad) {
-			GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM (SELECT 1 FROM"
-						  " line GROUP BY outlet, h)", &have));
-			if (have != want_lines)
-				bad = "chrome line counts", bad_n = -1;
+			GOTO_IF_ERROR(one_int(ix, "SELECT count(*) FROM linetot", &kept));
+			if (kept != lines3)
+				bad = "line totals";
 		}
 	}
 	if (bad) {
-		const char *id = NULL;
-		for (size_t d = 0; bad_n >= 0 && d < n && !id; d++)
-			if (ns[d] == bad_n)
-				id = c->docs[d].id;
-		if (id)
-			rp_index_set_err(ix, "%s: the %s kept for '%s' are not "
-					 "those of its text", ix->path, bad, id);
+		if (bad_d < n)
+			rp_index_set_err(ix, "%s: the %s kept for '%s' are not those "
+					 "of its text", ix->path, bad, c->docs[bad_d].id);
 		else
-			rp_index_set_err(ix, "%s: the %s kept are not those of "
-					 "the documents' texts", ix->path, bad);
+			rp_index_set_err(ix, "%s: the %s kept are not those of the "
+					 "documents' texts", ix->path, bad);
 		GOTO_IF(1, RP_EINPUT);
 	}
 cleanup:
+	rp_runs_end(ix);
 	sqlite3_finalize(st);
-	sqlite3_finalize(band);
-	sqlite3_finalize(fp);
-	sqlite3_finalize(line);
+	sqlite3_finalize(tot);
 	feats_free(f, c ? c->ndocs : 0);
 	rp_corpus_free(c);
 	free(ns);
-	free(ql);
+	free(dg);
+	free(want);
+	free(have);
+	free(hl);
 	free(pl);
+	free(kinds);
+	free(v.e);
 	return err;
 }

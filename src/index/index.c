@@ -45,7 +45,7 @@
 #include <xxhash.h>
 
 #define APP_ID 0x52505249 /* "RPRI" */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define DEFAULT_BATCH 10000
 
 #define set_err rp_index_set_err
@@ -83,10 +83,13 @@ void rp_index_free(rp_index *ix)
 {
 	if (!ix)
 		return;
+	sqlite3_finalize(ix->look);
 	if (ix->db)
 		sqlite3_close(ix->db);
 	free(ix->path);
 	free(ix->conflicts);
+	free(ix->gens);
+	free(ix->dead);
 	free(ix);
 }
 
@@ -157,22 +160,15 @@ static const char SCHEMA[] =
 	"CREATE INDEX docgen_gen ON docgen(gen);"
 	"CREATE TABLE outlet(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" pages INTEGER NOT NULL, top INTEGER NOT NULL);"
-	"CREATE TABLE line(gen INTEGER NOT NULL, outlet INTEGER NOT NULL,"
-	" h INTEGER NOT NULL, pages INTEGER NOT NULL, credit INTEGER NOT NULL,"
-	" PRIMARY KEY(gen, outlet, h)) WITHOUT ROWID;"
 	"CREATE TABLE linetot(outlet INTEGER NOT NULL, h INTEGER NOT NULL,"
 	" pages INTEGER NOT NULL, credit INTEGER NOT NULL,"
 	" PRIMARY KEY(outlet, h)) WITHOUT ROWID;"
 	"CREATE INDEX linetot_pages ON linetot(outlet, pages);"
-	"CREATE TABLE line_doc(gen INTEGER NOT NULL, outlet INTEGER NOT NULL,"
-	" h INTEGER NOT NULL, doc INTEGER NOT NULL,"
-	" PRIMARY KEY(gen, outlet, h, doc)) WITHOUT ROWID;"
-	"CREATE TABLE band(gen INTEGER NOT NULL, band INTEGER NOT NULL,"
-	" key INTEGER NOT NULL, doc INTEGER NOT NULL,"
-	" PRIMARY KEY(gen, band, key, doc)) WITHOUT ROWID;"
-	"CREATE TABLE fp(gen INTEGER NOT NULL, h INTEGER NOT NULL,"
-	" doc INTEGER NOT NULL, cnt INTEGER NOT NULL,"
-	" PRIMARY KEY(gen, h, doc)) WITHOUT ROWID;";
+	"CREATE TABLE run(id INTEGER PRIMARY KEY, gen INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, first INTEGER NOT NULL, data BLOB NOT NULL);"
+	"CREATE UNIQUE INDEX run_key ON run(gen, kind, first);"
+	"CREATE TABLE dead(gen INTEGER NOT NULL, class INTEGER NOT NULL,"
+	" doc INTEGER NOT NULL, PRIMARY KEY(gen, class, doc)) WITHOUT ROWID;";
 
 static int set_meta(rp_index *ix, const char *key, const char *value)
 {

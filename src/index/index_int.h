@@ -11,6 +11,12 @@
 #include "common.h"
 #include "corpus.h"
 
+/* Entries of a document removed from a generation (runs.c). */
+typedef struct rp_dead {
+	int64_t gen, doc;
+	int cls;                   /* 0 features, 1 lines */
+} rp_dead;
+
 struct rp_index {
 	sqlite3 *db;
 	char *path;
@@ -19,6 +25,13 @@ struct rp_index {
 	 * the signatures, the winnowing window of the fingerprints. */
 	unsigned bands, rows, winnow_w;
 	int64_t gen;               /* the generation being written, or 0 */
+	/* While an operation reads runs (rp_runs_begin): the generations,
+	 * the removed entries (sorted), the lookup statement. */
+	int64_t *gens;
+	size_t ngens, capgens;
+	rp_dead *dead;
+	size_t ndead, capdead;
+	sqlite3_stmt *look;
 	size_t *conflicts;         /* last add: corpus indexes */
 	size_t nconflicts, capconflicts;
 	char err[512];

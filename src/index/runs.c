@@ -1,0 +1,390 @@
+/*
+ * runs.c - the archive index's keyed entries, packed.
+ *
+ * A query looks up a few hundred keys (band keys, fingerprints, line
+ * hashes) among tens of millions; an add writes a batch's entries. One
+ * SQLite row per entry costs about 16 bytes and a B-tree insertion each
+ * (an add then ran at a tenth of scan's speed). Here the entries of one
+ * generation and one kind are sorted by key and packed into blocks of
+ * about BLOCK_BYTES, one row each:
+ *
+ *   run(gen, kind, first, data)   first: the block's first key (its bits
+ *                                 flipped into SQLite's signed order)
+ *
+ * data: varint count, then per entry the key's difference from the
+ * previous one (the first from `first`), the document, and for
+ * fingerprints how often it is in the document. A key never spans two
+ * blocks, so a lookup reads one block per generation: the one with the
+ * greatest first <= key. Removing a document's entries from a
+ * generation does not rewrite blocks: dead(gen, class, doc) lists them,
+ * lookups skip them, and merging generations drops them.
+ */
+#include <string.h>
+
+#include "runs.h"
+#include "sort.h"
+
+#define BLOCK_BYTES 1024
+
+/* ---- varints ---- */
+
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Read a varint from [*p, end); 0 when it runs past end. */
+static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned s = 0; s < 64 && *p < end; s += 7) {
+		uint8_t b = *(*p)++;
+		x |= (uint64_t)(b & 0x7f) << s;
+		if (!(b & 0x80)) {
+			*v = x;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int64_t to_col(uint64_t key)
+{
+	return (int64_t)(key ^ 0x8000000000000000ULL);
+}
+
+static uint64_t from_col(int64_t v)
+{
+	return (uint64_t)v ^ 0x8000000000000000ULL;
+}
+
+static int cmp_ent(const void *x, const void *y)
+{
+	const rp_runent *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+static int prepare(rp_index *ix, sqlite3_stmt **st, const char *sql)
+{
+	int rc = sqlite3_prepare_v2(ix->db, sql, -1, st, NULL);
+	return rc == SQLITE_OK ? RP_OK : rp_index_db_fail(ix, sql, rc);
+}
+
+/* ---- writing ---- */
+
+typedef struct writer {
+	rp_index *ix;
+	sqlite3_stmt *ins;
+	int64_t gen;
+	int kind;
+	uint8_t *buf;
+	size_t len, cap, count;
+	uint64_t first, prev;
+} writer;
+
+static int flush(writer *w)
+{
+	if (!w->count)
+		return RP_OK;
+	uint8_t head[10];
+	size_t hn = put_varint(head, w->count);
+	FORWARD_IF_ERROR(rp_grow((void **)&w->buf, &w->cap, w->len + hn, 1));
+	memmove(w->buf + hn, w->buf, w->len);
+	memcpy(w->buf, head, hn);
+	sqlite3_bind_int64(w->ins, 1, w->gen);
+	sqlite3_bind_int64(w->ins, 2, w->kind);
+	sqlite3_bind_int64(w->ins, 3, to_col(w->first));
+	sqlite3_bind_blob(w->ins, 4, w->buf, (int)(w->len + hn), SQLITE_STATIC);
+	int rc = sqlite3_step(w->ins);
+	sqlite3_reset(w->ins);
+	w->len = w->count = 0;
+	return rc == SQLITE_DONE ? RP_OK : rp_index_db_fail(w->ix, "writing runs", rc);
+}
+
+/* Append one entry (keys ascending). */
+static int put(writer *w, const rp_runent *e)
+{
+	if (w->count && e->key != w->prev && w->len >= BLOCK_BYTES)
+		FORWARD_IF_ERROR(flush(w));
+	if (!w->count) {
+		w->first = w->prev = e->key;
+	}
+	FORWARD_IF_ERROR(rp_grow((void **)&w->buf, &w->cap, w->len + 30, 1));
+	w->len += put_varint(w->buf + w->len, e->key - w->prev);
+	w->len += put_varint(w->buf + w->len, (uint64_t)e->doc);
+	if (w->kind == RP_KIND_FP)
+		w->len += put_varint(w->buf + w->len, e->cnt);
+	w->prev = e->key;
+	w->count++;
+	return RP_OK;
+}
+
+/* Sort e by key, keeping the order of equal keys (a radix sort of
+ * (key, index) pairs, then the entries gathered). */
+static int sort_entries(rp_runent *e, size_t n)
+{
+	rp_kv *kv = reallocarray(NULL, n, sizeof(*kv));
+	rp_kv *tmp = reallocarray(NULL, n, sizeof(*tmp));
+	rp_runent *out = reallocarray(NULL, n, sizeof(*out));
+	if (!kv || !tmp || !out) {
+		free(kv);
+		free(tmp);
+		free(out);
+		return RP_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		kv[i] = (rp_kv){ e[i].key, i };
+	rp_sort_kv(kv, tmp, n);
+	for (size_t i = 0; i < n; i++)
+		out[i] = e[kv[i].val];
+	memcpy(e, out, n * sizeof(*e));
+	free(kv);
+	free(tmp);
+	free(out);
+	return RP_OK;
+}
+
+int rp_runs_write(rp_index *ix, int64_t gen, int kind, rp_runent *e, size_t n,
+		  int sorted)
+{
+	writer w;
+	memset(&w, 0, sizeof(w));
+	w.ix = ix;
+	w.gen = gen;
+	w.kind = kind;
+	if (!sorted && n > 1)
+		FORWARD_IF_ERROR(sort_entries(e, n));
+	int err = prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
+				      " VALUES(?1, ?2, ?3, ?4)");
+	for (size_t i = 0; err == RP_OK && i < n; i++)
+		err = put(&w, &e[i]);
+	if (err == RP_OK)
+		err = flush(&w);
+	sqlite3_finalize(w.ins);
+	free(w.buf);
+	return err;
+}
+
+/* ---- reading ---- */
+
+/* Decode a block into out (appended); entries with key == only (when
+ * only_set) or all. Returns RP_EINPUT on a damaged block. */
+static int decode(rp_index *ix, const uint8_t *p, size_t len, int kind,
+		  uint64_t first, int64_t gen, int only_set, uint64_t only,
+		  rp_runvec *out)
+{
+	const uint8_t *end = p + len;
+	uint64_t count, key = first;
+	if (!get_varint(&p, end, &count) || count > len)
+		goto bad;
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t d, doc, cnt = 1;
+		if (!get_varint(&p, end, &d) || !get_varint(&p, end, &doc) ||
+		    (kind == RP_KIND_FP && !get_varint(&p, end, &cnt)))
+			goto bad;
+		key += d;
+		if (only_set && key > only)
+			break;
+		if (only_set && key != only)
+			continue;
+		if (rp_runs_dead(ix, gen, kind, (int64_t)doc))
+			continue;
+		FORWARD_IF_ERROR(rp_grow((void **)&out->e, &out->cap, out->n + 1,
+					 sizeof(*out->e)));
+		out->e[out->n++] = (rp_runent){ key, (int64_t)doc, (uint32_t)cnt, gen };
+	}
+	return RP_OK;
+bad:
+	rp_index_set_err(ix, "%s: a damaged block of kept keys (generation "
+			 "%lld, kind %d): run 'reprint index check'", ix->path,
+			 (long long)gen, kind);
+	return RP_EINPUT;
+}
+
+int rp_runs_begin(rp_index *ix)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	rp_runs_end(ix);
+	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT id FROM gen ORDER BY id"));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rp_grow((void **)&ix->gens, &ix->capgens, ix->ngens + 1,
+			    sizeof(*ix->gens)) < 0) {
+			sqlite3_finalize(st);
+			return RP_ENOMEM;
+		}
+		ix->gens[ix->ngens++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rp_index_db_fail(ix, "reading generations", rc);
+	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT gen, class, doc FROM dead"
+					  " ORDER BY gen, class, doc"));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rp_grow((void **)&ix->dead, &ix->capdead, ix->ndead + 1,
+			    sizeof(*ix->dead)) < 0) {
+			sqlite3_finalize(st);
+			return RP_ENOMEM;
+		}
+		ix->dead[ix->ndead++] = (rp_dead){ sqlite3_column_int64(st, 0),
+						   sqlite3_column_int64(st, 2),
+						   (int)sqlite3_column_int64(st, 1) };
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rp_index_db_fail(ix, "reading removed entries", rc);
+	return prepare(ix, &ix->look, "SELECT first, data FROM run WHERE gen = ?1"
+				      " AND kind = ?2 AND first <= ?3 ORDER BY"
+				      " first DESC LIMIT 1");
+}
+
+void rp_runs_end(rp_index *ix)
+{
+	sqlite3_finalize(ix->look);
+	ix->look = NULL;
+	ix->ngens = ix->ndead = 0;
+}
+
+static int cmp_dead(const rp_dead *a, const rp_dead *b)
+{
+	if (a->gen != b->gen)
+		return a->gen < b->gen ? -1 : 1;
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+int rp_runs_dead(const rp_index *ix, int64_t gen, int kind, int64_t doc)
+{
+	rp_dead k = { gen, doc, kind == RP_KIND_LINE };
+	size_t lo = 0, hi = ix->ndead;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_dead(&ix->dead[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->ndead && cmp_dead(&ix->dead[lo], &k) == 0;
+}
+
+int rp_runs_lookup(rp_index *ix, int kind, uint64_t key, rp_runvec *out)
+{
+	for (size_t g = 0; g < ix->ngens; g++) {
+		sqlite3_stmt *st = ix->look;
+		sqlite3_bind_int64(st, 1, ix->gens[g]);
+		sqlite3_bind_int64(st, 2, kind);
+		sqlite3_bind_int64(st, 3, to_col(key));
+		int rc = sqlite3_step(st), err = RP_OK;
+		if (rc == SQLITE_ROW) {
+			uint64_t first = from_col(sqlite3_column_int64(st, 0));
+			const uint8_t *p = sqlite3_column_blob(st, 1);
+			size_t len = (size_t)sqlite3_column_bytes(st, 1);
+			err = p ? decode(ix, p, len, kind, first, ix->gens[g], 1, key, out)
+				: RP_OK;
+		} else if (rc != SQLITE_DONE) {
+			err = rp_index_db_fail(ix, "reading runs", rc);
+		}
+		sqlite3_reset(st);
+		FORWARD_IF_ERROR(err);
+	}
+	return RP_OK;
+}
+
+int rp_runs_all(rp_index *ix, int64_t gen, int kind, rp_runvec *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = RP_OK;
+	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT first, data FROM run WHERE gen = ?1"
+					  " AND kind = ?2 ORDER BY first"));
+	sqlite3_bind_int64(st, 1, gen);
+	sqlite3_bind_int64(st, 2, kind);
+	while (err == RP_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const uint8_t *p = sqlite3_column_blob(st, 1);
+		if (p)
+			err = decode(ix, p, (size_t)sqlite3_column_bytes(st, 1), kind,
+				     from_col(sqlite3_column_int64(st, 0)), gen, 0, 0,
+				     out);
+	}
+	if (err == RP_OK && rc != SQLITE_DONE)
+		err = rp_index_db_fail(ix, "reading runs", rc);
+	sqlite3_finalize(st);
+	return err;
+}
+
+int rp_runs_kinds(rp_index *ix, int **kinds, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+	*kinds = NULL;
+	*n = 0;
+	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT DISTINCT kind FROM run ORDER BY kind"));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rp_grow((void **)kinds, &cap, *n + 1, sizeof(**kinds)) < 0) {
+			sqlite3_finalize(st);
+			return RP_ENOMEM;
+		}
+		(*kinds)[(*n)++] = (int)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RP_OK : rp_index_db_fail(ix, "reading runs", rc);
+}
+
+int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
+{
+	int *kinds = NULL;
+	size_t nk = 0;
+	rp_runvec va, vb, v;
+	sqlite3_stmt *del = NULL;
+	int err = RP_OK;
+	memset(&va, 0, sizeof(va));
+	memset(&vb, 0, sizeof(vb));
+	memset(&v, 0, sizeof(v));
+	GOTO_IF_ERROR(rp_runs_kinds(ix, &kinds, &nk));
+	/* One kind at a time: the live entries of both, merged in
+	 * (key, doc) order. */
+	for (size_t k = 0; k < nk; k++) {
+		va.n = vb.n = 0;
+		GOTO_IF_ERROR(rp_runs_all(ix, a, kinds[k], &va));
+		GOTO_IF_ERROR(rp_runs_all(ix, b, kinds[k], &vb));
+		GOTO_IF_ERROR(rp_grow((void **)&v.e, &v.cap, va.n + vb.n + 1,
+				      sizeof(*v.e)));
+		size_t i = 0, j = 0;
+		v.n = 0;
+		while (i < va.n || j < vb.n)
+			v.e[v.n++] = j == vb.n || (i < va.n &&
+						   cmp_ent(&va.e[i], &vb.e[j]) <= 0)
+					     ? va.e[i++] : vb.e[j++];
+		GOTO_IF_ERROR(rp_runs_write(ix, c, kinds[k], v.e, v.n, 1));
+	}
+	GOTO_IF_ERROR(prepare(ix, &del, "DELETE FROM run WHERE gen IN (?1, ?2)"));
+	sqlite3_bind_int64(del, 1, a);
+	sqlite3_bind_int64(del, 2, b);
+	int rc = sqlite3_step(del);
+	if (rc != SQLITE_DONE)
+		GOTO_IF_ERROR(rp_index_db_fail(ix, "merging runs", rc));
+	sqlite3_finalize(del);
+	del = NULL;
+	GOTO_IF_ERROR(prepare(ix, &del, "DELETE FROM dead WHERE gen IN (?1, ?2)"));
+	sqlite3_bind_int64(del, 1, a);
+	sqlite3_bind_int64(del, 2, b);
+	rc = sqlite3_step(del);
+	if (rc != SQLITE_DONE)
+		GOTO_IF_ERROR(rp_index_db_fail(ix, "merging runs", rc));
+cleanup:
+	sqlite3_finalize(del);
+	free(kinds);
+	free(va.e);
+	free(vb.e);
+	free(v.e);
+	return err;
+}
