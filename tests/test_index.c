@@ -442,6 +442,17 @@ Test(index, added_a_few_pages_at_a_time_it_keeps_what_the_whole_archive_gives,
 	cr_assert_eq(sh(&out, "wc -l < %s/want", d), 0);
 	cr_assert_gt(atol(out), 3, "pairs to compare: %s", out);
 
+	/* Another question than the kept one: answered from the whole
+	 * archive, and still scan's. */
+	cr_assert_eq(sh(&out, "%s index query --threshold 0.8 %s/db %s/held 2>&1 >%s/q8",
+			bin(), d, d, d), 0, "%s", out);
+	cr_assert(strstr(out, "whole archive"), "%s", out);
+	cr_assert_leq(sh(NULL, "%s scan -q --threshold 0.8 %s/cat.jsonl > %s/all8.tsv",
+			 bin(), d, d), 1);
+	cr_assert_eq(same_across(d, "all8.tsv", "q8"), 0,
+		     "index query --threshold 0.8 differs from scan");
+	cr_assert_eq(same_across(d, "all.tsv", "q"), 0); /* want: the default's */
+
 	/* Ten archived documents of those pairs removed: gone from the
 	 * answers, and what is kept computed again. */
 	cr_assert_eq(sh(&out, "cd %s && cut -f2 want | sort -u | head -10 | tr '\\n' ' '",

@@ -474,10 +474,8 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 	rp_page_line *pl = NULL;
 	lrow *rows = NULL;
 	rp_runent *e = NULL;
-	rp_runvec v;
 	size_t npl = 0, cappl = 0, nrows = 0, caprows = 0, ne = 0, cape = 0;
 	int err = RP_OK;
-	memset(&v, 0, sizeof(v));
 	if (!ix->ao.boilerplate)
 		return RP_OK;
 	GOTO_IF_ERROR(prepare(ix, &get, "SELECT id FROM outlet WHERE name = ?1"));
@@ -558,7 +556,6 @@ cleanup:
 	free(pl);
 	free(rows);
 	free(e);
-	free(v.e);
 	return err;
 }
 

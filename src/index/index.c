@@ -2,13 +2,18 @@
  * index.c - the archive index: a collection kept in an SQLite database,
  * added to in batches, asked again later.
  *
- * What is kept (schema version 1):
+ * What is kept (schema version 4):
  *   meta(key, value)   the schema version, the analysis options the
- *                      archive was made with, the document count
+ *                      archive was made with, the kept question's banding
+ *                      and winnowing window, the document count
  *   batch(id, docs, added)        one row per committed batch
  *   doc(n, id, outlet, date, title, text, hash, source, line, batch)
  *                      every document, in the order it was added (n), with
  *                      XXH3-128 of its text
+ *   gen, docgen, run, dead, outlet, linetot
+ *                      what a query needs instead of the archive: band
+ *                      keys, fingerprints and chrome counts (archive.c,
+ *                      runs.c)
  * The file says what it is in its header: application_id 'RPRI' and
  * user_version = the schema version, both read before anything is
  * written, so another SQLite database or any other file is refused and
@@ -16,15 +21,16 @@
  * into place, so a killed creation leaves nothing that looks like an
  * index.
  *
- * Answers are computed by the library's questions over the stored
- * documents (rp_index_load into a corpus, then rp_corpus_ask): by
- * construction they are those of a scan of the same documents in the same
- * order. Signatures, fingerprints and a per-outlet chrome model are not
- * stored yet (a query re-reads and re-analyses the archive).
+ * Answers: index scan asks the library's question of the stored
+ * documents (rp_index_load, rp_corpus_ask), so its pairs are those of a
+ * scan of the same documents in the same order; index query answers from
+ * what is kept and reads only the candidates' documents (archive.c says
+ * how it stays equal to a scan of the archive plus the query).
  *
  * Safety: WAL journal (readers run while a batch is added), one
- * transaction per batch (a document row, the batch row and the count in
- * meta commit together), so a kill at any moment leaves whole batches.
+ * transaction per batch (its documents, what is kept of them, the batch
+ * row and the count in meta commit together), so a kill at any moment
+ * leaves whole batches.
  */
 #include <stdarg.h>
 #include <stdio.h>
