@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -398,4 +400,68 @@ Test(input, zeroed_read_options_mean_the_defaults)
 	rp_corpus_free(c);
 	unlink(path);
 	free(path);
+}
+
+/* A compressed file of a few kilobytes can hold a line of hundreds of
+ * megabytes: it is read through, not held, and the records around it
+ * are read. Measured in a child process (its own peak RSS). */
+Test(input, a_line_too_long_is_read_through_not_held, .timeout = 120)
+{
+	char *d = dir(), path[4096];
+	snprintf(path, sizeof(path), "%s/bomb.jsonl.zst", d);
+	const size_t big = (size_t)256 << 20;
+	char *data = malloc(big + sizeof(JSONL) + 512);
+	cr_assert_not_null(data);
+	size_t n = sizeof(JSONL) - 1;
+	memcpy(data, JSONL, n);
+	memset(data + n, 'x', big);
+	n += big;
+	n += (size_t)sprintf(data + n, "\n{\"id\":\"after\",\"text\":\"the record after the long line is read\"}\n");
+	put_zstd(path, data, n);
+	free(data);
+	int fd[2];
+	cr_assert_eq(pipe(fd), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* A limit of 1 MB a document: lines over 6 MB + 64 KiB are
+		 * too long. */
+		rp_read_options ro;
+		rp_read_options_init(&ro, RP_READ_OPTIONS_VERSION);
+		ro.max_doc_bytes = 1 << 20;
+		rp_corpus *c = read_in(path, &ro);
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		char msg[512];
+		rp_reject rj;
+		int have = rp_corpus_reject_count(c) == 1 &&
+			   rp_corpus_reject(&rj, c, 0) == RP_OK;
+		snprintf(msg, sizeof(msg), "%zu %ld %zu %s", rp_corpus_count(c),
+			 ru.ru_maxrss, have ? rj.line : 0,
+			 have ? rj.reason : "(no single reject)");
+		ssize_t w = write(fd[1], msg, strlen(msg));
+		_exit(w > 0 ? 0 : 1);
+	}
+	close(fd[1]);
+	char buf[512] = "";
+	ssize_t got = read(fd[0], buf, sizeof(buf) - 1);
+	close(fd[0]);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	cr_assert(got > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	buf[got] = '\0';
+	size_t docs = 0, line = 0;
+	long kb = 0;
+	char reason[400] = "";
+	cr_assert_eq(sscanf(buf, "%zu %ld %zu %399[^\n]", &docs, &kb, &line, reason), 4,
+		     "%s", buf);
+	cr_assert_eq(docs, 4, "three records before the line, one after: %s", buf);
+	cr_assert_eq(line, 4, "the long line is the fourth: %s", buf);
+	cr_assert(strstr(reason, "line too long"), "%s", reason);
+	/* Held whole, the line alone would be 256 MB. */
+	cr_assert_lt(kb, 96 * 1024, "peak RSS %ld KB reading a 256 MB line", kb);
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	cr_assert_eq(system(cmd), 0);
+	free(d);
 }
