@@ -339,32 +339,99 @@ int rp_runs_kinds(rp_index *ix, int **kinds, size_t *n)
 	return rc == SQLITE_DONE ? RP_OK : rp_index_db_fail(ix, "reading runs", rc);
 }
 
+/* The live entries of one generation and kind, a block at a time. */
+typedef struct cursor {
+	rp_index *ix;
+	sqlite3_stmt *st;
+	int64_t gen;
+	int kind, done;
+	rp_runvec v;
+	size_t pos;
+} cursor;
+
+/* The current entry, reading blocks as needed; NULL at the end. */
+static int cur_get(cursor *c, const rp_runent **e)
+{
+	while (c->pos == c->v.n && !c->done) {
+		int rc = sqlite3_step(c->st);
+		if (rc == SQLITE_ROW) {
+			const uint8_t *p = sqlite3_column_blob(c->st, 1);
+			c->v.n = c->pos = 0;
+			if (p)
+				FORWARD_IF_ERROR(decode(c->ix, p,
+							(size_t)sqlite3_column_bytes(c->st, 1),
+							c->kind,
+							from_col(sqlite3_column_int64(c->st, 0)),
+							c->gen, 0, 0, &c->v));
+		} else {
+			c->done = 1;
+			if (rc != SQLITE_DONE)
+				return rp_index_db_fail(c->ix, "reading runs", rc);
+		}
+	}
+	*e = c->pos < c->v.n ? &c->v.e[c->pos] : NULL;
+	return RP_OK;
+}
+
+static int cur_open(cursor *c, rp_index *ix, int64_t gen, int kind)
+{
+	memset(c, 0, sizeof(*c));
+	c->ix = ix;
+	c->gen = gen;
+	c->kind = kind;
+	FORWARD_IF_ERROR(prepare(ix, &c->st, "SELECT first, data FROM run WHERE"
+					     " gen = ?1 AND kind = ?2 ORDER BY first"));
+	sqlite3_bind_int64(c->st, 1, gen);
+	sqlite3_bind_int64(c->st, 2, kind);
+	return RP_OK;
+}
+
+static void cur_close(cursor *c)
+{
+	sqlite3_finalize(c->st);
+	free(c->v.e);
+	memset(c, 0, sizeof(*c));
+}
+
 int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
 {
 	int *kinds = NULL;
 	size_t nk = 0;
-	rp_runvec va, vb, v;
+	cursor ca, cb;
+	writer w;
 	sqlite3_stmt *del = NULL;
 	int err = RP_OK;
-	memset(&va, 0, sizeof(va));
-	memset(&vb, 0, sizeof(vb));
-	memset(&v, 0, sizeof(v));
+	memset(&ca, 0, sizeof(ca));
+	memset(&cb, 0, sizeof(cb));
+	memset(&w, 0, sizeof(w));
+	w.ix = ix;
+	w.gen = c;
+	GOTO_IF_ERROR(prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
+					  " VALUES(?1, ?2, ?3, ?4)"));
 	GOTO_IF_ERROR(rp_runs_kinds(ix, &kinds, &nk));
-	/* One kind at a time: the live entries of both, merged in
-	 * (key, doc) order. */
+	/* One kind at a time: the live entries of both, merged in (key,
+	 * doc) order as they are read, a block of each in memory. */
 	for (size_t k = 0; k < nk; k++) {
-		va.n = vb.n = 0;
-		GOTO_IF_ERROR(rp_runs_all(ix, a, kinds[k], &va));
-		GOTO_IF_ERROR(rp_runs_all(ix, b, kinds[k], &vb));
-		GOTO_IF_ERROR(rp_grow((void **)&v.e, &v.cap, va.n + vb.n + 1,
-				      sizeof(*v.e)));
-		size_t i = 0, j = 0;
-		v.n = 0;
-		while (i < va.n || j < vb.n)
-			v.e[v.n++] = j == vb.n || (i < va.n &&
-						   cmp_ent(&va.e[i], &vb.e[j]) <= 0)
-					     ? va.e[i++] : vb.e[j++];
-		GOTO_IF_ERROR(rp_runs_write(ix, c, kinds[k], v.e, v.n, 1));
+		GOTO_IF_ERROR(cur_open(&ca, ix, a, kinds[k]));
+		GOTO_IF_ERROR(cur_open(&cb, ix, b, kinds[k]));
+		w.kind = kinds[k];
+		for (;;) {
+			const rp_runent *x, *y;
+			GOTO_IF_ERROR(cur_get(&ca, &x));
+			GOTO_IF_ERROR(cur_get(&cb, &y));
+			if (!x && !y)
+				break;
+			if (x && (!y || cmp_ent(x, y) <= 0)) {
+				GOTO_IF_ERROR(put(&w, x));
+				ca.pos++;
+			} else {
+				GOTO_IF_ERROR(put(&w, y));
+				cb.pos++;
+			}
+		}
+		GOTO_IF_ERROR(flush(&w));
+		cur_close(&ca);
+		cur_close(&cb);
 	}
 	GOTO_IF_ERROR(prepare(ix, &del, "DELETE FROM run WHERE gen IN (?1, ?2)"));
 	sqlite3_bind_int64(del, 1, a);
@@ -381,10 +448,11 @@ int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
 	if (rc != SQLITE_DONE)
 		GOTO_IF_ERROR(rp_index_db_fail(ix, "merging runs", rc));
 cleanup:
+	cur_close(&ca);
+	cur_close(&cb);
+	sqlite3_finalize(w.ins);
+	free(w.buf);
 	sqlite3_finalize(del);
 	free(kinds);
-	free(va.e);
-	free(vb.e);
-	free(v.e);
 	return err;
 }
