@@ -312,7 +312,8 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 {
 	size_t from = r->start, dropped = 0;
 	for (;;) {
-		char *nl = memchr(r->buf + from, '\n', r->end - from);
+		char *nl = r->end > from ? memchr(r->buf + from, '\n', r->end - from)
+					 : NULL;
 		if (nl) {
 			size_t e = (size_t)(nl - r->buf);
 			*len = dropped + (e - r->start);
