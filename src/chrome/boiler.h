@@ -56,8 +56,10 @@ RP_INTERNAL uint64_t rp_outlet_salt(const char *name);
  * rp_boiler_find add to: a page with counted[d] set is already in them
  * (its lines are not counted again), every other page adds its own.
  * outlet() gives an outlet's pages and the most pages of any of its
- * lines that is not a credit (0, 0 for an unknown outlet); line() the
- * pages of one line, hashed as rp_page_lines hashes it. Both return
+ * lines that is not a credit (or any number below 3 when that is below
+ * 3: only three pages or more make a template; 0, 0 for an unknown
+ * outlet); line() the pages of one line, hashed as rp_page_lines hashes
+ * it (salted by the outlet's name, so name may be ignored). Both return
  * RP_OK or a negative status, which rp_boiler_find returns.
  */
 typedef struct rp_boiler_prior {

@@ -12,24 +12,34 @@
  * computes the same answer without the archive:
  *
  *   outlet(name, pages, top)    pages per outlet; top: the most pages of
- *                               any of its lines that is not a credit
- *                               (whether the outlet has a site template)
- *   line(outlet, h, pages, credit), line_doc(outlet, h, doc)
- *                               every distinct line of every page, hashed
- *                               as chrome learning hashes it, with the
- *                               pages it is on
- *   band(band, key, doc)        the band keys of the kept question's
- *                               banding (meta: bands x rows)
- *   fp(h, doc, cnt)             winnowing fingerprints (meta: winnow_w),
+ *                               any of its lines on three pages or more
+ *                               that is not a credit, else 0 (whether
+ *                               the outlet has a site template)
+ *   linetot(outlet, h, pages, credit)
+ *                               the lines on three pages or more (the
+ *                               rerun cap is 3 at least: only those can
+ *                               change kind when it moves)
+ *   runs (runs.c), a generation per batch, merged fourfold:
+ *     line postings             every distinct line of every page with an
+ *                               outlet, hashed as chrome learning hashes
+ *                               it (salted by the outlet's name): a line's
+ *                               pages are its live postings
+ *     band keys                 of the kept question's banding (meta:
+ *                               bands x rows), one kind per band
+ *     fingerprints              winnowing fingerprints (meta: winnow_w)
  *                               with how often each is in a document
+ *   docgen(n, gen)              the generation holding a page's band keys
+ *                               and fingerprints; dead(gen, class, doc)
+ *                               the entries no longer a page's
  *
  * A query analyses its pages with the archive's counts as a prior
  * (boiler.h): their chrome is what the whole archive teaches. New pages
  * can change the chrome of archived pages (a line of one archived page
  * seen again is chrome now; the outlet's page count moves the rerun
  * cap; the outlet gains or loses its template): those archived pages
- * ("affected") are found from the counts, analysed again, and their new
- * band keys and fingerprints stand in for the kept ones. Bucket and
+ * ("affected") are found from the counts and postings, analysed again,
+ * and their new band keys and fingerprints stand in for the kept ones
+ * (an add writes them to its generation and marks the old ones dead). Bucket and
  * posting sizes are the kept ones with the affected and new documents
  * taken into account, so a bucket over the cap is skipped exactly when a
  * scan would skip it. The candidates' documents are then read and the
