@@ -477,6 +477,28 @@ Test(index, added_a_few_pages_at_a_time_it_keeps_what_the_whole_archive_gives,
 	cr_assert_leq(sh(NULL, "%s index query -q --add %s/db %s/held > /dev/null",
 			 bin(), d, d), 1);
 	cr_assert_eq(sh(&out, "%s index check %s/db 2>&1", bin(), d), 0, "%s", out);
+
+	/* What is kept, damaged in copies (Python's sqlite3): a block of
+	 * keys gone, a line total changed, an entry marked removed, an
+	 * outlet's page count changed: each refused by check, naming what. */
+	const char *damage[] = {
+		"DELETE FROM run WHERE rowid = (SELECT max(rowid) FROM run WHERE kind = 0)",
+		"UPDATE linetot SET pages = pages + 1 WHERE (outlet, h) IN (SELECT outlet, h FROM linetot LIMIT 1)",
+		"INSERT OR IGNORE INTO dead SELECT gen, 0, n FROM docgen LIMIT 1",
+		"UPDATE outlet SET pages = pages + 1 WHERE id = (SELECT min(id) FROM outlet)",
+	};
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		cr_assert_eq(sh(&out, "cd %s && cp db bad.db && python3 -c 'import sqlite3, sys; "
+				"c = sqlite3.connect(\"bad.db\"); c.execute(sys.argv[1]); "
+				"c.commit(); print(c.total_changes)' \"%s\"", d, damage[i]),
+			     0, "%s", damage[i]);
+		cr_assert_gt(atol(out), 0, "nothing damaged by %s", damage[i]);
+		cr_assert_eq(sh(&out, "%s index check %s/bad.db 2>&1", bin(), d), 1,
+			     "check passed after %s: %s", damage[i], out);
+		cr_assert(strstr(out, "kept") || strstr(out, "outlets") ||
+				  strstr(out, "lines"),
+			  "%s: %s", damage[i], out);
+	}
 	sh(NULL, "rm -rf %s", d);
 	free(d);
 }
