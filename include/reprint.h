@@ -692,8 +692,12 @@ typedef struct rp_scan_stats {
 	size_t docs_stripped;      /**< documents that had chrome left out */
 	size_t bytes_excluded;     /**< bytes of chrome, datelines, credits */
 	size_t clusters;           /**< clusters with two or more documents */
-	size_t oversized_buckets;  /**< LSH buckets skipped for exceeding the cap */
-	size_t largest_bucket;     /**< size of the largest bucket seen */
+	size_t oversized_buckets;  /**< LSH buckets over bucket_cap documents,
+				        fingerprint postings over 256 entries
+				        and sampled-shingle postings over
+				        bucket_cap, skipped */
+	size_t largest_bucket;     /**< the largest of those buckets and
+				        postings seen */
 	double seconds_boilerplate;/**< outlets, chrome, datelines, credits */
 	double seconds_sign;       /**< normalize + shingle + sign */
 	double seconds_candidates; /**< banding (or the exact search), the

@@ -478,9 +478,10 @@ int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
 	rp_scan_stats st;
 	rp_result_stats(&st, r);
 	if (st.oversized_buckets)
-		msg("warning: %zu LSH buckets larger than --bucket-cap %zu were "
-		    "skipped (largest: %zu documents); pairs inside them may be "
-		    "missed; raise --bucket-cap to include them",
+		msg("warning: %zu LSH buckets over --bucket-cap %zu documents or "
+		    "shared-passage fingerprints on over 256 places were skipped "
+		    "(the largest bucket or posting: %zu); pairs only they would "
+		    "find may be missed; --bucket-cap raises the first cap",
 		    st.oversized_buckets, cl->q.bucket_cap ? cl->q.bucket_cap : 5000,
 		    st.largest_bucket);
 	if (!cl->q.exact && !st.recall_reached)
