@@ -73,12 +73,6 @@
 
 /* ---- statements ---- */
 
-static int prepare(rp_index *ix, sqlite3_stmt **st, const char *sql)
-{
-	int rc = sqlite3_prepare_v2(ix->db, sql, -1, st, NULL);
-	return rc == SQLITE_OK ? RP_OK : rp_index_db_fail(ix, sql, rc);
-}
-
 /* Step a statement that returns no row. */
 static int step_done(rp_index *ix, sqlite3_stmt *st, const char *what)
 {
@@ -91,7 +85,7 @@ int rp_index_load_docs(rp_index *ix, rp_corpus *c, const int64_t *ns, size_t n)
 {
 	sqlite3_stmt *st = NULL;
 	int err = RP_OK;
-	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT id, outlet, date, title, text,"
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, outlet, date, title, text,"
 					  " source, line FROM doc WHERE n = ?1"));
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_reset(st);
@@ -105,25 +99,8 @@ int rp_index_load_docs(rp_index *ix, rp_corpus *c, const int64_t *ns, size_t n)
 								  ix->path, (long long)ns[i]),
 						 RP_EINPUT)
 					      : rp_index_db_fail(ix, "reading a document", rc));
-		const char *f[6];
-		int len[6];
-		for (int k = 0; k < 6; k++) {
-			f[k] = (const char *)sqlite3_column_text(st, k);
-			len[k] = sqlite3_column_bytes(st, k);
-		}
 		size_t before = rp_corpus_count(c);
-		if (f[0] && f[4]) {
-			rp_doc_input in = { f[0], (size_t)len[0], f[4], (size_t)len[4],
-					    f[3], f[3] ? (size_t)len[3] : 0,
-					    f[1], f[1] ? (size_t)len[1] : 0,
-					    f[2], f[2] ? (size_t)len[2] : 0,
-					    f[5] ? f[5] : ix->path,
-					    (size_t)sqlite3_column_int64(st, 6) };
-			err = rp_corpus_add(c, &in);
-			if (err == RP_EINPUT)
-				err = RP_OK;
-			GOTO_IF_ERROR(err);
-		}
+		GOTO_IF_ERROR(rp_index_add_row(ix, c, st));
 		if (rp_corpus_count(c) != before + 1) {
 			rp_index_set_err(ix, "%s: document %lld cannot be read "
 					 "back: run 'reprint index check'",
@@ -175,7 +152,7 @@ static int prior_open(rp_index *ix, prior_ctx *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->ix = ix;
-	return prepare(ix, &p->outlet, "SELECT pages, top FROM outlet"
+	return rp_index_prepare(ix, &p->outlet, "SELECT pages, top FROM outlet"
 				       " WHERE name = ?1");
 }
 
@@ -221,7 +198,6 @@ static int cmp_fpent(const void *x, const void *y)
 typedef struct feat_job {
 	rp_corpus *c;
 	dfeat *out;
-	const uint8_t *want;   /* NULL: every document */
 	unsigned bands, rows, w, tid, nthreads;
 	int err;
 } feat_job;
@@ -243,7 +219,7 @@ static void *feat_worker(void *arg)
 		j->err = RP_ENOMEM;
 	for (size_t d = j->tid; !j->err && d < j->c->ndocs; d += j->nthreads) {
 		dfeat *f = &j->out[d];
-		if (!j->c->an->active[d] || (j->want && !j->want[d]))
+		if (!j->c->an->active[d])
 			continue;
 		int err = rp_analysis_shingles(j->c, d, &tb, &sb, &sc);
 		if (err == RP_OK && sb.n == 0)
@@ -287,8 +263,8 @@ static void *feat_worker(void *arg)
 }
 
 /* Analyse c (its prior set by the caller) and compute the features of
- * its documents (those with want[d], or all) into *out (c->ndocs). */
-static int features(rp_index *ix, rp_corpus *c, const uint8_t *want,
+ * its documents into *out (c->ndocs). */
+static int features(rp_index *ix, rp_corpus *c,
 		    dfeat **out)
 {
 	*out = NULL;
@@ -302,7 +278,7 @@ static int features(rp_index *ix, rp_corpus *c, const uint8_t *want,
 	unsigned nt = rp_thread_count(c->ao.threads, c->ndocs);
 	feat_job jobs[RP_MAX_THREADS];
 	for (unsigned t = 0; t < nt; t++)
-		jobs[t] = (feat_job){ c, f, want, ix->bands, ix->rows,
+		jobs[t] = (feat_job){ c, f, ix->bands, ix->rows,
 				      ix->winnow_w, t, nt, RP_OK };
 	rp_run_jobs(feat_worker, jobs, sizeof(jobs[0]), nt);
 	for (unsigned t = 0; t < nt; t++)
@@ -325,7 +301,7 @@ static int forget(rp_index *ix, const int64_t *ns, size_t n)
 {
 	sqlite3_stmt *st = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &st, "INSERT OR IGNORE INTO dead SELECT gen, 0, n"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &st, "INSERT OR IGNORE INTO dead SELECT gen, 0, n"
 				       " FROM docgen WHERE n = ?1"));
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_int64(st, 1, ns[i]);
@@ -344,7 +320,7 @@ static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n
 	size_t ne = 0, cap = 0;
 	sqlite3_stmt *fg = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &fg, "INSERT OR REPLACE INTO docgen VALUES(?1, ?2)"));
+	GOTO_IF_ERROR(rp_index_prepare(ix, &fg, "INSERT OR REPLACE INTO docgen VALUES(?1, ?2)"));
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].active)
 			continue;
@@ -488,15 +464,15 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 	int err = RP_OK;
 	if (!ix->ao.boilerplate)
 		return RP_OK;
-	GOTO_IF_ERROR(prepare(ix, &get, "SELECT id FROM outlet WHERE name = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &mk, "INSERT INTO outlet(name, pages, top)"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &get, "SELECT id FROM outlet WHERE name = ?1"));
+	GOTO_IF_ERROR(rp_index_prepare(ix, &mk, "INSERT INTO outlet(name, pages, top)"
 				       " VALUES(?1, 0, 0)"));
-	GOTO_IF_ERROR(prepare(ix, &pg, "UPDATE outlet SET pages = pages + 1"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &pg, "UPDATE outlet SET pages = pages + 1"
 				       " WHERE id = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &tot, "INSERT INTO linetot VALUES(?1, ?2, ?3, ?4)"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &tot, "INSERT INTO linetot VALUES(?1, ?2, ?3, ?4)"
 					" ON CONFLICT(outlet, h) DO UPDATE SET"
 					" pages = excluded.pages"));
-	GOTO_IF_ERROR(prepare(ix, &tp, "UPDATE outlet SET top = ?2 WHERE id = ?1"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &tp, "UPDATE outlet SET top = ?2 WHERE id = ?1"
 				       " AND top < ?2"));
 	const char *last = NULL;
 	int64_t id = -1;
@@ -677,10 +653,10 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		qsort(names, nn, sizeof(*names), cmp_str);
 	if (nql > 1)
 		qsort(ql, nql, sizeof(*ql), cmp_qline);
-	GOTO_IF_ERROR(prepare(ix, &so, "SELECT id, pages, top FROM outlet"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &so, "SELECT id, pages, top FROM outlet"
 				       " WHERE name = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &all, "SELECT n FROM doc WHERE outlet = ?1"));
-	GOTO_IF_ERROR(prepare(ix, &range, "SELECT h FROM linetot WHERE outlet = ?1"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &all, "SELECT n FROM doc WHERE outlet = ?1"));
+	GOTO_IF_ERROR(rp_index_prepare(ix, &range, "SELECT h FROM linetot WHERE outlet = ?1"
 					  " AND pages > ?2 AND pages <= ?3"));
 	size_t q = 0; /* into ql */
 	for (size_t i = 0; i < nn && !*many;) {
@@ -707,7 +683,6 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		/* This outlet's lines: their counts before and after. */
 		while (q < nql && strcmp(ql[q].outlet, name) < 0)
 			q++;
-		size_t q0 = q;
 		typedef struct { size_t old, new_; uint64_t h; int prose; } cnt;
 		cnt *lc = NULL;
 		size_t nlc = 0, caplc = 0;
@@ -731,7 +706,6 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 			}
 			q = r;
 		}
-		(void)q0;
 		int t_old = rp_outlet_templated(n_old, top_old);
 		int t_new = rp_outlet_templated(n_new, top_new);
 		if (id < 0) {
@@ -802,7 +776,7 @@ cleanup:
 static int new_gen(rp_index *ix, size_t docs)
 {
 	sqlite3_stmt *st = NULL;
-	FORWARD_IF_ERROR(prepare(ix, &st, "INSERT INTO gen(docs) VALUES(?1)"));
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "INSERT INTO gen(docs) VALUES(?1)"));
 	sqlite3_bind_int64(st, 1, (int64_t)docs);
 	int err = step_done(ix, st, "starting a generation");
 	sqlite3_finalize(st);
@@ -823,7 +797,7 @@ static int merge_gens(rp_index *ix, int64_t a, int64_t b, int64_t docs)
 	FORWARD_IF_ERROR(rp_runs_merge(ix, a, b, c));
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		sqlite3_stmt *st = NULL;
-		FORWARD_IF_ERROR(prepare(ix, &st, steps[i]));
+		FORWARD_IF_ERROR(rp_index_prepare(ix, &st, steps[i]));
 		sqlite3_bind_int64(st, 1, a);
 		sqlite3_bind_int64(st, 2, b);
 		if (sqlite3_bind_parameter_count(st) >= 3)
@@ -848,7 +822,7 @@ static int compact(rp_index *ix)
 		sqlite3_stmt *st = NULL;
 		int64_t id[2] = { 0, 0 }, docs[2] = { 0, 0 };
 		int k = 0, rc;
-		FORWARD_IF_ERROR(prepare(ix, &st, "SELECT id, docs FROM gen ORDER BY"
+		FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen ORDER BY"
 						  " id DESC LIMIT 2"));
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < 2) {
 			id[k] = sqlite3_column_int64(st, 0);
@@ -908,7 +882,7 @@ int rp_index_rebuild(rp_index *ix)
 				    " DELETE FROM run; DELETE FROM dead;"
 				    " DELETE FROM gen; DELETE FROM docgen;"));
 	GOTO_IF_ERROR(rp_runs_begin(ix));
-	GOTO_IF_ERROR(prepare(ix, &st, "SELECT n FROM doc ORDER BY n"));
+	GOTO_IF_ERROR(rp_index_prepare(ix, &st, "SELECT n FROM doc ORDER BY n"));
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		GOTO_IF_ERROR(RP_GROW(ns, cap, n + 1));
@@ -918,7 +892,7 @@ int rp_index_rebuild(rp_index *ix)
 		GOTO_IF_ERROR(rp_index_db_fail(ix, "reading documents", rc));
 	GOTO_IF_ERROR(work_corpus(ix, &c));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
-	GOTO_IF_ERROR(features(ix, c, NULL, &f));
+	GOTO_IF_ERROR(features(ix, c, &f));
 	GOTO_IF_ERROR(new_gen(ix, n));
 	GOTO_IF_ERROR(write_lines(ix, c, 0, n, ns, NULL, 0));
 	GOTO_IF_ERROR(write_feats(ix, f, ns, n));
@@ -967,7 +941,7 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	memcpy(all + nx, ns, n * sizeof(*all));
 	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc };
 	c->prior = &prior;
-	err = features(ix, c, NULL, &f);
+	err = features(ix, c, &f);
 	c->prior = NULL;
 	GOTO_IF_ERROR(err);
 	/* Then the new pages join the counts, and the affected pages'
@@ -1317,7 +1291,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 		dups = calloc(qc->ndocs + 1, sizeof(*dups));
 		dupi = calloc(qc->ndocs + 1, sizeof(*dupi));
 		GOTO_IF(!keep || !dups || !dupi, RP_ENOMEM);
-		GOTO_IF_ERROR(prepare(ix, &dup, "SELECT source, line FROM doc"
+		GOTO_IF_ERROR(rp_index_prepare(ix, &dup, "SELECT source, line FROM doc"
 						" WHERE id = ?1"));
 		for (size_t i = 0; i < qc->ndocs; i++) {
 			sqlite3_bind_text(dup, 1, qc->docs[i].id, -1, SQLITE_STATIC);
@@ -1368,7 +1342,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	GOTO_IF_ERROR(prior_open(ix, &pc));
 	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc };
 	s1->prior = &prior;
-	err = features(ix, s1, NULL, &f1);
+	err = features(ix, s1, &f1);
 	s1->prior = NULL;
 	GOTO_IF_ERROR(err);
 
@@ -1409,7 +1383,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	memset(counted, 1, ncn);
 	prior.counted = counted;
 	s2->prior = &prior;
-	err = features(ix, s2, NULL, &f2);
+	err = features(ix, s2, &f2);
 	s2->prior = NULL;
 	GOTO_IF_ERROR(err);
 	for (size_t i = 0; i < s.ncand;) {
@@ -1501,7 +1475,7 @@ cleanup:
 static int one_int(rp_index *ix, const char *sql, int64_t *v)
 {
 	sqlite3_stmt *st = NULL;
-	FORWARD_IF_ERROR(prepare(ix, &st, sql));
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, sql));
 	int rc = sqlite3_step(st);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -1603,7 +1577,7 @@ int rp_index_check_kept(rp_index *ix)
 	FORWARD_IF_ERROR(check_tables(ix));
 	GOTO_IF_ERROR(rp_runs_begin(ix));
 	/* The documents, and the generation each one's features are in. */
-	GOTO_IF_ERROR(prepare(ix, &st, "SELECT d.n, coalesce(g.gen, 0) FROM doc d"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &st, "SELECT d.n, coalesce(g.gen, 0) FROM doc d"
 				       " LEFT JOIN docgen g ON g.n = d.n ORDER BY d.n"));
 	size_t capdg = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1618,7 +1592,7 @@ int rp_index_check_kept(rp_index *ix)
 	 * document (a sum of its entries' hashes and their number)... */
 	GOTO_IF_ERROR(work_corpus(ix, &c));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
-	GOTO_IF_ERROR(features(ix, c, NULL, &f));
+	GOTO_IF_ERROR(features(ix, c, &f));
 	want = calloc(2 * (n + 1), sizeof(*want));
 	have = calloc(2 * (n + 1), sizeof(*have));
 	GOTO_IF(!want || !have, RP_ENOMEM);
@@ -1691,7 +1665,7 @@ int rp_index_check_kept(rp_index *ix)
 	if (!bad && ix->ao.boilerplate) {
 		if (nhl > 1)
 			qsort(hl, nhl, sizeof(*hl), cmp_hline);
-		GOTO_IF_ERROR(prepare(ix, &tot, "SELECT t.pages, t.credit FROM"
+		GOTO_IF_ERROR(rp_index_prepare(ix, &tot, "SELECT t.pages, t.credit FROM"
 						" linetot t JOIN outlet o ON o.id ="
 						" t.outlet WHERE o.name = ?1 AND t.h = ?2"));
 		int64_t lines3 = 0, kept = 0;

@@ -32,6 +32,7 @@
  * row and the count in meta commit together), so a kill at any moment
  * leaves whole batches.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +103,12 @@ void rp_index_free(rp_index *ix)
 const char *rp_index_error(const rp_index *ix)
 {
 	return ix ? ix->err : "";
+}
+
+int rp_index_prepare(rp_index *ix, sqlite3_stmt **st, const char *sql)
+{
+	int rc = sqlite3_prepare_v2(ix->db, sql, -1, st, NULL);
+	return rc == SQLITE_OK ? RP_OK : db_fail(ix, sql, rc);
 }
 
 int rp_index_exec(rp_index *ix, const char *sql)
@@ -284,58 +291,49 @@ static int check_header(rp_index *ix)
 }
 
 /* The analysis options stored in meta, into ix->ao. */
+/* The number meta holds for key (st: the meta lookup), in lo..hi. */
+static int meta_number(rp_index *ix, sqlite3_stmt *st, const char *key,
+		       uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+	char *end = NULL;
+	unsigned long long x = t ? strtoull((const char *)t, &end, 10) : 0;
+	if (!t || !end || *end || end == (const char *)t || x < lo || x > hi) {
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_fail(ix, "reading meta", rc);
+		set_err(ix, "%s: meta has no valid '%s': not a complete "
+			"reprint index", ix->path, key);
+		return RP_EINPUT;
+	}
+	*out = x;
+	return RP_OK;
+}
+
 static int read_meta(rp_index *ix)
 {
-	uint64_t v[NMETA];
+	uint64_t v[NMETA], kept[3];
 	sqlite3_stmt *st = NULL;
+	int err = RP_OK;
 	int rc = sqlite3_prepare_v2(ix->db, "SELECT value FROM meta WHERE key = ?1",
 				    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(ix, "reading meta", rc);
-	for (size_t i = 0; i < NMETA; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, META_KEYS[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(st, 0)
-							  : NULL;
-		char *end = NULL;
-		unsigned long long x = t ? strtoull((const char *)t, &end, 10) : 0;
-		if (!t || !end || *end || end == (const char *)t) {
-			sqlite3_finalize(st);
-			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-				return db_fail(ix, "reading meta", rc);
-			set_err(ix, "%s: meta has no valid '%s': not a complete "
-				"reprint index", ix->path, META_KEYS[i]);
-			return RP_EINPUT;
-		}
-		v[i] = x;
-	}
-	unsigned kept[3];
-	for (size_t i = 0; i < 3; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, KEPT_KEYS[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(st, 0)
-							  : NULL;
-		char *end = NULL;
-		unsigned long x = t ? strtoul((const char *)t, &end, 10) : 0;
-		if (!t || !end || *end || end == (const char *)t || x == 0 ||
-		    x > 4096) {
-			sqlite3_finalize(st);
-			set_err(ix, "%s: meta has no valid '%s': not a complete "
-				"reprint index", ix->path, KEPT_KEYS[i]);
-			return RP_EINPUT;
-		}
-		kept[i] = (unsigned)x;
-	}
-	ix->bands = kept[0];
-	ix->rows = kept[1];
-	ix->winnow_w = kept[2];
+	for (size_t i = 0; i < NMETA && err == RP_OK; i++)
+		err = meta_number(ix, st, META_KEYS[i], 0, ULLONG_MAX, &v[i]);
+	for (size_t i = 0; i < 3 && err == RP_OK; i++)
+		err = meta_number(ix, st, KEPT_KEYS[i], 1, 4096, &kept[i]);
 	sqlite3_finalize(st);
-	if ((uint64_t)kept[0] * kept[1] > v[2] || kept[2] > 1000000) {
+	FORWARD_IF_ERROR(err);
+	ix->bands = (unsigned)kept[0];
+	ix->rows = (unsigned)kept[1];
+	ix->winnow_w = (unsigned)kept[2];
+	if (kept[0] * kept[1] > v[2]) {
 		set_err(ix, "%s: meta holds a banding of %u x %u rows for %llu "
 			"signature values: not a reprint index this reprint can "
-			"use", ix->path, kept[0], kept[1], (unsigned long long)v[2]);
+			"use", ix->path, ix->bands, ix->rows, (unsigned long long)v[2]);
 		return RP_EINPUT;
 	}
 	rp_analysis_options o;
@@ -661,6 +659,29 @@ int rp_index_conflicts(const size_t **docs, size_t *count, const rp_index *ix)
 	return RP_OK;
 }
 
+int rp_index_add_row(rp_index *ix, rp_corpus *c, sqlite3_stmt *st)
+{
+	const char *f[6];
+	int len[6];
+	for (int k = 0; k < 6; k++) {
+		f[k] = (const char *)sqlite3_column_text(st, k);
+		len[k] = sqlite3_column_bytes(st, k);
+	}
+	if (!f[0] || !f[4]) {
+		set_err(ix, "%s: a document without id or text: run "
+			"'reprint index check'", ix->path);
+		return RP_EINPUT;
+	}
+	rp_doc_input in = { f[0], (size_t)len[0], f[4], (size_t)len[4],
+			    f[3], f[3] ? (size_t)len[3] : 0,
+			    f[1], f[1] ? (size_t)len[1] : 0,
+			    f[2], f[2] ? (size_t)len[2] : 0,
+			    f[5] ? f[5] : ix->path,
+			    (size_t)sqlite3_column_int64(st, 6) };
+	int err = rp_corpus_add(c, &in);
+	return err == RP_EINPUT ? RP_OK : err; /* on the corpus's reject list */
+}
+
 int rp_index_load(rp_index *ix, rp_corpus *c)
 {
 	RETURN_ERROR_IF(!ix || !c, RP_EINVAL);
@@ -672,29 +693,8 @@ int rp_index_load(rp_index *ix, rp_corpus *c)
 				    " line FROM doc ORDER BY n", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(ix, "reading documents", rc);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *f[6];
-		int len[6];
-		for (int k = 0; k < 6; k++) {
-			f[k] = (const char *)sqlite3_column_text(st, k);
-			len[k] = sqlite3_column_bytes(st, k);
-		}
-		if (!f[0] || !f[4]) {
-			set_err(ix, "%s: a document without id or text: run "
-				"'reprint index check'", ix->path);
-			GOTO_IF(1, RP_EINPUT);
-		}
-		rp_doc_input in = { f[0], (size_t)len[0], f[4], (size_t)len[4],
-				    f[3], f[3] ? (size_t)len[3] : 0,
-				    f[1], f[1] ? (size_t)len[1] : 0,
-				    f[2], f[2] ? (size_t)len[2] : 0,
-				    f[5] ? f[5] : ix->path,
-				    (size_t)sqlite3_column_int64(st, 6) };
-		err = rp_corpus_add(c, &in);
-		if (err == RP_EINPUT)
-			err = RP_OK; /* on the corpus's reject list */
-		GOTO_IF_ERROR(err);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		GOTO_IF_ERROR(rp_index_add_row(ix, c, st));
 	if (rc != SQLITE_DONE)
 		err = db_fail(ix, "reading documents", rc);
 cleanup:

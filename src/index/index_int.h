@@ -45,6 +45,10 @@ RP_INTERNAL int rp_index_db_fail(rp_index *ix, const char *what, int rc);
 
 RP_INTERNAL int rp_index_exec(rp_index *ix, const char *sql);
 
+/* Prepare sql on the handle, or fail with the statement in the message. */
+RP_INTERNAL int rp_index_prepare(rp_index *ix, sqlite3_stmt **st,
+				 const char *sql);
+
 /* The kept features of the documents inserted by the open transaction
  * (their doc.n in ns[0..n), in order; c's documents idx[0..n)): chrome
  * counts, band keys, fingerprints, and the documents whose chrome they
@@ -59,6 +63,12 @@ RP_INTERNAL int rp_index_rebuild(rp_index *ix);
 /* Is what is kept what the stored documents give? RP_OK, or RP_EINPUT
  * with the first difference on the handle. Reads only. */
 RP_INTERNAL int rp_index_check_kept(rp_index *ix);
+
+/* Add the document of the current row of st (columns id, outlet, date,
+ * title, text, source, line) to c: RP_OK also when c rejects it (then on
+ * its reject list); RP_EINPUT, with a message, for a row without id or
+ * text. */
+RP_INTERNAL int rp_index_add_row(rp_index *ix, rp_corpus *c, sqlite3_stmt *st);
 
 /* Load the documents ns[0..n) (ascending doc.n) into c; their doc.n in
  * order. */

@@ -72,12 +72,6 @@ static int cmp_ent(const void *x, const void *y)
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
-static int prepare(rp_index *ix, sqlite3_stmt **st, const char *sql)
-{
-	int rc = sqlite3_prepare_v2(ix->db, sql, -1, st, NULL);
-	return rc == SQLITE_OK ? RP_OK : rp_index_db_fail(ix, sql, rc);
-}
-
 /* ---- writing ---- */
 
 typedef struct writer {
@@ -162,7 +156,7 @@ int rp_runs_write(rp_index *ix, int64_t gen, int kind, rp_runent *e, size_t n,
 	w.kind = kind;
 	if (!sorted && n > 1)
 		FORWARD_IF_ERROR(sort_entries(e, n));
-	int err = prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
+	int err = rp_index_prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
 				      " VALUES(?1, ?2, ?3, ?4)");
 	for (size_t i = 0; err == RP_OK && i < n; i++)
 		err = put(&w, &e[i]);
@@ -214,7 +208,7 @@ int rp_runs_begin(rp_index *ix)
 	sqlite3_stmt *st = NULL;
 	int rc;
 	rp_runs_end(ix);
-	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT id FROM gen ORDER BY id"));
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id FROM gen ORDER BY id"));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (rp_grow((void **)&ix->gens, &ix->capgens, ix->ngens + 1,
 			    sizeof(*ix->gens)) < 0) {
@@ -226,7 +220,7 @@ int rp_runs_begin(rp_index *ix)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return rp_index_db_fail(ix, "reading generations", rc);
-	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT gen, class, doc FROM dead"
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT gen, class, doc FROM dead"
 					  " ORDER BY gen, class, doc"));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (rp_grow((void **)&ix->dead, &ix->capdead, ix->ndead + 1,
@@ -241,7 +235,7 @@ int rp_runs_begin(rp_index *ix)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return rp_index_db_fail(ix, "reading removed entries", rc);
-	return prepare(ix, &ix->look, "SELECT first, data FROM run WHERE gen = ?1"
+	return rp_index_prepare(ix, &ix->look, "SELECT first, data FROM run WHERE gen = ?1"
 				      " AND kind = ?2 AND first <= ?3 ORDER BY"
 				      " first DESC LIMIT 1");
 }
@@ -303,7 +297,7 @@ int rp_runs_all(rp_index *ix, int64_t gen, int kind, rp_runvec *out)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, err = RP_OK;
-	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT first, data FROM run WHERE gen = ?1"
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT first, data FROM run WHERE gen = ?1"
 					  " AND kind = ?2 ORDER BY first"));
 	sqlite3_bind_int64(st, 1, gen);
 	sqlite3_bind_int64(st, 2, kind);
@@ -327,7 +321,7 @@ int rp_runs_kinds(rp_index *ix, int **kinds, size_t *n)
 	int rc;
 	*kinds = NULL;
 	*n = 0;
-	FORWARD_IF_ERROR(prepare(ix, &st, "SELECT DISTINCT kind FROM run ORDER BY kind"));
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT DISTINCT kind FROM run ORDER BY kind"));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (rp_grow((void **)kinds, &cap, *n + 1, sizeof(**kinds)) < 0) {
 			sqlite3_finalize(st);
@@ -379,7 +373,7 @@ static int cur_open(cursor *c, rp_index *ix, int64_t gen, int kind)
 	c->ix = ix;
 	c->gen = gen;
 	c->kind = kind;
-	FORWARD_IF_ERROR(prepare(ix, &c->st, "SELECT first, data FROM run WHERE"
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &c->st, "SELECT first, data FROM run WHERE"
 					     " gen = ?1 AND kind = ?2 ORDER BY first"));
 	sqlite3_bind_int64(c->st, 1, gen);
 	sqlite3_bind_int64(c->st, 2, kind);
@@ -406,7 +400,7 @@ int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
 	memset(&w, 0, sizeof(w));
 	w.ix = ix;
 	w.gen = c;
-	GOTO_IF_ERROR(prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
+	GOTO_IF_ERROR(rp_index_prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
 					  " VALUES(?1, ?2, ?3, ?4)"));
 	GOTO_IF_ERROR(rp_runs_kinds(ix, &kinds, &nk));
 	/* One kind at a time: the live entries of both, merged in (key,
@@ -433,7 +427,7 @@ int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
 		cur_close(&ca);
 		cur_close(&cb);
 	}
-	GOTO_IF_ERROR(prepare(ix, &del, "DELETE FROM run WHERE gen IN (?1, ?2)"));
+	GOTO_IF_ERROR(rp_index_prepare(ix, &del, "DELETE FROM run WHERE gen IN (?1, ?2)"));
 	sqlite3_bind_int64(del, 1, a);
 	sqlite3_bind_int64(del, 2, b);
 	int rc = sqlite3_step(del);
@@ -441,7 +435,7 @@ int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
 		GOTO_IF_ERROR(rp_index_db_fail(ix, "merging runs", rc));
 	sqlite3_finalize(del);
 	del = NULL;
-	GOTO_IF_ERROR(prepare(ix, &del, "DELETE FROM dead WHERE gen IN (?1, ?2)"));
+	GOTO_IF_ERROR(rp_index_prepare(ix, &del, "DELETE FROM dead WHERE gen IN (?1, ?2)"));
 	sqlite3_bind_int64(del, 1, a);
 	sqlite3_bind_int64(del, 2, b);
 	rc = sqlite3_step(del);
