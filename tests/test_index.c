@@ -482,7 +482,7 @@ Test(index, added_a_few_pages_at_a_time_it_keeps_what_the_whole_archive_gives,
 	 * keys gone, a line total changed, an entry marked removed, an
 	 * outlet's page count changed: each refused by check, naming what. */
 	const char *damage[] = {
-		"DELETE FROM run WHERE rowid = (SELECT max(rowid) FROM run WHERE kind = 0)",
+		"DELETE FROM run WHERE (gen, kind, first) = (SELECT gen, kind, max(first) FROM run WHERE kind = 0 GROUP BY gen LIMIT 1)",
 		"UPDATE linetot SET pages = pages + 1 WHERE (outlet, h) IN (SELECT outlet, h FROM linetot LIMIT 1)",
 		"INSERT OR IGNORE INTO dead SELECT gen, 0, n FROM docgen LIMIT 1",
 		"UPDATE outlet SET pages = pages + 1 WHERE id = (SELECT min(id) FROM outlet)",

@@ -839,6 +839,50 @@ static int compact(rp_index *ix)
 	}
 }
 
+int rp_index_last_gen(rp_index *ix, int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	*id = 0;
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT coalesce(max(id), 0) FROM gen"));
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? RP_OK : rp_index_db_fail(ix, "reading generations", rc);
+}
+
+/*
+ * An add of many batches leaves log4 generations of its own (a 1M
+ * document add in batches of 10,000: 860k, 120k and 20k), and a query
+ * seeks each: one generation per add, as if it had been one batch, costs
+ * one more rewrite of what the add wrote and makes its lookups a third.
+ * Generations are numbered in the order they are made (a merge's result
+ * after both of its parts), so those of this add are the ones after
+ * `after`.
+ */
+int rp_index_merge_since(rp_index *ix, int64_t after)
+{
+	for (;;) {
+		sqlite3_stmt *st = NULL;
+		int64_t id[2] = { 0, 0 }, docs[2] = { 0, 0 };
+		int k = 0, rc;
+		FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen WHERE"
+						  " id > ?1 ORDER BY id DESC LIMIT 2"));
+		sqlite3_bind_int64(st, 1, after);
+		while (k < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			id[k] = sqlite3_column_int64(st, 0);
+			docs[k++] = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+		if (k < 2 && rc != SQLITE_DONE)
+			return rp_index_db_fail(ix, "reading generations", rc);
+		if (k < 2)
+			return compact(ix);
+		FORWARD_IF_ERROR(rp_runs_begin(ix));
+		FORWARD_IF_ERROR(merge_gens(ix, id[1], id[0], docs[0] + docs[1]));
+	}
+}
+
 /* ---- add, rebuild ---- */
 
 /* A new corpus with the index's analysis options. */

@@ -52,7 +52,7 @@
 #include <xxhash.h>
 
 #define APP_ID 0x52505249 /* "RPRI" */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define DEFAULT_BATCH 10000
 
 #define set_err rp_index_set_err
@@ -177,9 +177,9 @@ static const char SCHEMA[] =
 	" pages INTEGER NOT NULL, credit INTEGER NOT NULL,"
 	" PRIMARY KEY(outlet, h)) WITHOUT ROWID;"
 	"CREATE INDEX linetot_pages ON linetot(outlet, pages);"
-	"CREATE TABLE run(id INTEGER PRIMARY KEY, gen INTEGER NOT NULL,"
-	" kind INTEGER NOT NULL, first INTEGER NOT NULL, data BLOB NOT NULL);"
-	"CREATE UNIQUE INDEX run_key ON run(gen, kind, first);"
+	"CREATE TABLE run(gen INTEGER NOT NULL, kind INTEGER NOT NULL,"
+	" first INTEGER NOT NULL, data BLOB NOT NULL,"
+	" PRIMARY KEY(gen, kind, first)) WITHOUT ROWID;"
 	"CREATE TABLE dead(gen INTEGER NOT NULL, class INTEGER NOT NULL,"
 	" doc INTEGER NOT NULL, PRIMARY KEY(gen, class, doc)) WITHOUT ROWID;";
 
@@ -216,6 +216,8 @@ static int create(rp_index *ix, const char *path)
 	snprintf(sql, sizeof(sql),
 		 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
 		 APP_ID, SCHEMA_VERSION);
+	/* (the kept blocks are sized for 4 KB pages: runs.c) */
+	GOTO_IF_ERROR(exec(ix, "PRAGMA page_size = 4096"));
 	GOTO_IF_ERROR(exec(ix, "BEGIN"));
 	GOTO_IF_ERROR(exec(ix, sql));
 	GOTO_IF_ERROR(exec(ix, SCHEMA));
@@ -592,6 +594,8 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 		if (rc != SQLITE_OK)
 			GOTO_IF_ERROR(db_fail(ix, "preparing", rc));
 	}
+	int64_t gen0 = 0;
+	GOTO_IF_ERROR(rp_index_last_gen(ix, &gen0));
 	for (size_t i = first; i < n;) {
 		/* One batch: its documents, its row and the count commit
 		 * together or not at all. */
@@ -641,6 +645,15 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 		    ix->ao.progress(&(rp_progress){ "index", i - first, n - first, 0 },
 				    ix->ao.progress_userdata))
 			GOTO_IF(1, RP_ECANCELED);
+	}
+	/* The batches' generations as one (archive.c says why); killed
+	 * meanwhile, the index keeps them apart, with the same answers. */
+	if (st.batches > 1) {
+		GOTO_IF_ERROR(exec(ix, "BEGIN IMMEDIATE"));
+		open_tx = 1;
+		GOTO_IF_ERROR(rp_index_merge_since(ix, gen0));
+		GOTO_IF_ERROR(exec(ix, "COMMIT"));
+		open_tx = 0;
 	}
 cleanup:
 	if (open_tx)

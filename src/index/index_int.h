@@ -56,6 +56,14 @@ RP_INTERNAL int rp_index_prepare(rp_index *ix, sqlite3_stmt **st,
 RP_INTERNAL int rp_index_added(rp_index *ix, const rp_corpus *c,
 			       const size_t *idx, const int64_t *ns, size_t n);
 
+/* The newest generation's id (0: none) into *id. */
+RP_INTERNAL int rp_index_last_gen(rp_index *ix, int64_t *id);
+
+/* Merge the generations newer than `after` into one, then keep the
+ * fourfold rule, inside the open transaction (the end of an add that
+ * wrote several batches). */
+RP_INTERNAL int rp_index_merge_since(rp_index *ix, int64_t after);
+
 /* Every kept feature computed again from the stored documents, inside
  * the open transaction (after a removal or a replacement). */
 RP_INTERNAL int rp_index_rebuild(rp_index *ix);

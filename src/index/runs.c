@@ -15,7 +15,14 @@
  * previous one (the first from `first`), the document, and for
  * fingerprints how often it is in the document. A key never spans two
  * blocks, so a lookup reads one block per generation: the one with the
- * greatest first <= key. Removing a document's entries from a
+ * greatest first <= key. The table is WITHOUT ROWID, keyed by (gen,
+ * kind, first): a lookup descends one B-tree and finds the block in the
+ * leaf it lands on, where a rowid table and an index on the key cost two
+ * descents, so two page reads where the archive is not in memory. A
+ * block stays under SQLite's limit for a row held wholly in a 4 KB leaf
+ * page (1002 bytes of record: about 950 of data with the key and the
+ * header); only the block of a key with a very long posting spills to
+ * overflow pages. Removing a document's entries from a
  * generation does not rewrite blocks: dead(gen, class, doc) lists them,
  * lookups skip them, and merging generations drops them.
  */
@@ -24,7 +31,12 @@
 #include "runs.h"
 #include "sort.h"
 
-#define BLOCK_BYTES 1024
+/* A block is flushed when the key changes at or past BLOCK_BYTES: for
+ * most keys a few bytes past it, so the row with its key columns stays
+ * within the 1002-byte record a 4 KB leaf holds inline (the file's page
+ * size is set to 4096 when it is made); a key with a long posting makes a
+ * longer block, which spills to overflow pages. */
+#define BLOCK_BYTES 900
 
 /* ---- varints ---- */
 
@@ -334,35 +346,67 @@ int rp_runs_kinds(rp_index *ix, int **kinds, size_t *n)
 }
 
 /* The live entries of one generation and kind, a block at a time. */
+/*
+ * The live entries of one generation and kind, in key order, read
+ * CHUNK blocks at a time; each chunk's rows are deleted once they are
+ * decoded, so the merged generation is written into the pages its parts
+ * leave (the file then grows by what the merge adds, not by a copy of
+ * both parts, and a bulk add leaves no free pages behind).
+ */
+#define CHUNK 64
+
 typedef struct cursor {
 	rp_index *ix;
-	sqlite3_stmt *st;
-	int64_t gen;
-	int kind, done;
+	sqlite3_stmt *st, *del;
+	int64_t gen, last;     /* last: the column value of the last block read */
+	int kind, done, started;
 	rp_runvec v;
 	size_t pos;
 } cursor;
 
-/* The current entry, reading blocks as needed; NULL at the end. */
+/* The next chunk of blocks into c->v (from its start), then its rows
+ * deleted. */
+static int cur_chunk(cursor *c)
+{
+	int rc, rows = 0;
+	c->v.n = c->pos = 0;
+	/* (after the last block read; a block's first is unique) */
+	sqlite3_bind_int64(c->st, 3, c->started ? c->last + 1 : INT64_MIN);
+	sqlite3_bind_int64(c->st, 4, CHUNK);
+	while ((rc = sqlite3_step(c->st)) == SQLITE_ROW) {
+		const uint8_t *p = sqlite3_column_blob(c->st, 1);
+		int64_t col = sqlite3_column_int64(c->st, 0);
+		int err = p ? decode(c->ix, p, (size_t)sqlite3_column_bytes(c->st, 1),
+				     c->kind, from_col(col), c->gen, 0, 0, &c->v)
+			    : RP_OK;
+		if (err < 0) {
+			sqlite3_reset(c->st);
+			return err;
+		}
+		c->last = col;
+		c->started = 1;
+		rows++;
+	}
+	sqlite3_reset(c->st);
+	if (rc != SQLITE_DONE)
+		return rp_index_db_fail(c->ix, "reading runs", rc);
+	if (rows < CHUNK || c->last == INT64_MAX)
+		c->done = 1;
+	if (rows) {
+		sqlite3_bind_int64(c->del, 3, c->last);
+		rc = sqlite3_step(c->del);
+		sqlite3_reset(c->del);
+		if (rc != SQLITE_DONE)
+			return rp_index_db_fail(c->ix, "merging runs", rc);
+	}
+	return RP_OK;
+}
+
+/* The current entry, reading chunks as needed; NULL at the end. */
 static int cur_get(cursor *c, const rp_runent **e)
 {
-	while (c->pos == c->v.n && !c->done) {
-		int rc = sqlite3_step(c->st);
-		if (rc == SQLITE_ROW) {
-			const uint8_t *p = sqlite3_column_blob(c->st, 1);
-			c->v.n = c->pos = 0;
-			if (p)
-				FORWARD_IF_ERROR(decode(c->ix, p,
-							(size_t)sqlite3_column_bytes(c->st, 1),
-							c->kind,
-							from_col(sqlite3_column_int64(c->st, 0)),
-							c->gen, 0, 0, &c->v));
-		} else {
-			c->done = 1;
-			if (rc != SQLITE_DONE)
-				return rp_index_db_fail(c->ix, "reading runs", rc);
-		}
-	}
+	while (c->pos == c->v.n && !c->done)
+		FORWARD_IF_ERROR(cur_chunk(c));
 	*e = c->pos < c->v.n ? &c->v.e[c->pos] : NULL;
 	return RP_OK;
 }
@@ -374,15 +418,21 @@ static int cur_open(cursor *c, rp_index *ix, int64_t gen, int kind)
 	c->gen = gen;
 	c->kind = kind;
 	FORWARD_IF_ERROR(rp_index_prepare(ix, &c->st, "SELECT first, data FROM run WHERE"
-					     " gen = ?1 AND kind = ?2 ORDER BY first"));
+					     " gen = ?1 AND kind = ?2 AND first >= ?3"
+					     " ORDER BY first LIMIT ?4"));
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &c->del, "DELETE FROM run WHERE gen = ?1"
+					     " AND kind = ?2 AND first <= ?3"));
 	sqlite3_bind_int64(c->st, 1, gen);
 	sqlite3_bind_int64(c->st, 2, kind);
+	sqlite3_bind_int64(c->del, 1, gen);
+	sqlite3_bind_int64(c->del, 2, kind);
 	return RP_OK;
 }
 
 static void cur_close(cursor *c)
 {
 	sqlite3_finalize(c->st);
+	sqlite3_finalize(c->del);
 	free(c->v.e);
 	memset(c, 0, sizeof(*c));
 }
