@@ -23,7 +23,8 @@ extern const char *cur_cmd;
 enum {
 	CMD_SCAN = 1, CMD_COMPARE = 2, CMD_BOILERPLATE = 4, CMD_TUNE = 8,
 	CMD_INDEX_ADD = 16, CMD_INDEX_QUERY = 32, CMD_INDEX_SCAN = 64,
-	CMD_INDEX_REMOVE = 128, CMD_INDEX_STATS = 256, CMD_INDEX_CHECK = 512
+	CMD_INDEX_REMOVE = 128, CMD_INDEX_STATS = 256, CMD_INDEX_CHECK = 512,
+	CMD_DEDUP = 1024
 };
 #define CMD_INDEX (CMD_INDEX_ADD | CMD_INDEX_QUERY | CMD_INDEX_SCAN | \
 		   CMD_INDEX_REMOVE | CMD_INDEX_STATS | CMD_INDEX_CHECK)
@@ -44,8 +45,9 @@ typedef struct cli {
 	rp_question q;
 	rp_read_options ro;
 	const char *output, *clusters, *in, *html, *syndication, *rejects,
-		*dedup;
+		*dedup, *removed, *stats;
 	int jsonl, singletons, quiet;
+	int progress_lines;  /* --progress: a line every few seconds */
 	int analysis_set;    /* an analysis option was given */
 	int replace, add;    /* index add --replace, index query --add */
 	size_t batch;        /* index add --batch (0: the library's) */
@@ -61,7 +63,8 @@ void print_help(FILE *fp, unsigned cmd);
 void print_usage(FILE *fp);
 
 /* A command's clock and progress line (run_start sets cl's progress
- * callback when stderr is a terminal). */
+ * callback when stderr is a terminal, or a line every few seconds with
+ * --progress). */
 typedef struct run_state {
 	struct timespec t0;
 	void *ps;
@@ -108,6 +111,27 @@ int out_open(outfile *o, const char *path);
 int out_close(outfile *o, int ok);
 
 int cmd_compare(cli *cl, int argc, char **argv);
+/* reprint dedup INPUT... -o OUT (dedup.c). */
+int cmd_dedup(cli *cl, int argc, char **argv);
+
+/* --stats FILE: the run as one JSON object (counts, each stage's
+ * seconds, peak memory, temporary bytes, parameters); extra counts of
+ * the command (NULL-terminated names, values) are added. -1 after a
+ * message. */
+int write_stats(const char *path, const cli *cl, const rp_corpus *c,
+		const rp_result *r, double read_secs, double total_secs,
+		const char *const *names, const double *values);
+
+/* Output compressed by the file's name: .gz (gzip), .zst (zstd), else
+ * as it is (zout.c). */
+typedef struct zout zout;
+/* A writer over fp for path (NULL: plain); NULL when out of memory. */
+zout *zout_new(FILE *fp, const char *path);
+/* rp_write_fn: userdata is the zout. */
+int zout_write(const char *data, size_t len, void *userdata);
+/* Finish the stream (the compressor's end) and free z; -1 when a write
+ * or the compressor failed. NULL is a no-op returning 0. */
+int zout_end(zout *z);
 /* reprint index SUB DB ...: argv[0] is SUB. */
 int cmd_index(cli *cl, unsigned cmd, int argc, char **argv);
 int cmd_boilerplate(cli *cl, int argc, char **argv);

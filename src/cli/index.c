@@ -60,10 +60,13 @@ static rp_corpus *load_archive(cli *cl, rp_index *ix, int *rc)
 }
 
 /* Add documents first.. of c; report conflicts. Returns the exit status. */
-static int add_docs(cli *cl, rp_index *ix, const rp_corpus *c, size_t first)
+static int add_docs(cli *cl, rp_index *ix, const rp_corpus *c, size_t first,
+		    run_state *rs)
 {
 	rp_index_add_stats st;
 	int err = rp_index_add(ix, c, first, cl->replace, cl->batch, &st);
+	if (rs)
+		run_stop_progress(rs);
 	const size_t *conf;
 	size_t nconf;
 	rp_index_conflicts(&conf, &nconf, ix);
@@ -89,9 +92,13 @@ static int add_docs(cli *cl, rp_index *ix, const rp_corpus *c, size_t first)
 static int index_add(cli *cl, const char *db, int argc, char **argv, int first)
 {
 	int rc = EXIT_OK;
+	run_state rs;
+	run_start(&rs, cl);
 	rp_index *ix = open_index(cl, db, RP_INDEX_CREATE, &rc);
-	if (!ix)
+	if (!ix) {
+		run_stop_progress(&rs);
 		return rc;
+	}
 	rp_corpus *c = new_corpus(cl, &rc);
 	if (c && (rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
 		size_t nrej = print_rejects(c, cl->quiet);
@@ -100,12 +107,13 @@ static int index_add(cli *cl, const char *db, int argc, char **argv, int first)
 			if (write_report(cl->rejects, REPORT_REJECTS, c, none, cl) < 0)
 				rc = EXIT_FAIL;
 		}
-		int arc = add_docs(cl, ix, c, 0);
+		int arc = add_docs(cl, ix, c, 0, &rs);
 		if (arc > rc)
 			rc = arc;
 		if (rc == EXIT_OK && nrej)
 			rc = EXIT_INPUT;
 	}
+	run_stop_progress(&rs);
 	rp_corpus_free(c);
 	rp_index_free(ix);
 	return rc;
@@ -146,7 +154,7 @@ static int index_query(cli *cl, const char *db, int argc, char **argv, int first
 		}
 		rp_corpus_free(work);
 		if (cl->add && err == RP_OK && rc != EXIT_FAIL) {
-			int arc = add_docs(cl, ix, c, 0);
+			int arc = add_docs(cl, ix, c, 0, NULL);
 			if (arc > rc)
 				rc = arc;
 		}

@@ -212,6 +212,30 @@ static int show_progress(const rp_progress *p, void *ud)
 	return 0;
 }
 
+/* --progress: a whole line every 5 s (and when a stage starts, after the
+ * first 5 s), for logs that are not terminals. */
+static int log_progress(const rp_progress *p, void *ud)
+{
+	progress_state *ps = ud;
+	double el = since(&ps->start);
+	int new_stage = strcmp(ps->stage, p->stage) != 0;
+	if (new_stage) {
+		snprintf(ps->stage, sizeof(ps->stage), "%s", p->stage);
+		ps->stage_start = el;
+	}
+	if (el - ps->last < 5.0 && !(new_stage && el >= 5.0))
+		return 0;
+	ps->last = el;
+	if (strcmp(p->stage, "read") == 0)
+		fprintf(stderr, "%s: progress: read %zu records, %.1f MB, %.1f s\n",
+			progname, p->done, (double)p->bytes / 1e6, el);
+	else
+		fprintf(stderr, "%s: progress: %s %zu/%zu, %.1f s\n", progname,
+			p->stage, p->done, p->total, el);
+	fflush(stderr);
+	return 0;
+}
+
 static void end_progress(progress_state *ps)
 {
 	if (ps->shown)
@@ -227,7 +251,14 @@ int write_report(const char *path, int what, const rp_corpus *c,
 	outfile o;
 	if (out_open(&o, path) < 0)
 		return -1;
-	rp_sink sink = { rp_sink_stdio, o.fp };
+	/* (compressed when the name ends in .gz or .zst) */
+	zout *z = zout_new(o.fp, path);
+	if (!z) {
+		msg("out of memory");
+		out_close(&o, 0);
+		return -1;
+	}
+	rp_sink sink = { zout_write, z };
 	int err = RP_OK;
 	switch (what) {
 	case REPORT_PAIRS:
@@ -253,6 +284,8 @@ int write_report(const char *path, int what, const rp_corpus *c,
 		break;
 	}
 	}
+	if (zout_end(z) < 0 && err == RP_OK)
+		err = RP_EIO;
 	/* A write error is out_close's to name (with errno); anything else
 	 * is said here. */
 	if (err < 0 && err != RP_EIO)
@@ -414,7 +447,11 @@ void run_start(run_state *rs, cli *cl)
 	memset(rs, 0, sizeof(*rs));
 	clock_gettime(CLOCK_MONOTONIC, &rs->t0);
 	rs->ps = calloc(1, sizeof(progress_state));
-	if (rs->ps && !cl->quiet && isatty(STDERR_FILENO)) {
+	if (rs->ps && cl->progress_lines) {
+		((progress_state *)rs->ps)->start = rs->t0;
+		cl->ao.progress = log_progress;
+		cl->ao.progress_userdata = rs->ps;
+	} else if (rs->ps && !cl->quiet && isatty(STDERR_FILENO)) {
 		((progress_state *)rs->ps)->start = rs->t0;
 		cl->ao.progress = show_progress;
 		cl->ao.progress_userdata = rs->ps;
@@ -509,6 +546,11 @@ int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
 	}
 
 	double secs = secs_since(&rs->t0);
+	if (cl->stats && write_stats(cl->stats, cl, c, r, read_secs, secs, NULL,
+				     NULL) < 0) {
+		rc = EXIT_FAIL;
+		goto done;
+	}
 	if (!cl->quiet) {
 		fprintf(stderr,
 			"%s: %zu records read, %zu documents scanned, %zu rejected\n",
@@ -650,6 +692,7 @@ int main(int argc, char **argv)
 		return cmd_tune(&cl);
 	case CMD_COMPARE: return cmd_compare(&cl, argc - 1, argv + 1);
 	case CMD_BOILERPLATE: return cmd_boilerplate(&cl, argc - 1, argv + 1);
+	case CMD_DEDUP: return cmd_dedup(&cl, argc - 1, argv + 1);
 	default: return cmd_scan(&cl, argc - 1, argv + 1);
 	}
 }

@@ -25,7 +25,7 @@ enum {
 	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
 	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
 	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY, OPT_REPLACE, OPT_BATCH,
-	OPT_ADD, OPT_EXT, OPT_DEDUP
+	OPT_ADD, OPT_EXT, OPT_DEDUP, OPT_REMOVED, OPT_STATS, OPT_PROGRESS
 };
 
 /* Which commands an option belongs to. */
@@ -36,10 +36,11 @@ enum {
 #define IA CMD_INDEX_ADD
 #define IQ CMD_INDEX_QUERY
 #define IS CMD_INDEX_SCAN
-#define READING (S | C | B | IA | IQ)
+#define D CMD_DEDUP
+#define READING (S | C | B | IA | IQ | D)
 /* Options of a question, and of the analysis (checked against an index). */
-#define ASK (S | C | IQ | IS)
-#define LEARN (S | C | IA | IQ | IS)
+#define ASK (S | C | IQ | IS | D)
+#define LEARN (S | C | IA | IQ | IS | D)
 
 typedef struct opt_def {
 	const char *name;
@@ -85,15 +86,15 @@ static const opt_def OPTS[] = {
 	{ "shingle", 0, "KIND", OPT_SHINGLE, LEARN, "word | char (word)" },
 	{ "include-title", 0, NULL, OPT_INCLUDE_TITLE, LEARN,
 	  "shingle the title with the text" },
-	{ "perms", 0, "K", OPT_PERMS, S | T | IA | IQ | IS, "signature length, 1..4096 (128)" },
-	{ "minhash", 0, "KIND", OPT_MINHASH, S | IA | IQ | IS, "oph | classic (oph)" },
-	{ "seed", 0, "N", OPT_SEED, S | IA | IQ | IS, "seed of the signature hashes (N >= 1)" },
-	{ "recall", 0, "R", OPT_RECALL, S | T | IQ | IS,
+	{ "perms", 0, "K", OPT_PERMS, S | T | IA | IQ | IS | D, "signature length, 1..4096 (128)" },
+	{ "minhash", 0, "KIND", OPT_MINHASH, S | IA | IQ | IS | D, "oph | classic (oph)" },
+	{ "seed", 0, "N", OPT_SEED, S | IA | IQ | IS | D, "seed of the signature hashes (N >= 1)" },
+	{ "recall", 0, "R", OPT_RECALL, S | T | IQ | IS | D,
 	  "LSH candidate probability at T (0.99)" },
-	{ "bands", 0, "B", OPT_BANDS, S | T | IQ | IS,
+	{ "bands", 0, "B", OPT_BANDS, S | T | IQ | IS | D,
 	  "LSH bands (with --rows) instead of the tuned choice" },
-	{ "rows", 0, "R", OPT_ROWS, S | T | IQ | IS, "LSH rows per band (with --bands)" },
-	{ "bucket-cap", 0, "N", OPT_BUCKET_CAP, S | IQ | IS,
+	{ "rows", 0, "R", OPT_ROWS, S | T | IQ | IS | D, "LSH rows per band (with --bands)" },
+	{ "bucket-cap", 0, "N", OPT_BUCKET_CAP, S | IQ | IS | D,
 	  "skip LSH buckets larger than N (5000)" },
 	{ "exact", 0, NULL, OPT_EXACT, ASK,
 	  "all pairs by inverted index, no LSH and no passage search" },
@@ -121,7 +122,9 @@ static const opt_def OPTS[] = {
 	  "also under .gz or .zst; other files of a directory are\n"
 	  "counted and named by kind" },
 	/* Where results go. */
-	{ "output", 'o', "FILE", 'o', S | IQ | IS, "pairs to FILE instead of stdout" },
+	{ "output", 'o', "FILE", 'o', S | IQ | IS | D,
+	  "pairs (dedup: the kept records) to FILE instead of stdout;\n"
+	  "a name ending in .gz or .zst is written compressed" },
 	{ "format", 0, "FMT", OPT_FORMAT, S | IQ | IS, "tsv | jsonl (tsv)" },
 	{ "clusters", 0, "FILE", OPT_CLUSTERS, S | IS, "clusters as JSONL" },
 	{ "singletons", 0, NULL, OPT_SINGLETONS, S | IS,
@@ -135,9 +138,19 @@ static const opt_def OPTS[] = {
 	  "the collection without its duplicates, as JSONL (each\n"
 	  "cluster keeps its first publication; JSONL records copied as\n"
 	  "they were); with --jaccard-only, near duplicates only" },
-	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS,
+	{ "removed", 0, "FILE", OPT_REMOVED, D,
+	  "each removed record as TSV: id, representative (the record\n"
+	  "kept for its cluster), relation and Jaccard of the pair that\n"
+	  "joined it to the cluster, and the other record of that pair" },
+	{ "stats", 0, "FILE", OPT_STATS, S | D,
+	  "the run as JSON: counts, each stage's seconds, peak memory,\n"
+	  "temporary bytes, parameters" },
+	{ "progress", 0, NULL, OPT_PROGRESS, S | D | IA,
+	  "a progress line every 5 s on stderr, also when it is not a\n"
+	  "terminal (a batch job's log)" },
+	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS | D,
 	  "every rejected record as JSONL (source, line, id, reason)" },
-	{ "quiet", 'q', NULL, 'q', S | B | CMD_INDEX,
+	{ "quiet", 'q', NULL, 'q', S | B | CMD_INDEX | D,
 	  "no summary on stderr; rejected records counted, not listed\n"
 	  "(--rejects FILE lists them)" },
 	/* The archive index. */
@@ -149,7 +162,7 @@ static const opt_def OPTS[] = {
 	  "not at all" },
 	{ "add", 0, NULL, OPT_ADD, IQ,
 	  "add the queried documents to the index afterwards" },
-	{ "help", 'h', NULL, 'h', S | C | B | T | CMD_INDEX, "this help" },
+	{ "help", 'h', NULL, 'h', S | C | B | T | CMD_INDEX | D, "this help" },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
@@ -162,6 +175,14 @@ static const struct {
 	  "light edits of each other, and group them into stories.\n"
 	  "INPUT is a JSONL file (one article per line), '-' for JSONL on\n"
 	  "stdin, or a directory walked for *.txt files." },
+	{ CMD_DEDUP, "dedup", "reprint dedup [options] INPUT... [-o OUT]",
+	  "Write the collection without its duplicates: every record except\n"
+	  "the members of each story other than its first publication (else\n"
+	  "its longest text), in input order, each JSONL line as it was read\n"
+	  "(text files as JSON). Stories are scan's clusters: reprints, trims\n"
+	  "and excerpts; --jaccard-only keeps excerpts and removes near\n"
+	  "duplicates only. The summary says records read = kept + removed +\n"
+	  "rejected." },
 	{ CMD_COMPARE, "compare", "reprint compare [options] [--in COLLECTION] A B",
 	  "One pair explained: relation, source, exact scores and the shared\n"
 	  "passages side by side, edits coloured on a terminal (NO_COLOR turns\n"
@@ -422,6 +443,9 @@ static int set_option(cli *cl, int id, const char *arg)
 	case OPT_SYNDICATION: cl->syndication = arg; break;
 	case OPT_REJECTS: cl->rejects = arg; break;
 	case OPT_DEDUP: cl->dedup = arg; break;
+	case OPT_REMOVED: cl->removed = arg; break;
+	case OPT_STATS: cl->stats = arg; break;
+	case OPT_PROGRESS: cl->progress_lines = 1; break;
 	case OPT_INCLUDE_TITLE:
 		cl->analysis_set = 1;
 		cl->ao.include_title = 1;
