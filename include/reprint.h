@@ -445,10 +445,13 @@ typedef struct rp_read_options {
 	const char *outlet;       /**< text trees: outlet of every file; NULL =
 				       first folder level under the root */
 	const char *extensions;   /**< comma-separated extensions of the files
-				       read as text documents, in directories
-				       and as path arguments, any case, also
-				       under .gz or .zst (NULL: "txt"); other
-				       files of a directory are counted
+				       read as documents, in directories and
+				       as path arguments, any case, also
+				       under .gz or .zst (NULL: "txt,html,
+				       htm"; .html, .htm and .xhtml files and
+				       files starting like HTML are parsed
+				       as HTML pages); other files of a
+				       directory are counted
 				       (rp_corpus_skipped) */
 	int root_names;           /**< nonzero: ids of a directory's files
 				       start with the directory's own name
@@ -554,6 +557,19 @@ typedef struct rp_doc_info {
  * owned by the corpus and valid until rp_corpus_free().
  */
 RP_API int rp_corpus_doc(rp_doc_info *out, const rp_corpus *corpus, size_t i);
+
+/**
+ * Where bytes [from, to) of document i's text are in the file it was read
+ * from, as the byte range [*start, *end) of that file: for a text file,
+ * past its header block and title line; for an HTML page, the markup
+ * between its words skipped and an entity (&rsquo;) whole. Returns RP_OK;
+ * RP_EINPUT when the text is not traced to a file (a JSONL record, or a
+ * page the tracing could not follow); RP_EINVAL for a NULL argument, i
+ * out of range, from >= to, or to past the text.
+ */
+RP_API int rp_corpus_source_range(size_t *start, size_t *end,
+				  const rp_corpus *corpus, size_t i, size_t from,
+				  size_t to);
 
 /** One rejected record. Strings live as long as the corpus. */
 typedef struct rp_reject {

@@ -118,9 +118,9 @@ static const opt_def OPTS[] = {
 	{ "outlet", 0, "NAME", OPT_OUTLET, READING,
 	  "outlet of every .txt file of a directory" },
 	{ "ext", 0, "LIST", OPT_EXT, READING,
-	  "extensions read as text documents, comma-separated (txt);\n"
-	  "also under .gz or .zst; other files of a directory are\n"
-	  "counted and named by kind" },
+	  "extensions read as documents, comma-separated (txt,html,htm;\n"
+	  "html and htm are parsed as HTML pages); also under .gz or\n"
+	  ".zst; other files of a directory are counted and named by kind" },
 	/* Where results go. */
 	{ "output", 'o', "FILE", 'o', S | IQ | IS | D,
 	  "pairs (dedup: the kept records) to FILE instead of stdout;\n"
@@ -174,7 +174,8 @@ static const struct {
 	  "Find every pair of documents that are reprints, trims, excerpts or\n"
 	  "light edits of each other, and group them into stories.\n"
 	  "INPUT is a JSONL file (one article per line), '-' for JSONL on\n"
-	  "stdin, or a directory walked for *.txt files." },
+	  "stdin, a .txt or .html file, or a directory walked for *.txt and\n"
+	  "*.html files; gzip and zstd are read by their magic bytes." },
 	{ CMD_DEDUP, "dedup", "reprint dedup [options] INPUT... [-o OUT]",
 	  "Write the collection without its duplicates: every record except\n"
 	  "the members of each story other than its first publication (else\n"

@@ -628,6 +628,33 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	return RP_OK;
 }
 
+int rp_corpus_add_mapped(rp_corpus *c, const rp_doc_input *in,
+			 const rp_anchor *map, size_t n)
+{
+	size_t before = c ? c->ndocs : 0;
+	int err = rp_corpus_add(c, in);
+	if (err != RP_OK || !n || c->ndocs != before + 1)
+		return err;
+	RETURN_ERROR_IF(n > SIZE_MAX / sizeof(*map), RP_ENOMEM);
+	rp_anchor *m = arena_alloc(&c->arena, n * sizeof(*map));
+	RETURN_ERROR_IF(!m, RP_ENOMEM);
+	memcpy(m, map, n * sizeof(*map));
+	c->docs[before].srcmap = m;
+	c->docs[before].nsrcmap = n;
+	return RP_OK;
+}
+
+int rp_corpus_source_range(size_t *start, size_t *end, const rp_corpus *c,
+			   size_t i, size_t from, size_t to)
+{
+	RETURN_ERROR_IF(!start || !end || !c || i >= c->ndocs || from >= to ||
+				to > c->docs[i].text_len,
+			RP_EINVAL);
+	const rp_doc *d = &c->docs[i];
+	return rp_anchor_range(d->srcmap, d->nsrcmap, from, to, start, end)
+		       ? RP_OK : RP_EINPUT;
+}
+
 size_t rp_corpus_count(const rp_corpus *c)
 {
 	return c ? c->ndocs : 0;

@@ -13,6 +13,7 @@
 #define RP_CORPUS_H
 
 #include "common.h"
+#include "html.h"
 
 typedef struct rp_arena_block rp_arena_block;
 
@@ -26,6 +27,10 @@ typedef struct rp_doc {
 	size_t text_len, line;
 	int64_t timestamp;
 	int has_timestamp;
+	/* Where the text's bytes are in its file (text files, HTML pages;
+	 * html.h); NULL when the text is not a span of a file (JSONL). */
+	const rp_anchor *srcmap;
+	size_t nsrcmap;
 } rp_doc;
 
 struct rp_analysis;
@@ -108,5 +113,10 @@ RP_INTERNAL int rp_corpus_reject_record(rp_corpus *c, const char *source,
 
 RP_INTERNAL const char *rp_corpus_intern_source(rp_corpus *c,
 						const char *source);
+
+/* rp_corpus_add, and when the document is stored, the map of where its
+ * text is in its file (map[0..n), copied; n = 0: none). */
+RP_INTERNAL int rp_corpus_add_mapped(rp_corpus *c, const rp_doc_input *in,
+				     const rp_anchor *map, size_t n);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * read.c - readers: JSONL streams and directory trees of .txt files.
+ * read.c - readers: JSONL streams and directory trees of .txt files and
+ * HTML pages (html.c).
  *
  * JSONL is parsed with cJSON, chosen by measurement (on a 448 MB news JSONL
  * on this machine kind cJSON parsed 378 MB/s, jansson 43 MB/s). Lines are
@@ -13,7 +14,8 @@
  *
  * Directory trees are walked in byte order of names, so ids and output are
  * the same on every machine; hidden entries are skipped and symbolic links
- * to directories are not followed (no cycles).
+ * to directories are not followed (no cycles). A text file's text and an
+ * HTML page's are traced to the file's bytes (rp_corpus_source_range).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -542,9 +544,38 @@ static size_t parse_headers(const char *buf, size_t len, span hdr[3])
 	return 0;
 }
 
-/* outlet: --outlet when given, else the header's, else the folder's. */
+/* An HTML page (html.h): title from <title>, date from its <meta> or
+ * <time>, outlet --outlet's, else og:site_name's, else the folder's. */
+static int add_html_page(rp_corpus *c, const char *buf, size_t len,
+			 const char *path, const char *relid,
+			 const char *given_outlet, const char *folder_outlet,
+			 int plain)
+{
+	rp_html_page pg;
+	int err = rp_html_parse(buf, len, &pg);
+	if (err == RP_ELIMIT)
+		return rp_corpus_reject_record(c, path, 0, relid,
+					       "HTML page too large to parse "
+					       "(%zu bytes)", len);
+	FORWARD_IF_ERROR(err);
+	const char *outlet = given_outlet ? given_outlet
+			     : pg.site    ? pg.site : folder_outlet;
+	rp_doc_input in = { relid, strlen(relid), pg.text, pg.len, pg.title,
+			    pg.title ? strlen(pg.title) : 0, outlet,
+			    outlet ? strlen(outlet) : 0, pg.date,
+			    pg.date ? strlen(pg.date) : 0, path, 0 };
+	/* (offsets into a compressed file are of no use to its reader) */
+	err = rp_corpus_add_mapped(c, &in, pg.map, pg.lost || !plain ? 0 : pg.nmap);
+	rp_html_page_free(&pg);
+	return err == RP_EINPUT ? RP_OK : err;
+}
+
+/* outlet: --outlet when given, else the header's, else the folder's.
+ * html: the name says HTML (a page that starts like one is read as one
+ * whatever its name). */
 static int add_text_file(rp_corpus *c, const char *path, const char *relid,
-			 const char *given_outlet, const char *folder_outlet)
+			 const char *given_outlet, const char *folder_outlet,
+			 int html)
 {
 	char *buf = NULL, why[160] = "";
 	size_t len = 0;
@@ -585,6 +616,12 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 		free(buf);
 		return err;
 	}
+	if (html || rp_html_sniff(buf, len)) {
+		int err = add_html_page(c, buf, len, path, relid, given_outlet,
+					folder_outlet, kind == RP_INPUT_PLAIN);
+		free(buf);
+		return err;
+	}
 	/* An optional header block: "Title:", "Date:", "Outlet:" lines at the
 	 * very top, ended by a blank line. */
 	span hdr[3] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
@@ -615,7 +652,11 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 	rp_doc_input in = { relid, strlen(relid), text, text_len, title,
 			    title_len, outlet, outlet_len, hdr[1].s, hdr[1].len,
 			    path, 0 };
-	int err = rp_corpus_add(c, &in);
+	/* The text is one span of the file. A compressed file has no
+	 * offsets a reader of the file could use. */
+	rp_anchor at = { 0, (size_t)(text - buf), 0 };
+	int err = rp_corpus_add_mapped(c, &in, &at,
+				       kind == RP_INPUT_PLAIN ? 1 : 0);
 	free(buf);
 	return err == RP_EINPUT ? RP_OK : err;
 }
@@ -646,11 +687,23 @@ static void extension(const char *name, const char **ext, size_t *len)
 	*len = n - dot;
 }
 
-/* Is this file read as a text document: its extension (after any .gz or
- * .zst) is one of ro->extensions (comma-separated, any case; NULL: txt)? */
+/* Does the name say HTML (.html, .htm, .xhtml, also under .gz / .zst)? */
+static int is_html_name(const char *name)
+{
+	const char *ext;
+	size_t len;
+	extension(name, &ext, &len);
+	return (len == 4 && strncasecmp(ext, "html", 4) == 0) ||
+	       (len == 3 && strncasecmp(ext, "htm", 3) == 0) ||
+	       (len == 5 && strncasecmp(ext, "xhtml", 5) == 0);
+}
+
+/* Is this file read as a document: its extension (after any .gz or .zst)
+ * is one of ro->extensions (comma-separated, any case; NULL: txt, html,
+ * htm)? */
 static int is_text_name(const char *name, const rp_read_options *ro)
 {
-	const char *ext, *list = ro->extensions ? ro->extensions : "txt";
+	const char *ext, *list = ro->extensions ? ro->extensions : "txt,html,htm";
 	size_t len;
 	extension(name, &ext, &len);
 	if (!len)
@@ -730,7 +783,8 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 			err = walk(c, full, id, depth + 1,
 				   depth == 0 ? name : outlet, ro);
 		else if (is_file && is_text_name(name, ro))
-			err = add_text_file(c, full, id, ro->outlet, outlet);
+			err = add_text_file(c, full, id, ro->outlet, outlet,
+					    is_html_name(name));
 		else if (is_file)
 			err = skip_file(c, name, full);
 		free(full);
@@ -778,7 +832,8 @@ static int read_text(rp_corpus *c, const char *path,
 		     const rp_read_options *ro)
 {
 	size_t before = c->nrejects;
-	FORWARD_IF_ERROR(add_text_file(c, path, path, ro->outlet, NULL));
+	FORWARD_IF_ERROR(add_text_file(c, path, path, ro->outlet, NULL,
+				       is_html_name(path)));
 	return c->nrejects > before ? RP_EIO : RP_OK;
 }
 

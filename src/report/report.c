@@ -125,11 +125,25 @@ static void write_pairs(FILE *fp, const rp_corpus *c, const rp_result *r,
 		rp_result_passages(&ps, &np, r, i);
 		rp_result_edits(&ed, &ne, r, i);
 		for (size_t k = 0; k < np; k++) {
+			/* Where the passage is in the files read, when the texts
+			 * are traced to them (text files, HTML pages). */
+			size_t fs, fe;
+			if (ps[k].a_end > ps[k].a_start &&
+			    rp_corpus_source_range(&fs, &fe, c, p[i].a, ps[k].a_start,
+						   ps[k].a_end) == RP_OK)
+				fprintf(fp, "%s{\"a_file\":[%zu,%zu],", k ? "," : "",
+					fs, fe);
+			else
+				fprintf(fp, "%s{", k ? "," : "");
+			if (ps[k].b_end > ps[k].b_start &&
+			    rp_corpus_source_range(&fs, &fe, c, p[i].b, ps[k].b_start,
+						   ps[k].b_end) == RP_OK)
+				fprintf(fp, "\"b_file\":[%zu,%zu],", fs, fe);
 			fprintf(fp,
-				"%s{\"a\":[%zu,%zu],\"b\":[%zu,%zu],\"words_a\":%zu,"
+				"\"a\":[%zu,%zu],\"b\":[%zu,%zu],\"words_a\":%zu,"
 				"\"words_b\":%zu,\"inserted\":%zu,\"deleted\":%zu,"
 				"\"substituted\":%zu,\"edits\":[",
-				k ? "," : "", ps[k].a_start, ps[k].a_end,
+				ps[k].a_start, ps[k].a_end,
 				ps[k].b_start, ps[k].b_end, ps[k].words_a,
 				ps[k].words_b, ps[k].inserted, ps[k].deleted,
 				ps[k].substituted);
