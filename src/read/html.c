@@ -153,9 +153,7 @@ static size_t entity_at(const state *s, char *out, size_t *outlen)
 	size_t max = RP_MIN(s->n - s->sp, (size_t)40), semi = 1;
 	while (semi < max && (isalnum((unsigned char)p[semi]) || p[semi] == '#'))
 		semi++;
-	if (semi >= max || p[semi] != ';')
-		return 0;
-	if (semi >= max || semi < 2)
+	if (semi >= max || p[semi] != ';' || semi < 2)
 		return 0;
 	unsigned long cp = 0;
 	if (p[1] == '#') {
