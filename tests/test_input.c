@@ -145,7 +145,9 @@ Test(input, damaged_compressed_data_is_one_clear_rejection)
 	 * one per line. */
 	size_t nrej = rp_corpus_reject_count(c);
 	cr_assert(nrej >= 1 && nrej <= 2, "%zu rejections", nrej);
-	cr_assert(strstr(reject_reason(c, nrej - 1), "gzip data ends early"), "%s",
+	char want[96];
+	snprintf(want, sizeof(want), "gzip data ends early at byte %ld ", size / 2);
+	cr_assert(strstr(reject_reason(c, nrej - 1), want), "%s",
 		  reject_reason(c, nrej - 1));
 	cr_assert_gt(rp_corpus_count(c), 100, "the records before the cut are read");
 	rp_corpus_free(c);
@@ -161,8 +163,8 @@ Test(input, damaged_compressed_data_is_one_clear_rejection)
 	c = read_in(p, NULL);
 	nrej = rp_corpus_reject_count(c);
 	cr_assert_geq(nrej, 1);
-	cr_assert(strstr(reject_reason(c, nrej - 1), "corrupt zstd data"), "%s",
-		  reject_reason(c, nrej - 1));
+	cr_assert(strstr(reject_reason(c, nrej - 1), "corrupt zstd data near byte "),
+		  "%s", reject_reason(c, nrej - 1));
 	rp_corpus_free(c);
 	free(big);
 	char cmd[4200];

@@ -34,7 +34,8 @@ struct rp_input_state {
 	ZSTD_DStream *zs;
 	int done;                 /* the decoder reached the end */
 	size_t zlast;             /* zstd: 0 once a frame is complete */
-	char err[128];
+	uint64_t rawread;         /* bytes read from raw so far */
+	char err[160];
 };
 
 static int refill(rp_input_state *s)
@@ -43,6 +44,7 @@ static int refill(rp_input_state *s)
 		return 0;
 	s->inlen = fread(s->in, 1, s->incap, s->raw);
 	s->inpos = 0;
+	s->rawread += s->inlen;
 	if (s->inlen == 0) {
 		s->raw_eof = 1;
 		if (ferror(s->raw)) {
@@ -52,6 +54,13 @@ static int refill(rp_input_state *s)
 		}
 	}
 	return 0;
+}
+
+/* The offset in the compressed file of the first byte not yet taken by
+ * the decoder. */
+static unsigned long long at(const rp_input_state *s)
+{
+	return (unsigned long long)(s->rawread - (s->inlen - s->inpos));
 }
 
 static ssize_t read_plain(rp_input_state *s, char *buf, size_t size)
@@ -79,7 +88,8 @@ static ssize_t read_gzip(rp_input_state *s, char *buf, size_t size)
 			return -1;
 		if (s->inpos == s->inlen && s->raw_eof) {
 			snprintf(s->err, sizeof(s->err),
-				 "gzip data ends early (truncated file?)");
+				 "gzip data ends early at byte %llu (truncated "
+				 "file?)", at(s));
 			return -1;
 		}
 		s->z.next_in = s->in + s->inpos;
@@ -98,7 +108,8 @@ static ssize_t read_gzip(rp_input_state *s, char *buf, size_t size)
 			else
 				inflateReset(&s->z);
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			snprintf(s->err, sizeof(s->err), "corrupt gzip data (%s)",
+			snprintf(s->err, sizeof(s->err), "corrupt gzip data "
+				 "near byte %llu (%s)", at(s),
 				 s->z.msg ? s->z.msg : zError(rc));
 			return -1;
 		}
@@ -115,7 +126,8 @@ static ssize_t read_zstd(rp_input_state *s, char *buf, size_t size)
 		if (s->inpos == s->inlen && s->raw_eof) {
 			if (s->zlast != 0) {
 				snprintf(s->err, sizeof(s->err),
-					 "zstd data ends early (truncated file?)");
+					 "zstd data ends early at byte %llu "
+					 "(truncated file?)", at(s));
 				return -1;
 			}
 			s->done = 1;
@@ -125,7 +137,8 @@ static ssize_t read_zstd(rp_input_state *s, char *buf, size_t size)
 		s->zlast = ZSTD_decompressStream(s->zs, &ob, &ib);
 		s->inpos = ib.pos;
 		if (ZSTD_isError(s->zlast)) {
-			snprintf(s->err, sizeof(s->err), "corrupt zstd data (%s)",
+			snprintf(s->err, sizeof(s->err), "corrupt zstd data "
+				 "near byte %llu (%s)", at(s),
 				 ZSTD_getErrorName(s->zlast));
 			return -1;
 		}
@@ -201,6 +214,7 @@ int rp_input_open(rp_input *in, FILE *raw)
 			break;
 		s->inlen += n;
 	}
+	s->rawread = s->inlen;
 	if (ferror(raw)) {
 		int e = errno ? errno : EIO;
 		free(s->in);
