@@ -502,3 +502,29 @@ Test(index, added_a_few_pages_at_a_time_it_keeps_what_the_whole_archive_gives,
 	sh(NULL, "rm -rf %s", d);
 	free(d);
 }
+
+/* A query whose document is in an LSH bucket over --bucket-cap says so,
+ * as scan does, and its pairs are still scan's. */
+Test(index, a_query_in_a_bucket_over_the_cap_warns_as_scan_does)
+{
+	char *d = tmpdir(), *out;
+	cr_assert_eq(sh(NULL, "cd %s && mkdir -p arch q/x && cp -r %s/baltic-wire "
+			"%s/lakeside-times %s/harbour-gazette arch/ && cp "
+			"%s/baltic-wire/klaipeda-port-expansion.txt q/x/copy.txt && "
+			"%s index add -q a.db arch", d, samples(), samples(), samples(),
+			samples(), bin()), 0);
+	/* The copy, the original and its exact reprint make a bucket of 3. */
+	cr_assert_eq(sh(&out, "cd %s && %s index query a.db q --bucket-cap 2 -o got 2>&1",
+			d, bin()), 0);
+	cr_assert(strstr(out, "warning:") && strstr(out, "over --bucket-cap 2"), "%s", out);
+	cr_assert_eq(sh(&out, "cd %s && %s index query a.db q -o got3 2>&1", d, bin()), 0);
+	cr_assert_null(strstr(out, "warning:"), "%s", out);
+	/* The same pairs as scan with the same cap (a and b turned round). */
+	cr_assert_eq(sh(&out, "cd %s && cp -r q/x arch/ && %s scan -q arch --bucket-cap 2 "
+			"| awk -F'\\t' 'NR > 1 && $2 == \"x/copy.txt\" {print $1}' | sort > want && "
+			"awk -F'\\t' 'NR > 1 {print $2}' got | sort | diff - want && wc -l < want",
+			d, bin()), 0, "%s", out);
+	cr_assert_eq(atoi(out), 3, "%s", out);
+	sh(NULL, "rm -rf %s", d);
+	free(d);
+}

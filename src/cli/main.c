@@ -395,7 +395,7 @@ size_t print_rejects(const rp_corpus *c, int quiet)
 	}
 	if (files && !quiet)
 		fprintf(stderr, "%s: skipped %zu file%s: %s (--ext names the "
-			"extensions to read as text)\n", progname, files,
+			"extensions to read)\n", progname, files,
 			files == 1 ? "" : "s", kinds);
 	return errors;
 }

@@ -1069,7 +1069,25 @@ typedef struct query_state {
 	qcand *cand;
 	size_t ncand, capcand;
 	rp_runvec v;            /* one lookup's entries */
+	/* Buckets and postings over their caps that a query document is in,
+	 * skipped as scan skips them: (kind, key) - a band, or RP_KIND_FP -
+	 * for the warning scan gives; the largest's size. */
+	uint64_t (*skipped)[2];
+	size_t nskipped, capskipped, largest;
 } query_state;
+
+/* A bucket or posting of size `size` skipped (counted once per key). */
+static int skip(query_state *s, int kind, uint64_t key, size_t size)
+{
+	s->largest = RP_MAX(s->largest, size);
+	for (size_t i = 0; i < s->nskipped; i++)
+		if (s->skipped[i][0] == (uint64_t)kind && s->skipped[i][1] == key)
+			return RP_OK;
+	FORWARD_IF_ERROR(RP_GROW(s->skipped, s->capskipped, s->nskipped + 1));
+	s->skipped[s->nskipped][0] = (uint64_t)kind;
+	s->skipped[s->nskipped++][1] = key;
+	return RP_OK;
+}
 
 static int add_cand(query_state *s, int64_t n, uint32_t q, int lsh,
 		    uint32_t score)
@@ -1094,8 +1112,11 @@ static int lsh_cands(query_state *s, size_t qi)
 		nmem = 0;
 		s->v.n = 0;
 		GOTO_IF_ERROR(rp_runs_lookup(s->ix, (int)b, key, &s->v));
-		if (s->v.n > cap + s->nx)
-			continue; /* over the cap whatever the affected do */
+		if (s->v.n > cap + s->nx) {
+			/* over the cap whatever the affected do */
+			GOTO_IF_ERROR(skip(s, (int)b, key, s->v.n));
+			continue;
+		}
 		GOTO_IF_ERROR(rp_grow((void **)&mem, &capmem, s->v.n + s->nx + 1,
 				      sizeof(*mem)));
 		for (size_t k = 0; k < s->v.n; k++)
@@ -1112,6 +1133,8 @@ static int lsh_cands(query_state *s, size_t qi)
 		for (size_t k = 0; k < s->nq; k++)
 			size += s->f[s->nx + k].active &&
 				s->f[s->nx + k].keys[b] == key;
+		if (size > cap)
+			GOTO_IF_ERROR(skip(s, (int)b, key, size));
 		if (size > cap || size < 2)
 			continue;
 		for (size_t k = 0; k < nmem; k++)
@@ -1161,6 +1184,8 @@ static int fp_cands(query_state *s, size_t qi, uint8_t *live)
 			GOTO_IF_ERROR(RP_GROW(hit, caphit, nhit + 1));
 			hit[nhit++] = (qcand){ n, (uint32_t)qi, 0, ca * cq };
 		}
+		if (entries > cap)
+			GOTO_IF_ERROR(skip(s, RP_KIND_FP, h, entries));
 		if (entries > cap || entries < 2)
 			nhit = first; /* skipped, as the scan skips it */
 		else
@@ -1392,7 +1417,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 
 	/* 5. Candidates from the kept keys and fingerprints. */
 	s = (query_state){ ix, &q, passages, nx, nkeep, x, f1, NULL, 0, 0,
-			   { NULL, 0, 0 } };
+			   { NULL, 0, 0 }, NULL, 0, 0, 0 };
 	live = calloc(nkeep + 1, sizeof(*live));
 	GOTO_IF(!live, RP_ENOMEM);
 	for (size_t i = 0; i < nkeep; i++) {
@@ -1474,6 +1499,10 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 		rp_index_set_err(ix, "%s", rp_corpus_error(s2));
 		goto cleanup;
 	}
+	/* The skipped buckets a query document is in, for scan's warning
+	 * (scan counts those of the whole collection). */
+	(*out)->stats.oversized_buckets = s.nskipped;
+	(*out)->stats.largest_bucket = s.largest;
 	st.archived_read = nx + ncn;
 	st.affected = nx;
 	st.candidates = ncand;
@@ -1491,6 +1520,7 @@ cleanup:
 	if (in_tx)
 		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	free(s.cand);
+	free(s.skipped);
 	for (size_t i = 0; live && i < nkeep; i++)
 		free(live[i]);
 	free(live);
