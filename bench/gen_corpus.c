@@ -13,6 +13,20 @@
  * 0.5, so recall against the truth is measured at the default threshold.
  *
  * The output depends only on N_DOCS and SEED.
+ *
+ * usage: gen_corpus --news N_DOCS OUT.jsonl TRUTH.tsv [SEED]
+ *
+ * News-shaped pages, the shape of ../shared/tools/gen_news.py in C (10M
+ * pages in minutes): 40 outlets, each page wrapped in its outlet's site
+ * chrome (site name, section bar, an "Updated" line that changes from
+ * page to page, a share bar, a "Most read" list of four of the outlet's
+ * recent headlines, newsletter and copyright lines); half the original
+ * stories are wire copy with a dateline ("KALOVA (Wire) - "). A quarter
+ * of the pages are copies of a recent original in another outlet: a full
+ * reprint with up to 1% of the words changed (55%), a trim to its first
+ * 40-85% of paragraphs (25%), or an excerpt of one or two of its
+ * paragraphs inside a story of the outlet's own (20%). TRUTH.tsv lists
+ * each (original, copy) pair with its kind: full, trimmed or excerpt.
  */
 #include <math.h>
 #include <stdint.h>
@@ -156,10 +170,194 @@ static void put_article(FILE *fp, const art *a)
 	}
 }
 
+/* ---- --news ---- */
+
+static void put_cap(FILE *fp, int w)
+{
+	fputc(words[w][0] - 32, fp);
+	fputs(words[w] + 1, fp);
+}
+
+/* Paragraph p (0-based) of a: [*from, *to) of a->w; 0 when none. */
+static int paragraph(const art *a, int p, int *from, int *to)
+{
+	int i = 0;
+	for (int k = 0; k < p; k++) {
+		while (i < a->n && a->w[i] != -1)
+			i++;
+		if (i >= a->n)
+			return 0;
+		i++;
+	}
+	if (i >= a->n)
+		return 0;
+	*from = i;
+	while (i < a->n && a->w[i] != -1)
+		i++;
+	*to = i;
+	return *to > *from;
+}
+
+static int paragraphs(const art *a)
+{
+	int n = a->n > 0;
+	for (int i = 0; i + 1 < a->n; i++)
+		n += a->w[i] == -1;
+	return n;
+}
+
+/* Append words [from, to) of src to dst (room permitting). */
+static void append(art *dst, const art *src, int from, int to)
+{
+	for (int i = from; i < to && dst->n < MAX_WORDS + 190; i++)
+		dst->w[dst->n++] = src->w[i];
+}
+
+/* A story of the outlet's own of about nwords words, appended. */
+static void own_paragraphs(art *dst, int npar)
+{
+	art tmp;
+	make_article(&tmp);
+	int from, to;
+	for (int p = 0; p < npar && paragraph(&tmp, p, &from, &to); p++) {
+		if (dst->n)
+			dst->w[dst->n++] = -1;
+		append(dst, &tmp, from, to);
+	}
+}
+
+static const char *const SECTIONS[] = { "Home", "World", "Business", "Sport",
+					"Culture", "Opinion", "Science", "Travel" };
+
+static int news_main(long ndocs, FILE *out, FILE *truth)
+{
+	enum { RING = 4096, READ = 8 };
+	static art ring[RING];
+	static long ring_id[RING];
+	static int ring_wire[RING];
+	static char titles[OUTLETS][READ][80];
+	long nring = 0, npairs = 0;
+	int ntitles[OUTLETS] = { 0 };
+	art *cur = malloc(sizeof(art));
+	if (!cur)
+		return 1;
+	fputs("a\tb\tkind\n", truth);
+	for (long d = 0; d < ndocs; d++) {
+		int copy = nring > 0 && unif() < 0.25, wire = 0;
+		const char *kind = NULL;
+		long src = -1;
+		int outlet;
+		if (copy) {
+			long k = (long)(rnd() % (uint64_t)(nring < RING ? nring : RING));
+			const art *o = &ring[k];
+			src = ring_id[k];
+			wire = ring_wire[k];
+			outlet = (o->outlet + 1 + (int)(rnd() % (OUTLETS - 1))) % OUTLETS;
+			double u = unif();
+			cur->n = 0;
+			if (u < 0.55) {
+				kind = "full";
+				double rate = unif() * 0.01;
+				for (int i = 0; i < o->n; i++)
+					cur->w[i] = o->w[i] >= 0 && unif() < rate ? zipf_word()
+										 : o->w[i];
+				cur->n = o->n;
+			} else if (u < 0.80) {
+				kind = "trimmed";
+				int np = paragraphs(o);
+				int keep = (int)(np * (0.40 + 0.45 * unif()));
+				int from, to;
+				if (keep < 1)
+					keep = 1;
+				for (int p = 0; p < keep && paragraph(o, p, &from, &to); p++) {
+					if (cur->n)
+						cur->w[cur->n++] = -1;
+					append(cur, o, from, to);
+				}
+			} else {
+				kind = "excerpt";
+				wire = 0;
+				own_paragraphs(cur, 1 + (int)(rnd() % 3));
+				int np = paragraphs(o), p0 = (int)(rnd() % (uint64_t)np);
+				int take = 1 + (int)(rnd() % 2), from, to;
+				for (int p = p0; p < p0 + take && paragraph(o, p, &from, &to); p++) {
+					cur->w[cur->n++] = -1;
+					append(cur, o, from, to);
+				}
+				art tail;
+				tail.n = 0;
+				own_paragraphs(&tail, 1 + (int)(rnd() % 2));
+				cur->w[cur->n++] = -1;
+				append(cur, &tail, 0, tail.n);
+			}
+			cur->outlet = outlet;
+			fprintf(truth, "doc-%ld\tdoc-%ld\t%s\n", src, d, kind);
+			npairs++;
+		} else {
+			make_article(cur);
+			outlet = cur->outlet = (int)(rnd() % OUTLETS);
+			wire = unif() < 0.5;
+			ring[nring % RING] = *cur;
+			ring_id[nring % RING] = d;
+			ring_wire[nring % RING] = wire;
+			nring++;
+		}
+		long minutes = d * 3;
+		char title[80];
+		int tl = 0;
+		for (int i = 0; i < 6; i++)
+			tl += snprintf(title + tl, sizeof(title) - (size_t)tl, "%s%s",
+				       i ? " " : "", words[zipf_word() % 5000 + 50]);
+		fprintf(out, "{\"id\":\"doc-%ld\",\"outlet\":\"Outlet %d\","
+			"\"date\":\"2026-%02ld-%02ldT%02ld:%02ld:00Z\",\"title\":\"%s\","
+			"\"text\":\"", d, outlet, 1 + (minutes / 43200) % 12,
+			1 + (minutes / 1440) % 28, (minutes / 60) % 24, minutes % 60, title);
+		/* The site's head: its name, its section bar, the update line. */
+		fputs("The ", out);
+		put_cap(out, outlet * 11 + 7);
+		fputc(' ', out);
+		put_cap(out, outlet * 13 + 5);
+		fputs("\\n", out);
+		for (int i = 0; i < 6; i++)
+			fprintf(out, "%s%s", i ? " | " : "", SECTIONS[(outlet + i * 3) % 8]);
+		fprintf(out, "\\nUpdated %02ld:%02ld, %02ld/%02ld/2026\\n\\n",
+			(minutes / 60) % 24, minutes % 60, 1 + (minutes / 1440) % 28,
+			1 + (minutes / 43200) % 12);
+		if (wire) {
+			/* the dateline: a place in capitals, the agency, a dash */
+			for (const char *c = words[(src >= 0 ? src : d) % 200 + 900]; *c; c++)
+				fputc(*c - 32, out);
+			fputs(" (Wire) \u2013 ", out);
+		}
+		put_article(out, cur);
+		/* The foot: share bar, most read, newsletter, copyright. */
+		fputs("\\n\\nShare on Facebook | Share on X | Email this story", out);
+		if (ntitles[outlet]) {
+			fputs("\\n\\nMost read", out);
+			for (int i = 0; i < 4 && i < ntitles[outlet]; i++)
+				fprintf(out, "\\n%d. %s", i + 1,
+					titles[outlet][(ntitles[outlet] - 1 - i) % READ]);
+		}
+		fprintf(out, "\\n\\nSubscribe to the Outlet %d newsletter for the day's news."
+			"\\n\u00a9 2026 Outlet %d. All rights reserved.\"}\n", outlet,
+			outlet);
+		snprintf(titles[outlet][ntitles[outlet] % READ], 80, "%s", title);
+		ntitles[outlet]++;
+	}
+	free(cur);
+	fprintf(stderr, "gen_corpus: %ld news pages, %ld true pairs\n", ndocs, npairs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	int news = argc > 1 && strcmp(argv[1], "--news") == 0;
+	if (news) {
+		argv++;
+		argc--;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: gen_corpus N_DOCS OUT.jsonl TRUTH.tsv [SEED]\n");
+		fprintf(stderr, "usage: gen_corpus [--news] N_DOCS OUT.jsonl TRUTH.tsv [SEED]\n");
 		return 2;
 	}
 	long ndocs = atol(argv[1]);
@@ -170,6 +368,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	make_vocab();
+	if (news) {
+		setvbuf(out, NULL, _IOFBF, 1 << 20);
+		int rc = news_main(ndocs, out, truth);
+		if (fclose(out) != 0 || fclose(truth) != 0) {
+			fprintf(stderr, "gen_corpus: write failed\n");
+			return 1;
+		}
+		return rc;
+	}
 	char chrome[OUTLETS][200];
 	for (int o = 0; o < OUTLETS; o++)
 		snprintf(chrome[o], sizeof(chrome[o]),

@@ -238,3 +238,57 @@ Test(boiler, notice_phrases_in_other_languages)
 		cr_assert_str_eq(got, lines[i]);
 	}
 }
+
+Test(boiler, publication_time_lines)
+{
+	const char *yes[] = { "Updated 09:27, 01/01/2026", "Published: 04.07.2024 9:30 pm",
+			      "Posted on 12.03.2024 by AFP", "Posted on 02.01.2024 by Associated Press",
+			      "Last updated on 3 March 2026 at 10:02 GMT", "Updated 5:23 pm, 29 March 2024",
+			      "Published: 2024-10-05 4:10 am", "Updated April 17, 1993.",
+			      "Aktualisiert: 03.12.2026, 14:05 Uhr", "Atnaujinta 2026-12-05 10:47" };
+	const char *no[] = { "Updated figures show a 5 pct rise", "Posted county prices in 12 southern",
+			     "Published by NBME in 1990", "Published by Samuel Weiser, 1984.",
+			     "Updated", "Posted on the board", "Updatedness 12:00",
+			     "Updated 12:00 after the council met to discuss the new harbour budget plan" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		cr_assert(rp_is_timestamp_line(yes[i], strlen(yes[i])), "'%s'", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		cr_assert(!rp_is_timestamp_line(no[i], strlen(no[i])), "'%s'", no[i]);
+}
+
+/* The same wire story in two outlets' pages whose chrome is left out but
+ * for the "Updated" line: a verbatim reprint, not a template (texts that
+ * differ only in figures). */
+Test(boiler, a_reprint_that_differs_in_its_update_time_is_not_a_template)
+{
+	char story[4096];
+	size_t n = 0;
+	for (int i = 0; i < 120; i++)
+		n += (size_t)snprintf(story + n, sizeof(story) - n, "%s%s", i ? " " : "",
+				      (const char *[]){ "the", "harbour", "board", "said",
+							"ferries", "would", "sail", "again",
+							"after", "repairs", "to", "quay",
+							"seven" }[(i * 7 + i / 13) % 13]);
+	const char *outlets[] = { "The Harbour Post", "The Lake Times" };
+	const char *times[] = { "Updated 09:27, 01/01/2026", "Updated 18:00, 02/01/2026" };
+	rp_corpus *c = NULL;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	for (int k = 0; k < 2; k++) {
+		char text[8192], id[8];
+		snprintf(text, sizeof(text), "%s\nHome | World | Business | Sport\n%s\n\n"
+			 "RIGA (Wire) \xe2\x80\x93 %s.\n\nShare on Facebook | Share on X | Email",
+			 outlets[k], times[k], story);
+		snprintf(id, sizeof(id), "p%d", k);
+		rp_doc_input in = { id, strlen(id), text, strlen(text), NULL, 0,
+				    outlets[k], strlen(outlets[k]), NULL, 0, NULL, 0 };
+		cr_assert_eq(rp_corpus_add(c, &in), RP_OK);
+	}
+	rp_result *r = NULL;
+	cr_assert_eq(rp_scan(&r, c), RP_OK);
+	cr_assert_eq(rp_result_pair_count(r), 1, "the reprint is reported");
+	const rp_pair *p = rp_result_pairs(r);
+	cr_assert(p[0].relation == RP_REL_EXACT || p[0].relation == RP_REL_NEAR_VERBATIM,
+		  "%s", rp_relation_name(p[0].relation));
+	rp_result_free(r);
+	rp_corpus_free(c);
+}

@@ -148,5 +148,8 @@ RP_INTERNAL int rp_line_is_prose(const char *line, size_t len);
 /* Is the line a relative time on its own ("3 days ago", "vor 2 Stunden",
  * "prieš 3 dienas", "il y a 5 jours", "hace 2 horas", "3 дня назад")? */
 RP_INTERNAL int rp_is_relative_time(const char *line, size_t len);
+/* A line that is a page's publication time ("Updated 09:27, 01/01/2026",
+ * "Published: 04.07.2024 9:30 pm"): layout chrome. */
+RP_INTERNAL int rp_is_timestamp_line(const char *line, size_t len);
 
 #endif
