@@ -25,7 +25,7 @@
  * of the pages are copies of a recent original in another outlet: a full
  * reprint with up to 1% of the words changed (55%), a trim to its first
  * 40-85% of paragraphs (25%), or an excerpt of one or two of its
- * paragraphs inside a story of the outlet's own (20%). TRUTH.tsv lists
+ * paragraphs (40 words or more) inside a story of the outlet's own (20%). TRUTH.tsv lists
  * each (original, copy) pair with its kind: full, trimmed or excerpt.
  */
 #include <math.h>
@@ -279,8 +279,24 @@ static int news_main(long ndocs, FILE *out, FILE *truth)
 				wire = 0;
 				own_paragraphs(cur, 1 + (int)(rnd() % 3));
 				int np = paragraphs(o), p0 = (int)(rnd() % (uint64_t)np);
-				int take = 1 + (int)(rnd() % 2), from, to;
-				for (int p = p0; p < p0 + take && paragraph(o, p, &from, &to); p++) {
+				int p1 = p0 + 1 + (int)(rnd() % 2), from, to;
+				if (p1 > np)
+					p1 = np;
+				/* At least 40 words (a paragraph may be one short
+				 * sentence): more paragraphs after, or before at
+				 * the story's end. */
+				for (;;) {
+					int words = 0;
+					for (int p = p0; p < p1 && paragraph(o, p, &from, &to); p++)
+						words += to - from;
+					if (words >= 40 || (p0 == 0 && p1 >= np))
+						break;
+					if (p1 < np)
+						p1++;
+					else
+						p0--;
+				}
+				for (int p = p0; p < p1 && paragraph(o, p, &from, &to); p++) {
 					cur->w[cur->n++] = -1;
 					append(cur, o, from, to);
 				}
