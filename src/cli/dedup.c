@@ -4,8 +4,10 @@
  *
  * What goes is what scan clusters: every member of a story but its
  * representative (the first publication, else the longest text). Records
- * read = kept + removed + rejected, and the summary says so; a run where
- * they do not add up is a failure (exit 3), never a silent loss.
+ * read = kept + removed + rejected, and the summary says so: what the
+ * dump writer kept and left out is checked against what the scan
+ * scanned, and a run where they differ is a failure (exit 3), never a
+ * silent loss.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -264,18 +266,22 @@ int cmd_dedup(cli *cl, int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	size_t seen = rp_corpus_records_seen(c);
-	/* A rejected record is one the readers refused or one with no
-	 * words to scan (kept out of the dump, listed by --rejects). */
-	size_t rejected = seen - ds.kept - ds.dropped;
-	if (ds.kept + ds.dropped > seen) {
-		msg("internal error: %zu kept and %zu removed of %zu records read",
-		    ds.kept, ds.dropped, seen);
+	/* What was written and left out must be what was scanned; the
+	 * rest of the records read were rejected: by the readers (records
+	 * read that are not documents) or at scan (no words); both are
+	 * listed by --rejects and kept out of the dump. */
+	size_t seen = rp_corpus_records_seen(c), ndocs = rp_corpus_count(c);
+	rp_scan_stats st;
+	rp_result_stats(&st, r);
+	if (ds.kept + ds.dropped != st.documents || st.documents > ndocs ||
+	    ndocs > seen) {
+		msg("internal error: %zu kept and %zu removed of %zu documents "
+		    "scanned (%zu read, %zu records)", ds.kept, ds.dropped,
+		    st.documents, ndocs, seen);
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	rp_scan_stats st;
-	rp_result_stats(&st, r);
+	size_t rejected = (seen - ndocs) + (ndocs - st.documents);
 	if (!cl->quiet)
 		fprintf(stderr, "%s: %zu records read = %zu kept + %zu removed + %zu "
 			"rejected; %zu stories; %.3f s\n", progname, seen, ds.kept,
