@@ -653,10 +653,11 @@ static int add_text_file(rp_corpus *c, const char *path, const char *relid,
 			    title_len, outlet, outlet_len, hdr[1].s, hdr[1].len,
 			    path, 0 };
 	/* The text is one span of the file. A compressed file has no
-	 * offsets a reader of the file could use. */
-	rp_anchor at = { 0, (size_t)(text - buf), 0 };
+	 * offsets a reader of the file could use; anchors count to 4 GiB. */
+	rp_anchor at = { 0, (uint32_t)(text - buf), 0 };
 	int err = rp_corpus_add_mapped(c, &in, &at,
-				       kind == RP_INPUT_PLAIN ? 1 : 0);
+				       kind == RP_INPUT_PLAIN && len <= UINT32_MAX
+					       ? 1 : 0);
 	free(buf);
 	return err == RP_EINPUT ? RP_OK : err;
 }
