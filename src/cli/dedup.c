@@ -21,21 +21,6 @@
 
 /* ---- --removed ---- */
 
-/* Is (a, b), a < b, a pair of r? Its index, or -1 (pairs are sorted by
- * (a, b)). */
-static ptrdiff_t find_pair(const rp_pair *p, size_t n, size_t a, size_t b)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p[mid].a < a || (p[mid].a == a && p[mid].b < b))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && p[lo].a == a && p[lo].b == b ? (ptrdiff_t)lo : -1;
-}
-
 static void tsv_field(FILE *fp, const char *s)
 {
 	/* ids are written as read; a tab or a newline in one would break
@@ -94,10 +79,8 @@ static int write_removed(const char *path, const rp_corpus *c, const rp_result *
 			rp_corpus_doc(&dr, c, rep);
 			for (size_t m = 1; m < cl.count; m++) {
 				size_t d = cl.members[m];
-				ptrdiff_t i = find_pair(p, np, RP_CLI_MIN(d, rep),
-							d < rep ? rep : d);
-				if (i < 0)
-					i = best[d];
+				size_t f = rp_result_find_pair(r, d, rep);
+				ptrdiff_t i = f != SIZE_MAX ? (ptrdiff_t)f : best[d];
 				rp_doc_info dd, dw;
 				rp_corpus_doc(&dd, c, d);
 				tsv_field(o.fp, dd.id);
