@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
+#include <utf8proc.h>
 
 #include "html.h"
 
@@ -181,22 +182,10 @@ static size_t entity_at(const state *s, char *out, size_t *outlen)
 	}
 	if (cp == 0 || cp > 0x10FFFF)
 		return 0;
-	size_t k = 0;
-	if (cp < 0x80) {
-		out[k++] = (char)cp;
-	} else if (cp < 0x800) {
-		out[k++] = (char)(0xC0 | (cp >> 6));
-		out[k++] = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		out[k++] = (char)(0xE0 | (cp >> 12));
-		out[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[k++] = (char)(0x80 | (cp & 0x3F));
-	} else {
-		out[k++] = (char)(0xF0 | (cp >> 18));
-		out[k++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		out[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[k++] = (char)(0x80 | (cp & 0x3F));
-	}
+	size_t k = (size_t)utf8proc_encode_char((utf8proc_int32_t)cp,
+						(utf8proc_uint8_t *)out);
+	if (!k)
+		return 0;
 	*outlen = k;
 	return semi + 1;
 }
