@@ -809,6 +809,36 @@ static int merge_gens(rp_index *ix, int64_t a, int64_t b, int64_t docs)
 	return RP_OK;
 }
 
+/* The two newest generations with ids above `after` (INT64_MIN: any),
+ * newest first, into id[] and docs[]; how many there are (0-2) in *k.
+ * compact() and rp_index_merge_since() both merge from these. */
+static int newest_gens(rp_index *ix, int64_t after, int64_t id[2],
+		       int64_t docs[2], int *k)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_DONE;
+	*k = 0;
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen WHERE"
+					  " id > ?1 ORDER BY id DESC LIMIT 2"));
+	sqlite3_bind_int64(st, 1, after);
+	while (*k < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id[*k] = sqlite3_column_int64(st, 0);
+		docs[(*k)++] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (*k < 2 && rc != SQLITE_DONE)
+		return rp_index_db_fail(ix, "reading generations", rc);
+	return RP_OK;
+}
+
+/* Merge the newest two generations (id[0] the newest). */
+static int merge_newest(rp_index *ix, const int64_t id[2], const int64_t docs[2])
+{
+	/* (the merge reads what is removed as of now) */
+	FORWARD_IF_ERROR(rp_runs_begin(ix));
+	return merge_gens(ix, id[1], id[0], docs[0] + docs[1]);
+}
+
 /*
  * Keep few generations: a query seeks each one. The newest is merged
  * into the one before it while it holds a quarter of its documents or
@@ -819,23 +849,12 @@ static int merge_gens(rp_index *ix, int64_t a, int64_t b, int64_t docs)
 static int compact(rp_index *ix)
 {
 	for (;;) {
-		sqlite3_stmt *st = NULL;
 		int64_t id[2] = { 0, 0 }, docs[2] = { 0, 0 };
-		int k = 0, rc;
-		FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen ORDER BY"
-						  " id DESC LIMIT 2"));
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < 2) {
-			id[k] = sqlite3_column_int64(st, 0);
-			docs[k++] = sqlite3_column_int64(st, 1);
-		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-			return rp_index_db_fail(ix, "reading generations", rc);
+		int k;
+		FORWARD_IF_ERROR(newest_gens(ix, INT64_MIN, id, docs, &k));
 		if (k < 2 || 4 * docs[0] < docs[1])
 			return RP_OK;
-		/* (the merge reads what is removed as of now) */
-		FORWARD_IF_ERROR(rp_runs_begin(ix));
-		FORWARD_IF_ERROR(merge_gens(ix, id[1], id[0], docs[0] + docs[1]));
+		FORWARD_IF_ERROR(merge_newest(ix, id, docs));
 	}
 }
 
@@ -863,23 +882,12 @@ int rp_index_last_gen(rp_index *ix, int64_t *id)
 int rp_index_merge_since(rp_index *ix, int64_t after)
 {
 	for (;;) {
-		sqlite3_stmt *st = NULL;
 		int64_t id[2] = { 0, 0 }, docs[2] = { 0, 0 };
-		int k = 0, rc;
-		FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen WHERE"
-						  " id > ?1 ORDER BY id DESC LIMIT 2"));
-		sqlite3_bind_int64(st, 1, after);
-		while (k < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			id[k] = sqlite3_column_int64(st, 0);
-			docs[k++] = sqlite3_column_int64(st, 1);
-		}
-		sqlite3_finalize(st);
-		if (k < 2 && rc != SQLITE_DONE)
-			return rp_index_db_fail(ix, "reading generations", rc);
+		int k;
+		FORWARD_IF_ERROR(newest_gens(ix, after, id, docs, &k));
 		if (k < 2)
 			return compact(ix);
-		FORWARD_IF_ERROR(rp_runs_begin(ix));
-		FORWARD_IF_ERROR(merge_gens(ix, id[1], id[0], docs[0] + docs[1]));
+		FORWARD_IF_ERROR(merge_newest(ix, id, docs));
 	}
 }
 
