@@ -88,7 +88,9 @@ typedef enum rp_status {
 	RP_ELIMIT = -5,   /**< a documented limit was passed */
 	RP_ESTATE = -6,   /**< call made in the wrong state (e.g. add after the
 			       collection was analysed) */
-	RP_ECANCELED = -7 /**< the progress callback returned non-zero */
+	RP_ECANCELED = -7, /**< the progress callback returned non-zero */
+	RP_ETEMP = -8     /**< a temporary file could not be made or written
+			       (rp_corpus_set_memory; the message says why) */
 } rp_status;
 
 /** Three-way switches: zero is the default, which the field documents. */
@@ -557,6 +559,24 @@ typedef struct rp_doc_info {
  * owned by the corpus and valid until rp_corpus_free().
  */
 RP_API int rp_corpus_doc(rp_doc_info *out, const rp_corpus *corpus, size_t i);
+
+/**
+ * Bound the memory the collection takes to about `budget` bytes: once its
+ * texts pass a quarter of it, later texts are kept in a temporary file in
+ * tmpdir (NULL: $TMPDIR, else /tmp) and read back through a mapping whose
+ * pages are released as the analysis goes, so that a collection larger
+ * than memory can be read. The file has no name (it is unlinked when it
+ * is made): nothing is left behind on any exit. Text pointers stay valid
+ * until rp_corpus_free(). budget 0: no bound (the default). Call before
+ * the first document; RP_ESTATE after it. A temporary file that cannot be
+ * made or written makes rp_corpus_add() and the readers return RP_ETEMP
+ * with a message (rp_corpus_error): the collection cannot go on.
+ */
+RP_API int rp_corpus_set_memory(rp_corpus *corpus, size_t budget,
+				const char *tmpdir);
+
+/** Bytes written to temporary files so far (0 without a memory bound). */
+RP_API uint64_t rp_corpus_temp_bytes(const rp_corpus *corpus);
 
 /**
  * Where bytes [from, to) of document i's text are in the file it was read

@@ -64,7 +64,7 @@ Test(boiler, chrome_is_learned_per_outlet_and_left_out)
 	snprintf(pages[4], sizeof(pages[4]), "Other outlet story.\nShare\n");
 	docs[4] = (rp_boiler_doc){ pages[4], strlen(pages[4]), 1, 1 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2, NULL, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 5, "five chrome lines of outlet 0");
 	cr_assert_eq(b.docs_stripped, 5, "four pages, and the other outlet's Share");
 	for (int i = 0; i < 4; i++) {
@@ -86,7 +86,7 @@ Test(boiler, a_story_repeated_by_one_outlet_is_not_chrome)
 	for (int i = 0; i < 3; i++)
 		docs[i] = (rp_boiler_doc){ story, strlen(story), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1, NULL, NULL), RP_OK);
 	/* The story's lines are all of each page: they stay text, and only
 	 * the "Share" line (chrome by its layout) is left out. */
 	for (int i = 0; i < 3; i++) {
@@ -179,7 +179,7 @@ Test(boiler, an_outlet_without_a_site_template_learns_no_chrome)
 	for (int i = 0; i < 7; i++)
 		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1, NULL, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 0, "no line is on half of the pages");
 	cr_assert_eq(b.off[7], 0, "nothing left out");
 	rp_boiler_free(&b);
@@ -202,7 +202,7 @@ Test(boiler, a_session_sidebar_is_chrome_on_short_pages)
 		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	}
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1, NULL, NULL), RP_OK);
 	for (int i = 0; i < 8; i++) {
 		/* The header and, on the session's pages, its three lines. */
 		cr_assert_eq(b.off[i + 1] - b.off[i], i < 3 ? 4 : 1, "page %d", i);

@@ -659,3 +659,104 @@ Test(cli, dedup_command_keeps_input_lines_and_accounts_for_every_record,
 	}
 	run(NULL, NULL, "rm -rf %s", d);
 }
+
+/* The peak_rss_mb of a --stats file, or -1. */
+static double stats_number(const char *path, const char *key)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	char buf[8192];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	const char *p = strstr(buf, pat);
+	return p ? strtod(p + strlen(pat), NULL) : -1;
+}
+
+/* A collection four times and more the size of its --memory bound: the
+ * same pairs as without the bound, within the bound plus the process's
+ * own overhead (6 MB of libraries, the per-document tables: 16 MB here),
+ * and below the unbounded run, which holds every text; the temporary
+ * files are gone at the end. */
+Test(cli, a_memory_bound_well_below_the_collection_gives_the_same_pairs,
+     .timeout = 600)
+{
+	char d[] = "/tmp/reprint-memory-XXXXXX", path[4200];
+	cr_assert_not_null(mkdtemp(d));
+	int wrapped = getenv("REPRINT_WRAPPER") != NULL;
+	/* 6,000 texts of 500 words (24 MB); under Valgrind 600. */
+	size_t ndocs = wrapped ? 600 : 6000, nwords = 500;
+	snprintf(path, sizeof(path), "%s/in.jsonl", d);
+	FILE *fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	uint64_t st = 42;
+	char **texts = calloc(ndocs, sizeof(*texts));
+	cr_assert_not_null(texts);
+	for (size_t i = 0; i < ndocs; i++) {
+		char *t = malloc(nwords * 12 + 64);
+		cr_assert_not_null(t);
+		size_t len = 0;
+		if (i % 10 == 9) {
+			/* A copy of an earlier text, a few words changed or
+			 * cut: a reprint. */
+			strcpy(t, texts[i - 1 - tu_rand(&st) % 8]);
+			len = strlen(t);
+			for (int e = 0; e < 5; e++) {
+				/* A letter, never the n of an escaped \n. */
+				size_t at = tu_rand(&st) % len;
+				if (t[at] >= 'a' && t[at] <= 'z' &&
+				    (!at || t[at - 1] != '\\'))
+					t[at] = 'q';
+			}
+			if (i % 20 == 19)
+				*strchr(t + len / 2, ' ') = '\0';
+		} else {
+			for (size_t w = 0; w < nwords; w++) {
+				uint64_t r = tu_rand(&st);
+				len += (size_t)sprintf(t + len, "%s%c%c%c%c%s",
+					w ? " " : "", 'a' + (int)(r % 26),
+					'a' + (int)(r / 26 % 26),
+					'a' + (int)(r / 676 % 26),
+					'a' + (int)(r / 17576 % 26),
+					w % 40 == 39 ? "\\n" : "");
+			}
+		}
+		texts[i] = t;
+		fprintf(fp, "{\"id\":\"d%zu\",\"outlet\":\"o%zu\",\"text\":\"Share "
+			"this\\n%s\"}\n", i, i % 7, t);
+	}
+	cr_assert_eq(fclose(fp), 0);
+	for (size_t i = 0; i < ndocs; i++)
+		free(texts[i]);
+	free(texts);
+
+	char *out, *err;
+	int rc = run(&out, &err, "cd %s && mkdir tmp && %s scan -q --memory 0 in.jsonl "
+		     "-o free.tsv --stats free.json && %s scan -q --memory 4M "
+		     "--tmpdir tmp in.jsonl -o bound.tsv --stats bound.json && "
+		     "cmp free.tsv bound.tsv && test -z \"$(ls -A tmp)\" && "
+		     "wc -l < bound.tsv", d, bin(), bin());
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert_gt(atol(out), (long)ndocs / 20, "pairs were found: %s", out);
+	char fs[4200], bs[4200];
+	snprintf(fs, sizeof(fs), "%s/free.json", d);
+	snprintf(bs, sizeof(bs), "%s/bound.json", d);
+	cr_assert_gt(stats_number(bs, "temporary_bytes"), 4 << 20,
+		     "texts past a quarter of the bound went to a file");
+	cr_assert_eq(stats_number(fs, "temporary_bytes"), 0);
+	double fpeak = stats_number(fs, "peak_rss_mb"),
+	       bpeak = stats_number(bs, "peak_rss_mb");
+	cr_assert_gt(bpeak, 0);
+	if (!wrapped) {
+		/* (Valgrind's own memory says nothing of the program's.) */
+		cr_assert_leq(bpeak, 4 + 16, "bound 4 MB + 16 MB overhead: %.1f MB",
+			      bpeak);
+		cr_assert_geq(fpeak, bpeak + 16,
+			      "the unbounded run holds the 24 MB of texts: %.1f "
+			      "vs %.1f MB", fpeak, bpeak);
+	}
+	run(NULL, NULL, "rm -rf %s", d);
+}

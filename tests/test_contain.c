@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "contain.h"
+#include "spool.h"
 #include "lsh.h"
 
 static uint64_t rng(uint64_t *s)
@@ -69,7 +70,7 @@ static int candidates(uint64_t **out, size_t *n, rp_contain_stats *st,
 		cr_assert_eq(rp_fpbuf_add(&b[f[i].doc % 2], f[i].doc, f + i, j - i), RP_OK);
 		i = j;
 	}
-	int err = rp_contain_candidates(out, n, st, b, 2, w, cap);
+	int err = rp_contain_candidates(out, n, st, b, 2, w, cap, 0);
 	rp_fpbuf_free(&b[0]);
 	rp_fpbuf_free(&b[1]);
 	return err;
@@ -94,7 +95,7 @@ static int shares_candidate(uint64_t seed, size_t run, unsigned w)
 	uint64_t *c = NULL;
 	size_t nc = 0;
 	rp_contain_stats st;
-	cr_assert_eq(rp_contain_candidates(&c, &nc, &st, fb, 2, w, 100), RP_OK);
+	cr_assert_eq(rp_contain_candidates(&c, &nc, &st, fb, 2, w, 100, 0), RP_OK);
 	int found = nc == 1 && c[0] == RP_PAIR(0, 1);
 	cr_assert(nc <= 1);
 	free(c);
@@ -162,4 +163,55 @@ Test(contain, postings_over_the_cap_are_counted_not_paired)
 	cr_assert_eq(candidates(&out, &n, &st, f, 18, 7, 6), RP_OK);
 	cr_assert_eq(n, 15, "every pair of the six at the same diagonal");
 	free(out);
+}
+
+/* Fingerprints set aside in a temporary file as they are packed (a
+ * memory bound), read back a part at a time, and pairs made in many
+ * small passes: the candidates of the same texts, byte for byte. */
+Test(contain, spilled_fingerprints_give_the_same_candidates)
+{
+	enum { ND = 400, NS = 300 };
+	uint64_t s = 5, *h = malloc((size_t)ND * NS * sizeof(*h));
+	cr_assert_not_null(h);
+	for (size_t d = 0; d < ND; d++)
+		for (size_t i = 0; i < NS; i++)
+			h[d * NS + i] = rng(&s);
+	/* Every fourth text shares a run of 40 shingles with the one before. */
+	for (size_t d = 1; d < ND; d += 4)
+		memcpy(h + d * NS + 100, h + (d - 1) * NS + 50, 40 * sizeof(*h));
+	uint64_t *c[2];
+	size_t nc[2];
+	rp_contain_stats st[2];
+	rp_tmpfile *tf;
+	char why[512];
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	for (int spill = 0; spill < 2; spill++) {
+		rp_fpbuf fb[2];
+		memset(fb, 0, sizeof(fb));
+		for (int t = 0; t < 2; t++) {
+			fb[t].bits = spill ? 3 : 0;
+			if (spill) {
+				fb[t].spill = tf;
+				fb[t].spill_at = 4096;
+			}
+		}
+		for (size_t d = 0; d < ND; d++)
+			cr_assert_eq(rp_winnow_pack(&fb[d % 2], h + d * NS, NS, 7,
+						    (uint32_t)d), RP_OK);
+		if (spill)
+			cr_assert_gt(fb[0].nchunk, 10, "chunks were set aside");
+		cr_assert_eq(rp_contain_candidates(&c[spill], &nc[spill], &st[spill],
+						   fb, 2, 7, 100,
+						   spill ? 4096 : 0), RP_OK);
+		rp_fpbuf_free(&fb[0]);
+		rp_fpbuf_free(&fb[1]);
+	}
+	cr_assert_geq(nc[0], ND / 4, "the planted runs are candidates");
+	cr_assert_eq(nc[0], nc[1]);
+	cr_assert_eq(memcmp(c[0], c[1], nc[0] * sizeof(*c[0])), 0);
+	cr_assert_eq(st[0].largest_posting, st[1].largest_posting);
+	rp_tmpfile_close(tf);
+	free(c[0]);
+	free(c[1]);
+	free(h);
 }

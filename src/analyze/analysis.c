@@ -21,10 +21,12 @@
  * there, so a document is shingled, verified and aligned in one mode.
  */
 #include "analysis.h"
+#include "spool.h"
 
 #include <string.h>
 
 #include "corpus.h"
+#include "lsh.h"
 #include "minhash.h"
 #include "sort.h"
 
@@ -49,6 +51,8 @@ typedef struct doc_job {
 	int base;              /* PASS_DOCS: decide status and chars */
 	uint8_t *status;       /* base: out */
 	uint64_t *sigs;        /* PASS_DOCS: sign into these (NULL: no) */
+	uint64_t *keys;        /* or keep only their band keys (NULL: no) */
+	unsigned kbands, krows;
 	rp_fpbuf *fbuf;        /* PASS_DOCS: winnow, per thread (NULL: no) */
 	unsigned winnow_w;
 	sample_vec *svec;      /* PASS_DOCS: sample, per thread (NULL: no) */
@@ -65,6 +69,7 @@ void rp_scratch_free(rp_scratch *sc)
 {
 	free(sc->cat);
 	free(sc->skip);
+	free(sc->sig);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -168,14 +173,25 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 							   &job->nsamp[d], sb->h,
 							   sb->n, (uint32_t)d));
 		}
-		if (job->sigs) {
-			uint64_t *sig = job->sigs + d * o->num_perm;
+		if (job->sigs || job->keys) {
+			uint64_t *sig;
+			if (job->sigs) {
+				sig = job->sigs + d * o->num_perm;
+			} else {
+				FORWARD_IF_ERROR(RP_GROW(sc->sig, sc->sigcap,
+							 o->num_perm));
+				sig = sc->sig;
+			}
 			if (o->minhash == RP_MINHASH_CLASSIC)
 				rp_sign_classic(sig, o->num_perm, sb->h, sb->n,
 						o->seed);
 			else
 				rp_sign_oph(sig, o->num_perm, sb->h, sb->n,
 					    o->seed);
+			size_t nd = job->c->ndocs;
+			for (unsigned b = 0; job->keys && b < job->kbands; b++)
+				job->keys[(size_t)b * nd + d] =
+					rp_band_key(sig, b, job->krows);
 			job->signed_++;
 		}
 		return RP_OK;
@@ -201,10 +217,17 @@ static void *doc_worker(void *arg)
 	memset(&tb, 0, sizeof(tb));
 	memset(&sb, 0, sizeof(sb));
 	memset(&sc, 0, sizeof(sc));
-	size_t k = 0, nd = job->c->ndocs;
+	size_t k = 0, nd = job->c->ndocs, paced = 0;
 	for (size_t d = job->tid; d < nd; d += job->nthreads) {
 		if (__atomic_load_n(job->cancel, __ATOMIC_RELAXED))
 			break;
+		/* A pass over every text reads them in order; the sets pass
+		 * reads a few, each mapping its neighbours (fault-around). */
+		size_t len = job->c->docs[d].text_len;
+		if (job->pass != PASS_SETS)
+			rp_corpus_pace(job->c, &paced, len);
+		else if (job->want[d])
+			rp_corpus_pace(job->c, &paced, RP_MAX(len, RP_PACE_RANDOM));
 		int err = doc_pass(job, &tb, &sb, &sc, d);
 		if (err < 0) {
 			job->err = err;
@@ -315,7 +338,7 @@ static int learn(rp_analysis *an, const rp_corpus *c)
 	free(salt);
 	int err = rp_boiler_find(&an->boil, bd, c->ndocs, o->chrome_min_pages,
 				 1, 1, rp_thread_count(o->threads, c->ndocs),
-				 c->prior);
+				 c->prior, c->spool);
 	free(bd);
 	return err;
 }
@@ -396,6 +419,7 @@ int rp_analysis_learn(rp_corpus *c, rp_work *w)
 	rp_analysis *an = c->an;
 	if (an->learned)
 		return RP_OK;
+	FORWARD_IF_ERROR(rp_corpus_texts_ready(c));
 	double t0 = rp_now();
 	/* Each allocated once; a call after a failure allocates the rest. */
 	if (!an->active)
@@ -427,7 +451,7 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	int err = RP_OK;
 	size_t nd = c->ndocs;
 	uint8_t *status = NULL;
-	uint64_t *sigs = NULL;
+	uint64_t *sigs = NULL, *keys = NULL;
 	rp_fpbuf *fbuf = NULL;
 	sample_vec *svec = NULL;
 	uint32_t *nsamp = NULL;
@@ -437,7 +461,10 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	rp_analysis *an = c->an;
 	/* What an interrupted question left pending first. */
 	FORWARD_IF_ERROR(rp_analysis_candidates(c, w));
-	int sign = need && need->sign && !an->sigs;
+	int keyed = need && need->sign && need->bands;
+	int sign = need && need->sign && !an->sigs &&
+		   !(keyed && an->keys && an->key_bands == need->bands &&
+		     an->key_rows == need->rows);
 	unsigned ww = need && need->winnow_w && an->fp_w != need->winnow_w
 			      ? need->winnow_w : 0;
 	size_t scap = need && need->sample_cap && an->samp_cap != need->sample_cap
@@ -458,7 +485,17 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 		GOTO_IF(!status, RP_ENOMEM);
 		job.status = status;
 	}
-	if (sign) {
+	if (sign && keyed) {
+		/* A question that releases its signatures after banding
+		 * needs only their band keys: bands x 8 bytes a document,
+		 * not num_perm x 8. */
+		keys = reallocarray(NULL, nd ? nd : 1,
+				    (size_t)need->bands * sizeof(*keys));
+		GOTO_IF(!keys, RP_ENOMEM);
+		job.keys = keys;
+		job.kbands = need->bands;
+		job.krows = need->rows;
+	} else if (sign) {
 		sigs = reallocarray(NULL, nd ? nd : 1,
 				    (size_t)c->ao.num_perm * sizeof(*sigs));
 		GOTO_IF(!sigs, RP_ENOMEM);
@@ -467,8 +504,21 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	if (ww) {
 		fbuf = calloc(RP_MAX_THREADS, sizeof(*fbuf));
 		GOTO_IF(!fbuf, RP_ENOMEM);
+		uint64_t text = c->held_text + rp_corpus_temp_bytes(c);
+		unsigned bits = rp_fpbuf_bits_within(nd, text, ww, c->memory);
 		for (unsigned t = 0; t < RP_MAX_THREADS; t++)
-			fbuf[t].bits = rp_fpbuf_bits(nd);
+			fbuf[t].bits = bits;
+		if (c->memory) {
+			/* A quarter of the bound held, the rest set aside. */
+			rp_tmpfile *tf;
+			GOTO_IF_ERROR(rp_corpus_tmpfile(c, &tf));
+			unsigned nt = rp_thread_count(c->ao.threads, nd);
+			for (unsigned t = 0; t < RP_MAX_THREADS; t++) {
+				fbuf[t].spill = tf;
+				fbuf[t].spill_at = RP_MAX(c->memory / 4 / nt,
+							  (size_t)1 << 20);
+			}
+		}
 		job.fbuf = fbuf;
 		job.winnow_w = ww;
 	}
@@ -479,14 +529,20 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 		job.svec = svec;
 		job.nsamp = nsamp;
 	}
-	GOTO_IF_ERROR(run_pass(&job, &sum));
+	GOTO_IF_ERROR(rp_corpus_temp_error(c, run_pass(&job, &sum)));
 	if (job.base) {
 		GOTO_IF_ERROR(finish_base(c, an, status));
 		an->shingles = sum.shingles;
 	}
 	w->docs_shingled += sum.shingled;
 	w->docs_signed += sum.signed_;
-	if (sign) {
+	if (sign && keyed) {
+		free(an->keys);
+		an->keys = keys;
+		an->key_bands = need->bands;
+		an->key_rows = need->rows;
+		keys = NULL;
+	} else if (sign) {
 		an->sigs = sigs;
 		sigs = NULL;
 	}
@@ -510,6 +566,7 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 cleanup:
 	free(status);
 	free(sigs);
+	free(keys);
 	free_fpbufs(fbuf);
 	free_samples(svec);
 	free(nsamp);
@@ -528,9 +585,9 @@ int rp_analysis_candidates(rp_corpus *c, rp_work *w)
 		uint64_t *pc = NULL;
 		size_t npc = 0;
 		rp_contain_stats cs;
-		GOTO_IF_ERROR(rp_contain_candidates(&pc, &npc, &cs, an->pend_fbuf,
-						    RP_MAX_THREADS, an->pend_w,
-						    RP_PASSAGE_POSTING_CAP));
+		GOTO_IF_ERROR(rp_corpus_temp_error(c, rp_contain_candidates(
+			&pc, &npc, &cs, an->pend_fbuf, RP_MAX_THREADS,
+			an->pend_w, RP_PASSAGE_POSTING_CAP, c->memory)));
 		free(an->pcand);
 		an->pcand = pc;
 		an->npcand = npc;
@@ -593,6 +650,9 @@ void rp_analysis_release_sigs(rp_analysis *an)
 {
 	free(an->sigs);
 	an->sigs = NULL;
+	free(an->keys);
+	an->keys = NULL;
+	an->key_bands = an->key_rows = 0;
 }
 
 void rp_analysis_release_sets(rp_analysis *an, size_t ndocs)
@@ -616,6 +676,7 @@ void rp_analysis_free(rp_analysis *an, size_t ndocs)
 	free(an->sets);
 	free(an->nsets);
 	free(an->sigs);
+	free(an->keys);
 	free(an->pcand);
 	free(an->scand);
 	free(an->active);

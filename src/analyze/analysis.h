@@ -49,6 +49,10 @@ typedef struct rp_analysis {
 	/* What questions computed, kept for the next. */
 	uint64_t *sigs;            /* ndocs x num_perm; NULL when not signed
 				      or released */
+	uint64_t *keys;            /* or only the band keys of one banding,
+				      band-major (keys[band * ndocs + d]),
+				      for a question that releases them */
+	unsigned key_bands, key_rows;
 	unsigned fp_w;             /* passage candidates for this window;
 				      0 = none kept */
 	uint64_t *pcand;           /* sorted, distinct (RP_PAIR) */
@@ -73,6 +77,9 @@ typedef struct rp_analysis {
 /* What a question needs computed over the whole collection. */
 typedef struct rp_need {
 	int sign;                  /* signatures */
+	unsigned bands, rows;      /* with sign, nonzero: only the band keys
+				      of this banding (a question that
+				      releases its signatures) */
 	unsigned winnow_w;         /* passage candidates for this window (0) */
 	size_t sample_cap;         /* sampled containment candidates with this
 				      posting cap (0: none) */
@@ -114,6 +121,8 @@ RP_INTERNAL void rp_analysis_free(rp_analysis *an, size_t ndocs);
 typedef struct rp_scratch {
 	char *cat;
 	size_t catcap;
+	uint64_t *sig;             /* a signature whose band keys are kept */
+	size_t sigcap;
 	uint32_t *skip;
 	size_t skipcap;
 } rp_scratch;

@@ -45,6 +45,7 @@
  * phrases, so it is not part of the news defaults.
  */
 #include "contain.h"
+#include "spool.h"
 
 #include "pairs.h"
 #include "sort.h"
@@ -136,6 +137,21 @@ unsigned rp_fpbuf_bits(size_t ndocs)
 	return bits;
 }
 
+unsigned rp_fpbuf_bits_within(size_t ndocs, uint64_t text_bytes, unsigned w,
+			      size_t memory)
+{
+	unsigned bits = rp_fpbuf_bits(ndocs);
+	if (!memory)
+		return bits;
+	/* About a word in six bytes, 2 / (w + 1) fingerprints a shingle
+	 * (Schleimer et al.), 24 bytes each unpacked with the sort's copy:
+	 * a part in an eighth of the bound. */
+	uint64_t need = text_bytes / 6 * 2 / (w + 1) * 2 * sizeof(rp_fp);
+	while (bits < 10 && (need >> bits) > memory / 8)
+		bits++;
+	return bits;
+}
+
 void rp_fpbuf_free(rp_fpbuf *b)
 {
 	if (!b)
@@ -145,12 +161,32 @@ void rp_fpbuf_free(rp_fpbuf *b)
 	free(b->part);
 	free(b->one);
 	free(b->sorted);
+	free(b->chunk);
 	memset(b, 0, sizeof(*b));
 }
 
 static uint32_t part_of_hash(uint32_t h, unsigned bits)
 {
 	return bits ? h >> (32 - bits) : 0;
+}
+
+/* Append every part to the spill file as a chunk; the parts start over
+ * from document 0. */
+static int spill_parts(rp_fpbuf *b)
+{
+	for (size_t p = 0; p < ((size_t)1 << b->bits); p++) {
+		rp_fppart *q = &b->part[p];
+		if (!q->len)
+			continue;
+		uint64_t off;
+		FORWARD_IF_ERROR(RP_GROW(b->chunk, b->capchunk, b->nchunk + 1));
+		FORWARD_IF_ERROR(rp_tmpfile_append(b->spill, q->buf, q->len, &off));
+		b->chunk[b->nchunk++] = (rp_fpchunk){ off, q->len, (uint32_t)p };
+		q->len = 0;
+		q->last_doc = 0;
+	}
+	b->held = 0;
+	return RP_OK;
 }
 
 int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n)
@@ -179,6 +215,7 @@ int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n)
 		while (j < n && part_of_hash(b->sorted[j].h, b->bits) == p)
 			j++;
 		rp_fppart *q = &b->part[p];
+		size_t before = q->len;
 		FORWARD_IF_ERROR(put_varint(q, doc - q->last_doc));
 		FORWARD_IF_ERROR(put_varint(q, j - i));
 		FORWARD_IF_ERROR(rp_grow((void **)&q->buf, &q->cap,
@@ -191,9 +228,14 @@ int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n)
 			prev = b->sorted[x].pos;
 		}
 		q->last_doc = doc;
+		b->held += q->len - before;
 		i = j;
 	}
 	b->nfp += n;
+	if (b->spill) {
+		if (b->held > b->spill_at)
+			FORWARD_IF_ERROR(spill_parts(b));
+	}
 	return RP_OK;
 }
 
@@ -290,45 +332,65 @@ static size_t part_of(uint64_t pair, size_t parts)
 	return (size_t)(pair % parts);
 }
 
-/* Part p of every buffer, unpacked into *out (n fingerprints). */
-static int unpack_part(rp_fp **out, size_t *n, size_t *cap, const rp_fpbuf *bufs,
-		       size_t nbufs, size_t p)
+/* Append the packed run s[0..len) to *out. */
+static int unpack_run(rp_fp **out, size_t *n, size_t *cap, const uint8_t *s,
+		      size_t len)
+{
+	const uint8_t *end = s + len;
+	uint32_t doc = 0;
+	while (s < end) {
+		doc += (uint32_t)get_varint(&s);
+		size_t cnt = (size_t)get_varint(&s);
+		uint32_t pos = 0;
+		FORWARD_IF_ERROR(rp_grow((void **)out, cap, *n + cnt,
+					 sizeof(**out)));
+		for (size_t i = 0; i < cnt; i++) {
+			uint32_t h;
+			memcpy(&h, s, 4);
+			s += 4;
+			pos += (uint32_t)get_varint(&s);
+			(*out)[(*n)++] = (rp_fp){ h, doc, pos };
+		}
+	}
+	return RP_OK;
+}
+
+/* Part p of every buffer, its chunks in the spill file first, unpacked
+ * into *out (n fingerprints); *rb: scratch for the chunks. */
+static int unpack_part(rp_fp **out, size_t *n, size_t *cap, uint8_t **rb,
+		       size_t *rbcap, const rp_fpbuf *bufs, size_t nbufs,
+		       size_t p)
 {
 	*n = 0;
 	for (size_t k = 0; k < nbufs; k++) {
 		if (!bufs[k].part)
 			continue;
+		for (size_t x = 0; x < bufs[k].nchunk; x++) {
+			const rp_fpchunk *ch = &bufs[k].chunk[x];
+			if (ch->part != p)
+				continue;
+			FORWARD_IF_ERROR(rp_grow((void **)rb, rbcap, ch->len, 1));
+			FORWARD_IF_ERROR(rp_tmpfile_read(bufs[k].spill, *rb,
+							 ch->len, ch->off));
+			FORWARD_IF_ERROR(unpack_run(out, n, cap, *rb, ch->len));
+		}
 		const rp_fppart *q = &bufs[k].part[p];
 		if (!q->buf)
 			continue; /* nothing in this part (and no NULL + 0) */
-		const uint8_t *s = q->buf, *end = s + q->len;
-		uint32_t doc = 0;
-		while (s < end) {
-			doc += (uint32_t)get_varint(&s);
-			size_t cnt = (size_t)get_varint(&s);
-			uint32_t pos = 0;
-			FORWARD_IF_ERROR(rp_grow((void **)out, cap, *n + cnt,
-						 sizeof(**out)));
-			for (size_t i = 0; i < cnt; i++) {
-				uint32_t h;
-				memcpy(&h, s, 4);
-				s += 4;
-				pos += (uint32_t)get_varint(&s);
-				(*out)[(*n)++] = (rp_fp){ h, doc, pos };
-			}
-		}
+		FORWARD_IF_ERROR(unpack_run(out, n, cap, q->buf, q->len));
 	}
 	return RP_OK;
 }
 
 int rp_contain_candidates(uint64_t **out, size_t *nout,
 			  rp_contain_stats *stats, const rp_fpbuf *bufs,
-			  size_t nbufs, unsigned w, size_t cap)
+			  size_t nbufs, unsigned w, size_t cap, size_t memory)
 {
 	rp_kv *e = NULL;
 	rp_fp *fp = NULL;
 	uint64_t *pairs = NULL, *v = NULL;
-	size_t cape = 0, np = 0, capp = 0, capv = 0, capfp = 0;
+	uint8_t *rb = NULL;
+	size_t cape = 0, np = 0, capp = 0, capv = 0, capfp = 0, caprb = 0;
 	int err = RP_OK;
 
 	*out = NULL;
@@ -346,7 +408,10 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 		for (size_t p = 0; bufs[k].part && p < ((size_t)1 << bits); p++)
 			packed += bufs[k].part[p].len;
 	}
-	size_t budget = RP_MAX(2 * packed, (size_t)64 << 20) / (2 * sizeof(*e));
+	/* Under a memory bound, the entries and their sort buffer take half
+	 * of it; else twice the packed fingerprints. */
+	size_t budget = memory ? RP_MAX(memory / 2, (size_t)1 << 20) / (2 * sizeof(*e))
+			       : RP_MAX(2 * packed, (size_t)64 << 20) / (2 * sizeof(*e));
 	/* Pairs fall in SHARES shares; a pass keeps the shares [lo, hi) and,
 	 * when their entries outgrow the budget, gives up the highest of
 	 * them (dropping what it made of them) for the next pass. No pass is
@@ -357,7 +422,8 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 		size_t hi = SHARES, ne = 0;
 		for (size_t part = 0; part < ((size_t)1 << bits); part++) {
 			size_t n = 0;
-			GOTO_IF_ERROR(unpack_part(&fp, &n, &capfp, bufs, nbufs, part));
+			GOTO_IF_ERROR(unpack_part(&fp, &n, &capfp, &rb, &caprb, bufs,
+						  nbufs, part));
 			GOTO_IF_ERROR(sort_fp(fp, n));
 			for (size_t i = 0; i < n;) {
 				size_t j = i + 1;
@@ -446,6 +512,7 @@ cleanup:
 	free(fp);
 	free(pairs);
 	free(v);
+	free(rb);
 	return err;
 }
 

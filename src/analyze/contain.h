@@ -62,16 +62,36 @@ typedef struct rp_fppart {
 	uint32_t last_doc;
 } rp_fppart;
 
+/* A part's bytes set aside in a temporary file: a run of documents that
+ * starts over from document 0 (its first delta is the document). */
+typedef struct rp_fpchunk {
+	uint64_t off;
+	size_t len;
+	uint32_t part;
+} rp_fpchunk;
+
+struct rp_tmpfile;
+
 typedef struct rp_fpbuf {
 	unsigned bits;       /* 2^bits parts, by the top bits of the hash */
 	rp_fppart *part;
 	size_t nfp;          /* fingerprints packed */
 	rp_fp *one, *sorted; /* scratch: one document's fingerprints */
 	size_t none, onecap, sortedcap;
+	/* Under a memory bound: when the parts hold more than spill_at
+	 * bytes, they are appended to spill as chunks and start over. */
+	struct rp_tmpfile *spill;
+	size_t spill_at, held;
+	rp_fpchunk *chunk;
+	size_t nchunk, capchunk;
 } rp_fpbuf;
 
 /* Parts for a collection of ndocs documents (at most 10 bits). */
 RP_INTERNAL unsigned rp_fpbuf_bits(size_t ndocs);
+/* Under a memory bound (0: none), enough parts that one part, unpacked
+ * and sorted, takes about an eighth of it (up to 10 bits). */
+RP_INTERNAL unsigned rp_fpbuf_bits_within(size_t ndocs, uint64_t text_bytes,
+					  unsigned w, size_t memory);
 
 RP_INTERNAL void rp_fpbuf_free(rp_fpbuf *b);
 
@@ -91,12 +111,14 @@ RP_INTERNAL int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n,
  * more than w shingles. Postings of more than cap documents are skipped
  * and counted. The hash space is unpacked and sorted a part at a time,
  * and pairs are made in as many passes as keep their working memory
- * about the size of the packed fingerprints.
+ * within half of `memory` bytes (0: about the size of the packed
+ * fingerprints). Chunks set aside in a spill file are read back a part
+ * at a time; RP_ETEMP when they cannot be.
  */
 RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
 				      rp_contain_stats *stats,
 				      const rp_fpbuf *bufs, size_t nbufs,
-				      unsigned w, size_t cap);
+				      unsigned w, size_t cap, size_t memory);
 
 /* Does one diagonal hold RP_PASSAGE_FPS fingerprints spanning more than
  * w shingles? v[0..m): (diagonal << 32 | position in the pair's first

@@ -44,6 +44,7 @@
 
 #include "normalize.h"
 #include "sort.h"
+#include "spool.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -332,6 +333,7 @@ typedef struct line_job {
 	rp_span *lsp;          /* layout spans of pages from .. to */
 	size_t nlsp, caplsp;
 	size_t *loff;          /* page from + i: lsp[loff[i] .. loff[i + 1]) */
+	rp_spool *spool;
 	int err;
 } line_job;
 
@@ -344,9 +346,11 @@ static void *line_worker(void *arg)
 		j->err = RP_ENOMEM;
 		return NULL;
 	}
+	size_t paced = 0;
 	for (size_t d = j->from; d < j->to; d++) {
 		const rp_boiler_doc *doc = &j->docs[d];
 		const char *t = doc->text;
+		rp_spool_pace(j->spool, &paced, doc->len);
 		j->loff[d - j->from] = j->nlsp;
 		if ((j->chrome || j->notices) &&
 		    rp_layout_spans(&j->lsp, &j->nlsp, &j->caplsp, t, doc->len,
@@ -400,7 +404,7 @@ int rp_line_kind(size_t pages, size_t n, unsigned min_pages, int prose)
 
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		   unsigned min_pages, int chrome, int notices, unsigned threads,
-		   const rp_boiler_prior *prior)
+		   const rp_boiler_prior *prior, rp_spool *spool)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
@@ -434,6 +438,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			jobs[t].notices = notices;
 			jobs[t].from = nd * t / nt;
 			jobs[t].to = nd * (t + 1) / nt;
+			jobs[t].spool = spool;
 		}
 		rp_run_jobs(line_worker, jobs, sizeof(jobs[0]), nt);
 		for (unsigned t = 0; t < nt; t++)
@@ -550,13 +555,14 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	 * threads), learned chrome, dateline. Learned lines on few pages (LINE_SOFT) stay text on a
 	 * page where they are more of it than its own lines: there they are
 	 * the story, run again. Occurrences are in page order. */
-	size_t x = 0;
+	size_t x = 0, paced = 0;
 	unsigned jt = 0;
 	for (size_t d = 0; d < nd; d++) {
 		size_t first = nsp;
 		out->off[d] = nsp;
 		const char *t = docs[d].text;
 		size_t len = docs[d].len;
+		rp_spool_pace(spool, &paced, len);
 		while (jt + 1 < nt && d >= jobs[jt].to)
 			jt++;
 		const rp_span *ls = NULL;

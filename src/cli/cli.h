@@ -37,6 +37,10 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_uint(const char *s, long long lo, long long hi, long long *out);
 int parse_double(const char *s, double lo, double hi, double *out);
 int parse_duration(const char *s, int64_t *out);
+/* "0", "4096", "512K", "512M", "2G", "1T" (powers of 1024) -> bytes. */
+int parse_size(const char *s, size_t *out);
+/* The default memory bound: an eighth of the RAM, at most 1 GiB. */
+size_t default_memory(void);
 
 
 /* Options of every command. */
@@ -51,7 +55,14 @@ typedef struct cli {
 	int analysis_set;    /* an analysis option was given */
 	int replace, add;    /* index add --replace, index query --add */
 	size_t batch;        /* index add --batch (0: the library's) */
+	size_t memory;       /* --memory (memory_set), else the default */
+	int memory_set;
+	const char *tmpdir;  /* --tmpdir */
 } cli;
+
+/* Apply --memory and --tmpdir (or the default) to a new corpus: 0, or -1
+ * after a message. */
+int bound_memory(cli *cl, rp_corpus *c);
 
 /* Parse the options of command cmd (argv[0] is the command); positional
  * arguments start at optind afterwards. Returns 0, 1 after printing the

@@ -156,8 +156,12 @@ int write_stats(const char *path, const cli *cl, const rp_corpus *c,
 	cJSON_AddNumberToObject(secs, "cluster", st.seconds_cluster);
 	cJSON_AddNumberToObject(secs, "total", total_secs);
 	cJSON_AddNumberToObject(o, "peak_rss_mb", peak_rss_mb());
-	/* Every stage works in memory today: nothing is written aside. */
-	cJSON_AddNumberToObject(o, "temporary_bytes", 0);
+	/* The texts kept in a temporary file under --memory. */
+	cJSON_AddNumberToObject(o, "temporary_bytes",
+				(double)rp_corpus_temp_bytes(c));
+	cJSON_AddNumberToObject(o, "memory_bound",
+				(double)(cl->memory_set ? cl->memory
+							: default_memory()));
 	double t = cl->q.threshold ? cl->q.threshold : 0.5;
 	double cont = cl->q.containment == 0 ? 0.5
 		      : cl->q.containment < 0 ? 0 : cl->q.containment;
@@ -207,8 +211,13 @@ int cmd_dedup(cli *cl, int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("dedup needs at least one INPUT");
 	run_start(&rs, cl);
-	if (!(c = new_corpus(cl, &rc)) ||
-	    (rc = read_inputs(cl, c, argc, argv, optind)) != EXIT_OK)
+	if (!(c = new_corpus(cl, &rc)))
+		goto done;
+	if (bound_memory(cl, c) < 0) {
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	if ((rc = read_inputs(cl, c, argc, argv, optind)) != EXIT_OK)
 		goto done;
 	double read_secs = secs_since(&rs.t0);
 	cl->q.release = 1;

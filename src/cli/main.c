@@ -61,6 +61,38 @@ int parse_uint(const char *s, long long lo, long long hi,
 	return 0;
 }
 
+int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!(*s >= '0' && *s <= '9'))
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	unsigned shift = 0;
+	if (*end) {
+		const char *units = "KMGT";
+		const char *u = strchr(units, *end & ~0x20);
+		if (!u || !*u || (end[1] && !((end[1] == 'B' || end[1] == 'b') &&
+					      !end[2])))
+			return -1;
+		shift = 10 * (unsigned)(u - units + 1);
+	}
+	if (v > (SIZE_MAX >> shift))
+		return -1;
+	*out = (size_t)v << shift;
+	return 0;
+}
+
+size_t default_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	size_t ram = pages > 0 && page > 0 ? (size_t)pages * (size_t)page
+					   : (size_t)8 << 30;
+	return ram / 8 < ((size_t)1 << 30) ? ram / 8 : (size_t)1 << 30;
+}
+
 /* "3600", "3600s", "90m", "48h", "7d", "2w" -> seconds (> 0). */
 int parse_duration(const char *s, int64_t *out)
 {
@@ -317,6 +349,17 @@ rp_corpus *new_corpus(cli *cl, int *rc)
 	}
 	return c;
 }
+int bound_memory(cli *cl, rp_corpus *c)
+{
+	if (rp_corpus_set_memory(c, cl->memory_set ? cl->memory
+						   : default_memory(),
+				 cl->tmpdir) < 0) {
+		msg("cannot start: %s", rp_corpus_error(c));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- tune ---- */
 
 static int cmd_tune(cli *cl)
@@ -428,6 +471,10 @@ int read_inputs(cli *cl, rp_corpus *c, int argc, char **argv, int first)
 		}
 		if (err == RP_ECANCELED) {
 			msg("canceled while reading %s", in);
+			return EXIT_FAIL;
+		}
+		if (err == RP_ETEMP) {
+			msg("reading %s: %s", in, rp_corpus_error(c));
 			return EXIT_FAIL;
 		}
 	}
@@ -617,8 +664,9 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	if (cl->html && html_target_ok(cl->html) < 0)
 		return EXIT_USAGE;
 	run_start(&rs, cl);
-	if ((c = new_corpus(cl, &rc)) &&
-	    (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK)
+	if ((c = new_corpus(cl, &rc)) && bound_memory(cl, c) < 0)
+		rc = EXIT_FAIL;
+	else if (c && (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK)
 		rc = ask_and_report(cl, c, &rs, SIZE_MAX);
 	if (rs.ps)
 		end_progress(rs.ps);

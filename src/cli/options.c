@@ -25,7 +25,8 @@ enum {
 	OPT_NO_ALIGN, OPT_IN, OPT_HTML, OPT_KEEP_TEMPLATES, OPT_BOILERPLATE,
 	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
 	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY, OPT_REPLACE, OPT_BATCH,
-	OPT_ADD, OPT_EXT, OPT_DEDUP, OPT_REMOVED, OPT_STATS, OPT_PROGRESS
+	OPT_ADD, OPT_EXT, OPT_DEDUP, OPT_REMOVED, OPT_STATS, OPT_PROGRESS,
+	OPT_MEMORY, OPT_TMPDIR
 };
 
 /* Which commands an option belongs to. */
@@ -145,6 +146,13 @@ static const opt_def OPTS[] = {
 	{ "stats", 0, "FILE", OPT_STATS, S | D,
 	  "the run as JSON: counts, each stage's seconds, peak memory,\n"
 	  "temporary bytes, parameters" },
+	{ "memory", 0, "SIZE", OPT_MEMORY, S | D,
+	  "keep the run's memory near SIZE (512M, 2G; default: an\n"
+	  "eighth of RAM, at most 1G; 0: no bound): texts past a\n"
+	  "quarter of it are kept in a temporary file" },
+	{ "tmpdir", 0, "DIR", OPT_TMPDIR, S | D,
+	  "temporary files there ($TMPDIR, else /tmp); they have no\n"
+	  "name, so nothing is left behind on any exit" },
 	{ "progress", 0, NULL, OPT_PROGRESS, S | D | IA,
 	  "a progress line every 5 s on stderr, also when it is not a\n"
 	  "terminal (a batch job's log)" },
@@ -447,6 +455,13 @@ static int set_option(cli *cl, int id, const char *arg)
 	case OPT_REMOVED: cl->removed = arg; break;
 	case OPT_STATS: cl->stats = arg; break;
 	case OPT_PROGRESS: cl->progress_lines = 1; break;
+	case OPT_MEMORY:
+		if (parse_size(arg, &cl->memory) < 0)
+			return usage_error("--memory must be a size (0, 512M, "
+					   "2G): '%s'", arg);
+		cl->memory_set = 1;
+		break;
+	case OPT_TMPDIR: cl->tmpdir = arg; break;
 	case OPT_INCLUDE_TITLE:
 		cl->analysis_set = 1;
 		cl->ao.include_title = 1;

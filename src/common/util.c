@@ -149,6 +149,7 @@ const char *rp_strerror(int status)
 	case RP_ELIMIT: return "limit exceeded";
 	case RP_ESTATE: return "call not allowed in this state";
 	case RP_ECANCELED: return "canceled";
+	case RP_ETEMP: return "temporary file cannot be written";
 	default: return "unknown error";
 	}
 }

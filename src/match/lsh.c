@@ -98,10 +98,17 @@ int rp_lsh_tune(unsigned *bands, unsigned *rows, int *reached,
 	return RP_OK;
 }
 
-int rp_lsh_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
-		      const uint64_t *sigs, const uint8_t *active,
-		      size_t ndocs, unsigned K, unsigned bands, unsigned rows,
-		      size_t cap)
+uint64_t rp_band_key(const uint64_t *sig, unsigned band, unsigned rows)
+{
+	return XXH3_64bits_withSeed(sig + (size_t)band * rows,
+				    rows * sizeof(uint64_t), band);
+}
+
+/* Signatures (sigs, K) or band-major keys: the pairs of their buckets. */
+static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
+			   const uint64_t *sigs, const uint64_t *keys,
+			   const uint8_t *active, size_t ndocs, unsigned K,
+			   unsigned bands, unsigned rows, size_t cap)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
@@ -111,7 +118,8 @@ int rp_lsh_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 	*out = NULL;
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
-	GOTO_IF((size_t)bands * rows > K || bands == 0 || rows == 0, RP_EINVAL);
+	GOTO_IF(bands == 0 || (!keys && ((size_t)bands * rows > K || rows == 0)),
+		RP_EINVAL);
 	GOTO_IF(ndocs >= UINT32_MAX, RP_ELIMIT);
 
 	kv = reallocarray(NULL, ndocs ? ndocs : 1, sizeof(*kv));
@@ -123,9 +131,8 @@ int rp_lsh_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 		for (size_t d = 0; d < ndocs; d++) {
 			if (!active[d])
 				continue;
-			const uint64_t *row = sigs + d * K + (size_t)band * rows;
-			kv[n].key = XXH3_64bits_withSeed(
-				row, rows * sizeof(uint64_t), band);
+			kv[n].key = keys ? keys[(size_t)band * ndocs + d]
+					 : rp_band_key(sigs + d * K, band, rows);
 			kv[n].val = d;
 			n++;
 		}
@@ -151,4 +158,21 @@ cleanup:
 	free(pairs);
 	free(ptmp);
 	return err;
+}
+
+int rp_lsh_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
+		      const uint64_t *sigs, const uint8_t *active,
+		      size_t ndocs, unsigned K, unsigned bands, unsigned rows,
+		      size_t cap)
+{
+	return band_candidates(out, nout, stats, sigs, NULL, active, ndocs, K,
+			       bands, rows, cap);
+}
+
+int rp_lsh_candidates_keys(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
+			   const uint64_t *keys, const uint8_t *active,
+			   size_t ndocs, unsigned bands, size_t cap)
+{
+	return band_candidates(out, nout, stats, NULL, keys, active, ndocs, 0,
+			       bands, 0, cap);
 }

@@ -22,6 +22,23 @@ typedef struct rp_lsh_stats {
 	size_t largest;    /* largest bucket seen */
 } rp_lsh_stats;
 
+/* The key of band `band` of a signature: its rows values hashed, seeded
+ * with the band number. */
+RP_INTERNAL uint64_t rp_band_key(const uint64_t *sig, unsigned band,
+				 unsigned rows);
+
+/*
+ * Candidates of documents sharing a band key: band-major keys
+ * (keys[band * ndocs + d], as rp_band_key makes them from a signature);
+ * active[i] == 0 excludes document i. The same pairs as
+ * rp_lsh_candidates of the signatures the keys were made from.
+ */
+RP_INTERNAL int rp_lsh_candidates_keys(uint64_t **out, size_t *nout,
+				       rp_lsh_stats *stats,
+				       const uint64_t *keys,
+				       const uint8_t *active, size_t ndocs,
+				       unsigned bands, size_t cap);
+
 /*
  * sigs: ndocs signatures of K values, row-major. active[i] == 0 excludes
  * document i. Writes a malloc'd candidate array to *out (caller frees).

@@ -45,7 +45,18 @@ static int merge_candidates(uint64_t **cand, size_t *ncand, const uint64_t *cc,
 /* What question q needs of the analysis. */
 static rp_need need_of(const rp_corpus *c, const rp_question *q)
 {
-	rp_need need = { !q->exact, 0, 0 };
+	rp_need need = { !q->exact, 0, 0, 0, 0 };
+	/* A question that frees its signatures after banding has only
+	 * their band keys kept (tuned as candidates() tunes them). */
+	if (need.sign && q->release) {
+		unsigned b = q->bands, rw = q->rows;
+		int reached;
+		if (b == 0 && rp_lsh_tune(&b, &rw, &reached, q->threshold,
+					  c->ao.num_perm, q->target_recall) < 0)
+			b = rw = 0;
+		need.bands = b;
+		need.rows = rw;
+	}
 	if (!q->exact && (q->containment > 0 || q->min_passage > 0)) {
 		need.winnow_w = rp_winnow_window(q->min_passage > 0
 							 ? (unsigned)q->min_passage
@@ -75,9 +86,15 @@ static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
 	r->stats.recall_at_threshold = rp_lsh_probability(q->threshold, b, rw);
 	r->stats.recall_reached = r->stats.recall_at_threshold >= q->target_recall;
 	rp_lsh_stats ls;
-	FORWARD_IF_ERROR(rp_lsh_candidates(cand, ncand, &ls, an->sigs, an->active,
-					   c->ndocs, c->ao.num_perm, b, rw,
-					   q->bucket_cap));
+	if (an->keys && an->key_bands == b && an->key_rows == rw)
+		FORWARD_IF_ERROR(rp_lsh_candidates_keys(cand, ncand, &ls, an->keys,
+							an->active, c->ndocs, b,
+							q->bucket_cap));
+	else
+		FORWARD_IF_ERROR(rp_lsh_candidates(cand, ncand, &ls, an->sigs,
+						   an->active, c->ndocs,
+						   c->ao.num_perm, b, rw,
+						   q->bucket_cap));
 	r->stats.oversized_buckets = ls.oversized;
 	r->stats.largest_bucket = ls.largest;
 	if (q->release)
@@ -155,7 +172,7 @@ static int cluster(rp_result *r)
 
 static int fail(rp_corpus *c, int err)
 {
-	if (err < 0 && err != RP_EINVAL)
+	if (err < 0 && err != RP_EINVAL && err != RP_ETEMP)
 		rp_corpus_set_error(c, "%s failed: %s",
 				    err == RP_ECANCELED ? "question" : "scan",
 				    rp_strerror(err));

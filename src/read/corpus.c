@@ -20,6 +20,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "spool.h"
+
 #define ARENA_BLOCK ((size_t)1 << 20)
 
 struct rp_arena_block {
@@ -351,6 +353,9 @@ void rp_corpus_free(rp_corpus *c)
 		free(c->an);
 	}
 	arena_free(&c->arena);
+	rp_spool_close(c->spool);
+	rp_tmpfile_close(c->tmp);
+	free(c->tmpdir);
 	free(c->docs);
 	free(c->rejects);
 	free(c->skipped);
@@ -526,6 +531,94 @@ static int all_space(const char *s, size_t len)
 	return 1;
 }
 
+/* Keep a text in the spool, opened when first needed. */
+static int spool_text(rp_corpus *c, const char **text, const char *p,
+		      size_t len)
+{
+	char why[512];
+	int err = RP_OK;
+	if (!c->spool)
+		err = rp_spool_open(&c->spool, c->tmpdir,
+				    RP_MAX(c->memory / 16, (size_t)1 << 20),
+				    why, sizeof(why));
+	if (err == RP_OK)
+		err = rp_spool_add(c->spool, text, p, len, why, sizeof(why));
+	if (err == RP_EIO) {
+		rp_corpus_set_error(c, "%s", why);
+		err = RP_ETEMP;
+	} else if (err == RP_ELIMIT) {
+		rp_corpus_set_error(c, "the texts passed the temporary file's "
+				    "limit (%zu bytes)", c->spool->reserve);
+		err = RP_ETEMP;
+	}
+	return err;
+}
+
+int rp_corpus_texts_ready(const rp_corpus *c)
+{
+	if (!c || !c->spool || !c->spool->nbuf)
+		return RP_OK;
+	char why[512];
+	int err = rp_spool_flush(c->spool, why, sizeof(why));
+	if (err == RP_EIO) {
+		rp_corpus_set_error((rp_corpus *)c, "%s", why);
+		err = RP_ETEMP;
+	}
+	return err;
+}
+
+void rp_corpus_pace(const rp_corpus *c, size_t *since, size_t bytes)
+{
+	if (c && c->spool)
+		rp_spool_pace(c->spool, since, bytes);
+}
+
+int rp_corpus_set_memory(rp_corpus *c, size_t budget, const char *tmpdir)
+{
+	RETURN_ERROR_IF(!c, RP_EINVAL);
+	if (c->ndocs || c->analysed) {
+		rp_corpus_set_error(c, "the memory bound is set before the "
+				    "first document");
+		return RP_ESTATE;
+	}
+	char *dir = NULL;
+	if (tmpdir && *tmpdir) {
+		dir = strdup(tmpdir);
+		RETURN_ERROR_IF(!dir, RP_ENOMEM);
+	}
+	free(c->tmpdir);
+	c->tmpdir = dir;
+	c->memory = budget;
+	c->text_share = budget / 4;
+	return RP_OK;
+}
+
+uint64_t rp_corpus_temp_bytes(const rp_corpus *c)
+{
+	if (!c)
+		return 0;
+	return (c->spool ? c->spool->len : 0) + (c->tmp ? c->tmp->at : 0);
+}
+
+int rp_corpus_tmpfile(rp_corpus *c, rp_tmpfile **out)
+{
+	char why[512];
+	if (!c->tmp && rp_tmpfile_open(&c->tmp, c->tmpdir, why,
+				       sizeof(why)) < 0) {
+		rp_corpus_set_error(c, "%s", why);
+		return RP_ETEMP;
+	}
+	*out = c->tmp;
+	return RP_OK;
+}
+
+int rp_corpus_temp_error(rp_corpus *c, int err)
+{
+	if (err == RP_ETEMP && c->tmp && c->tmp->why[0])
+		rp_corpus_set_error(c, "%s", c->tmp->why);
+	return err;
+}
+
 int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 {
 	char genid[512];
@@ -605,7 +698,12 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	rp_doc *d = &c->docs[c->ndocs];
 	memset(d, 0, sizeof(*d));
 	d->id = rp_arena_strndup(&c->arena, id, id_len);
-	d->text = rp_arena_strndup(&c->arena, in->text, in->text_len);
+	if (c->memory && c->held_text + in->text_len > c->text_share) {
+		FORWARD_IF_ERROR(spool_text(c, &d->text, in->text, in->text_len));
+	} else {
+		d->text = rp_arena_strndup(&c->arena, in->text, in->text_len);
+		c->held_text += in->text_len;
+	}
 	d->text_len = in->text_len;
 	d->title = in->title ? rp_arena_strndup(&c->arena, in->title,
 						in->title_len) : NULL;
@@ -681,6 +779,7 @@ size_t rp_corpus_records_seen(const rp_corpus *c)
 int rp_corpus_doc(rp_doc_info *out, const rp_corpus *c, size_t i)
 {
 	RETURN_ERROR_IF(!out || !c || i >= c->ndocs, RP_EINVAL);
+	FORWARD_IF_ERROR(rp_corpus_texts_ready(c));
 	const rp_doc *d = &c->docs[i];
 	out->id = d->id;
 	out->title = d->title;

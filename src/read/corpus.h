@@ -58,6 +58,14 @@ struct rp_corpus {
 	 * queries and adds; boiler.h), or NULL: set before the analysis,
 	 * owned by the caller. */
 	const struct rp_boiler_prior *prior;
+	/* The memory bound (rp_corpus_set_memory): texts beyond text_share
+	 * bytes go to the spool (spool.h), opened when first needed in
+	 * tmpdir. memory 0: no bound, every text in the arena. */
+	size_t memory, text_share;
+	uint64_t held_text;       /* text bytes in the arena */
+	char *tmpdir;             /* NULL: $TMPDIR, else /tmp */
+	struct rp_spool *spool;
+	struct rp_tmpfile *tmp;   /* what stages set aside; NULL until used */
 	char err[256];
 };
 
@@ -85,6 +93,26 @@ RP_INTERNAL int rp_progress_report(const rp_corpus *c, const char *stage,
 				   size_t done, size_t total, uint64_t bytes);
 
 
+
+/* Make every text readable (the spool's buffer written): before the
+ * analysis and before a text is handed out. RP_EIO with a message. */
+RP_INTERNAL int rp_corpus_texts_ready(const rp_corpus *c);
+
+/* A pass read `bytes` of texts (*since: the caller's count): release the
+ * spool's mapped pages every quantum (spool.h). A text read out of order
+ * counts at least RP_PACE_RANDOM bytes: a page fault maps the pages
+ * around it too (the kernel's fault-around, 64 KiB). */
+#define RP_PACE_RANDOM ((size_t)64 << 10)
+RP_INTERNAL void rp_corpus_pace(const rp_corpus *c, size_t *since,
+				size_t bytes);
+
+/* The temporary file stages set aside data in under the memory bound,
+ * made when first asked for: RP_ETEMP with a message when it cannot be. */
+RP_INTERNAL int rp_corpus_tmpfile(rp_corpus *c, struct rp_tmpfile **out);
+
+/* err, and when it is RP_ETEMP, the temporary file's error as the
+ * corpus's message. */
+RP_INTERNAL int rp_corpus_temp_error(rp_corpus *c, int err);
 
 RP_INTERNAL char *rp_arena_strndup(rp_arena *a, const char *s, size_t len);
 

@@ -358,6 +358,12 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 	if (!name)
 		name = "(stream)";
 	memset(&b, 0, sizeof(b));
+	/* Under a memory bound a batch (and what parsing it makes, about as
+	 * much again) takes a sixteenth of it, at least 1 MiB. */
+	size_t batch_bytes = c->memory ? RP_MIN(BATCH_BYTES,
+						RP_MAX(c->memory / 16,
+						       (size_t)1 << 20))
+				       : BATCH_BYTES;
 
 	/* Read a batch of lines, parse it on nt threads, then add its records
 	 * in order (ids, rejects and documents stay in input order). */
@@ -365,7 +371,7 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		b.len = b.n = 0;
 		applied = nparsed = 0;
 		errno = 0;
-		while (b.n < BATCH_LINES && b.len < BATCH_BYTES) {
+		while (b.n < BATCH_LINES && b.len < batch_bytes) {
 			const char *line;
 			size_t len;
 			int got = next_line(&lr, &line, &len);

@@ -109,10 +109,13 @@ static void *align_worker(void *arg)
 	memset(&tb, 0, sizeof(tb));
 	memset(&al, 0, sizeof(al));
 	memset(&sc, 0, sizeof(sc));
+	size_t paced = 0;
 	for (size_t i = job->tid; i < r->npairs; i += job->nthreads) {
 		rp_pair *p = &r->pairs[i];
 		const rp_doc *da = &c->docs[p->a], *db = &c->docs[p->b];
 		int err = RP_OK;
+		rp_corpus_pace(c, &paced, (p->a != cur_a ? RP_PACE_RANDOM : 0) +
+						  RP_PACE_RANDOM);
 		/* Each text in the mode it was shingled in; a pair of two
 		 * character texts anchors on characters and measures its
 		 * passage in them. Any other pair can share only words (a

@@ -1,0 +1,246 @@
+/*
+ * spool.c - texts kept in a temporary file instead of memory (spool.h).
+ */
+#include "spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+/* Address space reserved for the mapping: the file may grow to this. */
+#define SPOOL_RESERVE ((size_t)1 << 40)
+#define SPOOL_RESERVE_MIN ((size_t)1 << 30)
+#define SPOOL_BUF ((size_t)1 << 20)
+
+static int fail(char *why, size_t whylen, const char *what, const char *dir,
+		int e)
+{
+	snprintf(why, whylen, "%s temporary file in %s: %s", what, dir,
+		 strerror(e));
+	return RP_EIO;
+}
+
+static const char *tmp_dir(const char *dir)
+{
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
+	return dir && *dir ? dir : "/tmp";
+}
+
+/* An unnamed file in dir, or -1 with errno. */
+static int unnamed_file(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
+		       errno == EINVAL)) {
+		/* A file system without O_TMPFILE: a name, unlinked at once. */
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/reprint-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+	}
+	return fd;
+}
+
+int rp_spool_open(rp_spool **out, const char *dir, size_t quantum, char *why,
+		  size_t whylen)
+{
+	RETURN_ERROR_IF(!out, RP_EINVAL);
+	*out = NULL;
+	dir = tmp_dir(dir);
+	rp_spool *s = calloc(1, sizeof(*s));
+	RETURN_ERROR_IF(!s, RP_ENOMEM);
+	strlcpy(s->dir, dir, sizeof(s->dir));
+	s->quantum = quantum ? quantum : ((size_t)64 << 20);
+	int fd = unnamed_file(dir);
+	if (fd < 0) {
+		int e = errno;
+		free(s);
+		return fail(why, whylen, "cannot make a", dir, e);
+	}
+	s->fd = fd;
+	/* As much address space as is given, down to 1 GiB (Valgrind and
+	 * ulimit -v give less than a terabyte). */
+	void *m = MAP_FAILED;
+	for (s->reserve = SPOOL_RESERVE; m == MAP_FAILED &&
+	     s->reserve >= SPOOL_RESERVE_MIN; s->reserve /= 4)
+		m = mmap(NULL, s->reserve, PROT_READ,
+			 MAP_SHARED | MAP_NORESERVE, fd, 0);
+	s->reserve *= 4;
+	if (m == MAP_FAILED) {
+		int e = errno;
+		close(fd);
+		free(s);
+		return fail(why, whylen, "cannot map a", dir, e);
+	}
+	s->base = m;
+	*out = s;
+	return RP_OK;
+}
+
+int rp_spool_flush(rp_spool *s, char *why, size_t whylen)
+{
+	size_t done = 0;
+	while (s && done < s->nbuf) {
+		ssize_t w = pwrite(s->fd, s->buf + done, s->nbuf - done,
+				   (off_t)(s->flushed + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int e = w < 0 ? errno : ENOSPC;
+			/* Keep what was written: a retry goes on from there. */
+			memmove(s->buf, s->buf + done, s->nbuf - done);
+			s->nbuf -= done;
+			s->flushed += done;
+			return fail(why, whylen, "cannot write the", s->dir, e);
+		}
+		done += (size_t)w;
+	}
+	if (s) {
+		s->flushed += done;
+		s->nbuf = 0;
+	}
+	return RP_OK;
+}
+
+int rp_spool_add(rp_spool *s, const char **text, const char *p, size_t len,
+		 char *why, size_t whylen)
+{
+	RETURN_ERROR_IF(!s || !text || len >= SIZE_MAX - 1, RP_EINVAL);
+	RETURN_ERROR_IF(s->len + len + 1 > s->reserve, RP_ELIMIT);
+	if (s->nbuf + len + 1 > SPOOL_BUF && s->nbuf)
+		FORWARD_IF_ERROR(rp_spool_flush(s, why, whylen));
+	if (s->capbuf < s->nbuf + len + 1) {
+		size_t cap = RP_MAX(SPOOL_BUF, s->nbuf + len + 1);
+		char *b = realloc(s->buf, cap);
+		RETURN_ERROR_IF(!b, RP_ENOMEM);
+		s->buf = b;
+		s->capbuf = cap;
+	}
+	if (len)
+		memcpy(s->buf + s->nbuf, p, len);
+	s->buf[s->nbuf + len] = '\0';
+	s->nbuf += len + 1;
+	*text = s->base + s->len;
+	s->len += len + 1;
+	return RP_OK;
+}
+
+void rp_spool_release(rp_spool *s)
+{
+	if (!s || !s->flushed)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t n = ((size_t)s->flushed + page - 1) / page * page;
+	/* Dropping the mapping's pages loses nothing: they are the file's,
+	 * and the next read maps them again. */
+	(void)madvise(s->base, n, MADV_DONTNEED);
+}
+
+void rp_spool_pace(rp_spool *s, size_t *since, size_t bytes)
+{
+	if (!s)
+		return;
+	*since += bytes;
+	if (*since >= s->quantum) {
+		*since = 0;
+		rp_spool_release(s);
+	}
+}
+
+int rp_spool_holds(const rp_spool *s, const char *p)
+{
+	return s && p >= s->base && p < s->base + s->len;
+}
+
+void rp_spool_close(rp_spool *s)
+{
+	if (!s)
+		return;
+	munmap(s->base, s->reserve);
+	close(s->fd);
+	free(s->buf);
+	free(s);
+}
+
+int rp_tmpfile_open(rp_tmpfile **out, const char *dir, char *why,
+		    size_t whylen)
+{
+	RETURN_ERROR_IF(!out, RP_EINVAL);
+	*out = NULL;
+	dir = tmp_dir(dir);
+	rp_tmpfile *t = calloc(1, sizeof(*t));
+	RETURN_ERROR_IF(!t, RP_ENOMEM);
+	strlcpy(t->dir, dir, sizeof(t->dir));
+	t->fd = unnamed_file(dir);
+	if (t->fd < 0) {
+		int e = errno;
+		free(t);
+		fail(why, whylen, "cannot make a", dir, e);
+		return RP_ETEMP;
+	}
+	*out = t;
+	return RP_OK;
+}
+
+/* The first error is kept (threads may fail together). */
+static int tmp_error(rp_tmpfile *t, const char *what, int e)
+{
+	char why[sizeof(t->why)];
+	fail(why, sizeof(why), what, t->dir, e);
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&lock);
+	if (!t->why[0])
+		strlcpy(t->why, why, sizeof(t->why));
+	pthread_mutex_unlock(&lock);
+	return RP_ETEMP;
+}
+
+int rp_tmpfile_append(rp_tmpfile *t, const void *p, size_t len, uint64_t *off)
+{
+	uint64_t at = __atomic_fetch_add(&t->at, (uint64_t)len, __ATOMIC_RELAXED);
+	*off = at;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = pwrite(t->fd, (const char *)p + done, len - done,
+				   (off_t)(at + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return tmp_error(t, "cannot write the",
+					 w < 0 ? errno : ENOSPC);
+		done += (size_t)w;
+	}
+	return RP_OK;
+}
+
+int rp_tmpfile_read(rp_tmpfile *t, void *p, size_t len, uint64_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t r = pread(t->fd, (char *)p + done, len - done,
+				  (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return tmp_error(t, "cannot read the",
+					 r < 0 ? errno : EIO);
+		done += (size_t)r;
+	}
+	return RP_OK;
+}
+
+void rp_tmpfile_close(rp_tmpfile *t)
+{
+	if (!t)
+		return;
+	close(t->fd);
+	free(t);
+}

@@ -1,0 +1,89 @@
+/*
+ * spool.h - texts kept in a temporary file instead of memory.
+ *
+ * A collection larger than its memory budget keeps its texts in one
+ * temporary file, written as documents arrive and read back through one
+ * shared read-only mapping of the whole file. The file has no name (it
+ * is created with O_TMPFILE, or unlinked at once): nothing is left
+ * behind on any exit path, a crash included. A text's pointer into the
+ * mapping stays valid for the life of the corpus.
+ *
+ * Pages of the mapping that a pass touched count in the process's
+ * resident set until they are released: passes call rp_spool_pace with
+ * the bytes they read, and every quantum bytes the whole mapping is
+ * released (MADV_DONTNEED: the pages stay in the page cache, and a later
+ * read maps them again). So the texts cost the budget's share, however
+ * large the collection.
+ *
+ * Invariant: every byte below `len` has been written to the file, or is
+ * in the write buffer until rp_spool_flush (texts are read only after
+ * it: the analysis flushes first).
+ */
+#ifndef RP_SPOOL_H
+#define RP_SPOOL_H
+
+#include "common.h"
+
+typedef struct rp_spool {
+	int fd;
+	char *base;            /* the mapping of reserve bytes */
+	size_t reserve;
+	uint64_t len;          /* bytes of texts (file + buffer) */
+	uint64_t flushed;      /* bytes in the file */
+	char *buf;             /* the write buffer */
+	size_t nbuf, capbuf;
+	size_t quantum;        /* bytes a pass reads between releases */
+	char dir[256];         /* for messages */
+} rp_spool;
+
+/* Open a spool in dir (NULL or "": $TMPDIR, else /tmp); quantum as above.
+ * RP_EIO with why (errno's text, the directory) when it cannot be made. */
+RP_INTERNAL int rp_spool_open(rp_spool **out, const char *dir, size_t quantum,
+			      char *why, size_t whylen);
+
+/* Append len bytes and a NUL; *text points at them in the mapping (to be
+ * read after rp_spool_flush). RP_EIO when the file cannot be written
+ * (why says so), RP_ELIMIT past the reserved address space. */
+RP_INTERNAL int rp_spool_add(rp_spool *s, const char **text, const char *p,
+			     size_t len, char *why, size_t whylen);
+
+/* Write the buffer to the file. */
+RP_INTERNAL int rp_spool_flush(rp_spool *s, char *why, size_t whylen);
+
+/* A pass read `bytes` more of the spool's texts (*since: its own count):
+ * release the mapping's pages when a quantum was read. s may be NULL. */
+RP_INTERNAL void rp_spool_pace(rp_spool *s, size_t *since, size_t bytes);
+
+/* Release every page of the mapping now. */
+RP_INTERNAL void rp_spool_release(rp_spool *s);
+
+/* Whether p points into the spool's mapping. */
+RP_INTERNAL int rp_spool_holds(const rp_spool *s, const char *p);
+
+RP_INTERNAL void rp_spool_close(rp_spool *s);
+
+/*
+ * A temporary file that stages append to and read back (fingerprints set
+ * aside under a memory bound): unnamed as the spool is, appended to from
+ * several threads at once (each append gets its own range), read with
+ * pread. `at` is the bytes appended so far.
+ */
+typedef struct rp_tmpfile {
+	int fd;
+	uint64_t at;
+	char dir[256];
+	char why[320];         /* the first write error */
+} rp_tmpfile;
+
+RP_INTERNAL int rp_tmpfile_open(rp_tmpfile **out, const char *dir, char *why,
+				size_t whylen);
+/* Append len bytes; *off is where they went. RP_ETEMP (why set) when the
+ * file cannot be written. Thread-safe. */
+RP_INTERNAL int rp_tmpfile_append(rp_tmpfile *t, const void *p, size_t len,
+				  uint64_t *off);
+/* Read len bytes at off. RP_ETEMP when they cannot be read. */
+RP_INTERNAL int rp_tmpfile_read(rp_tmpfile *t, void *p, size_t len,
+				uint64_t off);
+RP_INTERNAL void rp_tmpfile_close(rp_tmpfile *t);
+
+#endif
