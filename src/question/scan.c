@@ -145,6 +145,85 @@ static void fill_stats(rp_result *r, const rp_corpus *c, const rp_work *w)
 	r->stats.sets_built = w->sets_built;
 }
 
+/* The bytes of document d's shingle set, from its text: a shingle for
+ * each word, a word in about six bytes, eight bytes a shingle. */
+static size_t set_bytes(const rp_corpus *c, size_t d)
+{
+	return c->docs[d].text_len / 6 * 8 + 64;
+}
+
+/*
+ * Verify the sorted candidates cand[0..ncand) in runs whose documents'
+ * shingle sets take at most a quarter of the memory bound: each run's
+ * sets are built, its candidates verified (with keep's candidates that
+ * fall in it) and the sets freed. rp_verify's output is sorted by pair,
+ * so the runs' outputs, appended, are what one call would give; a
+ * document in several runs is shingled again in each.
+ */
+static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
+			  const uint64_t *cand, size_t ncand,
+			  const uint64_t *keep, size_t nkeep, uint8_t *want,
+			  rp_work *w)
+{
+	rp_analysis *an = c->an;
+	size_t nd = c->ndocs, budget = c->memory / 4, cap = 0, capt = 0;
+	size_t i = 0, k = 0;
+	int err = RP_OK;
+	rp_pair *p = NULL;
+	uint8_t *t = NULL;
+	while (i < ncand) {
+		size_t np = 0, bytes = 0, j = i;
+		memset(want, 0, nd);
+		for (; j < ncand; j++) {
+			size_t a = RP_PAIR_A(cand[j]), b = RP_PAIR_B(cand[j]);
+			size_t add = (want[a] ? 0 : set_bytes(c, a)) +
+				     (want[b] ? 0 : set_bytes(c, b));
+			if (j > i && bytes + add > budget)
+				break;
+			want[a] = want[b] = 1;
+			bytes += add;
+		}
+		size_t k2 = k;
+		while (k2 < nkeep && keep[k2] <= cand[j - 1])
+			k2++;
+		GOTO_IF_ERROR(rp_analysis_sets(c, want, w));
+		rp_sets S = { (const uint64_t *const *)an->sets, an->nsets, nd };
+		GOTO_IF_ERROR(rp_verify(&p, &np, q->min_passage ? &t : NULL, &S,
+					cand + i, j - i, keep ? keep + k : NULL,
+					k2 - k, passage_shingles(c, q),
+					q->threshold, q->containment));
+		rp_analysis_release_sets(an, nd);
+		if (np) {
+			GOTO_IF_ERROR(RP_GROW(r->pairs, cap, r->npairs + np));
+			memcpy(r->pairs + r->npairs, p, np * sizeof(*p));
+			if (t) {
+				GOTO_IF_ERROR(RP_GROW(r->tent, capt, r->npairs + np));
+				memcpy(r->tent + r->npairs, t, np);
+			}
+			r->npairs += np;
+		}
+		free(p);
+		free(t);
+		p = NULL;
+		t = NULL;
+		i = j;
+		k = k2;
+	}
+	/* (what rp_verify gives for no pairs: arrays all the same) */
+	if (!r->pairs) {
+		r->pairs = calloc(1, sizeof(*r->pairs));
+		GOTO_IF(!r->pairs, RP_ENOMEM);
+	}
+	if (q->min_passage && !r->tent) {
+		r->tent = calloc(1, 1);
+		GOTO_IF(!r->tent, RP_ENOMEM);
+	}
+cleanup:
+	free(p);
+	free(t);
+	return err;
+}
+
 static int cluster(rp_result *r)
 {
 	const rp_corpus *c = r->corpus;
@@ -254,15 +333,26 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 	} else {
 		memcpy(want, an->active, nd);
 	}
+	double t2 = rp_now();
+	int passages = need.winnow_w != 0;
+	if (!given && !q.exact && q.release && c->memory) {
+		/* Under the memory bound, in runs of candidates. */
+		r->stats.seconds_candidates = t2 - t1;
+		GOTO_IF_ERROR(verify_in_runs(r, c, &q, cand, ncand,
+					     passages ? an->pcand : NULL,
+					     passages ? an->npcand : 0, want,
+					     &w));
+		r->stats.seconds_verify = rp_now() - t2;
+		goto verified;
+	}
 	GOTO_IF_ERROR(rp_analysis_sets(c, want, &w));
 	rp_sets S = { (const uint64_t *const *)an->sets, an->nsets, nd };
-	double t2 = rp_now();
+	t2 = rp_now();
 	if (q.exact && !given) {
 		GOTO_IF_ERROR(rp_exact_pairs(&r->pairs, &r->npairs, &ncand, &S,
 					     q.threshold, q.containment));
 		r->stats.seconds_candidates = rp_now() - t1;
 	} else {
-		int passages = need.winnow_w != 0;
 		r->stats.seconds_candidates = t2 - t1;
 		GOTO_IF_ERROR(rp_verify(&r->pairs, &r->npairs,
 					q.min_passage ? &r->tent : NULL, &S,
@@ -275,6 +365,7 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 					q.containment));
 		r->stats.seconds_verify = rp_now() - t2;
 	}
+verified:
 	if (q.release)
 		rp_analysis_release_sets(an, nd);
 	r->stats.candidates = ncand;
