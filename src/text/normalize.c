@@ -241,8 +241,20 @@ static size_t entity_len(const unsigned char *s, size_t i, size_t len)
 	return n && j < len && s[j] == ';' ? j + 1 - i : 0;
 }
 
-static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
-		      const char *word, size_t wlen, int keep_norm)
+/* Whether word[0..wlen) is all ASCII digits. */
+static inline int all_digits(const char *word, size_t wlen)
+{
+	for (size_t i = 0; i < wlen; i++)
+		if (word[i] < '0' || word[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* numeric: 1 or 0 when the caller knows whether the word is all digits,
+ * -1 to find out. */
+static inline int push_token_known(rp_tokbuf *tb, size_t start, size_t end,
+				   const char *word, size_t wlen,
+				   int keep_norm, int numeric)
 {
 	if (tb->ntok == tb->captok)
 		FORWARD_IF_ERROR(RP_GROW(tb->tok, tb->captok, tb->ntok + 1));
@@ -250,12 +262,7 @@ static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
 	t->start = (uint32_t)start;
 	t->end = (uint32_t)end;
 	t->hash = XXH3_64bits(word, wlen);
-	t->numeric = 1;
-	for (size_t i = 0; i < wlen; i++)
-		if (word[i] < '0' || word[i] > '9') {
-			t->numeric = 0;
-			break;
-		}
+	t->numeric = numeric >= 0 ? numeric : all_digits(word, wlen);
 	if (keep_norm) {
 		FORWARD_IF_ERROR(RP_GROW(tb->norm, tb->normcap,
 					 tb->normlen + wlen + 2));
@@ -266,6 +273,12 @@ static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
 		tb->norm[tb->normlen] = '\0';
 	}
 	return RP_OK;
+}
+
+static inline int push_token(rp_tokbuf *tb, size_t start, size_t end,
+			     const char *word, size_t wlen, int keep_norm)
+{
+	return push_token_known(tb, start, end, word, wlen, keep_norm, -1);
 }
 
 /* The Unicode path for one run [start, end) holding non-ASCII code points;
@@ -404,13 +417,29 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 		size_t wlen = 0;
 		int digits = 1;
 		for (;;) {
-			while (i < len && byte_class[s[i]] == 1) {
-				digits &= s[i] <= '9';
-				if (wlen < sizeof(small))
-					small[wlen] = (char)(s[i] | 0x20);
-				wlen++;
-				i++;
+			/* Find the run's end, then copy it lower-cased (a loop
+			 * the compiler vectorizes). */
+			size_t j = i;
+			while (j < len && byte_class[s[j]] == 1)
+				j++;
+			size_t n = j - i;
+			if (wlen < sizeof(small)) {
+				size_t m = RP_MIN(n, sizeof(small) - wlen);
+				unsigned char over = 0;
+				for (size_t x = 0; x < m; x++) {
+					unsigned char ch = s[i + x];
+					over |= (unsigned char)(ch > '9');
+					small[wlen + x] = (char)(ch | 0x20);
+				}
+				digits &= !over;
+				for (size_t x = m; x < n; x++)
+					digits &= s[i + x] <= '9';
+			} else {
+				for (size_t x = 0; x < n; x++)
+					digits &= s[i + x] <= '9';
 			}
+			wlen += n;
+			i = j;
 			/* A thousands separator inside a figure: "2,000" is the
 			 * word "2000", like "2000" itself. */
 			if (digits && wlen && i + 3 < len && s[i] == ',' &&
@@ -440,8 +469,8 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 					if (s[j] != ',')
 						w[n++] = (char)(s[j] | 0x20);
 			}
-			FORWARD_IF_ERROR(push_token(tb, start, i, w, wlen,
-						    keep_norm));
+			FORWARD_IF_ERROR(push_token_known(tb, start, i, w, wlen,
+							  keep_norm, digits));
 			continue;
 		}
 		/* The run holds non-ASCII: find its end by code point class. */
