@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyspill.h"
 #include "lsh.h"
+#include "spool.h"
 #include "minhash.h"
 #include "sort.h"
 #include "testutil.h"
@@ -150,4 +152,36 @@ Test(lsh, buckets_over_the_cap_are_counted_not_paired)
 	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 10), RP_OK);
 	cr_assert_eq(n, 36);
 	free(cand);
+}
+
+/* Band keys set aside by three threads in many small flushes come back
+ * one band at a time, every document's in its place (zeros for a
+ * document with no words). */
+Test(lsh, set_aside_band_keys_come_back_band_by_band)
+{
+	enum { ND = 1000, B = 5, NT = 3 };
+	rp_tmpfile *tf;
+	char why[512];
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	rp_keyspill *ks;
+	cr_assert_eq(rp_keyspill_new(&ks, tf, B, 3, ND, NT, 64 * B * 8), RP_OK);
+	uint64_t want[B][ND], row[B];
+	for (unsigned t = 0; t < NT; t++)
+		for (size_t d = t; d < ND; d += NT) {
+			int words = d % 7 != 0;
+			for (unsigned b = 0; b < B; b++)
+				row[b] = want[b][d] = words ? d * 1000 + b + 1 : 0;
+			cr_assert_eq(rp_keyspill_add(ks, t, words ? row : NULL), RP_OK);
+		}
+	cr_assert_eq(rp_keyspill_finish(ks), RP_OK);
+	cr_assert_gt(ks->part[0].nrun, B, "rows went to the file in several flushes");
+	static uint64_t got[ND];
+	for (unsigned b = 0; b < B; b++) {
+		memset(got, 0xff, sizeof(got));
+		cr_assert_eq(rp_keyspill_band(ks, b, got), RP_OK);
+		for (size_t d = 0; d < ND; d++)
+			cr_assert_eq(got[d], want[b][d], "band %u document %zu", b, d);
+	}
+	rp_keyspill_free(ks);
+	rp_tmpfile_close(tf);
 }

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "keyspill.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "sort.h"
@@ -52,6 +53,7 @@ typedef struct doc_job {
 	uint8_t *status;       /* base: out */
 	uint64_t *sigs;        /* PASS_DOCS: sign into these (NULL: no) */
 	uint64_t *keys;        /* or keep only their band keys (NULL: no) */
+	rp_keyspill *kspill;   /* or set those aside (NULL: no) */
 	unsigned kbands, krows;
 	rp_fpbuf *fbuf;        /* PASS_DOCS: winnow, per thread (NULL: no) */
 	unsigned winnow_w;
@@ -70,6 +72,7 @@ void rp_scratch_free(rp_scratch *sc)
 	free(sc->cat);
 	free(sc->skip);
 	free(sc->sig);
+	free(sc->row);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -173,7 +176,7 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 							   &job->nsamp[d], sb->h,
 							   sb->n, (uint32_t)d));
 		}
-		if (job->sigs || job->keys) {
+		if (job->sigs || job->keys || job->kspill) {
 			uint64_t *sig;
 			if (job->sigs) {
 				sig = job->sigs + d * o->num_perm;
@@ -192,6 +195,13 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 			for (unsigned b = 0; job->keys && b < job->kbands; b++)
 				job->keys[(size_t)b * nd + d] =
 					rp_band_key(sig, b, job->krows);
+			if (job->kspill) {
+				FORWARD_IF_ERROR(RP_GROW(sc->row, sc->rowcap,
+							 job->kbands));
+				for (unsigned b = 0; b < job->kbands; b++)
+					sc->row[b] = rp_band_key(sig, b, job->krows);
+				sc->row_set = 1;
+			}
 			job->signed_++;
 		}
 		return RP_OK;
@@ -229,6 +239,11 @@ static void *doc_worker(void *arg)
 		else if (job->want[d])
 			rp_corpus_pace(job->c, &paced, RP_MAX(len, RP_PACE_RANDOM));
 		int err = doc_pass(job, &tb, &sb, &sc, d);
+		/* Every document has a row, in the pass's order. */
+		if (err == RP_OK && job->kspill)
+			err = rp_keyspill_add(job->kspill, job->tid,
+					      sc.row_set ? sc.row : NULL);
+		sc.row_set = 0;
 		if (err < 0) {
 			job->err = err;
 			break;
@@ -452,6 +467,7 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	size_t nd = c->ndocs;
 	uint8_t *status = NULL;
 	uint64_t *sigs = NULL, *keys = NULL;
+	rp_keyspill *kspill = NULL;
 	rp_fpbuf *fbuf = NULL;
 	sample_vec *svec = NULL;
 	uint32_t *nsamp = NULL;
@@ -463,8 +479,8 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	FORWARD_IF_ERROR(rp_analysis_candidates(c, w));
 	int keyed = need && need->sign && need->bands;
 	int sign = need && need->sign && !an->sigs &&
-		   !(keyed && an->keys && an->key_bands == need->bands &&
-		     an->key_rows == need->rows);
+		   !(keyed && (an->keys || an->kspill) &&
+		     an->key_bands == need->bands && an->key_rows == need->rows);
 	unsigned ww = need && need->winnow_w && an->fp_w != need->winnow_w
 			      ? need->winnow_w : 0;
 	size_t scap = need && need->sample_cap && an->samp_cap != need->sample_cap
@@ -485,7 +501,20 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 		GOTO_IF(!status, RP_ENOMEM);
 		job.status = status;
 	}
-	if (sign && keyed) {
+	if (sign && keyed && c->memory &&
+	    (uint64_t)nd * need->bands * sizeof(*keys) > c->memory / 4) {
+		/* More keys than a quarter of the bound: set aside, each
+		 * thread holding an eighth of it at most. */
+		rp_tmpfile *tf;
+		unsigned nt = rp_thread_count(c->ao.threads, nd);
+		GOTO_IF_ERROR(rp_corpus_tmpfile(c, &tf));
+		GOTO_IF_ERROR(rp_keyspill_new(&kspill, tf, need->bands,
+					      need->rows, nd, nt,
+					      c->memory / 8 / nt));
+		job.kspill = kspill;
+		job.kbands = need->bands;
+		job.krows = need->rows;
+	} else if (sign && keyed) {
 		/* A question that releases its signatures after banding
 		 * needs only their band keys: bands x 8 bytes a document,
 		 * not num_perm x 8. */
@@ -536,12 +565,16 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 	}
 	w->docs_shingled += sum.shingled;
 	w->docs_signed += sum.signed_;
+	if (kspill)
+		GOTO_IF_ERROR(rp_corpus_temp_error(c, rp_keyspill_finish(kspill)));
 	if (sign && keyed) {
-		free(an->keys);
+		rp_analysis_release_sigs(an);
 		an->keys = keys;
+		an->kspill = kspill;
 		an->key_bands = need->bands;
 		an->key_rows = need->rows;
 		keys = NULL;
+		kspill = NULL;
 	} else if (sign) {
 		an->sigs = sigs;
 		sigs = NULL;
@@ -567,6 +600,7 @@ cleanup:
 	free(status);
 	free(sigs);
 	free(keys);
+	rp_keyspill_free(kspill);
 	free_fpbufs(fbuf);
 	free_samples(svec);
 	free(nsamp);
@@ -652,6 +686,8 @@ void rp_analysis_release_sigs(rp_analysis *an)
 	an->sigs = NULL;
 	free(an->keys);
 	an->keys = NULL;
+	rp_keyspill_free(an->kspill);
+	an->kspill = NULL;
 	an->key_bands = an->key_rows = 0;
 }
 
@@ -677,6 +713,7 @@ void rp_analysis_free(rp_analysis *an, size_t ndocs)
 	free(an->nsets);
 	free(an->sigs);
 	free(an->keys);
+	rp_keyspill_free(an->kspill);
 	free(an->pcand);
 	free(an->scand);
 	free(an->active);

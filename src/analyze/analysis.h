@@ -52,6 +52,8 @@ typedef struct rp_analysis {
 	uint64_t *keys;            /* or only the band keys of one banding,
 				      band-major (keys[band * ndocs + d]),
 				      for a question that releases them */
+	struct rp_keyspill *kspill; /* or set aside in a file (keyspill.h),
+				      under a memory bound they outgrow */
 	unsigned key_bands, key_rows;
 	unsigned fp_w;             /* passage candidates for this window;
 				      0 = none kept */
@@ -123,6 +125,9 @@ typedef struct rp_scratch {
 	size_t catcap;
 	uint64_t *sig;             /* a signature whose band keys are kept */
 	size_t sigcap;
+	uint64_t *row;             /* its band keys, to be set aside */
+	size_t rowcap;
+	int row_set;               /* row holds this document's keys */
 	uint32_t *skip;
 	size_t skipcap;
 } rp_scratch;

@@ -107,18 +107,20 @@ uint64_t rp_band_key(const uint64_t *sig, unsigned band, unsigned rows)
 /* Signatures (sigs, K) or band-major keys: the pairs of their buckets. */
 static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 			   const uint64_t *sigs, const uint64_t *keys,
+			   rp_band_fill fill, void *ctx,
 			   const uint8_t *active, size_t ndocs, unsigned K,
 			   unsigned bands, unsigned rows, size_t cap)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
-	uint64_t *pairs = NULL, *ptmp = NULL;
+	uint64_t *pairs = NULL, *ptmp = NULL, *kb = NULL;
 	size_t npairs = 0, pcap = 0, ptmpcap = 0, last_distinct = 0;
 
 	*out = NULL;
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
-	GOTO_IF(bands == 0 || (!keys && ((size_t)bands * rows > K || rows == 0)),
+	GOTO_IF(bands == 0 || (!keys && !fill &&
+			       ((size_t)bands * rows > K || rows == 0)),
 		RP_EINVAL);
 	GOTO_IF(ndocs >= UINT32_MAX, RP_ELIMIT);
 
@@ -126,12 +128,20 @@ static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 	tmp = reallocarray(NULL, ndocs ? ndocs : 1, sizeof(*tmp));
 	GOTO_IF(!kv || !tmp, RP_ENOMEM);
 
+	if (fill) {
+		kb = reallocarray(NULL, ndocs ? ndocs : 1, sizeof(*kb));
+		GOTO_IF(!kb, RP_ENOMEM);
+		keys = kb; /* one band at a time: keys[0 * ndocs + d] */
+	}
 	for (unsigned band = 0; band < bands; band++) {
 		size_t n = 0;
+		if (fill)
+			GOTO_IF_ERROR(fill(ctx, band, kb));
+		size_t at = fill ? 0 : (size_t)band * ndocs;
 		for (size_t d = 0; d < ndocs; d++) {
 			if (!active[d])
 				continue;
-			kv[n].key = keys ? keys[(size_t)band * ndocs + d]
+			kv[n].key = keys ? keys[at + d]
 					 : rp_band_key(sigs + d * K, band, rows);
 			kv[n].val = d;
 			n++;
@@ -157,6 +167,7 @@ cleanup:
 	free(tmp);
 	free(pairs);
 	free(ptmp);
+	free(kb);
 	return err;
 }
 
@@ -165,14 +176,22 @@ int rp_lsh_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 		      size_t ndocs, unsigned K, unsigned bands, unsigned rows,
 		      size_t cap)
 {
-	return band_candidates(out, nout, stats, sigs, NULL, active, ndocs, K,
-			       bands, rows, cap);
+	return band_candidates(out, nout, stats, sigs, NULL, NULL, NULL, active,
+			       ndocs, K, bands, rows, cap);
 }
 
 int rp_lsh_candidates_keys(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 			   const uint64_t *keys, const uint8_t *active,
 			   size_t ndocs, unsigned bands, size_t cap)
 {
-	return band_candidates(out, nout, stats, NULL, keys, active, ndocs, 0,
-			       bands, 0, cap);
+	return band_candidates(out, nout, stats, NULL, keys, NULL, NULL, active,
+			       ndocs, 0, bands, 0, cap);
+}
+
+int rp_lsh_candidates_fill(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
+			   rp_band_fill fill, void *ctx, const uint8_t *active,
+			   size_t ndocs, unsigned bands, size_t cap)
+{
+	return band_candidates(out, nout, stats, NULL, NULL, fill, ctx, active,
+			       ndocs, 0, bands, 0, cap);
 }

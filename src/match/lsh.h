@@ -39,6 +39,17 @@ RP_INTERNAL int rp_lsh_candidates_keys(uint64_t **out, size_t *nout,
 				       const uint8_t *active, size_t ndocs,
 				       unsigned bands, size_t cap);
 
+/* Writes band `band` of every document's keys into kb[0..ndocs). */
+typedef int (*rp_band_fill)(void *ctx, unsigned band, uint64_t *kb);
+
+/* The same, the keys given a band at a time by fill (keys set aside in a
+ * file under a memory bound). */
+RP_INTERNAL int rp_lsh_candidates_fill(uint64_t **out, size_t *nout,
+				       rp_lsh_stats *stats, rp_band_fill fill,
+				       void *ctx, const uint8_t *active,
+				       size_t ndocs, unsigned bands,
+				       size_t cap);
+
 /*
  * sigs: ndocs signatures of K values, row-major. active[i] == 0 excludes
  * document i. Writes a malloc'd candidate array to *out (caller frees).

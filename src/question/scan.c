@@ -18,6 +18,7 @@
 #include "analysis.h"
 #include "cluster.h"
 #include "corpus.h"
+#include "keyspill.h"
 #include "lsh.h"
 #include "result.h"
 #include "verify.h"
@@ -68,6 +69,11 @@ static rp_need need_of(const rp_corpus *c, const rp_question *q)
 	return need;
 }
 
+static int keyspill_band(void *ks, unsigned band, uint64_t *kb)
+{
+	return rp_keyspill_band(ks, band, kb);
+}
+
 /* Candidates by banding, with the analysis's passage and sampled
  * candidates merged in. */
 static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
@@ -86,7 +92,13 @@ static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
 	r->stats.recall_at_threshold = rp_lsh_probability(q->threshold, b, rw);
 	r->stats.recall_reached = r->stats.recall_at_threshold >= q->target_recall;
 	rp_lsh_stats ls;
-	if (an->keys && an->key_bands == b && an->key_rows == rw)
+	if (an->kspill && an->key_bands == b && an->key_rows == rw)
+		FORWARD_IF_ERROR(rp_corpus_temp_error(
+			(rp_corpus *)c,
+			rp_lsh_candidates_fill(cand, ncand, &ls, keyspill_band,
+					       an->kspill, an->active,
+					       c->ndocs, b, q->bucket_cap)));
+	else if (an->keys && an->key_bands == b && an->key_rows == rw)
 		FORWARD_IF_ERROR(rp_lsh_candidates_keys(cand, ncand, &ls, an->keys,
 							an->active, c->ndocs, b,
 							q->bucket_cap));
