@@ -677,7 +677,7 @@ static double stats_number(const char *path, const char *key)
 }
 
 /* A collection four times and more the size of its --memory bound: the
- * same pairs as without the bound, within the bound plus the process's
+ * same pairs as without the bound (read plain and from zstd), within the bound plus the process's
  * own overhead (6 MB of libraries, the per-document tables: 16 MB here),
  * and below the unbounded run, which holds every text; the temporary
  * files are gone at the end. */
@@ -738,8 +738,10 @@ Test(cli, a_memory_bound_well_below_the_collection_gives_the_same_pairs,
 	int rc = run(&out, &err, "cd %s && mkdir tmp && %s scan -q --memory 0 in.jsonl "
 		     "-o free.tsv --stats free.json && %s scan -q --memory %dM "
 		     "--tmpdir tmp in.jsonl -o bound.tsv --stats bound.json && "
-		     "cmp free.tsv bound.tsv && test -z \"$(ls -A tmp)\" && "
-		     "wc -l < bound.tsv", d, bin(), bin(), mb);
+		     "cmp free.tsv bound.tsv && zstd -q in.jsonl -o in.jsonl.zst && "
+		     "%s scan -q --memory %dM --tmpdir tmp in.jsonl.zst -o zst.tsv && "
+		     "cmp free.tsv zst.tsv && test -z \"$(ls -A tmp)\" && "
+		     "wc -l < bound.tsv", d, bin(), bin(), mb, bin(), mb);
 	cr_assert_eq(rc, 0, "%s", err);
 	cr_assert_gt(atol(out), (long)ndocs / 20, "pairs were found: %s", out);
 	char fs[4200], bs[4200];
