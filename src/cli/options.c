@@ -148,8 +148,8 @@ static const opt_def OPTS[] = {
 	  "temporary bytes, parameters" },
 	{ "memory", 0, "SIZE", OPT_MEMORY, S | D,
 	  "keep the run's memory near SIZE (512M, 2G; default: an\n"
-	  "eighth of RAM, at most 1G; 0: no bound): texts past a\n"
-	  "quarter of it are kept in a temporary file" },
+	  "eighth of RAM, at most 1G; 0: no bound): texts past an\n"
+	  "eighth of it are kept in a temporary file" },
 	{ "tmpdir", 0, "DIR", OPT_TMPDIR, S | D,
 	  "temporary files there ($TMPDIR, else /tmp); they have no\n"
 	  "name, so nothing is left behind on any exit" },

@@ -589,7 +589,7 @@ int rp_corpus_set_memory(rp_corpus *c, size_t budget, const char *tmpdir)
 	free(c->tmpdir);
 	c->tmpdir = dir;
 	c->memory = budget;
-	c->text_share = budget / 4;
+	c->text_share = budget / 8;
 	return RP_OK;
 }
 
