@@ -79,12 +79,12 @@ typedef struct rp_analysis {
 /* What a question needs computed over the whole collection. */
 typedef struct rp_need {
 	int sign;                  /* signatures */
-	unsigned bands, rows;      /* with sign, nonzero: only the band keys
-				      of this banding (a question that
-				      releases its signatures) */
 	unsigned winnow_w;         /* passage candidates for this window (0) */
 	size_t sample_cap;         /* sampled containment candidates with this
 				      posting cap (0: none) */
+	unsigned bands, rows;      /* with sign, nonzero: only the band keys
+				      of this banding (a question that
+				      releases its signatures) */
 } rp_need;
 
 /* What one question made the analysis do (its counters and clocks). */
