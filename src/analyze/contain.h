@@ -111,7 +111,7 @@ RP_INTERNAL int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n,
  * more than w shingles. Postings of more than cap documents are skipped
  * and counted. The hash space is unpacked and sorted a part at a time,
  * and pairs are made in as many passes as keep their working memory
- * within a quarter of `memory` bytes (0: about the size of the packed
+ * within half of `memory` bytes (0: about the size of the packed
  * fingerprints). Chunks set aside in a spill file are read back a part
  * at a time; RP_ETEMP when they cannot be.
  */
