@@ -570,8 +570,7 @@ Test(cli, dedup_writes_the_collection_without_its_duplicates)
  * exactly the records left out, each with a kept representative; .gz
  * and .zst outputs hold the same bytes; --stats says the same counts; and
  * with ground truth, each truth pair loses at least one of its two. */
-Test(cli, dedup_command_keeps_input_lines_and_accounts_for_every_record,
-     .timeout = 300)
+Test(cli, dedup_command_keeps_input_lines_and_accounts_for_every_record)
 {
 	char d[] = "/tmp/reprint-dedup-XXXXXX", in[4096];
 	cr_assert_not_null(mkdtemp(d));
@@ -681,8 +680,7 @@ static double stats_number(const char *path, const char *key)
  * own overhead (6 MB of libraries, the per-document tables: 16 MB here),
  * and below the unbounded run, which holds every text; the temporary
  * files are gone at the end. */
-Test(cli, a_memory_bound_well_below_the_collection_gives_the_same_pairs,
-     .timeout = 600)
+Test(cli, a_memory_bound_well_below_the_collection_gives_the_same_pairs)
 {
 	char d[] = "/tmp/reprint-memory-XXXXXX", path[4200];
 	cr_assert_not_null(mkdtemp(d));

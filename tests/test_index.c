@@ -275,7 +275,7 @@ static char *content(const char *db)
 	return strdup(out);
 }
 
-Test(index, sigkill_at_any_point_of_an_add_leaves_whole_batches, .timeout = 300)
+Test(index, sigkill_at_any_point_of_an_add_leaves_whole_batches)
 {
 	char *d = tmpdir(), jsonl[4096], db[4096], ref[4096], *out;
 	collection(d, jsonl, sizeof(jsonl));
@@ -349,7 +349,7 @@ static int pause_cb(const rp_progress *p, void *ud)
 	return 0;
 }
 
-Test(index, readers_see_whole_batches_while_an_add_runs, .timeout = 120)
+Test(index, readers_see_whole_batches_while_an_add_runs)
 {
 	char *d = tmpdir(), jsonl[4096], db[4096], *out;
 	collection(d, jsonl, sizeof(jsonl));
@@ -417,8 +417,7 @@ static int same_across(const char *d, const char *all, const char *q)
 		  "tail -n +2 %s | sort > got && cmp want got", d, all, q);
 }
 
-Test(index, added_a_few_pages_at_a_time_it_keeps_what_the_whole_archive_gives,
-     .timeout = 300)
+Test(index, added_a_few_pages_at_a_time_it_keeps_what_the_whole_archive_gives)
 {
 	char *d = tmpdir(), all[4096], *out;
 	news_collection(d, all, sizeof(all));

@@ -406,7 +406,7 @@ Test(input, zeroed_read_options_mean_the_defaults)
 /* A compressed file of a few kilobytes can hold a line of hundreds of
  * megabytes: it is read through, not held, and the records around it
  * are read. Measured in a child process (its own peak RSS). */
-Test(input, a_line_too_long_is_read_through_not_held, .timeout = 120)
+Test(input, a_line_too_long_is_read_through_not_held)
 {
 	char *d = dir(), path[4096];
 	snprintf(path, sizeof(path), "%s/bomb.jsonl.zst", d);
@@ -583,7 +583,7 @@ Test(input, html_pages_are_parsed_and_their_text_traced_to_the_file)
  * for line. The collection: seed1 of ../shared/data, else the news
  * fixture; lines are trimmed and their spaces single first, as an HTML
  * page's text is. */
-Test(input, jsonl_gzip_zstd_stdin_and_html_pages_give_the_same_pairs, .timeout = 300)
+Test(input, jsonl_gzip_zstd_stdin_and_html_pages_give_the_same_pairs)
 {
 	const char *bin = getenv("REPRINT_BIN"), *samples = getenv("REPRINT_SAMPLES");
 	cr_assert_not_null(bin);
