@@ -191,17 +191,19 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 			else
 				rp_sign_oph(sig, o->num_perm, sb->h, sb->n,
 					    o->seed);
+			/* Band keys: in place, or in the row set aside. */
 			size_t nd = job->c->ndocs;
-			for (unsigned b = 0; job->keys && b < job->kbands; b++)
-				job->keys[(size_t)b * nd + d] =
-					rp_band_key(sig, b, job->krows);
-			if (job->kspill) {
+			if (job->kspill)
 				FORWARD_IF_ERROR(RP_GROW(sc->row, sc->rowcap,
 							 job->kbands));
-				for (unsigned b = 0; b < job->kbands; b++)
-					sc->row[b] = rp_band_key(sig, b, job->krows);
-				sc->row_set = 1;
+			for (unsigned b = 0; !job->sigs && b < job->kbands; b++) {
+				uint64_t key = rp_band_key(sig, b, job->krows);
+				if (job->kspill)
+					sc->row[b] = key;
+				else
+					job->keys[(size_t)b * nd + d] = key;
 			}
+			sc->row_set = job->kspill != NULL;
 			job->signed_++;
 		}
 		return RP_OK;

@@ -43,21 +43,39 @@ static int merge_candidates(uint64_t **cand, size_t *ncand, const uint64_t *cc,
 	return RP_OK;
 }
 
+/* The question's bands and rows: as given, or tuned for its threshold
+ * and target recall (none for an exact question). */
+static int question_banding(unsigned *b, unsigned *rw, const rp_corpus *c,
+			    const rp_question *q)
+{
+	int reached;
+	*b = q->bands;
+	*rw = q->rows;
+	if (*b || q->exact)
+		return RP_OK;
+	return rp_lsh_tune(b, rw, &reached, q->threshold, c->ao.num_perm,
+			   q->target_recall);
+}
+
+/* The banding's figures in the question's counters. */
+static void banding_stats(rp_result *r, unsigned b, unsigned rw)
+{
+	r->stats.bands = b;
+	r->stats.rows = rw;
+	r->stats.recall_at_threshold = rp_lsh_probability(r->q.threshold, b, rw);
+	r->stats.recall_reached = r->stats.recall_at_threshold >=
+				  r->q.target_recall;
+}
+
 /* What question q needs of the analysis. */
 static rp_need need_of(const rp_corpus *c, const rp_question *q)
 {
 	rp_need need = { !q->exact, 0, 0, 0, 0 };
 	/* A question that frees its signatures after banding has only
-	 * their band keys kept (tuned as candidates() tunes them). */
-	if (need.sign && q->release) {
-		unsigned b = q->bands, rw = q->rows;
-		int reached;
-		if (b == 0 && rp_lsh_tune(&b, &rw, &reached, q->threshold,
-					  c->ao.num_perm, q->target_recall) < 0)
-			b = rw = 0;
-		need.bands = b;
-		need.rows = rw;
-	}
+	 * their band keys kept (the banding candidates() uses). */
+	if (need.sign && q->release &&
+	    question_banding(&need.bands, &need.rows, c, q) < 0)
+		need.bands = need.rows = 0;
 	if (!q->exact && (q->containment > 0 || q->min_passage > 0)) {
 		need.winnow_w = rp_winnow_window(q->min_passage > 0
 							 ? (unsigned)q->min_passage
@@ -82,15 +100,9 @@ static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
 	const rp_corpus *c = r->corpus;
 	const rp_question *q = &r->q;
 	rp_analysis *an = c->an;
-	unsigned b = q->bands, rw = q->rows;
-	int reached = 1;
-	if (b == 0)
-		FORWARD_IF_ERROR(rp_lsh_tune(&b, &rw, &reached, q->threshold,
-					     c->ao.num_perm, q->target_recall));
-	r->stats.bands = b;
-	r->stats.rows = rw;
-	r->stats.recall_at_threshold = rp_lsh_probability(q->threshold, b, rw);
-	r->stats.recall_reached = r->stats.recall_at_threshold >= q->target_recall;
+	unsigned b, rw;
+	FORWARD_IF_ERROR(question_banding(&b, &rw, c, q));
+	banding_stats(r, b, rw);
 	rp_lsh_stats ls;
 	if (an->kspill && an->key_bands == b && an->key_rows == rw)
 		FORWARD_IF_ERROR(rp_corpus_temp_error(
@@ -326,15 +338,9 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 		if (given->ncand)
 			memcpy(cand, given->cand, given->ncand * sizeof(*cand));
 		ncand = given->ncand;
-		unsigned b = q.bands, rw = q.rows;
-		int reached = 1;
-		if (b == 0 && !q.exact)
-			GOTO_IF_ERROR(rp_lsh_tune(&b, &rw, &reached, q.threshold,
-						  c->ao.num_perm, q.target_recall));
-		r->stats.bands = b;
-		r->stats.rows = rw;
-		r->stats.recall_at_threshold = rp_lsh_probability(q.threshold, b, rw);
-		r->stats.recall_reached = r->stats.recall_at_threshold >= q.target_recall;
+		unsigned b, rw;
+		GOTO_IF_ERROR(question_banding(&b, &rw, c, &q));
+		banding_stats(r, b, rw);
 		r->stats.contain_candidates = given->npcand;
 		for (size_t i = 0; i < ncand; i++)
 			want[RP_PAIR_A(cand[i])] = want[RP_PAIR_B(cand[i])] = 1;

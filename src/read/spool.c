@@ -85,29 +85,38 @@ int rp_spool_open(rp_spool **out, const char *dir, size_t quantum, char *why,
 	return RP_OK;
 }
 
+/* Write (pwrite) or read (pread) all len bytes at off, through EINTR and
+ * short transfers; *done: the bytes moved. 0, or the errno of the failure
+ * (a write that moves nothing is ENOSPC, a read past the end EIO). */
+static int whole_io(int fd, char *p, size_t len, uint64_t off, int write,
+		    size_t *done)
+{
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = write ? pwrite(fd, p + *done, len - *done,
+					   (off_t)(off + *done))
+				  : pread(fd, p + *done, len - *done,
+					  (off_t)(off + *done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : write ? ENOSPC : EIO;
+		*done += (size_t)n;
+	}
+	return 0;
+}
+
 int rp_spool_flush(rp_spool *s, char *why, size_t whylen)
 {
-	size_t done = 0;
-	while (s && done < s->nbuf) {
-		ssize_t w = pwrite(s->fd, s->buf + done, s->nbuf - done,
-				   (off_t)(s->flushed + done));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = w < 0 ? errno : ENOSPC;
-			/* Keep what was written: a retry goes on from there. */
-			memmove(s->buf, s->buf + done, s->nbuf - done);
-			s->nbuf -= done;
-			s->flushed += done;
-			return fail(why, whylen, "cannot write the", s->dir, e);
-		}
-		done += (size_t)w;
-	}
-	if (s) {
-		s->flushed += done;
-		s->nbuf = 0;
-	}
-	return RP_OK;
+	if (!s || !s->nbuf)
+		return RP_OK;
+	size_t done;
+	int e = whole_io(s->fd, s->buf, s->nbuf, s->flushed, 1, &done);
+	/* What was written stays written: a retry goes on from there. */
+	memmove(s->buf, s->buf + done, s->nbuf - done);
+	s->nbuf -= done;
+	s->flushed += done;
+	return e ? fail(why, whylen, "cannot write the", s->dir, e) : RP_OK;
 }
 
 int rp_spool_add(rp_spool *s, const char **text, const char *p, size_t len,
@@ -133,9 +142,10 @@ int rp_spool_add(rp_spool *s, const char **text, const char *p, size_t len,
 	return RP_OK;
 }
 
-void rp_spool_release(rp_spool *s)
+/* Release every page of the mapping now. */
+static void spool_release(rp_spool *s)
 {
-	if (!s || !s->flushed)
+	if (!s->flushed)
 		return;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t n = ((size_t)s->flushed + page - 1) / page * page;
@@ -151,13 +161,8 @@ void rp_spool_pace(rp_spool *s, size_t *since, size_t bytes)
 	*since += bytes;
 	if (*since >= s->quantum) {
 		*since = 0;
-		rp_spool_release(s);
+		spool_release(s);
 	}
-}
-
-int rp_spool_holds(const rp_spool *s, const char *p)
-{
-	return s && p >= s->base && p < s->base + s->len;
 }
 
 void rp_spool_close(rp_spool *s)
@@ -205,36 +210,17 @@ static int tmp_error(rp_tmpfile *t, const char *what, int e)
 
 int rp_tmpfile_append(rp_tmpfile *t, const void *p, size_t len, uint64_t *off)
 {
-	uint64_t at = __atomic_fetch_add(&t->at, (uint64_t)len, __ATOMIC_RELAXED);
-	*off = at;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = pwrite(t->fd, (const char *)p + done, len - done,
-				   (off_t)(at + done));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return tmp_error(t, "cannot write the",
-					 w < 0 ? errno : ENOSPC);
-		done += (size_t)w;
-	}
-	return RP_OK;
+	*off = __atomic_fetch_add(&t->at, (uint64_t)len, __ATOMIC_RELAXED);
+	size_t done;
+	int e = whole_io(t->fd, (char *)p, len, *off, 1, &done);
+	return e ? tmp_error(t, "cannot write the", e) : RP_OK;
 }
 
 int rp_tmpfile_read(rp_tmpfile *t, void *p, size_t len, uint64_t off)
 {
-	size_t done = 0;
-	while (done < len) {
-		ssize_t r = pread(t->fd, (char *)p + done, len - done,
-				  (off_t)(off + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return tmp_error(t, "cannot read the",
-					 r < 0 ? errno : EIO);
-		done += (size_t)r;
-	}
-	return RP_OK;
+	size_t done;
+	int e = whole_io(t->fd, p, len, off, 0, &done);
+	return e ? tmp_error(t, "cannot read the", e) : RP_OK;
 }
 
 void rp_tmpfile_close(rp_tmpfile *t)

@@ -54,12 +54,6 @@ RP_INTERNAL int rp_spool_flush(rp_spool *s, char *why, size_t whylen);
  * release the mapping's pages when a quantum was read. s may be NULL. */
 RP_INTERNAL void rp_spool_pace(rp_spool *s, size_t *since, size_t bytes);
 
-/* Release every page of the mapping now. */
-RP_INTERNAL void rp_spool_release(rp_spool *s);
-
-/* Whether p points into the spool's mapping. */
-RP_INTERNAL int rp_spool_holds(const rp_spool *s, const char *p);
-
 RP_INTERNAL void rp_spool_close(rp_spool *s);
 
 /*
