@@ -543,9 +543,8 @@ static int spool_text(rp_corpus *c, const char **text, const char *p,
 				    why, sizeof(why));
 	if (err == RP_OK)
 		err = rp_spool_add(c->spool, text, p, len, why, sizeof(why));
-	if (err == RP_EIO) {
+	if (err == RP_ETEMP) {
 		rp_corpus_set_error(c, "%s", why);
-		err = RP_ETEMP;
 	} else if (err == RP_ELIMIT) {
 		rp_corpus_set_error(c, "the texts passed the temporary file's "
 				    "limit (%zu bytes)", c->spool->reserve);
@@ -560,10 +559,8 @@ int rp_corpus_texts_ready(const rp_corpus *c)
 		return RP_OK;
 	char why[512];
 	int err = rp_spool_flush(c->spool, why, sizeof(why));
-	if (err == RP_EIO) {
+	if (err == RP_ETEMP)
 		rp_corpus_set_error((rp_corpus *)c, "%s", why);
-		err = RP_ETEMP;
-	}
 	return err;
 }
 

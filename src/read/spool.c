@@ -23,7 +23,7 @@ static int fail(char *why, size_t whylen, const char *what, const char *dir,
 {
 	snprintf(why, whylen, "%s temporary file in %s: %s", what, dir,
 		 strerror(e));
-	return RP_EIO;
+	return RP_ETEMP;
 }
 
 static const char *tmp_dir(const char *dir)
@@ -188,8 +188,7 @@ int rp_tmpfile_open(rp_tmpfile **out, const char *dir, char *why,
 	if (t->fd < 0) {
 		int e = errno;
 		free(t);
-		fail(why, whylen, "cannot make a", dir, e);
-		return RP_ETEMP;
+		return fail(why, whylen, "cannot make a", dir, e);
 	}
 	*out = t;
 	return RP_OK;
@@ -199,7 +198,7 @@ int rp_tmpfile_open(rp_tmpfile **out, const char *dir, char *why,
 static int tmp_error(rp_tmpfile *t, const char *what, int e)
 {
 	char why[sizeof(t->why)];
-	fail(why, sizeof(why), what, t->dir, e);
+	(void)fail(why, sizeof(why), what, t->dir, e);
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	pthread_mutex_lock(&lock);
 	if (!t->why[0])

@@ -37,17 +37,17 @@ typedef struct rp_spool {
 } rp_spool;
 
 /* Open a spool in dir (NULL or "": $TMPDIR, else /tmp); quantum as above.
- * RP_EIO with why (errno's text, the directory) when it cannot be made. */
+ * RP_ETEMP with why (errno's text, the directory) when it cannot be made. */
 RP_INTERNAL int rp_spool_open(rp_spool **out, const char *dir, size_t quantum,
 			      char *why, size_t whylen);
 
 /* Append len bytes and a NUL; *text points at them in the mapping (to be
- * read after rp_spool_flush). RP_EIO when the file cannot be written
+ * read after rp_spool_flush). RP_ETEMP when the file cannot be written
  * (why says so), RP_ELIMIT past the reserved address space. */
 RP_INTERNAL int rp_spool_add(rp_spool *s, const char **text, const char *p,
 			     size_t len, char *why, size_t whylen);
 
-/* Write the buffer to the file. */
+/* Write the buffer to the file; RP_ETEMP (why set) when it cannot be. */
 RP_INTERNAL int rp_spool_flush(rp_spool *s, char *why, size_t whylen);
 
 /* A pass read `bytes` more of the spool's texts (*since: its own count):
