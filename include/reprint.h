@@ -1255,6 +1255,113 @@ RP_API int rp_index_get_stats(rp_index_stats *out, rp_index *index);
  */
 RP_API int rp_index_check(rp_index *index);
 
+/* ------------------------------------------------------------------ */
+/* Stages over shards                                                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Part `part` (0 .. nparts - 1) of the inputs paths[0..npaths) laid end
+ * to end: part p holds their bytes [T p / N, T (p + 1) / N) (T = their
+ * total size); a plain JSONL file is cut at line ends (a line goes to the
+ * part holding its first byte; line numbers are the whole file's), any
+ * other path (a folder, a compressed file, a text file) is read whole by
+ * the part holding its first byte, as rp_corpus_read_path reads it. The
+ * parts of N together read every record once, in input order. Returns as
+ * rp_corpus_read_path (a path that cannot be read is a rejection and the
+ * call goes on); RP_EINVAL for "-" (standard input cannot be cut).
+ */
+RP_API int rp_corpus_read_part(rp_corpus *corpus, const char *const *paths,
+			       size_t npaths, unsigned int part,
+			       unsigned int nparts, const rp_read_options *ropts);
+
+/**
+ * A run of scan as stages over shards, sharing a work folder (on a file
+ * system every task sees): read (each part of the inputs: its documents
+ * and the chrome evidence of its pages) -> chrome (all parts' evidence
+ * merged into one model; ids two parts both hold) -> sign (each part,
+ * with the merged chrome: sorted band keys and fingerprints) -> pairs
+ * (each range of bands and of the fingerprint hash space: candidate
+ * pairs) -> verify (each share of the candidates, reading only their
+ * documents) -> finish (the result scan gives on the same inputs). Each
+ * task writes its files whole or not at all (renamed when complete, then
+ * a done marker), can be run again and gives the same bytes; a stage
+ * refuses files of another format, other parameters or damaged ones, and
+ * runs only when every task of the stage before it is done.
+ */
+typedef struct rp_shard rp_shard;
+
+/**
+ * Open the work folder dir. params (its bytes, e.g. the options the run
+ * was made with) is given by the first stage and kept in dir/params (the
+ * folder is made when missing; a folder holding other parameters is
+ * refused); later stages give NULL and read them (rp_shard_params).
+ * Every stage file carries their hash. Returns RP_OK, RP_EINPUT (refused,
+ * not a work folder) or RP_EIO with a message on rp_shard_error (*out is
+ * then still set, for the message: free it), RP_ENOMEM, RP_EINVAL.
+ */
+RP_API int rp_shard_open(rp_shard **out, const char *dir, const void *params,
+			 size_t params_len);
+
+/** Free shard (NULL is ignored). */
+RP_API void rp_shard_free(rp_shard *shard);
+
+/** The message of the last error ("" when none, and for NULL): owned by
+ * shard, valid until its next call. */
+RP_API const char *rp_shard_error(const rp_shard *shard);
+
+/** The parameters kept in the folder into *params (owned by shard, valid
+ * until rp_shard_free) and *len. Returns RP_OK, or RP_EINVAL for a NULL
+ * argument. */
+RP_API int rp_shard_params(const void **params, size_t *len,
+			   const rp_shard *shard);
+
+/*
+ * The stages. corpus: a new corpus configured with the run's analysis
+ * options (read: holding part `part` of the inputs, read with
+ * rp_corpus_read_part; the others: empty, filled here as they need). q:
+ * the run's question (exact questions and containment below 0.5 are
+ * refused: RP_EINVAL). Each returns RP_OK or: RP_EINPUT (a stage file
+ * refused: another format, other parameters, damaged; a stage before
+ * not done), RP_EIO, RP_ENOMEM, RP_EINVAL, RP_ETEMP, RP_ELIMIT, with a
+ * message on rp_shard_error.
+ */
+
+/** Stage 1: keep part `part` of `nparts` (read into corpus) in the
+ * folder: its documents, rejects and chrome evidence. Returns RP_OK or an
+ * error status as above. */
+RP_API int rp_shard_read(rp_shard *shard, rp_corpus *corpus,
+			 unsigned int part, unsigned int nparts);
+
+/** Stage 2: merge every part's chrome evidence into one model; find the
+ * ids two parts hold. Returns RP_OK or an error status as above. */
+RP_API int rp_shard_chrome(rp_shard *shard);
+
+/** Stage 3: analyse part `part` with the merged chrome; keep its band
+ * keys and fingerprints, sorted. Returns RP_OK or an error status. */
+RP_API int rp_shard_sign(rp_shard *shard, rp_corpus *corpus,
+			 const rp_question *q, unsigned int part);
+
+/** Stage 4: candidate pairs of the part-th nparts-th of the bands and of
+ * the fingerprint hash space, over every part. Returns RP_OK or an error
+ * status as above. */
+RP_API int rp_shard_pairs(rp_shard *shard, rp_corpus *corpus,
+			  const rp_question *q, unsigned int part,
+			  unsigned int nparts);
+
+/** Stage 5: verify, relate and align the part-th nparts-th of the
+ * candidates, reading only their documents. Returns RP_OK or an error
+ * status as above. */
+RP_API int rp_shard_verify(rp_shard *shard, rp_corpus *corpus,
+			   const rp_question *q, unsigned int part,
+			   unsigned int nparts);
+
+/** Stage 6: the result of scan on the same inputs, over corpus (which
+ * then holds every document and reject), into *out: report it and free it
+ * (rp_result_free) as rp_scan's, before freeing corpus. Returns RP_OK or
+ * an error status as above. */
+RP_API int rp_shard_finish(rp_shard *shard, rp_corpus *corpus,
+			   const rp_question *q, rp_result **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -463,6 +463,35 @@ int rp_analysis_learn(rp_corpus *c, rp_work *w)
 	return RP_OK;
 }
 
+int rp_analysis_given(rp_corpus *c, const uint8_t *active,
+		      const uint8_t *chars)
+{
+	size_t nd = c->ndocs;
+	RETURN_ERROR_IF(c->an, RP_ESTATE);
+	c->analysed = 1;
+	rp_analysis *an = c->an = calloc(1, sizeof(*c->an));
+	RETURN_ERROR_IF(!an, RP_ENOMEM);
+	an->active = calloc(nd + 1, 1);
+	an->chars = calloc(nd + 1, 1);
+	an->sets = calloc(nd + 1, sizeof(*an->sets));
+	an->nsets = calloc(nd + 1, sizeof(*an->nsets));
+	RETURN_ERROR_IF(!an->active || !an->chars || !an->sets || !an->nsets,
+			RP_ENOMEM);
+	FORWARD_IF_ERROR(intern_outlets(an, c));
+	an->learned = 1;
+	for (size_t d = 0; d < nd; d++) {
+		an->active[d] = active[d] != 0;
+		an->chars[d] = chars[d] != 0;
+		if (active[d]) {
+			an->documents++;
+			an->char_documents += an->chars[d];
+			an->text_bytes += c->docs[d].text_len;
+		}
+	}
+	an->based = 1;
+	return RP_OK;
+}
+
 int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 {
 	int err = RP_OK;
@@ -724,4 +753,115 @@ void rp_analysis_free(rp_analysis *an, size_t ndocs)
 	free(an->outlet_name);
 	rp_boiler_free(&an->boil);
 	memset(an, 0, sizeof(*an));
+}
+
+/* ---- per-document features (the archive index, the shard stages) ---- */
+
+
+
+
+void rp_dfeats_free(rp_dfeat *f, size_t n)
+{
+	for (size_t i = 0; f && i < n; i++) {
+		free(f[i].keys);
+		free(f[i].fp);
+	}
+	free(f);
+}
+
+static int cmp_rp_fpent(const void *x, const void *y)
+{
+	const rp_fpent *a = x, *b = y;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+typedef struct feat_job {
+	rp_corpus *c;
+	rp_dfeat *out;
+	unsigned bands, rows, w, tid, nthreads;
+	int err;
+} feat_job;
+
+static void *feat_worker(void *arg)
+{
+	feat_job *j = arg;
+	rp_tokbuf tb;
+	rp_shinglebuf sb;
+	rp_scratch sc;
+	rp_fp *fp = NULL;
+	size_t capfp = 0;
+	const rp_analysis_options *o = &j->c->ao;
+	uint64_t *sig = reallocarray(NULL, o->num_perm, sizeof(*sig));
+	memset(&tb, 0, sizeof(tb));
+	memset(&sb, 0, sizeof(sb));
+	memset(&sc, 0, sizeof(sc));
+	if (!sig)
+		j->err = RP_ENOMEM;
+	for (size_t d = j->tid; !j->err && d < j->c->ndocs; d += j->nthreads) {
+		rp_dfeat *f = &j->out[d];
+		if (!j->c->an->active[d])
+			continue;
+		int err = rp_analysis_shingles(j->c, d, &tb, &sb, &sc);
+		if (err == RP_OK && sb.n == 0)
+			continue; /* (the base pass made it inactive) */
+		f->keys = reallocarray(NULL, j->bands, sizeof(*f->keys));
+		if (err == RP_OK && !f->keys)
+			err = RP_ENOMEM;
+		if (err < 0) {
+			j->err = err;
+			break;
+		}
+		if (o->minhash == RP_MINHASH_CLASSIC)
+			rp_sign_classic(sig, o->num_perm, sb.h, sb.n, o->seed);
+		else
+			rp_sign_oph(sig, o->num_perm, sb.h, sb.n, o->seed);
+		for (unsigned b = 0; b < j->bands; b++)
+			f->keys[b] = rp_band_key(sig, b, j->rows);
+		size_t nfp = 0;
+		err = rp_winnow(&fp, &nfp, &capfp, sb.h, sb.n, j->w, (uint32_t)d);
+		f->fp = reallocarray(NULL, nfp + 1, sizeof(*f->fp));
+		if (err == RP_OK && !f->fp)
+			err = RP_ENOMEM;
+		if (err < 0) {
+			j->err = err;
+			break;
+		}
+		for (size_t i = 0; i < nfp; i++)
+			f->fp[i] = (rp_fpent){ fp[i].h, fp[i].pos };
+		f->nfp = nfp;
+		qsort(f->fp, nfp, sizeof(*f->fp), cmp_rp_fpent);
+		f->active = 1;
+	}
+	free(sig);
+	free(fp);
+	rp_tokbuf_free(&tb);
+	rp_shinglebuf_free(&sb);
+	rp_scratch_free(&sc);
+	return NULL;
+}
+
+int rp_analysis_features(rp_corpus *c, unsigned bands, unsigned rows,
+			 unsigned w, rp_dfeat **out)
+{
+	*out = NULL;
+	RETURN_ERROR_IF(!c->an || !c->an->based, RP_ESTATE);
+	rp_dfeat *f = calloc(c->ndocs + 1, sizeof(*f));
+	RETURN_ERROR_IF(!f, RP_ENOMEM);
+	unsigned nt = rp_thread_count(c->ao.threads, c->ndocs);
+	feat_job jobs[RP_MAX_THREADS];
+	for (unsigned t = 0; t < nt; t++)
+		jobs[t] = (feat_job){ c, f, bands, rows, w, t, nt, RP_OK };
+	rp_run_jobs(feat_worker, jobs, sizeof(jobs[0]), nt);
+	int err = RP_OK;
+	for (unsigned t = 0; t < nt; t++)
+		if (jobs[t].err < 0 && err == RP_OK)
+			err = jobs[t].err;
+	if (err < 0) {
+		rp_dfeats_free(f, c->ndocs);
+		return err;
+	}
+	*out = f;
+	return RP_OK;
 }

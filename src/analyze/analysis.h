@@ -109,6 +109,13 @@ RP_INTERNAL int rp_analysis_ensure(rp_corpus *c, const rp_need *need,
  * this is the peak of memory). */
 RP_INTERNAL int rp_analysis_candidates(rp_corpus *c, rp_work *w);
 
+/* The analysis of documents analysed elsewhere (the stages over
+ * shards): outlets numbered, which have words (active[d]) and which are
+ * character texts, no chrome kept; for reports of pairs verified
+ * elsewhere. RP_ESTATE when c was analysed. */
+RP_INTERNAL int rp_analysis_given(rp_corpus *c, const uint8_t *active,
+				  const uint8_t *chars);
+
 /* Build the missing shingle sets of the documents with want[d] != 0. */
 RP_INTERNAL int rp_analysis_sets(rp_corpus *c, const uint8_t *want,
 				 rp_work *w);
@@ -146,5 +153,28 @@ RP_INTERNAL int rp_analysis_shingles(const rp_corpus *c, size_t d,
 RP_INTERNAL int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo,
 			      rp_tokbuf *tb, rp_scratch *sc, size_t d,
 			      int flags, int with_title);
+
+/* What is kept of one analysed document for a question asked elsewhere
+ * (the archive index, the stages over shards): its band keys and
+ * winnowing fingerprints (by hash, then position); none (active 0) for a
+ * document with no words. */
+typedef struct rp_fpent {
+	uint32_t h, pos;
+} rp_fpent;
+
+typedef struct rp_dfeat {
+	int active;
+	uint64_t *keys;
+	rp_fpent *fp;
+	size_t nfp;
+} rp_dfeat;
+
+/* The features of every document of c (analysed: RP_ESTATE before the
+ * base pass) into *out (c->ndocs of them): band keys of bands x rows
+ * (rp_band_key's), fingerprints of window w; on c's threads. */
+RP_INTERNAL int rp_analysis_features(rp_corpus *c, unsigned bands,
+				     unsigned rows, unsigned w,
+				     rp_dfeat **out);
+RP_INTERNAL void rp_dfeats_free(rp_dfeat *f, size_t n);
 
 #endif

@@ -24,8 +24,12 @@ enum {
 	CMD_SCAN = 1, CMD_COMPARE = 2, CMD_BOILERPLATE = 4, CMD_TUNE = 8,
 	CMD_INDEX_ADD = 16, CMD_INDEX_QUERY = 32, CMD_INDEX_SCAN = 64,
 	CMD_INDEX_REMOVE = 128, CMD_INDEX_STATS = 256, CMD_INDEX_CHECK = 512,
-	CMD_DEDUP = 1024
+	CMD_DEDUP = 1024, CMD_SHARD_READ = 2048, CMD_SHARD_CHROME = 4096,
+	CMD_SHARD_SIGN = 8192, CMD_SHARD_PAIRS = 16384,
+	CMD_SHARD_VERIFY = 32768, CMD_SHARD_FINISH = 65536, CMD_SLURM = 131072
 };
+#define CMD_SHARD (CMD_SHARD_READ | CMD_SHARD_CHROME | CMD_SHARD_SIGN | \
+		   CMD_SHARD_PAIRS | CMD_SHARD_VERIFY | CMD_SHARD_FINISH)
 #define CMD_INDEX (CMD_INDEX_ADD | CMD_INDEX_QUERY | CMD_INDEX_SCAN | \
 		   CMD_INDEX_REMOVE | CMD_INDEX_STATS | CMD_INDEX_CHECK)
 
@@ -58,7 +62,23 @@ typedef struct cli {
 	size_t memory;       /* --memory (memory_set), else the default */
 	int memory_set;
 	const char *tmpdir;  /* --tmpdir */
+	unsigned part_i, part_n; /* shard --shard I/N, --part I/N (0-based) */
+	int part_set;
+	const char *work;    /* slurm --work */
+	unsigned tasks;      /* slurm --tasks */
+	int wait, local;     /* slurm --wait, --local */
 } cli;
+
+/* Which options option_args keeps: the analysis, question and reading
+ * options a run is made with (a shard folder's parameters), or those that
+ * say where scan's results go (-o, --format, --clusters, ...). */
+enum { ARGS_PARAMS = 1, ARGS_OUTPUT = 2 };
+
+/* The options among argv[1..end) (as parse_opts left them: options
+ * first) of the kind `which`, each with its value, appended to *out
+ * (grown; *n entries; the strings are argv's). 0, or -1 out of memory. */
+int option_args(int argc, char **argv, int end, int which, char ***out,
+		size_t *n);
 
 /* Apply --memory and --tmpdir (or the default) to a new corpus: 0, or -1
  * after a message. */
@@ -145,6 +165,9 @@ int zout_write(const char *data, size_t len, void *userdata);
 int zout_end(zout *z);
 /* reprint index SUB DB ...: argv[0] is SUB. */
 int cmd_index(cli *cl, unsigned cmd, int argc, char **argv);
+/* reprint shard STAGE (shard.c) and reprint slurm (slurm.c). */
+int cmd_shard(cli *cl, unsigned cmd, int argc, char **argv);
+int cmd_slurm(cli *cl, int argc, char **argv);
 int cmd_boilerplate(cli *cl, int argc, char **argv);
 /* reprint eval: scores pairs and clusters against ground truth (its own
  * options; argv[0] is "eval"). */

@@ -710,17 +710,21 @@ int main(int argc, char **argv)
 	/* reprint index SUB: the subcommand is the command. */
 	char name[64];
 	int shift = 1;
-	if (strcmp(cmd, "index") == 0) {
+	int sharded = strcmp(cmd, "shard") == 0;
+	if (strcmp(cmd, "index") == 0 || sharded) {
 		if (argc < 3 || argv[2][0] == '-') {
 			if (argc >= 3 && (strcmp(argv[2], "-h") == 0 ||
 					  strcmp(argv[2], "--help") == 0)) {
 				print_usage(stdout);
 				return EXIT_OK;
 			}
-			return usage_error("index needs a subcommand: add, query, "
-					   "scan, remove, stats or check");
+			return usage_error(sharded
+				? "shard needs a stage: read, chrome, sign, "
+				  "pairs, verify or finish"
+				: "index needs a subcommand: add, query, "
+				  "scan, remove, stats or check");
 		}
-		snprintf(name, sizeof(name), "index %s", argv[2]);
+		snprintf(name, sizeof(name), "%s %s", cmd, argv[2]);
 		cmd = name;
 		shift = 2;
 	}
@@ -732,6 +736,10 @@ int main(int argc, char **argv)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	if (c & CMD_INDEX)
 		return cmd_index(&cl, c, argc - shift, argv + shift);
+	if (c & CMD_SHARD)
+		return cmd_shard(&cl, c, argc - shift, argv + shift);
+	if (c == CMD_SLURM)
+		return cmd_slurm(&cl, argc - 1, argv + 1);
 	switch (c) {
 	case CMD_TUNE:
 		if (optind < argc - 1)

@@ -26,7 +26,8 @@ enum {
 	OPT_CHROME_PAGES, OPT_CROSS_OUTLET, OPT_WINDOW, OPT_SYNDICATION,
 	OPT_REJECTS, OPT_MIN_PASSAGE, OPT_JACCARD_ONLY, OPT_REPLACE, OPT_BATCH,
 	OPT_ADD, OPT_EXT, OPT_DEDUP, OPT_REMOVED, OPT_STATS, OPT_PROGRESS,
-	OPT_MEMORY, OPT_TMPDIR
+	OPT_MEMORY, OPT_TMPDIR, OPT_SHARD, OPT_PART, OPT_WORK, OPT_TASKS,
+	OPT_WAIT, OPT_LOCAL
 };
 
 /* Which commands an option belongs to. */
@@ -38,10 +39,15 @@ enum {
 #define IQ CMD_INDEX_QUERY
 #define IS CMD_INDEX_SCAN
 #define D CMD_DEDUP
-#define READING (S | C | B | IA | IQ | D)
+/* The stage commands: read takes scan's analysis options (kept in the
+ * folder for the others); finish writes scan's outputs. */
+#define SR (CMD_SHARD_READ | CMD_SLURM)
+#define SF (CMD_SHARD_FINISH | CMD_SLURM)
+#define SH (CMD_SHARD | CMD_SLURM)
+#define READING (S | C | B | IA | IQ | D | SR)
 /* Options of a question, and of the analysis (checked against an index). */
-#define ASK (S | C | IQ | IS | D)
-#define LEARN (S | C | IA | IQ | IS | D)
+#define ASK (S | C | IQ | IS | D | SR)
+#define LEARN (S | C | IA | IQ | IS | D | SR)
 
 typedef struct opt_def {
 	const char *name;
@@ -87,19 +93,19 @@ static const opt_def OPTS[] = {
 	{ "shingle", 0, "KIND", OPT_SHINGLE, LEARN, "word | char (word)" },
 	{ "include-title", 0, NULL, OPT_INCLUDE_TITLE, LEARN,
 	  "shingle the title with the text" },
-	{ "perms", 0, "K", OPT_PERMS, S | T | IA | IQ | IS | D, "signature length, 1..4096 (128)" },
-	{ "minhash", 0, "KIND", OPT_MINHASH, S | IA | IQ | IS | D, "oph | classic (oph)" },
-	{ "seed", 0, "N", OPT_SEED, S | IA | IQ | IS | D, "seed of the signature hashes (N >= 1)" },
-	{ "recall", 0, "R", OPT_RECALL, S | T | IQ | IS | D,
+	{ "perms", 0, "K", OPT_PERMS, S | T | IA | IQ | IS | D | SR, "signature length, 1..4096 (128)" },
+	{ "minhash", 0, "KIND", OPT_MINHASH, S | IA | IQ | IS | D | SR, "oph | classic (oph)" },
+	{ "seed", 0, "N", OPT_SEED, S | IA | IQ | IS | D | SR, "seed of the signature hashes (N >= 1)" },
+	{ "recall", 0, "R", OPT_RECALL, S | T | IQ | IS | D | SR,
 	  "LSH candidate probability at T (0.99)" },
-	{ "bands", 0, "B", OPT_BANDS, S | T | IQ | IS | D,
+	{ "bands", 0, "B", OPT_BANDS, S | T | IQ | IS | D | SR,
 	  "LSH bands (with --rows) instead of the tuned choice" },
-	{ "rows", 0, "R", OPT_ROWS, S | T | IQ | IS | D, "LSH rows per band (with --bands)" },
-	{ "bucket-cap", 0, "N", OPT_BUCKET_CAP, S | IQ | IS | D,
+	{ "rows", 0, "R", OPT_ROWS, S | T | IQ | IS | D | SR, "LSH rows per band (with --bands)" },
+	{ "bucket-cap", 0, "N", OPT_BUCKET_CAP, S | IQ | IS | D | SR,
 	  "skip LSH buckets larger than N (5000)" },
 	{ "exact", 0, NULL, OPT_EXACT, ASK,
 	  "all pairs by inverted index, no LSH and no passage search" },
-	{ "threads", 0, "N", OPT_THREADS, READING | IS,
+	{ "threads", 0, "N", OPT_THREADS, READING | IS | SH,
 	  "worker threads, 1..256 (online cores)" },
 	/* How input is read. */
 	{ "in", 0, "COLLECTION", OPT_IN, C,
@@ -123,14 +129,15 @@ static const opt_def OPTS[] = {
 	  "html and htm are parsed as HTML pages); also under .gz or\n"
 	  ".zst; other files of a directory are counted and named by kind" },
 	/* Where results go. */
-	{ "output", 'o', "FILE", 'o', S | IQ | IS | D,
+	{ "output", 'o', "FILE", 'o', S | IQ | IS | D | SF | CMD_SHARD_READ,
 	  "pairs (dedup: the kept records) to FILE instead of stdout;\n"
-	  "a name ending in .gz or .zst is written compressed" },
-	{ "format", 0, "FMT", OPT_FORMAT, S | IQ | IS, "tsv | jsonl (tsv)" },
-	{ "clusters", 0, "FILE", OPT_CLUSTERS, S | IS, "clusters as JSONL" },
-	{ "singletons", 0, NULL, OPT_SINGLETONS, S | IS,
+	  "a name ending in .gz or .zst is written compressed (shard\n"
+	  "read: the work folder)" },
+	{ "format", 0, "FMT", OPT_FORMAT, S | IQ | IS | SF, "tsv | jsonl (tsv)" },
+	{ "clusters", 0, "FILE", OPT_CLUSTERS, S | IS | SF, "clusters as JSONL" },
+	{ "singletons", 0, NULL, OPT_SINGLETONS, S | IS | SF,
 	  "include one-document clusters" },
-	{ "syndication", 0, "FILE", OPT_SYNDICATION, S | IS,
+	{ "syndication", 0, "FILE", OPT_SYNDICATION, S | IS | SF,
 	  "per story: first publication, reprints, delays; and who\n"
 	  "reprinted whom (JSONL)" },
 	{ "html", 0, "DIR", OPT_HTML, S | IS,
@@ -146,19 +153,19 @@ static const opt_def OPTS[] = {
 	{ "stats", 0, "FILE", OPT_STATS, S | D,
 	  "the run as JSON: counts, each stage's seconds, peak memory,\n"
 	  "temporary bytes, parameters" },
-	{ "memory", 0, "SIZE", OPT_MEMORY, S | D,
+	{ "memory", 0, "SIZE", OPT_MEMORY, S | D | SH,
 	  "keep the run's memory near SIZE (512M, 2G; default: an\n"
 	  "eighth of RAM, at most 1G; 0: no bound): texts past an\n"
 	  "eighth of it are kept in a temporary file" },
-	{ "tmpdir", 0, "DIR", OPT_TMPDIR, S | D,
+	{ "tmpdir", 0, "DIR", OPT_TMPDIR, S | D | SH,
 	  "temporary files there ($TMPDIR, else /tmp); they have no\n"
 	  "name, so nothing is left behind on any exit" },
 	{ "progress", 0, NULL, OPT_PROGRESS, S | D | IA,
 	  "a progress line every 5 s on stderr, also when it is not a\n"
 	  "terminal (a batch job's log)" },
-	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS | D,
+	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS | D | SF,
 	  "every rejected record as JSONL (source, line, id, reason)" },
-	{ "quiet", 'q', NULL, 'q', S | B | CMD_INDEX | D,
+	{ "quiet", 'q', NULL, 'q', S | B | CMD_INDEX | D | SH,
 	  "no summary on stderr; rejected records counted, not listed\n"
 	  "(--rejects FILE lists them)" },
 	/* The archive index. */
@@ -170,7 +177,23 @@ static const opt_def OPTS[] = {
 	  "not at all" },
 	{ "add", 0, NULL, OPT_ADD, IQ,
 	  "add the queried documents to the index afterwards" },
-	{ "help", 'h', NULL, 'h', S | C | B | T | CMD_INDEX | D, "this help" },
+	/* Stages over shards, and the driver that runs them. */
+	{ "shard", 0, "I/N", OPT_SHARD, CMD_SHARD_READ | CMD_SHARD_SIGN,
+	  "the I-th of N parts of the inputs (I from 0: a Slurm array's\n"
+	  "$SLURM_ARRAY_TASK_ID)" },
+	{ "part", 0, "I/N", OPT_PART, CMD_SHARD_PAIRS | CMD_SHARD_VERIFY,
+	  "the I-th of N parts of the stage's work (I from 0)" },
+	{ "work", 0, "DIR", OPT_WORK, CMD_SLURM,
+	  "the work folder, on a file system every node sees" },
+	{ "tasks", 0, "N", OPT_TASKS, CMD_SLURM,
+	  "tasks per stage (the shards of the inputs)" },
+	{ "wait", 0, NULL, OPT_WAIT, CMD_SLURM,
+	  "return when the last stage has finished, with scan's exit\n"
+	  "status" },
+	{ "local", 0, NULL, OPT_LOCAL, CMD_SLURM,
+	  "run the stages as processes on this machine, not as Slurm\n"
+	  "jobs" },
+	{ "help", 'h', NULL, 'h', S | C | B | T | CMD_INDEX | D | SH, "this help" },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
@@ -223,6 +246,36 @@ static const struct {
 	  "Check the index: SQLite's integrity check, every table against\n"
 	  "every other, every text against its hash. Exit 0 when sound, 1\n"
 	  "with the first problem." },
+	{ CMD_SHARD_READ, "shard read",
+	  "reprint shard read --shard I/N [options] INPUT... -o DIR",
+	  "Stage 1 of a run over shards (reprint slurm runs them all): read\n"
+	  "the I-th of N parts of the inputs (whole files, and plain JSONL\n"
+	  "files cut at line ends) and keep in DIR its documents and the\n"
+	  "chrome evidence of its pages. The analysis and question options\n"
+	  "given here are kept in DIR for every later stage." },
+	{ CMD_SHARD_CHROME, "shard chrome", "reprint shard chrome DIR",
+	  "Stage 2: merge the chrome evidence of every part into one model\n"
+	  "(an outlet's chrome needs all its pages, wherever they fell), and\n"
+	  "find ids that two parts both hold." },
+	{ CMD_SHARD_SIGN, "shard sign", "reprint shard sign --shard I/N DIR",
+	  "Stage 3: analyse part I with the merged chrome and write its\n"
+	  "signature band keys and passage fingerprints, sorted." },
+	{ CMD_SHARD_PAIRS, "shard pairs", "reprint shard pairs --part I/N DIR",
+	  "Stage 4: merge every part's band keys of the I-th N-th of the\n"
+	  "bands, and fingerprints of the I-th N-th of the hash space, into\n"
+	  "candidate pairs." },
+	{ CMD_SHARD_VERIFY, "shard verify", "reprint shard verify --part I/N DIR",
+	  "Stage 5: verify exactly, relate and align the I-th N-th of the\n"
+	  "candidate pairs, reading only their documents." },
+	{ CMD_SHARD_FINISH, "shard finish", "reprint shard finish [options] DIR",
+	  "Stage 6: merge the verified pairs, cluster them and write scan's\n"
+	  "outputs: the same as reprint scan of the same inputs." },
+	{ CMD_SLURM, "slurm",
+	  "reprint slurm [options] INPUT... --work DIR --tasks N [-- SBATCH-OPTIONS]",
+	  "Run scan as stages over N shards: each stage a Slurm job array\n"
+	  "depending on the one before (afterok), or processes on this\n"
+	  "machine with --local. Prints the job ids; the outputs land where\n"
+	  "-o, --clusters, --syndication and --rejects say." },
 };
 
 const char *cur_cmd = NULL;
@@ -501,11 +554,97 @@ static int set_option(cli *cl, int id, const char *arg)
 	case 'q': cl->quiet = 1; break;
 	case OPT_REPLACE: cl->replace = 1; break;
 	case OPT_ADD: cl->add = 1; break;
+	case OPT_SHARD:
+	case OPT_PART: {
+		unsigned long i, n;
+		char end;
+		if (sscanf(arg, "%lu/%lu%c", &i, &n, &end) != 2 || n < 1 ||
+		    n > 100000 || i >= n)
+			return usage_error("--%s must be I/N with 0 <= I < N <= "
+					   "100000: '%s'", id == OPT_SHARD
+					   ? "shard" : "part", arg);
+		cl->part_i = (unsigned)i;
+		cl->part_n = (unsigned)n;
+		cl->part_set = 1;
+		break;
+	}
+	case OPT_WORK: cl->work = arg; break;
+	case OPT_TASKS:
+		if (parse_uint(arg, 1, 100000, &v) < 0)
+			return usage_error("--tasks must be 1..100000: '%s'", arg);
+		cl->tasks = (unsigned)v;
+		break;
+	case OPT_WAIT: cl->wait = 1; break;
+	case OPT_LOCAL: cl->local = 1; break;
 	case OPT_BATCH:
 		if (parse_uint(arg, 1, 100000000, &v) < 0)
 			return usage_error("--batch must be a number of documents: '%s'", arg);
 		cl->batch = (size_t)v;
 		break;
+	}
+	return 0;
+}
+
+/* The option named by token tok ("--name", "--name=v", "-k", "-kV"). */
+static const opt_def *option_of(const char *tok, int *inline_value)
+{
+	*inline_value = 0;
+	if (tok[0] != '-' || !tok[1])
+		return NULL;
+	if (tok[1] != '-') {
+		for (size_t i = 0; i < NOPTS; i++)
+			if (OPTS[i].shrt == tok[1]) {
+				*inline_value = OPTS[i].arg && tok[2];
+				return &OPTS[i];
+			}
+		return NULL;
+	}
+	size_t len = strcspn(tok + 2, "=");
+	for (size_t i = 0; i < NOPTS; i++)
+		if (strlen(OPTS[i].name) == len &&
+		    strncmp(OPTS[i].name, tok + 2, len) == 0) {
+			*inline_value = tok[2 + len] == '=';
+			return &OPTS[i];
+		}
+	return NULL;
+}
+
+/* Is option id of the kind `which` (cli.h)? */
+static int option_kind(int id, int which)
+{
+	switch (id) {
+	case 'o': case OPT_FORMAT: case OPT_CLUSTERS: case OPT_SINGLETONS:
+	case OPT_SYNDICATION: case OPT_REJECTS:
+		return which == ARGS_OUTPUT;
+	case OPT_THREADS: case OPT_MEMORY: case OPT_TMPDIR: case 'q':
+	case OPT_PROGRESS: case OPT_STATS: case OPT_HTML: case OPT_DEDUP:
+	case OPT_SHARD: case OPT_PART: case OPT_WORK: case OPT_TASKS:
+	case OPT_WAIT: case OPT_LOCAL: case 'h': case OPT_IN:
+		return 0;
+	default:
+		return which == ARGS_PARAMS;
+	}
+}
+
+int option_args(int argc, char **argv, int end, int which, char ***out,
+		size_t *n)
+{
+	for (int i = 1; i < end && i < argc; i++) {
+		int inl;
+		const opt_def *o = option_of(argv[i], &inl);
+		if (!o)
+			continue;
+		int take = o->arg && !inl && i + 1 < end ? 2 : 1;
+		if (option_kind(o->id, which))
+			for (int k = 0; k < take; k++) {
+				char **g = reallocarray(*out, *n + 2, sizeof(**out));
+				if (!g)
+					return -1;
+				*out = g;
+				(*out)[(*n)++] = argv[i + k];
+				(*out)[*n] = NULL;
+			}
+		i += take - 1;
 	}
 	return 0;
 }

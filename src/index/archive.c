@@ -165,101 +165,12 @@ static void prior_close(prior_ctx *p)
 
 /* ---- features of analysed documents ---- */
 
-typedef struct fpent {
-	uint32_t h, pos;
-} fpent;
-
-/* What is kept of one document: its band keys and fingerprints (by
- * hash, then position); none for a document with no words. */
-typedef struct dfeat {
-	int active;
-	uint64_t *keys;
-	fpent *fp;
-	size_t nfp;
-} dfeat;
+typedef rp_fpent fpent;
+typedef rp_dfeat dfeat;
 
 static void feats_free(dfeat *f, size_t n)
 {
-	for (size_t i = 0; f && i < n; i++) {
-		free(f[i].keys);
-		free(f[i].fp);
-	}
-	free(f);
-}
-
-static int cmp_fpent(const void *x, const void *y)
-{
-	const fpent *a = x, *b = y;
-	if (a->h != b->h)
-		return a->h < b->h ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
-typedef struct feat_job {
-	rp_corpus *c;
-	dfeat *out;
-	unsigned bands, rows, w, tid, nthreads;
-	int err;
-} feat_job;
-
-static void *feat_worker(void *arg)
-{
-	feat_job *j = arg;
-	rp_tokbuf tb;
-	rp_shinglebuf sb;
-	rp_scratch sc;
-	rp_fp *fp = NULL;
-	size_t capfp = 0;
-	const rp_analysis_options *o = &j->c->ao;
-	uint64_t *sig = reallocarray(NULL, o->num_perm, sizeof(*sig));
-	memset(&tb, 0, sizeof(tb));
-	memset(&sb, 0, sizeof(sb));
-	memset(&sc, 0, sizeof(sc));
-	if (!sig)
-		j->err = RP_ENOMEM;
-	for (size_t d = j->tid; !j->err && d < j->c->ndocs; d += j->nthreads) {
-		dfeat *f = &j->out[d];
-		if (!j->c->an->active[d])
-			continue;
-		int err = rp_analysis_shingles(j->c, d, &tb, &sb, &sc);
-		if (err == RP_OK && sb.n == 0)
-			continue; /* (the base pass made it inactive) */
-		f->keys = reallocarray(NULL, j->bands, sizeof(*f->keys));
-		if (err == RP_OK && !f->keys)
-			err = RP_ENOMEM;
-		if (err < 0) {
-			j->err = err;
-			break;
-		}
-		if (o->minhash == RP_MINHASH_CLASSIC)
-			rp_sign_classic(sig, o->num_perm, sb.h, sb.n, o->seed);
-		else
-			rp_sign_oph(sig, o->num_perm, sb.h, sb.n, o->seed);
-		for (unsigned b = 0; b < j->bands; b++)
-			f->keys[b] = XXH3_64bits_withSeed(
-				sig + (size_t)b * j->rows,
-				j->rows * sizeof(uint64_t), b);
-		size_t nfp = 0;
-		err = rp_winnow(&fp, &nfp, &capfp, sb.h, sb.n, j->w, (uint32_t)d);
-		f->fp = reallocarray(NULL, nfp + 1, sizeof(*f->fp));
-		if (err == RP_OK && !f->fp)
-			err = RP_ENOMEM;
-		if (err < 0) {
-			j->err = err;
-			break;
-		}
-		for (size_t i = 0; i < nfp; i++)
-			f->fp[i] = (fpent){ fp[i].h, fp[i].pos };
-		f->nfp = nfp;
-		qsort(f->fp, nfp, sizeof(*f->fp), cmp_fpent);
-		f->active = 1;
-	}
-	free(sig);
-	free(fp);
-	rp_tokbuf_free(&tb);
-	rp_shinglebuf_free(&sb);
-	rp_scratch_free(&sc);
-	return NULL;
+	rp_dfeats_free(f, n);
 }
 
 /* Analyse c (its prior set by the caller) and compute the features of
@@ -273,23 +184,7 @@ static int features(rp_index *ix, rp_corpus *c,
 		rp_index_set_err(ix, "%s", rp_corpus_error(c));
 		return err;
 	}
-	dfeat *f = calloc(c->ndocs + 1, sizeof(*f));
-	RETURN_ERROR_IF(!f, RP_ENOMEM);
-	unsigned nt = rp_thread_count(c->ao.threads, c->ndocs);
-	feat_job jobs[RP_MAX_THREADS];
-	for (unsigned t = 0; t < nt; t++)
-		jobs[t] = (feat_job){ c, f, ix->bands, ix->rows,
-				      ix->winnow_w, t, nt, RP_OK };
-	rp_run_jobs(feat_worker, jobs, sizeof(jobs[0]), nt);
-	for (unsigned t = 0; t < nt; t++)
-		if (jobs[t].err < 0 && err == RP_OK)
-			err = jobs[t].err;
-	if (err < 0) {
-		feats_free(f, c->ndocs);
-		return err;
-	}
-	*out = f;
-	return RP_OK;
+	return rp_analysis_features(c, ix->bands, ix->rows, ix->winnow_w, out);
 }
 
 /* ---- writing what is kept ---- */

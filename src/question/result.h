@@ -48,6 +48,9 @@ struct rp_result {
 RP_INTERNAL int rp_result_new(rp_result **out, const rp_corpus *c,
 			      const rp_question *q);
 
+/* Cluster the pairs of r (sorted) into its stories. */
+RP_INTERNAL int rp_result_cluster_all(rp_result *r);
+
 /* Give the pairs their per-pair arrays (after verification). */
 RP_INTERNAL int rp_result_alloc_pairs(rp_result *r);
 

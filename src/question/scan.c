@@ -248,7 +248,7 @@ cleanup:
 	return err;
 }
 
-static int cluster(rp_result *r)
+int rp_result_cluster_all(rp_result *r)
 {
 	const rp_corpus *c = r->corpus;
 	size_t nd = c->ndocs;
@@ -401,7 +401,7 @@ verified:
 
 	/* 4. Clusters. */
 	t1 = rp_now();
-	GOTO_IF_ERROR(cluster(r));
+	GOTO_IF_ERROR(rp_result_cluster_all(r));
 	r->stats.seconds_cluster = rp_now() - t1;
 	fill_stats(r, c, &w);
 	*out = r;

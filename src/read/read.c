@@ -21,7 +21,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -347,10 +351,11 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 }
 
 static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
-		      const rp_read_options *ro, const rp_input *src)
+		      const rp_read_options *ro, const rp_input *src,
+		      size_t line0)
 {
 	line_reader lr = { fp, NULL, 0, 0, 0, max_line(c), 0 };
-	size_t lineno = 0, applied = 0, nparsed = 0;
+	size_t lineno = line0, applied = 0, nparsed = 0;
 	uint64_t bytes = 0;
 	int err = RP_OK, eof = 0;
 	batch b;
@@ -421,7 +426,7 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		if (why)
 			GOTO_IF_ERROR(rp_corpus_reject_add(
 				c, name, lineno + 1, NULL, "%s (after %zu lines)",
-				why, lineno));
+				why, lineno - line0));
 		else
 			GOTO_IF_ERROR(rp_corpus_reject_add(
 				c, name, lineno + 1, NULL, "read error: %s",
@@ -830,7 +835,7 @@ static int jsonl_stream(rp_corpus *c, FILE *raw, const char *name,
 			  "not read"));
 		return RP_EIO;
 	}
-	err = read_jsonl(c, in.fp, name, ro, &in);
+	err = read_jsonl(c, in.fp, name, ro, &in, 0);
 	rp_input_close(&in);
 	return err;
 }
@@ -979,6 +984,172 @@ int rp_corpus_read_path(rp_corpus *c, const char *path,
 	RETURN_ERROR_IF(!c || !path, RP_EINVAL);
 	FORWARD_IF_ERROR(read_begin(c, &ro, &saved, &resolved));
 	int err = read_path(c, path, ro);
+	c->max_doc_bytes = saved;
+	return err;
+}
+
+/* ---- a part of the inputs (the stages over shards) ---- */
+
+/* One input of a part: a path read whole, or a byte range of a plain
+ * JSONL file whose lines start in it. */
+typedef struct unit {
+	const char *path;
+	uint64_t size;
+	int split;     /* a plain JSONL file: cut at line ends */
+} unit;
+
+static __thread uint64_t tree_bytes;
+
+static int add_size(const char *p, const struct stat *st, int flag,
+		    struct FTW *f)
+{
+	(void)p;
+	(void)f;
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		tree_bytes += (uint64_t)st->st_size;
+	return 0;
+}
+
+/* Is the regular file at path plain JSONL (not gzip or zstd, no NUL in
+ * its first 4 KiB: not UTF-16 or binary), which can be cut at line
+ * ends? */
+static int plain_jsonl(const char *path)
+{
+	unsigned char b[4096];
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	size_t n = fread(b, 1, sizeof(b), fp);
+	fclose(fp);
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return 0;
+	if (n >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)
+		return 0;
+	return memchr(b, 0, n) == NULL;
+}
+
+/* Read the lines of the JSONL file at path that start in [lo, hi) (line
+ * numbers as in the whole file). */
+static int read_range(rp_corpus *c, const char *path, uint64_t lo,
+		      uint64_t hi, const rp_read_options *ro)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		FORWARD_IF_ERROR(rp_corpus_reject_add(c, path, 0, NULL,
+						      "cannot open: %s",
+						      strerror(e)));
+		return RP_EIO;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	hi = RP_MIN(hi, size);
+	if (lo >= hi) {
+		close(fd);
+		return RP_OK;
+	}
+	const char *m = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED) {
+		FORWARD_IF_ERROR(rp_corpus_reject_add(c, path, 0, NULL,
+						      "cannot map: %s",
+						      strerror(errno)));
+		return RP_EIO;
+	}
+	/* A line is in the range that holds its first byte. */
+	uint64_t start = lo, end = hi;
+	while (start > 0 && start < size && m[start - 1] != '\n')
+		start++;
+	while (end < size && m[end - 1] != '\n')
+		end++;
+	int err = RP_OK;
+	if (start < end) {
+		size_t line0 = 0;
+		for (const char *p = m, *e = m + start;
+		     (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+			line0++;
+		FILE *fp = fmemopen((void *)(m + start), (size_t)(end - start), "r");
+		if (!fp)
+			err = errno == ENOMEM ? RP_ENOMEM : RP_EIO;
+		else {
+			err = read_jsonl(c, fp, path, ro, NULL, line0);
+			fclose(fp);
+		}
+	}
+	munmap((void *)m, (size_t)size);
+	return err;
+}
+
+/* floor(total * p / n) without overflow (n <= 2^32). */
+static uint64_t cut(uint64_t total, uint64_t p, uint64_t n)
+{
+	return total / n * p + total % n * p / n;
+}
+
+int rp_corpus_read_part(rp_corpus *c, const char *const *paths, size_t npaths,
+			unsigned part, unsigned nparts, const rp_read_options *ro)
+{
+	size_t saved;
+	rp_read_options resolved;
+	RETURN_ERROR_IF(!c || (!paths && npaths), RP_EINVAL);
+	if (nparts == 0 || part >= nparts) {
+		rp_corpus_set_error(c, "part %u of %u: parts are numbered from 0 "
+				    "to N - 1", part, nparts);
+		return RP_EINVAL;
+	}
+	FORWARD_IF_ERROR(read_begin(c, &ro, &saved, &resolved));
+	unit *u = calloc(npaths + 1, sizeof(*u));
+	int err = RP_OK;
+	GOTO_IF(!u, RP_ENOMEM);
+	uint64_t total = 0;
+	for (size_t i = 0; i < npaths; i++) {
+		struct stat st;
+		u[i].path = paths[i];
+		if (strcmp(paths[i], "-") == 0) {
+			rp_corpus_set_error(c, "a part of the inputs is read from "
+					    "files and folders, not from "
+					    "standard input");
+			GOTO_IF(1, RP_EINVAL);
+		}
+		if (stat(paths[i], &st) != 0)
+			u[i].size = 0; /* rejected by the part that reads it */
+		else if (S_ISDIR(st.st_mode)) {
+			tree_bytes = 0;
+			nftw(paths[i], add_size, 16, FTW_PHYS);
+			u[i].size = tree_bytes;
+		} else {
+			u[i].size = (uint64_t)st.st_size;
+			u[i].split = S_ISREG(st.st_mode) &&
+				     !is_text_name(paths[i], ro) &&
+				     plain_jsonl(paths[i]);
+		}
+		total += u[i].size;
+	}
+	/* Part p holds the bytes [total * p / n, total * (p + 1) / n) of
+	 * the inputs laid end to end: a path read whole goes to the part
+	 * holding its first byte, a plain JSONL file is cut at line ends. */
+	uint64_t lo = cut(total, part, nparts), hi = cut(total, part + 1, nparts);
+	uint64_t off = 0;
+	for (size_t i = 0; i < npaths && err == RP_OK; i++) {
+		uint64_t a = off, b = off + u[i].size;
+		off = b;
+		if (u[i].split) {
+			uint64_t from = RP_MAX(a, lo), to = RP_MIN(b, hi);
+			if (from < to)
+				err = read_range(c, u[i].path, from - a, to - a, ro);
+		} else if ((a >= lo && a < hi) ||
+			   (part + 1 == nparts && a == total)) {
+			err = read_path(c, u[i].path, ro);
+		}
+		/* As read_inputs: a path that cannot be read is on the
+		 * reject list; reading goes on. */
+		if (err == RP_EIO)
+			err = RP_OK;
+	}
+cleanup:
+	free(u);
 	c->max_doc_bytes = saved;
 	return err;
 }

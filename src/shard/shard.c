@@ -1,0 +1,1781 @@
+/*
+ * shard.c - scan as stages over shards, exchanging files in one work
+ * folder (reprint.h, "Stages over shards"; the files in shardfile.h).
+ *
+ * Each stage is the one-machine pipeline's step over a part of the work,
+ * calling the same code:
+ *
+ *   read    part i of the inputs (rp_corpus_read_part) -> read-i.docs
+ *           (its documents as the corpus holds them, its rejects and
+ *           skipped files) and read-i.lines (per outlet its pages; every
+ *           distinct line with the pages of the part it is on; its ids)
+ *   chrome  every part's evidence -> chrome: per outlet pages and `top`,
+ *           the lines on two pages or more, exactly the counts chrome
+ *           learning makes over the whole collection (boiler.h's prior);
+ *           ids held by two parts (the later ones are rejected, as the
+ *           corpus rejects a duplicate id, and their pages uncounted)
+ *   sign    part i analysed with the chrome as its prior (every page
+ *           counted in it), rp_analysis_features -> sign-i.keys (per band
+ *           the (key, document) entries, sorted), sign-i.fps (winnowing
+ *           fingerprints, sorted by hash), sign-i.flags (which documents
+ *           have words, which are character texts; the rejects of the
+ *           base pass)
+ *   pairs   bands [B i / n, B (i + 1) / n) and hashes [2^32 i / n, ..):
+ *           the runs of equal keys of every part, rp_pairs_of_runs with
+ *           the bucket cap -> pairs-i.cands; fingerprint postings within
+ *           RP_PASSAGE_POSTING_CAP -> pairs-i.pents, each pair's (diagonal,
+ *           position) entries, as rp_contain_candidates makes them
+ *   verify  the pairs whose hash falls in share i: candidates merged,
+ *           passage candidates by rp_passage_diagonal over all of a pair's
+ *           entries; their documents only are read back into a corpus (in
+ *           collection order) with the chrome prior, and
+ *           rp_corpus_ask_given verifies, relates and aligns them ->
+ *           verify-i.pairs
+ *   finish  every document (rejects in scan's order), the verified pairs
+ *           of every share, clusters: the result scan gives.
+ *
+ * Documents are numbered across parts by the counts of the parts before
+ * (read-i.docs), so a pair is the same 64-bit RP_PAIR in every stage;
+ * the ids two parts hold leave holes in that numbering, closed at finish.
+ * The answer is scan's because every step that depends on more than one
+ * document (chrome counts, buckets and their caps, postings and theirs)
+ * sees the whole collection's figures, and every other step is per
+ * document or per pair.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "analysis.h"
+#include "boiler.h"
+#include "contain.h"
+#include "corpus.h"
+#include "lsh.h"
+#include "pairs.h"
+#include "result.h"
+#include "shardfile.h"
+#include "sort.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+struct rp_shard {
+	char *dir;
+	uint64_t params;          /* hash of the parameters */
+	char *pbytes;
+	size_t plen;
+	char err[1024];
+};
+
+#define DOCS_TRAILER 7
+
+static int fail(rp_shard *s, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(rp_shard *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static void name_of(char *out, size_t n, const char *stage, unsigned i,
+		    const char *ext)
+{
+	snprintf(out, n, "%s-%u.%s", stage, i, ext);
+}
+
+/* ---- the folder ---- */
+
+int rp_shard_open(rp_shard **out, const char *dir, const void *params,
+		  size_t len)
+{
+	RETURN_ERROR_IF(!out || !dir, RP_EINVAL);
+	rp_shard *s = calloc(1, sizeof(*s));
+	*out = s;
+	RETURN_ERROR_IF(!s, RP_ENOMEM);
+	s->dir = strdup(dir);
+	RETURN_ERROR_IF(!s->dir, RP_ENOMEM);
+	rp_sfr r;
+	int err;
+	if (params) {
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+			return fail(s, RP_EIO, "%s: cannot make the work folder: %s",
+				    dir, strerror(errno));
+		if (rp_sf_exists(dir, "params")) {
+			err = rp_sfr_open(&r, dir, "params", RP_SF_PARAMS, 0,
+					  s->err, sizeof(s->err));
+			FORWARD_IF_ERROR(err);
+			int same = r.paylen == len &&
+				   memcmp(r.pay, params, len) == 0;
+			rp_sfr_close(&r);
+			if (!same)
+				return fail(s, RP_EINPUT, "%s holds a run made with "
+					    "other parameters; use another folder "
+					    "(or empty it)", dir);
+		} else {
+			rp_sfw w;
+			FORWARD_IF_ERROR(rp_sfw_open(&w, dir, "params", RP_SF_PARAMS,
+						     0, s->err, sizeof(s->err)));
+			rp_sfw_bytes(&w, params, len);
+			FORWARD_IF_ERROR(rp_sfw_close(&w, 1, s->err, sizeof(s->err)));
+		}
+	}
+	err = rp_sfr_open(&r, dir, "params", RP_SF_PARAMS, 0, s->err,
+			  sizeof(s->err));
+	if (err == RP_EIO)
+		return fail(s, RP_EINPUT, "%s is not a reprint work folder (no "
+			    "params: 'reprint shard read' makes it)", dir);
+	FORWARD_IF_ERROR(err);
+	s->plen = (size_t)r.paylen;
+	s->pbytes = malloc(s->plen + 1);
+	if (!s->pbytes) {
+		rp_sfr_close(&r);
+		return RP_ENOMEM;
+	}
+	memcpy(s->pbytes, r.pay, s->plen);
+	s->pbytes[s->plen] = '\0';
+	s->params = XXH3_64bits(s->pbytes, s->plen) | 1;
+	rp_sfr_close(&r);
+	return RP_OK;
+}
+
+void rp_shard_free(rp_shard *s)
+{
+	if (!s)
+		return;
+	free(s->dir);
+	free(s->pbytes);
+	free(s);
+}
+
+const char *rp_shard_error(const rp_shard *s)
+{
+	return s ? s->err : "";
+}
+
+int rp_shard_params(const void **params, size_t *len, const rp_shard *s)
+{
+	RETURN_ERROR_IF(!params || !len || !s, RP_EINVAL);
+	*params = s->pbytes;
+	*len = s->plen;
+	return RP_OK;
+}
+
+static int sopen(rp_shard *s, rp_sfr *r, const char *name, uint32_t kind)
+{
+	return rp_sfr_open(r, s->dir, name, kind, s->params, s->err,
+			   sizeof(s->err));
+}
+
+static int wopen(rp_shard *s, rp_sfw *w, const char *name, uint32_t kind)
+{
+	return rp_sfw_open(w, s->dir, name, kind, s->params, s->err,
+			   sizeof(s->err));
+}
+
+static int wclose(rp_shard *s, rp_sfw *w, int ok)
+{
+	return rp_sfw_close(w, ok, s->err, sizeof(s->err));
+}
+
+static int corrupt(rp_shard *s, const rp_sfr *r)
+{
+	return fail(s, RP_EINPUT, "%s: damaged (its contents do not read as "
+		    "its kind)", r->path);
+}
+
+/* Every task 0..n-1 of a stage is done. */
+static int stage_done(rp_shard *s, const char *stage, unsigned n)
+{
+	char name[64];
+	for (unsigned i = 0; i < n; i++) {
+		name_of(name, sizeof(name), stage, i, "done");
+		if (!rp_sf_exists(s->dir, name))
+			return fail(s, RP_EINPUT, "%s: stage %s: task %u of %u has "
+				    "not finished (no %s)", s->dir, stage, i, n,
+				    name);
+	}
+	return RP_OK;
+}
+
+static int mark_done(rp_shard *s, const char *stage, unsigned i)
+{
+	char name[64];
+	name_of(name, sizeof(name), stage, i, "done");
+	return rp_sf_mark(s->dir, name, s->err, sizeof(s->err));
+}
+
+/* The part count a stage's file 0 says (u32 i, u32 n at its start). */
+static int parts_of(rp_shard *s, const char *stage, const char *ext,
+		    uint32_t kind, unsigned *n)
+{
+	char name[64];
+	rp_sfr r;
+	name_of(name, sizeof(name), stage, 0, ext);
+	FORWARD_IF_ERROR(sopen(s, &r, name, kind));
+	rp_sfr_u32(&r);
+	*n = rp_sfr_u32(&r);
+	int err = r.bad || *n == 0 ? corrupt(s, &r) : RP_OK;
+	rp_sfr_close(&r);
+	return err;
+}
+
+/* ---- the documents of a part (read-i.docs) ---- */
+
+typedef struct docs_file {
+	rp_sfr r;
+	uint64_t ndocs, nrejects, nskipped, seen;
+	uint64_t rej_pos, skip_pos;
+	const uint8_t *table;   /* ndocs u64 offsets */
+} docs_file;
+
+static int docs_open(rp_shard *s, docs_file *f, unsigned i)
+{
+	char name[64];
+	memset(f, 0, sizeof(*f));
+	name_of(name, sizeof(name), "read", i, "docs");
+	FORWARD_IF_ERROR(sopen(s, &f->r, name, RP_SF_DOCS));
+	if (f->r.paylen < DOCS_TRAILER * 8 + 8)
+		goto bad;
+	rp_sfr_seek(&f->r, f->r.paylen - DOCS_TRAILER * 8);
+	f->ndocs = rp_sfr_u64(&f->r);
+	f->nrejects = rp_sfr_u64(&f->r);
+	f->nskipped = rp_sfr_u64(&f->r);
+	f->seen = rp_sfr_u64(&f->r);
+	f->rej_pos = rp_sfr_u64(&f->r);
+	f->skip_pos = rp_sfr_u64(&f->r);
+	uint64_t table_pos = rp_sfr_u64(&f->r);
+	rp_sfr_seek(&f->r, table_pos);
+	f->table = rp_sfr_array(&f->r, f->ndocs, 8);
+	if (f->r.bad || f->ndocs >= UINT32_MAX)
+		goto bad;
+	return RP_OK;
+bad:;
+	int err = corrupt(s, &f->r);
+	rp_sfr_close(&f->r);
+	return err;
+}
+
+/* Document d of the part, as rp_corpus_add takes it (strings point into
+ * the mapped file). */
+static int docs_get(rp_shard *s, docs_file *f, uint64_t d, rp_doc_input *in,
+		    const rp_anchor **map, size_t *nmap)
+{
+	uint64_t off;
+	memcpy(&off, f->table + d * 8, 8);
+	rp_sfr_seek(&f->r, off);
+	memset(in, 0, sizeof(*in));
+	in->line = (size_t)rp_sfr_u64(&f->r);
+	in->id = rp_sfr_str(&f->r, &in->id_len);
+	in->title = rp_sfr_str(&f->r, &in->title_len);
+	in->outlet = rp_sfr_str(&f->r, &in->outlet_len);
+	in->date = rp_sfr_str(&f->r, &in->date_len);
+	size_t srclen;
+	in->source = rp_sfr_str(&f->r, &srclen);
+	in->text = rp_sfr_str(&f->r, &in->text_len);
+	uint32_t n = rp_sfr_u32(&f->r);
+	*map = rp_sfr_array(&f->r, n, sizeof(rp_anchor));
+	*nmap = n;
+	if (f->r.bad || !in->id || !in->text)
+		return corrupt(s, &f->r);
+	return RP_OK;
+}
+
+/* Add document d of part f to c; RP_EINPUT (a message) when c does not
+ * take it as the part's corpus did. */
+static int docs_add(rp_shard *s, docs_file *f, uint64_t d, rp_corpus *c)
+{
+	rp_doc_input in;
+	const rp_anchor *map;
+	size_t nmap, before = c->ndocs;
+	FORWARD_IF_ERROR(docs_get(s, f, d, &in, &map, &nmap));
+	int err = rp_corpus_add_mapped(c, &in, map, nmap);
+	if (err == RP_EINPUT || (err == RP_OK && c->ndocs != before + 1))
+		return fail(s, RP_EINPUT, "%s: document %llu is not taken back "
+			    "(%s)", f->r.path, (unsigned long long)d,
+			    c->nrejects ? c->rejects[c->nrejects - 1].reason
+					: "?");
+	return err;
+}
+
+static void put_reject(rp_sfw *w, const rp_reject *r)
+{
+	rp_sfw_u8(w, (uint8_t)(r->empty != 0));
+	rp_sfw_u64(w, r->line);
+	rp_sfw_str(w, r->source, r->source ? strlen(r->source) : 0);
+	rp_sfw_str(w, r->id, r->id ? strlen(r->id) : 0);
+	rp_sfw_str(w, r->reason, r->reason ? strlen(r->reason) : 0);
+}
+
+/* A reject as put_reject wrote it, added to c. */
+static int take_reject(rp_shard *s, rp_sfr *r, rp_corpus *c)
+{
+	size_t len;
+	int empty = rp_sfr_u8(r);
+	size_t line = (size_t)rp_sfr_u64(r);
+	const char *source = rp_sfr_str(r, &len);
+	const char *id = rp_sfr_str(r, &len);
+	const char *reason = rp_sfr_str(r, &len);
+	if (r->bad || !reason)
+		return corrupt(s, r);
+	return rp_corpus_reject_add_kind(c, empty, source, line, id, "%s", reason);
+}
+
+/* ---- read ---- */
+
+typedef struct lent {
+	uint64_t h;
+	uint32_t pages, outlet_credit; /* outlet << 1 | credit */
+} lent;
+
+static int cmp_lent(const void *x, const void *y)
+{
+	const lent *a = x, *b = y;
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
+static int cmp_kv(const void *x, const void *y)
+{
+	const rp_kv *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->val < b->val ? -1 : a->val > b->val;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The evidence of part i: outlets and their pages, lines, ids. */
+static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
+{
+	const char **names = NULL;
+	size_t nnames = 0;
+	uint64_t *pages = NULL;
+	lent *e = NULL;
+	rp_kv *ids = NULL;
+	rp_page_line *pl = NULL;
+	size_t ne = 0, cape = 0, npl = 0, cappl = 0;
+	int err = RP_OK;
+	char name[64];
+	rp_sfw w;
+	memset(&w, 0, sizeof(w));
+
+	names = calloc(c->ndocs + 1, sizeof(*names));
+	ids = calloc(c->ndocs + 1, sizeof(*ids));
+	GOTO_IF(!names || !ids, RP_ENOMEM);
+	for (size_t d = 0; d < c->ndocs; d++)
+		if (c->docs[d].outlet)
+			names[nnames++] = c->docs[d].outlet;
+	qsort(names, nnames, sizeof(*names), cmp_str);
+	size_t k = 0;
+	for (size_t x = 0; x < nnames; x++)
+		if (!k || strcmp(names[k - 1], names[x]) != 0)
+			names[k++] = names[x];
+	nnames = k;
+	pages = calloc(nnames + 1, sizeof(*pages));
+	GOTO_IF(!pages, RP_ENOMEM);
+	for (size_t d = 0; d < c->ndocs; d++) {
+		const rp_doc *doc = &c->docs[d];
+		ids[d] = (rp_kv){ XXH3_64bits(doc->id, strlen(doc->id)), d };
+		if (!doc->outlet || !c->ao.boilerplate)
+			continue;
+		const char **o = bsearch(&doc->outlet, names, nnames,
+					 sizeof(*names), cmp_str);
+		uint32_t ot = (uint32_t)(o - names);
+		pages[ot]++;
+		npl = 0;
+		GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, doc->text,
+					    doc->text_len,
+					    rp_outlet_salt(doc->outlet)));
+		GOTO_IF_ERROR(RP_GROW(e, cape, ne + npl));
+		for (size_t x = 0; x < npl; x++)
+			e[ne++] = (lent){ pl[x].h, 1, ot << 1 | pl[x].credit };
+	}
+	if (!c->ao.boilerplate) /* pages are counted for chrome only */
+		for (size_t d = 0; d < c->ndocs; d++)
+			if (c->docs[d].outlet) {
+				const char **o = bsearch(&c->docs[d].outlet, names,
+							 nnames, sizeof(*names),
+							 cmp_str);
+				pages[o - names]++;
+			}
+	qsort(e, ne, sizeof(*e), cmp_lent);
+	k = 0;
+	for (size_t x = 0; x < ne; x++) {
+		if (k && e[k - 1].h == e[x].h)
+			e[k - 1].pages++;
+		else
+			e[k++] = e[x];
+	}
+	ne = k;
+	qsort(ids, c->ndocs, sizeof(*ids), cmp_kv);
+
+	name_of(name, sizeof(name), "read", i, "lines");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_LINES));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, n);
+	rp_sfw_u64(&w, nnames);
+	for (size_t x = 0; x < nnames; x++) {
+		rp_sfw_str(&w, names[x], strlen(names[x]));
+		rp_sfw_u64(&w, pages[x]);
+	}
+	rp_sfw_u64(&w, ne);
+	rp_sfw_bytes(&w, e, ne * sizeof(*e));
+	rp_sfw_u64(&w, c->ndocs);
+	rp_sfw_bytes(&w, ids, c->ndocs * sizeof(*ids));
+	err = wclose(s, &w, 1);
+cleanup:
+	if (err < 0 && w.fp)
+		wclose(s, &w, 0);
+	free(names);
+	free(pages);
+	free(e);
+	free(ids);
+	free(pl);
+	return err;
+}
+
+int rp_shard_read(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
+{
+	RETURN_ERROR_IF(!s || !c || n == 0 || i >= n, RP_EINVAL);
+	char name[64];
+	rp_sfw w;
+	uint64_t *offs = NULL;
+	int err = RP_OK;
+	memset(&w, 0, sizeof(w));
+	if (c->ndocs >= UINT32_MAX / 2)
+		return fail(s, RP_ELIMIT, "part %u holds too many documents", i);
+	err = rp_corpus_texts_ready(c);
+	if (err < 0)
+		return fail(s, err, "%s", c->err);
+	offs = calloc(c->ndocs + 1, sizeof(*offs));
+	RETURN_ERROR_IF(!offs, RP_ENOMEM);
+	name_of(name, sizeof(name), "read", i, "docs");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_DOCS));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, n);
+	for (size_t d = 0; d < c->ndocs; d++) {
+		const rp_doc *doc = &c->docs[d];
+		offs[d] = w.len;
+		rp_sfw_u64(&w, doc->line);
+		rp_sfw_str(&w, doc->id, strlen(doc->id));
+		rp_sfw_str(&w, doc->title, doc->title ? strlen(doc->title) : 0);
+		rp_sfw_str(&w, doc->outlet, doc->outlet ? strlen(doc->outlet) : 0);
+		rp_sfw_str(&w, doc->date, doc->date ? strlen(doc->date) : 0);
+		rp_sfw_str(&w, doc->source, doc->source ? strlen(doc->source) : 0);
+		rp_sfw_str(&w, doc->text, doc->text_len);
+		rp_sfw_u32(&w, (uint32_t)doc->nsrcmap);
+		rp_sfw_bytes(&w, doc->srcmap, doc->nsrcmap * sizeof(rp_anchor));
+	}
+	uint64_t rej_pos = w.len;
+	for (size_t x = 0; x < c->nrejects; x++)
+		put_reject(&w, &c->rejects[x]);
+	uint64_t skip_pos = w.len;
+	for (size_t x = 0; x < c->nskipped; x++) {
+		const rp_skipped *k = &c->skipped[x];
+		rp_sfw_str(&w, k->kind, strlen(k->kind));
+		rp_sfw_u64(&w, k->files);
+		rp_sfw_str(&w, k->example, strlen(k->example));
+	}
+	uint64_t table_pos = w.len;
+	rp_sfw_bytes(&w, offs, c->ndocs * sizeof(*offs));
+	uint64_t trailer[DOCS_TRAILER] = { c->ndocs, c->nrejects, c->nskipped,
+					   c->records_seen, rej_pos, skip_pos,
+					   table_pos };
+	rp_sfw_bytes(&w, trailer, sizeof(trailer));
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+	GOTO_IF_ERROR(write_lines(s, c, i, n));
+	err = mark_done(s, "read", i);
+cleanup:
+	if (err < 0 && w.fp)
+		wclose(s, &w, 0);
+	free(offs);
+	return err;
+}
+
+/* ---- chrome ---- */
+
+/* One part's evidence, mapped. */
+typedef struct lines_file {
+	rp_sfr r;
+	uint64_t nout, ne, nids;
+	const char **names;
+	uint64_t *pages;
+	const lent *e;
+	const rp_kv *ids;
+} lines_file;
+
+static void lines_close(lines_file *f)
+{
+	free(f->names);
+	free(f->pages);
+	rp_sfr_close(&f->r);
+}
+
+static int lines_open(rp_shard *s, lines_file *f, unsigned i, unsigned n)
+{
+	char name[64];
+	memset(f, 0, sizeof(*f));
+	name_of(name, sizeof(name), "read", i, "lines");
+	FORWARD_IF_ERROR(sopen(s, &f->r, name, RP_SF_LINES));
+	unsigned fi = rp_sfr_u32(&f->r), fn = rp_sfr_u32(&f->r);
+	f->nout = rp_sfr_u64(&f->r);
+	if (f->r.bad || fi != i || fn != n || f->nout > f->r.paylen)
+		goto bad;
+	f->names = calloc(f->nout + 1, sizeof(*f->names));
+	f->pages = calloc(f->nout + 1, sizeof(*f->pages));
+	if (!f->names || !f->pages) {
+		lines_close(f);
+		return RP_ENOMEM;
+	}
+	for (uint64_t k = 0; k < f->nout; k++) {
+		size_t len;
+		f->names[k] = rp_sfr_str(&f->r, &len);
+		f->pages[k] = rp_sfr_u64(&f->r);
+		if (!f->names[k])
+			f->r.bad = 1;
+	}
+	f->ne = rp_sfr_u64(&f->r);
+	f->e = rp_sfr_array(&f->r, f->ne, sizeof(lent));
+	f->nids = rp_sfr_u64(&f->r);
+	f->ids = rp_sfr_array(&f->r, f->nids, sizeof(rp_kv));
+	if (f->r.bad)
+		goto bad;
+	for (uint64_t k = 0; k < f->ne; k++)
+		if ((f->e[k].outlet_credit >> 1) >= f->nout)
+			goto bad;
+	return RP_OK;
+bad:;
+	int err = corrupt(s, &f->r);
+	lines_close(f);
+	return err;
+}
+
+/* One outlet of the merged model. */
+typedef struct mout {
+	const char *name;
+	uint64_t pages, top;
+} mout;
+
+static int cmp_mout(const void *x, const void *y)
+{
+	return strcmp(((const mout *)x)->name, ((const mout *)y)->name);
+}
+
+/* A document of a later part whose id an earlier part holds. */
+typedef struct dup {
+	uint32_t part;
+	uint64_t doc;
+	char *reason;
+} dup;
+
+static int cmp_dup(const void *x, const void *y)
+{
+	const dup *a = x, *b = y;
+	if (a->part != b->part)
+		return a->part < b->part ? -1 : 1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+/* An id entry of every part: (hash, part << 32 | doc). */
+static int find_dups(rp_shard *s, lines_file *lf, docs_file *df, unsigned n,
+		     dup **out, size_t *nout)
+{
+	rp_kv *all = NULL;
+	size_t nall = 0, cap = 0, nd = 0, capd = 0;
+	dup *d = NULL;
+	int err = RP_OK;
+	for (unsigned i = 0; i < n; i++) {
+		GOTO_IF_ERROR(RP_GROW(all, cap, nall + lf[i].nids + 1));
+		for (uint64_t k = 0; k < lf[i].nids; k++)
+			all[nall++] = (rp_kv){ lf[i].ids[k].key,
+					       (uint64_t)i << 32 | lf[i].ids[k].val };
+	}
+	qsort(all, nall, sizeof(*all), cmp_kv);
+	for (size_t x = 0; x < nall;) {
+		size_t y = x + 1;
+		while (y < nall && all[y].key == all[x].key)
+			y++;
+		/* Equal hashes: the ids compared; each later one equal to an
+		 * earlier one of another part is a duplicate of the first. */
+		for (size_t b = x + 1; b < y; b++) {
+			rp_doc_input ib, ia;
+			const rp_anchor *m;
+			size_t nm;
+			unsigned pb = (unsigned)(all[b].val >> 32);
+			GOTO_IF_ERROR(docs_get(s, &df[pb], all[b].val & 0xffffffffu,
+					       &ib, &m, &nm));
+			char *idb = strndup(ib.id, ib.id_len);
+			GOTO_IF(!idb, RP_ENOMEM);
+			for (size_t a = x; a < b; a++) {
+				unsigned pa = (unsigned)(all[a].val >> 32);
+				if (pa == pb)
+					continue;
+				int e2 = docs_get(s, &df[pa], all[a].val & 0xffffffffu,
+						  &ia, &m, &nm);
+				if (e2 < 0) {
+					free(idb);
+					GOTO_IF(1, e2);
+				}
+				if (ia.id_len != strlen(idb) ||
+				    memcmp(ia.id, idb, ia.id_len) != 0)
+					continue;
+				char reason[1024];
+				snprintf(reason, sizeof(reason),
+					 "duplicate id (first seen at %s:%zu)",
+					 ia.source ? ia.source : "(input)", ia.line);
+				if (RP_GROW(d, capd, nd + 1) < 0 ||
+				    !(d[nd].reason = strdup(reason))) {
+					free(idb);
+					GOTO_IF(1, RP_ENOMEM);
+				}
+				d[nd].part = pb;
+				d[nd++].doc = all[b].val & 0xffffffffu;
+				break;
+			}
+			free(idb);
+		}
+		x = y;
+	}
+	qsort(d, nd, sizeof(*d), cmp_dup);
+	*out = d;
+	*nout = nd;
+	d = NULL;
+cleanup:
+	for (size_t k = 0; d && k < nd; k++)
+		free(d[k].reason);
+	free(d);
+	free(all);
+	return err;
+}
+
+/* A line of the merged evidence: its hash, pages, outlet name, credit. */
+typedef struct mline {
+	uint64_t h, pages;
+	const char *outlet;
+	int credit;
+} mline;
+
+static int cmp_mline(const void *x, const void *y)
+{
+	const mline *a = x, *b = y;
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
+int rp_shard_chrome(rp_shard *s)
+{
+	RETURN_ERROR_IF(!s, RP_EINVAL);
+	unsigned n;
+	FORWARD_IF_ERROR(parts_of(s, "read", "lines", RP_SF_LINES, &n));
+	FORWARD_IF_ERROR(stage_done(s, "read", n));
+	lines_file *lf = calloc(n, sizeof(*lf));
+	docs_file *df = calloc(n, sizeof(*df));
+	mout *o = NULL;
+	mline *ml = NULL, *sub = NULL;
+	dup *dups = NULL;
+	rp_page_line *pl = NULL;
+	size_t no = 0, nml = 0, capml = 0, ndup = 0, nsub = 0, capsub = 0;
+	size_t npl = 0, cappl = 0;
+	int err = RP_OK;
+	uint64_t *base = calloc(n + 1, sizeof(*base));
+	rp_sfw w;
+	memset(&w, 0, sizeof(w));
+	GOTO_IF(!lf || !df || !base, RP_ENOMEM);
+	for (unsigned i = 0; i < n; i++) {
+		GOTO_IF_ERROR(lines_open(s, &lf[i], i, n));
+		GOTO_IF_ERROR(docs_open(s, &df[i], i));
+		base[i + 1] = base[i] + df[i].ndocs;
+		no += lf[i].nout;
+	}
+	GOTO_IF(base[n] >= UINT32_MAX - 1, fail(s, RP_ELIMIT, "more than 2^32 "
+						  "documents in all"));
+
+	/* 1. Ids held by two parts: the later documents are duplicates, their
+	 * pages taken out of the counts below. */
+	GOTO_IF_ERROR(find_dups(s, lf, df, n, &dups, &ndup));
+
+	/* 2. Outlets: pages summed over the parts. */
+	o = calloc(no + 1, sizeof(*o));
+	GOTO_IF(!o, RP_ENOMEM);
+	no = 0;
+	for (unsigned i = 0; i < n; i++)
+		for (uint64_t k = 0; k < lf[i].nout; k++)
+			o[no++] = (mout){ lf[i].names[k], lf[i].pages[k], 0 };
+	qsort(o, no, sizeof(*o), cmp_mout);
+	size_t k = 0;
+	for (size_t x = 0; x < no; x++) {
+		if (k && strcmp(o[k - 1].name, o[x].name) == 0)
+			o[k - 1].pages += o[x].pages;
+		else
+			o[k++] = o[x];
+	}
+	no = k;
+	for (size_t x = 0; x < ndup; x++) {
+		rp_doc_input in;
+		const rp_anchor *m;
+		size_t nm;
+		GOTO_IF_ERROR(docs_get(s, &df[dups[x].part], dups[x].doc, &in,
+				       &m, &nm));
+		if (!in.outlet)
+			continue;
+		mout key = { in.outlet, 0, 0 };
+		mout *f = bsearch(&key, o, no, sizeof(*o), cmp_mout);
+		if (f && f->pages)
+			f->pages--;
+		npl = 0;
+		GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, in.text, in.text_len,
+					    rp_outlet_salt(in.outlet)));
+		GOTO_IF_ERROR(RP_GROW(sub, capsub, nsub + npl));
+		for (size_t y = 0; y < npl; y++)
+			sub[nsub++] = (mline){ pl[y].h, 1, NULL, 0 };
+	}
+	qsort(sub, nsub, sizeof(*sub), cmp_mline);
+
+	/* 3. Lines: pages summed over the parts, less the duplicates'. */
+	for (unsigned i = 0; i < n; i++) {
+		GOTO_IF_ERROR(RP_GROW(ml, capml, nml + lf[i].ne + 1));
+		for (uint64_t x = 0; x < lf[i].ne; x++) {
+			const lent *e = &lf[i].e[x];
+			ml[nml++] = (mline){ e->h, e->pages,
+					     lf[i].names[e->outlet_credit >> 1],
+					     (int)(e->outlet_credit & 1) };
+		}
+	}
+	qsort(ml, nml, sizeof(*ml), cmp_mline);
+	k = 0;
+	for (size_t x = 0, y = 0; x < nml;) {
+		size_t z = x + 1;
+		uint64_t pages = ml[x].pages;
+		while (z < nml && ml[z].h == ml[x].h)
+			pages += ml[z++].pages;
+		while (y < nsub && sub[y].h < ml[x].h)
+			y++;
+		while (y < nsub && sub[y].h == ml[x].h && pages) {
+			pages--;
+			y++;
+		}
+		/* What chrome learning asks of a line on two pages or more
+		 * (a line not kept is on one page: every page asked about is
+		 * counted); `top` of the outlet from the lines on three pages
+		 * or more that are not credits (boiler.h). */
+		if (pages >= 2)
+			ml[k++] = (mline){ ml[x].h, pages, ml[x].outlet,
+					   ml[x].credit };
+		if (pages >= 3 && !ml[x].credit) {
+			mout key = { ml[x].outlet, 0, 0 };
+			mout *f = bsearch(&key, o, no, sizeof(*o), cmp_mout);
+			if (f && f->top < pages)
+				f->top = pages;
+		}
+		x = z;
+	}
+	nml = k;
+
+	GOTO_IF_ERROR(wopen(s, &w, "chrome", RP_SF_CHROME));
+	rp_sfw_u32(&w, n);
+	rp_sfw_bytes(&w, base, (n + 1) * sizeof(*base));
+	rp_sfw_u64(&w, no);
+	for (size_t x = 0; x < no; x++) {
+		rp_sfw_str(&w, o[x].name, strlen(o[x].name));
+		rp_sfw_u64(&w, o[x].pages);
+		rp_sfw_u64(&w, o[x].top);
+	}
+	rp_sfw_u64(&w, nml);
+	for (size_t x = 0; x < nml; x++) {
+		rp_sfw_u64(&w, ml[x].h);
+		rp_sfw_u64(&w, ml[x].pages);
+	}
+	rp_sfw_u64(&w, ndup);
+	for (size_t x = 0; x < ndup; x++) {
+		rp_sfw_u32(&w, dups[x].part);
+		rp_sfw_u64(&w, dups[x].doc);
+		rp_sfw_str(&w, dups[x].reason, strlen(dups[x].reason));
+	}
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+	err = rp_sf_mark(s->dir, "chrome.done", s->err, sizeof(s->err));
+cleanup:
+	if (err < 0 && w.fp)
+		wclose(s, &w, 0);
+	for (unsigned i = 0; lf && df && i < n; i++) {
+		lines_close(&lf[i]);
+		rp_sfr_close(&df[i].r);
+	}
+	for (size_t x = 0; x < ndup; x++)
+		free(dups[x].reason);
+	free(dups);
+	free(lf);
+	free(df);
+	free(base);
+	free(o);
+	free(ml);
+	free(sub);
+	free(pl);
+	return err;
+}
+
+/* ---- the merged chrome, as a prior ---- */
+
+typedef struct model {
+	rp_sfr r;
+	unsigned n;              /* parts */
+	const uint64_t *base;    /* n + 1: first document of each part */
+	uint64_t nout, nlines, ndup;
+	mout *out;               /* sorted by name */
+	const uint64_t *lines;   /* (h, pages) pairs, sorted by h */
+	dup *dups;               /* sorted by (part, doc); reason in the map */
+} model;
+
+static void model_close(model *m)
+{
+	free(m->out);
+	free(m->dups);
+	rp_sfr_close(&m->r);
+}
+
+static int model_open(rp_shard *s, model *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (!rp_sf_exists(s->dir, "chrome.done"))
+		return fail(s, RP_EINPUT, "%s: stage chrome has not finished "
+			    "(no chrome.done)", s->dir);
+	FORWARD_IF_ERROR(sopen(s, &m->r, "chrome", RP_SF_CHROME));
+	m->n = rp_sfr_u32(&m->r);
+	m->base = rp_sfr_array(&m->r, (uint64_t)m->n + 1, 8);
+	m->nout = rp_sfr_u64(&m->r);
+	if (m->r.bad || m->n == 0 || m->nout > m->r.paylen)
+		goto bad;
+	m->out = calloc(m->nout + 1, sizeof(*m->out));
+	if (!m->out) {
+		model_close(m);
+		return RP_ENOMEM;
+	}
+	for (uint64_t k = 0; k < m->nout; k++) {
+		size_t len;
+		m->out[k].name = rp_sfr_str(&m->r, &len);
+		m->out[k].pages = rp_sfr_u64(&m->r);
+		m->out[k].top = rp_sfr_u64(&m->r);
+		if (!m->out[k].name || (k && strcmp(m->out[k - 1].name,
+						    m->out[k].name) >= 0))
+			m->r.bad = 1;
+		if (m->r.bad)
+			goto bad;
+	}
+	m->nlines = rp_sfr_u64(&m->r);
+	m->lines = rp_sfr_array(&m->r, m->nlines, 16);
+	m->ndup = rp_sfr_u64(&m->r);
+	if (m->r.bad || m->ndup > m->r.paylen)
+		goto bad;
+	m->dups = calloc(m->ndup + 1, sizeof(*m->dups));
+	if (!m->dups) {
+		model_close(m);
+		return RP_ENOMEM;
+	}
+	for (uint64_t k = 0; k < m->ndup; k++) {
+		size_t len;
+		m->dups[k].part = rp_sfr_u32(&m->r);
+		m->dups[k].doc = rp_sfr_u64(&m->r);
+		m->dups[k].reason = (char *)rp_sfr_str(&m->r, &len);
+		if (m->r.bad || !m->dups[k].reason || m->dups[k].part >= m->n)
+			goto bad;
+	}
+	for (unsigned i = 0; i < m->n; i++)
+		if (m->base[i] > m->base[i + 1])
+			goto bad;
+	return RP_OK;
+bad:;
+	int err = corrupt(s, &m->r);
+	model_close(m);
+	return err;
+}
+
+/* Is document doc of part i a duplicate (its reason, else NULL)? */
+static const char *model_dup(const model *m, unsigned i, uint64_t doc)
+{
+	size_t lo = 0, hi = m->ndup;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const dup *d = &m->dups[mid];
+		if (d->part < i || (d->part == i && d->doc < doc))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->ndup && m->dups[lo].part == i && m->dups[lo].doc == doc
+		       ? m->dups[lo].reason : NULL;
+}
+
+static int prior_outlet(void *ctx, const char *name, size_t *pages,
+			size_t *top)
+{
+	const model *m = ctx;
+	mout key = { name, 0, 0 };
+	const mout *f = bsearch(&key, m->out, m->nout, sizeof(*m->out), cmp_mout);
+	*pages = f ? (size_t)f->pages : 0;
+	*top = f ? (size_t)f->top : 0;
+	return RP_OK;
+}
+
+static int prior_line(void *ctx, const char *name, uint64_t h, size_t *pages)
+{
+	const model *m = ctx;
+	(void)name; /* (the hash is salted by the outlet's name) */
+	size_t lo = 0, hi = m->nlines;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->lines[2 * mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Every page asked about is counted in the model: a line it does
+	 * not keep is on this one page. */
+	*pages = lo < m->nlines && m->lines[2 * lo] == h
+			 ? (size_t)m->lines[2 * lo + 1] : 1;
+	return RP_OK;
+}
+
+/* ---- the question the stages answer ---- */
+
+typedef struct shard_q {
+	rp_question q;           /* resolved */
+	unsigned bands, rows, w; /* w: winnowing window, 0 = no passages */
+} shard_q;
+
+static int resolve_q(rp_shard *s, rp_corpus *c, const rp_question *qin,
+		     shard_q *sq)
+{
+	memset(sq, 0, sizeof(*sq));
+	int err = rp_question_resolve(&sq->q, c, qin);
+	if (err < 0)
+		return fail(s, err, "%s", c->err);
+	const rp_question *q = &sq->q;
+	if (q->exact)
+		return fail(s, RP_EINVAL, "the stages over shards find pairs by "
+			    "LSH and shared passages; an exact search is "
+			    "scan's alone");
+	if (q->containment > 0 && q->containment < RP_CONTAIN_SCATTERED)
+		return fail(s, RP_EINVAL, "the stages over shards take "
+			    "containment 0.5 or more (scattered reuse below "
+			    "it is scan's alone)");
+	sq->bands = q->bands;
+	sq->rows = q->rows;
+	int reached;
+	if (!sq->bands && rp_lsh_tune(&sq->bands, &sq->rows, &reached,
+				      q->threshold, c->ao.num_perm,
+				      q->target_recall) < 0)
+		return fail(s, RP_EINVAL, "no LSH banding for this threshold");
+	if (q->containment > 0 || q->min_passage > 0)
+		sq->w = rp_winnow_window(q->min_passage > 0
+					 ? (unsigned)q->min_passage
+					 : RP_CONTAIN_RUN_WORDS, c->ao.k);
+	return RP_OK;
+}
+
+/* ---- sign ---- */
+
+static int cmp_fp(const void *x, const void *y)
+{
+	const rp_fp *a = x, *b = y;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	if (a->doc != b->doc)
+		return a->doc < b->doc ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
+		  unsigned i)
+{
+	RETURN_ERROR_IF(!s || !c || !qin, RP_EINVAL);
+	model m;
+	docs_file df;
+	shard_q sq;
+	rp_dfeat *f = NULL;
+	uint32_t *glob = NULL;
+	uint8_t *counted = NULL;
+	rp_kv *kv = NULL;
+	rp_fp *fp = NULL;
+	size_t nfp = 0;
+	char name[64];
+	int err = RP_OK;
+	rp_sfw w;
+	memset(&w, 0, sizeof(w));
+	memset(&df, 0, sizeof(df));
+	FORWARD_IF_ERROR(model_open(s, &m));
+	GOTO_IF(i >= m.n, fail(s, RP_EINVAL, "part %u of a run of %u parts", i,
+			       m.n));
+	GOTO_IF_ERROR(resolve_q(s, c, qin, &sq));
+	GOTO_IF_ERROR(docs_open(s, &df, i));
+	GOTO_IF(df.ndocs != m.base[i + 1] - m.base[i], corrupt(s, &df.r));
+	glob = calloc(df.ndocs + 1, sizeof(*glob));
+	GOTO_IF(!glob, RP_ENOMEM);
+	for (uint64_t d = 0; d < df.ndocs; d++) {
+		if (model_dup(&m, i, d))
+			continue;
+		glob[c->ndocs] = (uint32_t)(m.base[i] + d);
+		GOTO_IF_ERROR(docs_add(s, &df, d, c));
+	}
+	size_t nd = c->ndocs, rej0 = c->nrejects;
+	counted = malloc(nd + 1);
+	GOTO_IF(!counted, RP_ENOMEM);
+	memset(counted, 1, nd + 1);
+	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &m };
+	c->prior = &prior;
+	err = rp_corpus_analyze(c);
+	c->prior = NULL;
+	GOTO_IF(err < 0, fail(s, err, "%s", c->err));
+	GOTO_IF_ERROR(rp_analysis_features(c, sq.bands, sq.rows,
+					   sq.w ? sq.w : 1, &f));
+
+	/* Band keys: per band, (key, document) sorted. */
+	name_of(name, sizeof(name), "sign", i, "keys");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_KEYS));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, m.n);
+	rp_sfw_u32(&w, sq.bands);
+	kv = calloc(nd + 1, sizeof(*kv));
+	GOTO_IF(!kv, RP_ENOMEM);
+	for (unsigned b = 0; b < sq.bands; b++) {
+		size_t n = 0;
+		for (size_t d = 0; d < nd; d++)
+			if (f[d].active)
+				kv[n++] = (rp_kv){ f[d].keys[b], glob[d] };
+		qsort(kv, n, sizeof(*kv), cmp_kv);
+		rp_sfw_u64(&w, n);
+		rp_sfw_bytes(&w, kv, n * sizeof(*kv));
+	}
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+
+	/* Fingerprints, sorted by (hash, document, position). */
+	for (size_t d = 0; sq.w && d < nd; d++)
+		nfp += f[d].nfp;
+	fp = calloc(nfp + 1, sizeof(*fp));
+	GOTO_IF(!fp, RP_ENOMEM);
+	nfp = 0;
+	for (size_t d = 0; sq.w && d < nd; d++)
+		for (size_t x = 0; x < f[d].nfp; x++)
+			fp[nfp++] = (rp_fp){ f[d].fp[x].h, glob[d], f[d].fp[x].pos };
+	qsort(fp, nfp, sizeof(*fp), cmp_fp);
+	name_of(name, sizeof(name), "sign", i, "fps");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_FPS));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, m.n);
+	rp_sfw_u64(&w, nfp);
+	rp_sfw_bytes(&w, fp, nfp * sizeof(*fp));
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+
+	/* Which documents have words and are character texts; the base
+	 * pass's rejects. */
+	name_of(name, sizeof(name), "sign", i, "flags");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_FLAGS));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, m.n);
+	rp_sfw_u64(&w, nd);
+	for (size_t d = 0; d < nd; d++) {
+		rp_sfw_u32(&w, glob[d]);
+		rp_sfw_u8(&w, (uint8_t)(c->an->active[d] | c->an->chars[d] << 1));
+	}
+	rp_sfw_u64(&w, c->nrejects - rej0);
+	for (size_t x = rej0; x < c->nrejects; x++)
+		put_reject(&w, &c->rejects[x]);
+	rp_sfw_u64(&w, c->an->shingles);
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+	err = mark_done(s, "sign", i);
+cleanup:
+	if (err < 0 && w.fp)
+		wclose(s, &w, 0);
+	rp_dfeats_free(f, c->ndocs);
+	rp_sfr_close(&df.r);
+	model_close(&m);
+	free(glob);
+	free(counted);
+	free(kv);
+	free(fp);
+	return err;
+}
+
+/* ---- pairs ---- */
+
+/* The keys file of part j, at band b's entries. */
+static int keys_band(rp_shard *s, rp_sfr *r, unsigned j, unsigned nb,
+		     unsigned b, const rp_kv **kv, uint64_t *n)
+{
+	rp_sfr_seek(r, 0);
+	unsigned fi = rp_sfr_u32(r);
+	rp_sfr_u32(r);
+	*kv = NULL;
+	*n = 0;
+	if (fi != j || rp_sfr_u32(r) != nb)
+		return fail(s, RP_EINPUT, "%s: made for another banding or part",
+			    r->path);
+	for (unsigned x = 0; x <= b; x++) {
+		*n = rp_sfr_u64(r);
+		*kv = rp_sfr_array(r, *n, sizeof(rp_kv));
+	}
+	return r->bad ? corrupt(s, r) : RP_OK;
+}
+
+/* The first of the sorted x[0..n) that is >= v. */
+static size_t lower_u64(const uint64_t *x, size_t n, uint64_t v)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first fingerprint of fp[0..n) with hash >= h. */
+static size_t fp_lower(const rp_fp *fp, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (fp[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int cmp_fp_h(const void *x, const void *y)
+{
+	const rp_fp *a = x, *b = y;
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
+int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
+		   unsigned i, unsigned n)
+{
+	RETURN_ERROR_IF(!s || !c || !qin || n == 0 || i >= n, RP_EINVAL);
+	model m;
+	shard_q sq;
+	rp_sfr *kr = NULL, *fr = NULL;
+	rp_kv *kv = NULL;
+	uint64_t *pairs = NULL;
+	rp_fp *fp = NULL;
+	size_t np = 0, capp = 0, nkv = 0, capkv = 0, nfp = 0, capfp = 0;
+	size_t oversized = 0, largest = 0;
+	char name[64];
+	int err = RP_OK;
+	rp_sfw w;
+	memset(&w, 0, sizeof(w));
+	FORWARD_IF_ERROR(model_open(s, &m));
+	GOTO_IF_ERROR(resolve_q(s, c, qin, &sq));
+	GOTO_IF_ERROR(stage_done(s, "sign", m.n));
+	kr = calloc(m.n, sizeof(*kr));
+	fr = calloc(m.n, sizeof(*fr));
+	GOTO_IF(!kr || !fr, RP_ENOMEM);
+	for (unsigned j = 0; j < m.n; j++) {
+		name_of(name, sizeof(name), "sign", j, "keys");
+		GOTO_IF_ERROR(sopen(s, &kr[j], name, RP_SF_KEYS));
+		name_of(name, sizeof(name), "sign", j, "fps");
+		GOTO_IF_ERROR(sopen(s, &fr[j], name, RP_SF_FPS));
+	}
+	rp_sfr_seek(&kr[0], 8);
+	unsigned nb = rp_sfr_u32(&kr[0]);
+	GOTO_IF(kr[0].bad || nb != sq.bands, corrupt(s, &kr[0]));
+
+	/* 1. Bands [nb i / n, nb (i + 1) / n): each band's runs of equal
+	 * keys over every part, as scan's banding makes pairs of them. */
+	unsigned b0 = (unsigned)((uint64_t)nb * i / n);
+	unsigned b1 = (unsigned)((uint64_t)nb * (i + 1) / n);
+	size_t cap = sq.q.bucket_cap;
+	for (unsigned b = b0; b < b1; b++) {
+		nkv = 0;
+		for (unsigned j = 0; j < m.n; j++) {
+			const rp_kv *e = NULL;
+			uint64_t ne = 0;
+			GOTO_IF_ERROR(keys_band(s, &kr[j], j, nb, b, &e, &ne));
+			GOTO_IF_ERROR(RP_GROW(kv, capkv, nkv + ne + 1));
+			memcpy(kv + nkv, e, ne * sizeof(*e));
+			nkv += ne;
+		}
+		/* The parts' runs are sorted and in document order: a stable
+		 * sort by key keeps each run in document order. */
+		rp_kv *tmp = reallocarray(NULL, nkv + 1, sizeof(*tmp));
+		GOTO_IF(!tmp, RP_ENOMEM);
+		rp_sort_kv(kv, tmp, nkv);
+		free(tmp);
+		GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &np, &capp, kv, nkv, cap,
+					       &oversized, &largest));
+	}
+	uint64_t *ptmp = reallocarray(NULL, np + 1, sizeof(*ptmp));
+	GOTO_IF(!ptmp, RP_ENOMEM);
+	rp_sort_u64(pairs, ptmp, np);
+	free(ptmp);
+	size_t k = 0;
+	for (size_t x = 0; x < np; x++)
+		if (!k || pairs[k - 1] != pairs[x])
+			pairs[k++] = pairs[x];
+	np = k;
+	name_of(name, sizeof(name), "pairs", i, "cands");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_CANDS));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, n);
+	rp_sfw_u64(&w, oversized);
+	rp_sfw_u64(&w, largest);
+	rp_sfw_u64(&w, np);
+	rp_sfw_bytes(&w, pairs, np * sizeof(*pairs));
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+
+	/* 2. Fingerprints with hashes in [2^32 i / n, 2^32 (i + 1) / n):
+	 * each posting within the cap gives every pair of its entries of
+	 * two documents a (diagonal, position) entry, as
+	 * rp_contain_candidates does; written as they come (verify sorts
+	 * each share). */
+	uint64_t h0 = ((uint64_t)1 << 32) * i / n;
+	uint64_t h1 = ((uint64_t)1 << 32) * (i + 1) / n;
+	size_t skipped = 0, lpost = 0;
+	name_of(name, sizeof(name), "pairs", i, "pents");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_PENTS));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, n);
+	uint64_t nent = 0;
+	for (unsigned j = 0; j < m.n; j++) {
+		rp_sfr_seek(&fr[j], 8);
+		uint64_t cnt = rp_sfr_u64(&fr[j]);
+		const rp_fp *all = rp_sfr_array(&fr[j], cnt, sizeof(rp_fp));
+		GOTO_IF(fr[j].bad, corrupt(s, &fr[j]));
+		size_t a = fp_lower(all, cnt, h0), e = fp_lower(all, cnt, h1);
+		GOTO_IF_ERROR(RP_GROW(fp, capfp, nfp + (e - a) + 1));
+		memcpy(fp + nfp, all + a, (e - a) * sizeof(*fp));
+		nfp += e - a;
+	}
+	qsort(fp, nfp, sizeof(*fp), cmp_fp_h);
+	for (size_t x = 0; x < nfp;) {
+		size_t y = x + 1;
+		while (y < nfp && fp[y].h == fp[x].h)
+			y++;
+		size_t mm = y - x;
+		largest = RP_MAX(largest, mm);
+		lpost = RP_MAX(lpost, mm);
+		skipped += mm > RP_PASSAGE_POSTING_CAP;
+		if (mm <= RP_PASSAGE_POSTING_CAP && mm >= 2)
+			for (size_t p = x; p < y; p++)
+				for (size_t q = p + 1; q < y; q++) {
+					const rp_fp *fa = &fp[p], *fb = &fp[q];
+					if (fa->doc == fb->doc)
+						continue;
+					if (fa->doc > fb->doc) {
+						const rp_fp *t = fa;
+						fa = fb;
+						fb = t;
+					}
+					uint32_t diag = fa->pos - fb->pos;
+					rp_kv ent = { RP_PAIR(fa->doc, fb->doc),
+						      (uint64_t)diag << 32 | fa->pos };
+					rp_sfw_bytes(&w, &ent, sizeof(ent));
+					nent++;
+				}
+		x = y;
+	}
+	/* The trailer: counts (entries, skipped postings, the largest). */
+	rp_sfw_u64(&w, nent);
+	rp_sfw_u64(&w, skipped);
+	rp_sfw_u64(&w, lpost);
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+	err = mark_done(s, "pairs", i);
+cleanup:
+	if (err < 0 && w.fp)
+		wclose(s, &w, 0);
+	for (unsigned j = 0; j < m.n && kr && fr; j++) {
+		rp_sfr_close(&kr[j]);
+		rp_sfr_close(&fr[j]);
+	}
+	free(kr);
+	free(fr);
+	free(kv);
+	free(pairs);
+	free(fp);
+	model_close(&m);
+	return err;
+}
+
+/* ---- verify ---- */
+
+/* The share (0..n-1) of the verify stage a pair falls in. */
+static unsigned share_of(uint64_t pair, unsigned n)
+{
+	return (unsigned)(XXH3_64bits(&pair, sizeof(pair)) % n);
+}
+
+/* Part and document of global document g. */
+static unsigned part_of_doc(const model *m, uint64_t g, uint64_t *doc)
+{
+	size_t lo = 0, hi = m->n;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (m->base[mid] <= g)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*doc = g - m->base[lo];
+	return (unsigned)lo;
+}
+
+/* Counters of the verified share carried to finish. */
+enum { VC_CANDIDATES, VC_CONTAIN, VC_FILTERED, VC_TEMPLATES, VC_OVERSIZED,
+       VC_LARGEST, VC_N };
+
+int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
+		    unsigned i, unsigned n)
+{
+	RETURN_ERROR_IF(!s || !c || !qin || n == 0 || i >= n, RP_EINVAL);
+	model m;
+	shard_q sq;
+	docs_file *df = NULL;
+	uint64_t *cand = NULL, *pcand = NULL, *need = NULL, *v = NULL;
+	rp_kv *ent = NULL;
+	uint8_t *counted = NULL;
+	rp_result *r = NULL;
+	size_t ncand = 0, capc = 0, npc = 0, cappc = 0, nent = 0, capent = 0;
+	size_t capv = 0, nneed = 0;
+	uint64_t vc[VC_N] = { 0 };
+	unsigned np = 0;
+	char name[64];
+	int err = RP_OK;
+	rp_sfw w;
+	memset(&w, 0, sizeof(w));
+	FORWARD_IF_ERROR(model_open(s, &m));
+	GOTO_IF_ERROR(resolve_q(s, c, qin, &sq));
+	GOTO_IF_ERROR(parts_of(s, "pairs", "cands", RP_SF_CANDS, &np));
+	GOTO_IF_ERROR(stage_done(s, "pairs", np));
+
+	/* 1. This share's candidates and passage entries, from every task
+	 * of the pairs stage. */
+	for (unsigned j = 0; j < np; j++) {
+		rp_sfr r1;
+		name_of(name, sizeof(name), "pairs", j, "cands");
+		GOTO_IF_ERROR(sopen(s, &r1, name, RP_SF_CANDS));
+		unsigned fj = rp_sfr_u32(&r1), fn = rp_sfr_u32(&r1);
+		vc[VC_OVERSIZED] += rp_sfr_u64(&r1);
+		uint64_t big = rp_sfr_u64(&r1);
+		vc[VC_LARGEST] = RP_MAX(vc[VC_LARGEST], big);
+		uint64_t cnt = rp_sfr_u64(&r1);
+		const uint64_t *p = rp_sfr_array(&r1, cnt, 8);
+		if (r1.bad || fj != j || fn != np) {
+			err = corrupt(s, &r1);
+			rp_sfr_close(&r1);
+			goto cleanup;
+		}
+		for (uint64_t x = 0; x < cnt; x++)
+			if (share_of(p[x], n) == i) {
+				err = RP_GROW(cand, capc, ncand + 1);
+				if (err < 0) {
+					rp_sfr_close(&r1);
+					goto cleanup;
+				}
+				cand[ncand++] = p[x];
+			}
+		rp_sfr_close(&r1);
+		name_of(name, sizeof(name), "pairs", j, "pents");
+		GOTO_IF_ERROR(sopen(s, &r1, name, RP_SF_PENTS));
+		fj = rp_sfr_u32(&r1);
+		fn = rp_sfr_u32(&r1);
+		uint64_t body = r1.paylen >= 32 ? (r1.paylen - 32) / sizeof(rp_kv) : 0;
+		const rp_kv *e = rp_sfr_array(&r1, body, sizeof(rp_kv));
+		uint64_t cnt2 = rp_sfr_u64(&r1);
+		vc[VC_OVERSIZED] += rp_sfr_u64(&r1);
+		big = rp_sfr_u64(&r1);
+		vc[VC_LARGEST] = RP_MAX(vc[VC_LARGEST], big);
+		if (r1.bad || fj != j || fn != np || cnt2 != body ||
+		    r1.paylen != 32 + body * sizeof(rp_kv)) {
+			err = corrupt(s, &r1);
+			rp_sfr_close(&r1);
+			goto cleanup;
+		}
+		for (uint64_t x = 0; x < body; x++)
+			if (share_of(e[x].key, n) == i) {
+				err = RP_GROW(ent, capent, nent + 1);
+				if (err < 0) {
+					rp_sfr_close(&r1);
+					goto cleanup;
+				}
+				ent[nent++] = e[x];
+			}
+		rp_sfr_close(&r1);
+	}
+	{
+		uint64_t *t = reallocarray(NULL, ncand + 1, sizeof(*t));
+		GOTO_IF(!t, RP_ENOMEM);
+		rp_sort_u64(cand, t, ncand);
+		free(t);
+		size_t k = 0;
+		for (size_t x = 0; x < ncand; x++)
+			if (!k || cand[k - 1] != cand[x])
+				cand[k++] = cand[x];
+		ncand = k;
+	}
+	/* Passage candidates: a pair's entries of every posting, by the rule
+	 * rp_contain_candidates applies. */
+	{
+		rp_kv *t = reallocarray(NULL, nent + 1, sizeof(*t));
+		GOTO_IF(!t, RP_ENOMEM);
+		rp_sort_kv(ent, t, nent);
+		free(t);
+	}
+	for (size_t x = 0; x < nent;) {
+		size_t y = x + 1;
+		while (y < nent && ent[y].key == ent[x].key)
+			y++;
+		GOTO_IF_ERROR(RP_GROW(v, capv, y - x));
+		for (size_t z = x; z < y; z++)
+			v[z - x] = ent[z].val;
+		if (rp_passage_diagonal(v, y - x, sq.w)) {
+			GOTO_IF_ERROR(RP_GROW(pcand, cappc, npc + 1));
+			pcand[npc++] = ent[x].key;
+		}
+		x = y;
+	}
+	/* Every candidate: banding's and the passages'. */
+	if (npc) {
+		uint64_t *mg = reallocarray(NULL, ncand + npc + 1, sizeof(*mg));
+		GOTO_IF(!mg, RP_ENOMEM);
+		size_t a = 0, b = 0, k = 0;
+		while (a < ncand || b < npc) {
+			uint64_t x = a < ncand ? cand[a] : UINT64_MAX;
+			uint64_t y = b < npc ? pcand[b] : UINT64_MAX;
+			mg[k++] = x < y ? x : y;
+			a += x <= y;
+			b += y <= x;
+		}
+		free(cand);
+		cand = mg;
+		ncand = k;
+	}
+	vc[VC_CANDIDATES] = ncand;
+	vc[VC_CONTAIN] = npc;
+
+	/* 2. Their documents, in collection order, numbered 0.. here. */
+	need = reallocarray(NULL, 2 * ncand + 1, sizeof(*need));
+	GOTO_IF(!need, RP_ENOMEM);
+	for (size_t x = 0; x < ncand; x++) {
+		need[nneed++] = RP_PAIR_A(cand[x]);
+		need[nneed++] = RP_PAIR_B(cand[x]);
+	}
+	{
+		uint64_t *t = reallocarray(NULL, nneed + 1, sizeof(*t));
+		GOTO_IF(!t, RP_ENOMEM);
+		rp_sort_u64(need, t, nneed);
+		free(t);
+		size_t k = 0;
+		for (size_t x = 0; x < nneed; x++)
+			if (!k || need[k - 1] != need[x])
+				need[k++] = need[x];
+		nneed = k;
+	}
+	df = calloc(m.n, sizeof(*df));
+	GOTO_IF(!df, RP_ENOMEM);
+	for (size_t x = 0; x < nneed; x++) {
+		uint64_t d;
+		unsigned j = part_of_doc(&m, need[x], &d);
+		if (!df[j].r.map)
+			GOTO_IF_ERROR(docs_open(s, &df[j], j));
+		GOTO_IF(d >= df[j].ndocs, corrupt(s, &df[j].r));
+		GOTO_IF_ERROR(docs_add(s, &df[j], d, c));
+	}
+	/* Pairs renumbered (the order kept: the map is increasing). */
+	for (size_t x = 0; x < ncand + npc; x++) {
+		uint64_t *p = x < ncand ? &cand[x] : &pcand[x - ncand];
+		uint64_t a = RP_PAIR_A(*p), b = RP_PAIR_B(*p);
+		size_t la = (size_t)(lower_u64(need, nneed, a));
+		size_t lb = (size_t)(lower_u64(need, nneed, b));
+		*p = RP_PAIR(la, lb);
+	}
+	counted = malloc(c->ndocs + 1);
+	GOTO_IF(!counted, RP_ENOMEM);
+	memset(counted, 1, c->ndocs + 1);
+	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &m };
+	c->prior = &prior;
+	err = rp_corpus_ask_given(&r, c, qin, cand, ncand, sq.w ? pcand : NULL,
+				  npc);
+	c->prior = NULL;
+	GOTO_IF(err < 0, fail(s, err, "%s", c->err));
+	vc[VC_FILTERED] = r->stats.filtered;
+	vc[VC_TEMPLATES] = r->stats.templates;
+
+	/* 3. The verified pairs, in collection numbers. */
+	name_of(name, sizeof(name), "verify", i, "pairs");
+	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_VERIFIED));
+	rp_sfw_u32(&w, i);
+	rp_sfw_u32(&w, n);
+	rp_sfw_bytes(&w, vc, sizeof(vc));
+	rp_sfw_u64(&w, r->npairs);
+	for (size_t x = 0; x < r->npairs; x++) {
+		rp_pair p = r->pairs[x];
+		p.a = (size_t)need[p.a];
+		p.b = (size_t)need[p.b];
+		rp_sfw_bytes(&w, &p, sizeof(p));
+		size_t npass = r->pairs[x].passages, ned = r->nedits[x];
+		rp_sfw_u64(&w, ned);
+		if (npass)
+			rp_sfw_bytes(&w, r->pass[x], npass * sizeof(rp_passage));
+		if (ned)
+			rp_sfw_bytes(&w, r->edits[x], ned * sizeof(rp_edit));
+	}
+	GOTO_IF_ERROR(wclose(s, &w, 1));
+	err = mark_done(s, "verify", i);
+cleanup:
+	if (err < 0 && w.fp)
+		wclose(s, &w, 0);
+	for (unsigned j = 0; df && j < m.n; j++)
+		rp_sfr_close(&df[j].r);
+	free(df);
+	free(cand);
+	free(pcand);
+	free(need);
+	free(v);
+	free(ent);
+	free(counted);
+	rp_result_free(r);
+	model_close(&m);
+	return err;
+}
+
+/* ---- finish ---- */
+
+/* A verified pair of some share, with its passages and edits (in the
+ * share's mapped file). */
+typedef struct vpair {
+	rp_pair p;
+	const rp_passage *pass;
+	const rp_edit *edits;
+	size_t nedits;
+} vpair;
+
+static int cmp_vpair(const void *x, const void *y)
+{
+	const rp_pair *a = &((const vpair *)x)->p, *b = &((const vpair *)y)->p;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+/* The id as the corpus names it in messages: its first 100 bytes,
+ * control characters as spaces. */
+static void short_id(char *out, size_t n, const char *id, size_t len)
+{
+	snprintf(out, n, "%.*s", (int)RP_MIN(len, (size_t)100), id);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+}
+
+int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
+		    rp_result **out)
+{
+	RETURN_ERROR_IF(!s || !c || !qin || !out, RP_EINVAL);
+	*out = NULL;
+	model m;
+	shard_q sq;
+	docs_file df;
+	rp_sfr *vr = NULL;
+	uint32_t *dense = NULL;
+	uint8_t *active = NULL, *chars = NULL;
+	vpair *vp = NULL;
+	rp_result *r = NULL;
+	size_t nvp = 0, capvp = 0, shingles = 0;
+	uint64_t vc[VC_N] = { 0 };
+	unsigned nv = 0;
+	char name[64];
+	int err = RP_OK;
+	memset(&df, 0, sizeof(df));
+	FORWARD_IF_ERROR(model_open(s, &m));
+	GOTO_IF_ERROR(resolve_q(s, c, qin, &sq));
+	GOTO_IF_ERROR(stage_done(s, "sign", m.n));
+	GOTO_IF_ERROR(parts_of(s, "verify", "pairs", RP_SF_VERIFIED, &nv));
+	GOTO_IF_ERROR(stage_done(s, "verify", nv));
+	uint64_t total = m.base[m.n];
+	dense = malloc((total + 1) * sizeof(*dense));
+	GOTO_IF(!dense, RP_ENOMEM);
+
+	/* 1. Every document, part after part, with the part's rejects as
+	 * its reading made them, then the ids an earlier part held. */
+	size_t seen = 0;
+	for (unsigned j = 0; j < m.n; j++) {
+		GOTO_IF_ERROR(docs_open(s, &df, j));
+		GOTO_IF(df.ndocs != m.base[j + 1] - m.base[j], corrupt(s, &df.r));
+		for (uint64_t d = 0; d < df.ndocs; d++) {
+			if (model_dup(&m, j, d)) {
+				dense[m.base[j] + d] = UINT32_MAX;
+				continue;
+			}
+			dense[m.base[j] + d] = (uint32_t)c->ndocs;
+			GOTO_IF_ERROR(docs_add(s, &df, d, c));
+		}
+		rp_sfr_seek(&df.r, df.rej_pos);
+		for (uint64_t x = 0; x < df.nrejects; x++)
+			GOTO_IF_ERROR(take_reject(s, &df.r, c));
+		for (uint64_t d = 0; d < df.ndocs; d++) {
+			const char *why = model_dup(&m, j, d);
+			if (!why)
+				continue;
+			rp_doc_input in;
+			const rp_anchor *map;
+			size_t nmap;
+			char sid[128];
+			GOTO_IF_ERROR(docs_get(s, &df, d, &in, &map, &nmap));
+			short_id(sid, sizeof(sid), in.id, in.id_len);
+			GOTO_IF_ERROR(rp_corpus_reject_add_kind(c, 0, in.source,
+								in.line, sid, "%s",
+								why));
+		}
+		rp_sfr_seek(&df.r, df.skip_pos);
+		for (uint64_t x = 0; x < df.nskipped; x++) {
+			size_t len;
+			const char *kind = rp_sfr_str(&df.r, &len);
+			uint64_t files = rp_sfr_u64(&df.r);
+			const char *ex = rp_sfr_str(&df.r, &len);
+			GOTO_IF(df.r.bad || !kind || !ex, corrupt(s, &df.r));
+			for (uint64_t f = 0; f < files; f++)
+				GOTO_IF_ERROR(rp_corpus_skip_add(c, kind, ex));
+		}
+		GOTO_IF(df.r.bad, corrupt(s, &df.r));
+		seen += df.seen;
+		rp_sfr_close(&df.r);
+	}
+
+	/* 2. What the base pass found of each document, and its rejects
+	 * (after every reader's, as in a scan). */
+	active = calloc(c->ndocs + 1, 1);
+	chars = calloc(c->ndocs + 1, 1);
+	GOTO_IF(!active || !chars, RP_ENOMEM);
+	for (unsigned j = 0; j < m.n; j++) {
+		rp_sfr fr;
+		name_of(name, sizeof(name), "sign", j, "flags");
+		GOTO_IF_ERROR(sopen(s, &fr, name, RP_SF_FLAGS));
+		unsigned fj = rp_sfr_u32(&fr), fn = rp_sfr_u32(&fr);
+		uint64_t nd = rp_sfr_u64(&fr);
+		for (uint64_t x = 0; x < nd && !fr.bad; x++) {
+			uint32_t g = rp_sfr_u32(&fr);
+			uint8_t fl = rp_sfr_u8(&fr);
+			if (g >= total || dense[g] == UINT32_MAX) {
+				fr.bad = 1;
+				break;
+			}
+			active[dense[g]] = fl & 1;
+			chars[dense[g]] = (fl >> 1) & 1;
+		}
+		uint64_t nrej = rp_sfr_u64(&fr);
+		for (uint64_t x = 0; x < nrej && !fr.bad; x++)
+			if ((err = take_reject(s, &fr, c)) < 0) {
+				rp_sfr_close(&fr);
+				goto cleanup;
+			}
+		shingles += rp_sfr_u64(&fr);
+		if (fr.bad || fj != j || fn != m.n) {
+			err = corrupt(s, &fr);
+			rp_sfr_close(&fr);
+			goto cleanup;
+		}
+		rp_sfr_close(&fr);
+	}
+	c->records_seen = seen;
+	GOTO_IF_ERROR(rp_analysis_given(c, active, chars));
+	c->an->shingles = shingles;
+
+	/* 3. The verified pairs of every share, in collection order. */
+	vr = calloc(nv, sizeof(*vr));
+	GOTO_IF(!vr, RP_ENOMEM);
+	for (unsigned j = 0; j < nv; j++) {
+		rp_sfr *f = &vr[j];
+		name_of(name, sizeof(name), "verify", j, "pairs");
+		GOTO_IF_ERROR(sopen(s, f, name, RP_SF_VERIFIED));
+		unsigned fj = rp_sfr_u32(f), fn = rp_sfr_u32(f);
+		const uint64_t *cnt = rp_sfr_array(f, VC_N, 8);
+		uint64_t np = rp_sfr_u64(f);
+		GOTO_IF(f->bad || fj != j || fn != nv, corrupt(s, f));
+		vc[VC_CANDIDATES] += cnt[VC_CANDIDATES];
+		vc[VC_CONTAIN] += cnt[VC_CONTAIN];
+		vc[VC_FILTERED] += cnt[VC_FILTERED];
+		vc[VC_TEMPLATES] += cnt[VC_TEMPLATES];
+		if (j == 0) { /* (every share reads every pairs task's) */
+			vc[VC_OVERSIZED] = cnt[VC_OVERSIZED];
+			vc[VC_LARGEST] = cnt[VC_LARGEST];
+		}
+		for (uint64_t x = 0; x < np && !f->bad; x++) {
+			GOTO_IF_ERROR(RP_GROW(vp, capvp, nvp + 1));
+			vpair *v = &vp[nvp];
+			const rp_pair *p = rp_sfr_array(f, 1, sizeof(rp_pair));
+			v->nedits = (size_t)rp_sfr_u64(f);
+			if (!p || p->a >= total || p->b >= total ||
+			    dense[p->a] == UINT32_MAX || dense[p->b] == UINT32_MAX) {
+				f->bad = 1;
+				break;
+			}
+			memcpy(&v->p, p, sizeof(*p));
+			v->pass = rp_sfr_array(f, v->p.passages, sizeof(rp_passage));
+			v->edits = rp_sfr_array(f, v->nedits, sizeof(rp_edit));
+			v->p.a = dense[v->p.a];
+			v->p.b = dense[v->p.b];
+			nvp++;
+		}
+		GOTO_IF(f->bad, corrupt(s, f));
+	}
+	qsort(vp, nvp, sizeof(*vp), cmp_vpair);
+
+	/* 4. The result: those pairs, their stories. */
+	GOTO_IF_ERROR(rp_result_new(&r, c, &sq.q));
+	r->npairs = nvp;
+	r->pairs = calloc(nvp + 1, sizeof(*r->pairs));
+	GOTO_IF(!r->pairs, RP_ENOMEM);
+	GOTO_IF_ERROR(rp_result_alloc_pairs(r));
+	for (size_t x = 0; x < nvp; x++) {
+		r->pairs[x] = vp[x].p;
+		size_t npass = vp[x].p.passages, ne = vp[x].nedits;
+		if (npass) {
+			r->pass[x] = reallocarray(NULL, npass, sizeof(rp_passage));
+			r->edits[x] = reallocarray(NULL, ne ? ne : 1, sizeof(rp_edit));
+			GOTO_IF(!r->pass[x] || !r->edits[x], RP_ENOMEM);
+			memcpy(r->pass[x], vp[x].pass, npass * sizeof(rp_passage));
+			if (ne)
+				memcpy(r->edits[x], vp[x].edits, ne * sizeof(rp_edit));
+			r->nedits[x] = ne;
+		}
+	}
+	GOTO_IF_ERROR(rp_result_cluster_all(r));
+	r->stats.bands = sq.bands;
+	r->stats.rows = sq.rows;
+	r->stats.recall_at_threshold = rp_lsh_probability(sq.q.threshold,
+							  sq.bands, sq.rows);
+	r->stats.recall_reached = r->stats.recall_at_threshold >=
+				  sq.q.target_recall;
+	r->stats.candidates = vc[VC_CANDIDATES];
+	r->stats.contain_candidates = vc[VC_CONTAIN];
+	r->stats.filtered = vc[VC_FILTERED];
+	r->stats.templates = vc[VC_TEMPLATES];
+	r->stats.oversized_buckets = vc[VC_OVERSIZED];
+	r->stats.largest_bucket = vc[VC_LARGEST];
+	r->stats.pairs = nvp;
+	r->stats.documents = c->an->documents;
+	r->stats.char_documents = c->an->char_documents;
+	r->stats.shingles = shingles;
+	r->stats.text_bytes = c->an->text_bytes;
+	r->stats.rejected = c->nrejects;
+	*out = r;
+	r = NULL;
+cleanup:
+	rp_sfr_close(&df.r);
+	for (unsigned j = 0; vr && j < nv; j++)
+		rp_sfr_close(&vr[j]);
+	free(vr);
+	free(vp);
+	free(dense);
+	free(active);
+	free(chars);
+	rp_result_free(r);
+	model_close(&m);
+	return err;
+}

@@ -1,0 +1,95 @@
+/*
+ * shardfile.h - the files the stages over shards exchange (shard.c).
+ *
+ * Every file starts with a 64-byte header: magic "RPSHARD\0", format
+ * version, kind, the hash of the run's parameters, payload length and
+ * the XXH3 checksum of the payload. It is written under a temporary name
+ * in its folder, flushed to disk and renamed, so a reader sees a whole
+ * file or none; a reader checks all of the header and the checksum
+ * before it reads anything, and every read of the payload is bounds
+ * checked (a file that passes the checksum but is not what its kind says
+ * is refused as corrupt, never read past its end).
+ *
+ * Numbers are in this machine's byte order (the header's version reads
+ * wrong on another, and the file is refused): the nodes of a run share
+ * one binary.
+ */
+#ifndef RP_SHARDFILE_H
+#define RP_SHARDFILE_H
+
+#include <stdio.h>
+
+#include "common.h"
+
+#define RP_SHARD_FORMAT 1u
+
+enum {
+	RP_SF_PARAMS = 1, RP_SF_DOCS, RP_SF_LINES, RP_SF_CHROME, RP_SF_KEYS,
+	RP_SF_FPS, RP_SF_FLAGS, RP_SF_CANDS, RP_SF_PENTS, RP_SF_VERIFIED
+};
+
+/* A file being written. */
+typedef struct rp_sfw {
+	FILE *fp;
+	char *path, *tmp;
+	uint64_t params, len;
+	uint32_t kind;
+	void *xxh;            /* XXH3_state_t */
+	int failed;           /* a write failed (errno kept in err) */
+	int err_no;
+} rp_sfw;
+
+/* Open dir/name for writing (under a temporary name). RP_EIO with a
+ * message in err naming the file. */
+RP_INTERNAL int rp_sfw_open(rp_sfw *w, const char *dir, const char *name,
+			    uint32_t kind, uint64_t params, char *err,
+			    size_t errlen);
+RP_INTERNAL void rp_sfw_bytes(rp_sfw *w, const void *p, size_t n);
+RP_INTERNAL void rp_sfw_u8(rp_sfw *w, uint8_t v);
+RP_INTERNAL void rp_sfw_u32(rp_sfw *w, uint32_t v);
+RP_INTERNAL void rp_sfw_u64(rp_sfw *w, uint64_t v);
+/* A string: u32 length + 1 (0: NULL), its bytes, a NUL. */
+RP_INTERNAL void rp_sfw_str(rp_sfw *w, const char *s, size_t len);
+/* Finish: header, flush, fsync, rename (ok), or remove the temporary
+ * file (!ok). RP_EIO with a message when a write failed. */
+RP_INTERNAL int rp_sfw_close(rp_sfw *w, int ok, char *err, size_t errlen);
+
+/* A file being read: mapped whole. */
+typedef struct rp_sfr {
+	const uint8_t *map;
+	size_t size;
+	const uint8_t *p, *end; /* the payload's unread part */
+	const uint8_t *pay;     /* the payload */
+	uint64_t paylen;
+	int bad;                /* a read went past the end, or a bad string */
+	char *path;
+} rp_sfr;
+
+/* Open and check dir/name: kind, version, parameters (params != 0),
+ * checksum. RP_EIO (missing, unreadable) or RP_EINPUT (not a stage
+ * file, another version or kind, other parameters, damaged) with a
+ * message naming the file. */
+RP_INTERNAL int rp_sfr_open(rp_sfr *r, const char *dir, const char *name,
+			    uint32_t kind, uint64_t params, char *err,
+			    size_t errlen);
+RP_INTERNAL void rp_sfr_close(rp_sfr *r);
+/* Reads at the cursor; past the end they give 0 / NULL and set bad. */
+RP_INTERNAL uint8_t rp_sfr_u8(rp_sfr *r);
+RP_INTERNAL uint32_t rp_sfr_u32(rp_sfr *r);
+RP_INTERNAL uint64_t rp_sfr_u64(rp_sfr *r);
+RP_INTERNAL const void *rp_sfr_bytes(rp_sfr *r, size_t n);
+/* A string as rp_sfw_str wrote it (NUL-terminated in the file; NULL for
+ * a NULL string, *len its length). */
+RP_INTERNAL const char *rp_sfr_str(rp_sfr *r, size_t *len);
+/* Move the cursor to payload offset off (bad when past the end). */
+RP_INTERNAL void rp_sfr_seek(rp_sfr *r, uint64_t off);
+/* An array of n elements of size sz at the cursor (bad when short). */
+RP_INTERNAL const void *rp_sfr_array(rp_sfr *r, uint64_t n, size_t sz);
+
+/* dir/name exists (a done marker, a stage's file). */
+RP_INTERNAL int rp_sf_exists(const char *dir, const char *name);
+/* Write the empty done marker dir/name (atomically). */
+RP_INTERNAL int rp_sf_mark(const char *dir, const char *name, char *err,
+			   size_t errlen);
+
+#endif
