@@ -464,13 +464,24 @@ int rp_analysis_learn(rp_corpus *c, rp_work *w)
 }
 
 int rp_analysis_given(rp_corpus *c, const uint8_t *active,
-		      const uint8_t *chars)
+		      const uint8_t *chars, rp_span *spans, size_t *off)
 {
 	size_t nd = c->ndocs;
-	RETURN_ERROR_IF(c->an, RP_ESTATE);
+	rp_analysis *an = c->an ? NULL : calloc(1, sizeof(*c->an));
+	if (!an) {
+		free(spans);
+		free(off);
+		return c->an ? RP_ESTATE : RP_ENOMEM;
+	}
+	c->an = an;
 	c->analysed = 1;
-	rp_analysis *an = c->an = calloc(1, sizeof(*c->an));
-	RETURN_ERROR_IF(!an, RP_ENOMEM);
+	if (off) {
+		an->boil.spans = spans;
+		an->boil.off = off;
+		an->boil.ndocs = nd;
+	} else {
+		free(spans);
+	}
 	an->active = calloc(nd + 1, 1);
 	an->chars = calloc(nd + 1, 1);
 	an->sets = calloc(nd + 1, sizeof(*an->sets));

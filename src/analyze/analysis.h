@@ -111,10 +111,14 @@ RP_INTERNAL int rp_analysis_candidates(rp_corpus *c, rp_work *w);
 
 /* The analysis of documents analysed elsewhere (the stages over
  * shards): outlets numbered, which have words (active[d]) and which are
- * character texts, no chrome kept; for reports of pairs verified
- * elsewhere. RP_ESTATE when c was analysed. */
+ * character texts, and what is left out of each (document d:
+ * spans[off[d] .. off[d + 1]); off NULL: nothing; both taken over, freed
+ * with the analysis, also on failure). Questions then build shingle sets
+ * and verify without learning chrome or running the base pass.
+ * RP_ESTATE when c was analysed. */
 RP_INTERNAL int rp_analysis_given(rp_corpus *c, const uint8_t *active,
-				  const uint8_t *chars);
+				  const uint8_t *chars, rp_span *spans,
+				  size_t *off);
 
 /* Build the missing shingle sets of the documents with want[d] != 0. */
 RP_INTERNAL int rp_analysis_sets(rp_corpus *c, const uint8_t *want,

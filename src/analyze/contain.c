@@ -382,6 +382,16 @@ static int unpack_part(rp_fp **out, size_t *n, size_t *cap, uint8_t **rb,
 	return RP_OK;
 }
 
+int rp_fpbuf_unpack_part(rp_fp **out, size_t *n, size_t *cap,
+			 const rp_fpbuf *bufs, size_t nbufs, size_t part)
+{
+	uint8_t *rb = NULL;
+	size_t caprb = 0;
+	int err = unpack_part(out, n, cap, &rb, &caprb, bufs, nbufs, part);
+	free(rb);
+	return err;
+}
+
 int rp_contain_candidates(uint64_t **out, size_t *nout,
 			  rp_contain_stats *stats, const rp_fpbuf *bufs,
 			  size_t nbufs, unsigned w, size_t cap, size_t memory)

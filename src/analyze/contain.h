@@ -120,6 +120,14 @@ RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
 				      const rp_fpbuf *bufs, size_t nbufs,
 				      unsigned w, size_t cap, size_t memory);
 
+/* The fingerprints of part `part` (hashes whose top bits are part) of
+ * every buffer, their chunks set aside included, unpacked into *out (*n
+ * of them, in no order; *out grown). RP_ETEMP when a chunk cannot be
+ * read back. */
+RP_INTERNAL int rp_fpbuf_unpack_part(rp_fp **out, size_t *n, size_t *cap,
+				     const rp_fpbuf *bufs, size_t nbufs,
+				     size_t part);
+
 /* Does one diagonal hold RP_PASSAGE_FPS fingerprints spanning more than
  * w shingles? v[0..m): (diagonal << 32 | position in the pair's first
  * document), sorted here; the rule rp_contain_candidates applies to the

@@ -52,6 +52,7 @@
 #include "contain.h"
 #include "corpus.h"
 #include "lsh.h"
+#include "keyspill.h"
 #include "pairs.h"
 #include "result.h"
 #include "shardfile.h"
@@ -978,16 +979,6 @@ static int resolve_q(rp_shard *s, rp_corpus *c, const rp_question *qin,
 
 /* ---- sign ---- */
 
-static int cmp_fp(const void *x, const void *y)
-{
-	const rp_fp *a = x, *b = y;
-	if (a->h != b->h)
-		return a->h < b->h ? -1 : 1;
-	if (a->doc != b->doc)
-		return a->doc < b->doc ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
 int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		  unsigned i)
 {
@@ -995,12 +986,13 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	model m;
 	docs_file df;
 	shard_q sq;
-	rp_dfeat *f = NULL;
 	uint32_t *glob = NULL;
 	uint8_t *counted = NULL;
-	rp_kv *kv = NULL;
+	uint64_t *kb = NULL;
+	rp_kv *kv = NULL, *kt = NULL;
 	rp_fp *fp = NULL;
-	size_t nfp = 0;
+	rp_kv *fkv = NULL;
+	size_t nfp = 0, capfp = 0, capfkv = 0;
 	char name[64];
 	int err = RP_OK;
 	rp_sfw w;
@@ -1024,53 +1016,86 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	counted = malloc(nd + 1);
 	GOTO_IF(!counted, RP_ENOMEM);
 	memset(counted, 1, nd + 1);
-	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &m };
-	c->prior = &prior;
-	err = rp_corpus_analyze(c);
-	c->prior = NULL;
-	GOTO_IF(err < 0, fail(s, err, "%s", c->err));
-	GOTO_IF_ERROR(rp_analysis_features(c, sq.bands, sq.rows,
-					   sq.w ? sq.w : 1, &f));
 
-	/* Band keys: per band, (key, document) sorted. */
+	/* The analysis scan runs, with the whole collection's chrome: band
+	 * keys of the question's banding, fingerprints of its window. */
+	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &m };
+	rp_need need = { 1, sq.w, 0, sq.bands, sq.rows };
+	rp_work wk;
+	memset(&wk, 0, sizeof(wk));
+	c->prior = &prior;
+	err = rp_analysis_ensure(c, &need, &wk);
+	c->prior = NULL;
+	GOTO_IF(err < 0, fail(s, err, "%s", *c->err ? c->err : rp_strerror(err)));
+	rp_analysis *an = c->an;
+
+	/* Band keys: per band, (key, document) sorted by key (a stable
+	 * sort: documents ascending within a key). */
 	name_of(name, sizeof(name), "sign", i, "keys");
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_KEYS));
 	rp_sfw_u32(&w, i);
 	rp_sfw_u32(&w, m.n);
 	rp_sfw_u32(&w, sq.bands);
 	kv = calloc(nd + 1, sizeof(*kv));
-	GOTO_IF(!kv, RP_ENOMEM);
+	kt = calloc(nd + 1, sizeof(*kt));
+	kb = calloc(nd + 1, sizeof(*kb));
+	GOTO_IF(!kv || !kt || !kb, RP_ENOMEM);
 	for (unsigned b = 0; b < sq.bands; b++) {
+		const uint64_t *k = kb;
+		if (an->kspill)
+			GOTO_IF_ERROR(rp_corpus_temp_error(
+				c, rp_keyspill_band(an->kspill, b, kb)));
+		else
+			k = an->keys + (size_t)b * nd;
 		size_t n = 0;
 		for (size_t d = 0; d < nd; d++)
-			if (f[d].active)
-				kv[n++] = (rp_kv){ f[d].keys[b], glob[d] };
-		qsort(kv, n, sizeof(*kv), cmp_kv);
+			if (an->active[d])
+				kv[n++] = (rp_kv){ k[d], glob[d] };
+		rp_sort_kv(kv, kt, n);
 		rp_sfw_u64(&w, n);
 		rp_sfw_bytes(&w, kv, n * sizeof(*kv));
 	}
 	GOTO_IF_ERROR(wclose(s, &w, 1));
 
-	/* Fingerprints, sorted by (hash, document, position). */
-	for (size_t d = 0; sq.w && d < nd; d++)
-		nfp += f[d].nfp;
-	fp = calloc(nfp + 1, sizeof(*fp));
-	GOTO_IF(!fp, RP_ENOMEM);
-	nfp = 0;
-	for (size_t d = 0; sq.w && d < nd; d++)
-		for (size_t x = 0; x < f[d].nfp; x++)
-			fp[nfp++] = (rp_fp){ f[d].fp[x].h, glob[d], f[d].fp[x].pos };
-	qsort(fp, nfp, sizeof(*fp), cmp_fp);
+	/* Fingerprints, sorted by (hash, document, position): the
+	 * analysis's, a part of the hash space at a time (parts are by the
+	 * hash's top bits, so in hash order). */
 	name_of(name, sizeof(name), "sign", i, "fps");
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_FPS));
 	rp_sfw_u32(&w, i);
 	rp_sfw_u32(&w, m.n);
-	rp_sfw_u64(&w, nfp);
-	rp_sfw_bytes(&w, fp, nfp * sizeof(*fp));
+	uint64_t total = 0;
+	unsigned bits = 0;
+	for (unsigned t = 0; an->pend_fbuf && t < RP_MAX_THREADS; t++)
+		if (an->pend_fbuf[t].part)
+			bits = an->pend_fbuf[t].bits;
+	for (size_t part = 0; an->pend_fbuf && part < ((size_t)1 << bits);
+	     part++) {
+		nfp = 0;
+		GOTO_IF_ERROR(rp_corpus_temp_error(
+			c, rp_fpbuf_unpack_part(&fp, &nfp, &capfp, an->pend_fbuf,
+						RP_MAX_THREADS, part)));
+		/* A document's fingerprints are together and in position
+		 * order: a stable sort by (hash, document) orders them by
+		 * (hash, document, position), whatever the threads. */
+		GOTO_IF_ERROR(RP_GROW(fkv, capfkv, 2 * nfp + 1));
+		for (size_t x = 0; x < nfp; x++)
+			fkv[x] = (rp_kv){ (uint64_t)fp[x].h << 32 | glob[fp[x].doc],
+					  fp[x].pos };
+		rp_sort_kv(fkv, fkv + nfp, nfp);
+		for (size_t x = 0; x < nfp; x++)
+			fp[x] = (rp_fp){ (uint32_t)(fkv[x].key >> 32),
+					 (uint32_t)fkv[x].key,
+					 (uint32_t)fkv[x].val };
+		rp_sfw_bytes(&w, fp, nfp * sizeof(*fp));
+		total += nfp;
+	}
+	rp_sfw_u64(&w, total);
 	GOTO_IF_ERROR(wclose(s, &w, 1));
 
-	/* Which documents have words and are character texts; the base
-	 * pass's rejects. */
+	/* Which documents have words and are character texts, and what of
+	 * each is left out (chrome, datelines, credits); the base pass's
+	 * rejects. */
 	name_of(name, sizeof(name), "sign", i, "flags");
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_FLAGS));
 	rp_sfw_u32(&w, i);
@@ -1078,24 +1103,31 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	rp_sfw_u64(&w, nd);
 	for (size_t d = 0; d < nd; d++) {
 		rp_sfw_u32(&w, glob[d]);
-		rp_sfw_u8(&w, (uint8_t)(c->an->active[d] | c->an->chars[d] << 1));
+		rp_sfw_u8(&w, (uint8_t)(an->active[d] | an->chars[d] << 1));
+		size_t a = an->boil.off ? an->boil.off[d] : 0;
+		size_t z = an->boil.off ? an->boil.off[d + 1] : 0;
+		rp_sfw_u32(&w, (uint32_t)(z - a));
+		if (z > a)
+			rp_sfw_bytes(&w, an->boil.spans + a, (z - a) * sizeof(rp_span));
 	}
 	rp_sfw_u64(&w, c->nrejects - rej0);
 	for (size_t x = rej0; x < c->nrejects; x++)
 		put_reject(&w, &c->rejects[x]);
-	rp_sfw_u64(&w, c->an->shingles);
+	rp_sfw_u64(&w, an->shingles);
 	GOTO_IF_ERROR(wclose(s, &w, 1));
 	err = mark_done(s, "sign", i);
 cleanup:
 	if (err < 0 && w.fp)
 		wclose(s, &w, 0);
-	rp_dfeats_free(f, c->ndocs);
 	rp_sfr_close(&df.r);
 	model_close(&m);
 	free(glob);
 	free(counted);
 	free(kv);
+	free(kt);
+	free(kb);
 	free(fp);
+	free(fkv);
 	return err;
 }
 
@@ -1148,12 +1180,6 @@ static size_t fp_lower(const rp_fp *fp, size_t n, uint64_t h)
 	return lo;
 }
 
-static int cmp_fp_h(const void *x, const void *y)
-{
-	const rp_fp *a = x, *b = y;
-	return a->h < b->h ? -1 : a->h > b->h;
-}
-
 int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		   unsigned i, unsigned n)
 {
@@ -1161,7 +1187,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	model m;
 	shard_q sq;
 	rp_sfr *kr = NULL, *fr = NULL;
-	rp_kv *kv = NULL;
+	rp_kv *kv = NULL, *fkv = NULL;
 	uint64_t *pairs = NULL;
 	rp_fp *fp = NULL;
 	size_t np = 0, capp = 0, nkv = 0, capkv = 0, nfp = 0, capfp = 0;
@@ -1243,16 +1269,31 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	rp_sfw_u32(&w, n);
 	uint64_t nent = 0;
 	for (unsigned j = 0; j < m.n; j++) {
-		rp_sfr_seek(&fr[j], 8);
+		/* (i, n, the fingerprints, their count) */
+		rp_sfr_seek(&fr[j], fr[j].paylen >= 16 ? fr[j].paylen - 8 : 0);
 		uint64_t cnt = rp_sfr_u64(&fr[j]);
+		rp_sfr_seek(&fr[j], 8);
 		const rp_fp *all = rp_sfr_array(&fr[j], cnt, sizeof(rp_fp));
-		GOTO_IF(fr[j].bad, corrupt(s, &fr[j]));
+		GOTO_IF(fr[j].bad || fr[j].paylen != 16 + cnt * sizeof(rp_fp),
+			corrupt(s, &fr[j]));
 		size_t a = fp_lower(all, cnt, h0), e = fp_lower(all, cnt, h1);
 		GOTO_IF_ERROR(RP_GROW(fp, capfp, nfp + (e - a) + 1));
 		memcpy(fp + nfp, all + a, (e - a) * sizeof(*fp));
 		nfp += e - a;
 	}
-	qsort(fp, nfp, sizeof(*fp), cmp_fp_h);
+	/* Postings: the fingerprints grouped by hash (a stable sort keeps
+	 * each part's order, so the entries come in one order whatever
+	 * ran before). */
+	fkv = reallocarray(NULL, 2 * nfp + 1, sizeof(*fkv));
+	GOTO_IF(!fkv, RP_ENOMEM);
+	for (size_t x = 0; x < nfp; x++)
+		fkv[x] = (rp_kv){ fp[x].h, (uint64_t)fp[x].doc << 32 | fp[x].pos };
+	rp_sort_kv(fkv, fkv + nfp, nfp);
+	for (size_t x = 0; x < nfp; x++)
+		fp[x] = (rp_fp){ (uint32_t)fkv[x].key, (uint32_t)(fkv[x].val >> 32),
+				 (uint32_t)fkv[x].val };
+	free(fkv);
+	fkv = NULL;
 	for (size_t x = 0; x < nfp;) {
 		size_t y = x + 1;
 		while (y < nfp && fp[y].h == fp[x].h)
@@ -1296,6 +1337,7 @@ cleanup:
 	free(kr);
 	free(fr);
 	free(kv);
+	free(fkv);
 	free(pairs);
 	free(fp);
 	model_close(&m);
@@ -1323,6 +1365,67 @@ static unsigned part_of_doc(const model *m, uint64_t g, uint64_t *doc)
 	}
 	*doc = g - m->base[lo];
 	return (unsigned)lo;
+}
+
+/* The analysis of c, whose documents are need[0..nneed) (collection
+ * numbers, ascending), from the sign stage's flags files. */
+static int given_analysis(rp_shard *s, const model *m, rp_corpus *c,
+			  const uint64_t *need, size_t nneed)
+{
+	uint8_t *active = calloc(nneed + 1, 1), *chars = calloc(nneed + 1, 1);
+	size_t *off = calloc(nneed + 1, sizeof(*off));
+	rp_span *sp = NULL;
+	size_t nsp = 0, capsp = 0, k = 0;
+	char name[64];
+	int err = RP_OK;
+	GOTO_IF(!active || !chars || !off, RP_ENOMEM);
+	err = rp_corpus_texts_ready(c);
+	GOTO_IF(err < 0, fail(s, err, "%s", c->err));
+	for (unsigned j = 0; j < m->n && k < nneed; j++) {
+		if (need[k] >= m->base[j + 1])
+			continue;
+		rp_sfr fr;
+		name_of(name, sizeof(name), "sign", j, "flags");
+		GOTO_IF_ERROR(sopen(s, &fr, name, RP_SF_FLAGS));
+		rp_sfr_u32(&fr);
+		rp_sfr_u32(&fr);
+		uint64_t nd = rp_sfr_u64(&fr);
+		for (uint64_t x = 0; x < nd && k < nneed && !fr.bad; x++) {
+			uint32_t g = rp_sfr_u32(&fr);
+			uint8_t fl = rp_sfr_u8(&fr);
+			uint32_t ns = rp_sfr_u32(&fr);
+			const rp_span *z = rp_sfr_array(&fr, ns, sizeof(rp_span));
+			if (g != need[k])
+				continue;
+			active[k] = fl & 1;
+			chars[k] = (fl >> 1) & 1;
+			if (ns && (err = RP_GROW(sp, capsp, nsp + ns)) < 0) {
+				rp_sfr_close(&fr);
+				goto cleanup;
+			}
+			if (ns)
+				memcpy(sp + nsp, z, ns * sizeof(*z));
+			nsp += ns;
+			off[++k] = nsp;
+		}
+		int bad = fr.bad;
+		if (bad)
+			err = corrupt(s, &fr);
+		rp_sfr_close(&fr);
+		GOTO_IF_ERROR(err);
+	}
+	GOTO_IF(k != nneed, fail(s, RP_EINPUT, "%s: the sign stage's files do not "
+				   "hold every document of the candidates",
+				   s->dir));
+	err = rp_analysis_given(c, active, chars, sp, off);
+	sp = NULL;
+	off = NULL;
+cleanup:
+	free(active);
+	free(chars);
+	free(off);
+	free(sp);
+	return err;
 }
 
 /* Counters of the verified share carried to finish. */
@@ -1494,15 +1597,12 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		size_t lb = (size_t)(lower_u64(need, nneed, b));
 		*p = RP_PAIR(la, lb);
 	}
-	counted = malloc(c->ndocs + 1);
-	GOTO_IF(!counted, RP_ENOMEM);
-	memset(counted, 1, c->ndocs + 1);
-	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &m };
-	c->prior = &prior;
+	/* What the sign stage found of each: which have words, which are
+	 * character texts, what is left out of them. */
+	GOTO_IF_ERROR(given_analysis(s, &m, c, need, nneed));
 	err = rp_corpus_ask_given(&r, c, qin, cand, ncand, sq.w ? pcand : NULL,
 				  npc);
-	c->prior = NULL;
-	GOTO_IF(err < 0, fail(s, err, "%s", c->err));
+	GOTO_IF(err < 0, fail(s, err, "%s", *c->err ? c->err : rp_strerror(err)));
 	vc[VC_FILTERED] = r->stats.filtered;
 	vc[VC_TEMPLATES] = r->stats.templates;
 
@@ -1661,7 +1761,9 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		for (uint64_t x = 0; x < nd && !fr.bad; x++) {
 			uint32_t g = rp_sfr_u32(&fr);
 			uint8_t fl = rp_sfr_u8(&fr);
-			if (g >= total || dense[g] == UINT32_MAX) {
+			uint32_t ns = rp_sfr_u32(&fr);
+			rp_sfr_array(&fr, ns, sizeof(rp_span));
+			if (fr.bad || g >= total || dense[g] == UINT32_MAX) {
 				fr.bad = 1;
 				break;
 			}
@@ -1683,7 +1785,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		rp_sfr_close(&fr);
 	}
 	c->records_seen = seen;
-	GOTO_IF_ERROR(rp_analysis_given(c, active, chars));
+	GOTO_IF_ERROR(rp_analysis_given(c, active, chars, NULL, NULL));
 	c->an->shingles = shingles;
 
 	/* 3. The verified pairs of every share, in collection order. */
