@@ -1327,10 +1327,12 @@ RP_API int rp_shard_params(const void **params, size_t *len,
  */
 
 /** Stage 1: keep part `part` of `nparts` (read into corpus) in the
- * folder: its documents, rejects and chrome evidence. Returns RP_OK or an
- * error status as above. */
+ * folder: its documents, rejects and chrome evidence. q is the run's
+ * question: one the stages do not answer is refused here, before anything
+ * is written. Returns RP_OK or an error status as above. */
 RP_API int rp_shard_read(rp_shard *shard, rp_corpus *corpus,
-			 unsigned int part, unsigned int nparts);
+			 const rp_question *q, unsigned int part,
+			 unsigned int nparts);
 
 /** Stage 2: merge every part's chrome evidence into one model; find the
  * ids two parts hold. Returns RP_OK or an error status as above. */

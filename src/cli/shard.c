@@ -140,7 +140,7 @@ static int stage_read(cli *cl, int argc, char **argv)
 		rc = err == RP_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto done;
 	}
-	err = rp_shard_read(s, c, cl->part_i, cl->part_n);
+	err = rp_shard_read(s, c, &cl->q, cl->part_i, cl->part_n);
 	if (err < 0) {
 		rc = stage_fail(s, err);
 		goto done;

@@ -325,6 +325,43 @@ static int take_reject(rp_shard *s, rp_sfr *r, rp_corpus *c)
 	return rp_corpus_reject_add_kind(c, empty, source, line, id, "%s", reason);
 }
 
+/* ---- the question the stages answer ---- */
+
+typedef struct shard_q {
+	rp_question q;           /* resolved */
+	unsigned bands, rows, w; /* w: winnowing window, 0 = no passages */
+} shard_q;
+
+static int resolve_q(rp_shard *s, rp_corpus *c, const rp_question *qin,
+		     shard_q *sq)
+{
+	memset(sq, 0, sizeof(*sq));
+	int err = rp_question_resolve(&sq->q, c, qin);
+	if (err < 0)
+		return fail(s, err, "%s", c->err);
+	const rp_question *q = &sq->q;
+	if (q->exact)
+		return fail(s, RP_EINVAL, "the stages over shards find pairs by "
+			    "LSH and shared passages; an exact search is "
+			    "scan's alone");
+	if (q->containment > 0 && q->containment < RP_CONTAIN_SCATTERED)
+		return fail(s, RP_EINVAL, "the stages over shards take "
+			    "containment 0.5 or more (scattered reuse below "
+			    "it is scan's alone)");
+	sq->bands = q->bands;
+	sq->rows = q->rows;
+	int reached;
+	if (!sq->bands && rp_lsh_tune(&sq->bands, &sq->rows, &reached,
+				      q->threshold, c->ao.num_perm,
+				      q->target_recall) < 0)
+		return fail(s, RP_EINVAL, "no LSH banding for this threshold");
+	if (q->containment > 0 || q->min_passage > 0)
+		sq->w = rp_winnow_window(q->min_passage > 0
+					 ? (unsigned)q->min_passage
+					 : RP_CONTAIN_RUN_WORDS, c->ao.k);
+	return RP_OK;
+}
+
 /* ---- read ---- */
 
 typedef struct lent {
@@ -441,14 +478,18 @@ cleanup:
 	return err;
 }
 
-int rp_shard_read(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
+int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
+		  unsigned i, unsigned n)
 {
-	RETURN_ERROR_IF(!s || !c || n == 0 || i >= n, RP_EINVAL);
+	RETURN_ERROR_IF(!s || !c || !q || n == 0 || i >= n, RP_EINVAL);
 	char name[64];
+	shard_q sq;
 	rp_sfw w;
 	uint64_t *offs = NULL;
 	int err = RP_OK;
 	memset(&w, 0, sizeof(w));
+	/* A question the stages do not answer is refused before any work. */
+	FORWARD_IF_ERROR(resolve_q(s, c, q, &sq));
 	if (c->ndocs >= UINT32_MAX / 2)
 		return fail(s, RP_ELIMIT, "part %u holds too many documents", i);
 	err = rp_corpus_texts_ready(c);
@@ -937,43 +978,6 @@ static int prior_line(void *ctx, const char *name, uint64_t h, size_t *pages)
 	 * not keep is on this one page. */
 	*pages = lo < m->nlines && m->lines[2 * lo] == h
 			 ? (size_t)m->lines[2 * lo + 1] : 1;
-	return RP_OK;
-}
-
-/* ---- the question the stages answer ---- */
-
-typedef struct shard_q {
-	rp_question q;           /* resolved */
-	unsigned bands, rows, w; /* w: winnowing window, 0 = no passages */
-} shard_q;
-
-static int resolve_q(rp_shard *s, rp_corpus *c, const rp_question *qin,
-		     shard_q *sq)
-{
-	memset(sq, 0, sizeof(*sq));
-	int err = rp_question_resolve(&sq->q, c, qin);
-	if (err < 0)
-		return fail(s, err, "%s", c->err);
-	const rp_question *q = &sq->q;
-	if (q->exact)
-		return fail(s, RP_EINVAL, "the stages over shards find pairs by "
-			    "LSH and shared passages; an exact search is "
-			    "scan's alone");
-	if (q->containment > 0 && q->containment < RP_CONTAIN_SCATTERED)
-		return fail(s, RP_EINVAL, "the stages over shards take "
-			    "containment 0.5 or more (scattered reuse below "
-			    "it is scan's alone)");
-	sq->bands = q->bands;
-	sq->rows = q->rows;
-	int reached;
-	if (!sq->bands && rp_lsh_tune(&sq->bands, &sq->rows, &reached,
-				      q->threshold, c->ao.num_perm,
-				      q->target_recall) < 0)
-		return fail(s, RP_EINVAL, "no LSH banding for this threshold");
-	if (q->containment > 0 || q->min_passage > 0)
-		sq->w = rp_winnow_window(q->min_passage > 0
-					 ? (unsigned)q->min_passage
-					 : RP_CONTAIN_RUN_WORDS, c->ao.k);
 	return RP_OK;
 }
 
