@@ -1401,6 +1401,14 @@ static int given_analysis(rp_shard *s, const model *m, rp_corpus *c,
 			const rp_span *z = rp_sfr_array(&fr, ns, sizeof(rp_span));
 			if (g != need[k])
 				continue;
+			/* What is left out must lie inside the text, in order. */
+			size_t tl = c->docs[k].text_len;
+			for (uint32_t y = 0; z && y < ns; y++)
+				if (z[y].start > z[y].end || z[y].end > tl ||
+				    (y && z[y].start < z[y - 1].end))
+					fr.bad = 1;
+			if (fr.bad)
+				break;
 			active[k] = fl & 1;
 			chars[k] = (fl >> 1) & 1;
 			if (ns && (err = RP_GROW(sp, capsp, nsp + ns)) < 0) {
@@ -1477,6 +1485,14 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			rp_sfr_close(&r1);
 			goto cleanup;
 		}
+		for (uint64_t x = 0; x < cnt && !r1.bad; x++)
+			if (RP_PAIR_A(p[x]) >= RP_PAIR_B(p[x]))
+				r1.bad = 1;
+		if (r1.bad) {
+			err = corrupt(s, &r1);
+			rp_sfr_close(&r1);
+			goto cleanup;
+		}
 		for (uint64_t x = 0; x < cnt; x++)
 			if (share_of(p[x], n) == i) {
 				err = RP_GROW(cand, capc, ncand + 1);
@@ -1499,6 +1515,14 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		vc[VC_LARGEST] = RP_MAX(vc[VC_LARGEST], big);
 		if (r1.bad || fj != j || fn != np || cnt2 != body ||
 		    r1.paylen != 32 + body * sizeof(rp_kv)) {
+			err = corrupt(s, &r1);
+			rp_sfr_close(&r1);
+			goto cleanup;
+		}
+		for (uint64_t x = 0; x < body && !r1.bad; x++)
+			if (RP_PAIR_A(e[x].key) >= RP_PAIR_B(e[x].key))
+				r1.bad = 1;
+		if (r1.bad) {
 			err = corrupt(s, &r1);
 			rp_sfr_close(&r1);
 			goto cleanup;
@@ -1658,6 +1682,27 @@ typedef struct vpair {
 	const rp_edit *edits;
 	size_t nedits;
 } vpair;
+
+/* Do v's passages and edits lie inside its two texts (its reports slice
+ * the texts by them)? */
+static int sane_pair(const rp_corpus *c, const vpair *v)
+{
+	size_t la = c->docs[v->p.a].text_len, lb = c->docs[v->p.b].text_len;
+	for (size_t x = 0; x < v->p.passages; x++) {
+		const rp_passage *q = &v->pass[x];
+		if (q->a_start > q->a_end || q->a_end > la || q->b_start > q->b_end ||
+		    q->b_end > lb || q->first_edit > v->nedits ||
+		    q->edit_count > v->nedits - q->first_edit)
+			return 0;
+	}
+	for (size_t x = 0; x < v->nedits; x++) {
+		const rp_edit *e = &v->edits[x];
+		if (e->a_start > e->a_end || e->a_end > la || e->b_start > e->b_end ||
+		    e->b_end > lb)
+			return 0;
+	}
+	return 1;
+}
 
 static int cmp_vpair(const void *x, const void *y)
 {
@@ -1826,6 +1871,10 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			v->edits = rp_sfr_array(f, v->nedits, sizeof(rp_edit));
 			v->p.a = dense[v->p.a];
 			v->p.b = dense[v->p.b];
+			if (f->bad || v->p.a >= v->p.b || !sane_pair(c, v)) {
+				f->bad = 1;
+				break;
+			}
 			nvp++;
 		}
 		GOTO_IF(f->bad, corrupt(s, f));
