@@ -154,8 +154,9 @@ static void same_outputs(const char *a, const char *b, const char *what)
 /* Every stage cut several ways gives scan's pairs (TSV and JSONL),
  * clusters, syndication and rejects, byte for byte: on Reuters-21578 and
  * the three calibration sets when ../shared is there, and always on a
- * generated news collection with samples/ (a folder: read whole by one
- * part) beside it. */
+ * generated news collection and two folders of text files (samples/ and
+ * the news fixture: their files fall in several parts, ids keep the
+ * roots' names). */
 Test(shard, stages_give_the_answers_of_scan)
 {
 	char *gen = news_jsonl();
@@ -165,10 +166,13 @@ Test(shard, stages_give_the_answers_of_scan)
 		snprintf(inputs, sizeof(inputs), "%s/reuters21578.jsonl %s "
 			 "%s/syndication/seed1/corpus.jsonl %s "
 			 "%s/syndication/seed2/corpus.jsonl "
-			 "%s/syndication/seed3/corpus.jsonl", d, gen, d, samples(),
-			 d, d);
+			 "%s/syndication/seed3/corpus.jsonl "
+			 "%s/../tests/fixtures/news-folder", d, gen, d, samples(),
+			 d, d, samples());
 	else
-		snprintf(inputs, sizeof(inputs), "%s %s", gen, samples());
+		snprintf(inputs, sizeof(inputs), "%s %s "
+			 "%s/../tests/fixtures/news-folder", gen, samples(),
+			 samples());
 	snprintf(w, sizeof(w), "%s.w", gen);
 	snprintf(o, sizeof(o), "%s.o", gen);
 	snprintf(s, sizeof(s), "%s.s", gen);

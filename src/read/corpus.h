@@ -66,6 +66,12 @@ struct rp_corpus {
 	char *tmpdir;             /* NULL: $TMPDIR, else /tmp */
 	struct rp_spool *spool;
 	struct rp_tmpfile *tmp;   /* what stages set aside; NULL until used */
+	/* Reading a part of the inputs (rp_corpus_read_part): the files of
+	 * a folder walk at offsets [part_lo, part_hi) of the inputs laid end
+	 * to end are this part's (the last part also takes those past it);
+	 * part_off is the walk's offset. */
+	int part_on, part_last;
+	uint64_t part_lo, part_hi, part_off;
 	char err[256];
 };
 

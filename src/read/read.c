@@ -747,6 +747,16 @@ static int skip_file(rp_corpus *c, const char *name, const char *full)
 }
 
 /* Walk dir (full path `path`, id prefix `rel`), depth-first, sorted. */
+/* Is what a walk meets next (size bytes: a file, 0: anything else) this
+ * part's? Advances the walk's offset. Always, outside a part. */
+static int mine(rp_corpus *c, uint64_t size)
+{
+	uint64_t at = c->part_off;
+	c->part_off += size;
+	return !c->part_on || (at >= c->part_lo && at < c->part_hi) ||
+	       (c->part_last && at >= c->part_hi);
+}
+
 static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 		const char *outlet, const rp_read_options *ro)
 {
@@ -755,9 +765,10 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 	int n = scandir(path, &ents, NULL, cmp_names);
 
 	if (n < 0)
-		return rp_corpus_reject_add(c, path, 0, NULL,
-					    "cannot read directory: %s",
-					    strerror(errno));
+		return mine(c, 0) ? rp_corpus_reject_add(c, path, 0, NULL,
+							 "cannot read directory: %s",
+							 strerror(errno))
+				  : RP_OK;
 	for (int i = 0; i < n && err >= 0; i++) {
 		const char *name = ents[i]->d_name;
 		if (name[0] == '.')
@@ -774,11 +785,9 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 		snprintf(full, plen, "%s/%s", path, name);
 		snprintf(id, rlen, "%s%s%s", rel, *rel ? "/" : "", name);
 		struct stat st;
-		int is_dir = 0, is_file = 0;
+		int is_dir = 0, is_file = 0, stat_err = 0;
 		if (lstat(full, &st) != 0) {
-			err = rp_corpus_reject_record(c, full, 0, id,
-						      "cannot stat: %s",
-						      strerror(errno));
+			stat_err = errno;
 		} else if (S_ISLNK(st.st_mode)) {
 			/* Follow links to files, never to directories. */
 			is_file = stat(full, &st) == 0 && S_ISREG(st.st_mode);
@@ -786,7 +795,16 @@ static int walk(rp_corpus *c, const char *path, const char *rel, int depth,
 			is_dir = S_ISDIR(st.st_mode);
 			is_file = S_ISREG(st.st_mode);
 		}
-		if (is_dir && depth >= MAX_DEPTH)
+		/* Under a part, each file and each rejection is one part's. */
+		int here = is_dir && depth < MAX_DEPTH
+				   ? 1 : mine(c, is_file ? (uint64_t)st.st_size : 0);
+		if (!here)
+			;
+		else if (stat_err)
+			err = rp_corpus_reject_record(c, full, 0, id,
+						      "cannot stat: %s",
+						      strerror(stat_err));
+		else if (is_dir && depth >= MAX_DEPTH)
 			err = rp_corpus_reject_add(
 				c, full, 0, NULL,
 				"directory nested deeper than %d levels; skipped",
@@ -1132,16 +1150,31 @@ int rp_corpus_read_part(rp_corpus *c, const char *const *paths, size_t npaths,
 	 * holding its first byte, a plain JSONL file is cut at line ends. */
 	uint64_t lo = cut(total, part, nparts), hi = cut(total, part + 1, nparts);
 	uint64_t off = 0;
+	c->part_lo = lo;
+	c->part_hi = hi;
+	c->part_last = part + 1 == nparts;
 	for (size_t i = 0; i < npaths && err == RP_OK; i++) {
 		uint64_t a = off, b = off + u[i].size;
 		off = b;
+		c->part_off = a;
+		struct stat st;
 		if (u[i].split) {
 			uint64_t from = RP_MAX(a, lo), to = RP_MIN(b, hi);
 			if (from < to)
 				err = read_range(c, u[i].path, from - a, to - a, ro);
-		} else if ((a >= lo && a < hi) ||
-			   (part + 1 == nparts && a == total)) {
+		} else if (stat(u[i].path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* A folder: each of its files is the part's that
+			 * holds its first byte. */
+			c->part_on = 1;
 			err = read_path(c, u[i].path, ro);
+			c->part_on = 0;
+		} else {
+			/* Read whole by the part holding its first byte. */
+			c->part_on = 1;
+			int here = mine(c, 0);
+			c->part_on = 0;
+			if (here)
+				err = read_path(c, u[i].path, ro);
 		}
 		/* As read_inputs: a path that cannot be read is on the
 		 * reject list; reading goes on. */
@@ -1149,6 +1182,7 @@ int rp_corpus_read_part(rp_corpus *c, const char *const *paths, size_t npaths,
 			err = RP_OK;
 	}
 cleanup:
+	c->part_on = 0;
 	free(u);
 	c->max_doc_bytes = saved;
 	return err;
