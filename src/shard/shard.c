@@ -1184,6 +1184,53 @@ static size_t fp_lower(const rp_fp *fp, size_t n, uint64_t h)
 	return lo;
 }
 
+/* The entries of the postings of fp[0..nfp) (fingerprints of whole
+ * postings, from every part in part order), written to w: each posting
+ * within the cap gives every pair of its entries of two documents a
+ * (diagonal, position) entry, as rp_contain_candidates does. */
+static int postings(rp_sfw *w, rp_fp *fp, size_t nfp, uint64_t *nent,
+		    size_t *skipped, size_t *lpost)
+{
+	/* Grouped by hash (a stable sort keeps each part's order, so the
+	 * entries come in one order whatever ran before). */
+	rp_kv *fkv = reallocarray(NULL, 2 * nfp + 1, sizeof(*fkv));
+	RETURN_ERROR_IF(!fkv, RP_ENOMEM);
+	for (size_t x = 0; x < nfp; x++)
+		fkv[x] = (rp_kv){ fp[x].h, (uint64_t)fp[x].doc << 32 | fp[x].pos };
+	rp_sort_kv(fkv, fkv + nfp, nfp);
+	for (size_t x = 0; x < nfp; x++)
+		fp[x] = (rp_fp){ (uint32_t)fkv[x].key, (uint32_t)(fkv[x].val >> 32),
+				 (uint32_t)fkv[x].val };
+	free(fkv);
+	for (size_t x = 0; x < nfp;) {
+		size_t y = x + 1;
+		while (y < nfp && fp[y].h == fp[x].h)
+			y++;
+		size_t mm = y - x;
+		*lpost = RP_MAX(*lpost, mm);
+		*skipped += mm > RP_PASSAGE_POSTING_CAP;
+		if (mm <= RP_PASSAGE_POSTING_CAP && mm >= 2)
+			for (size_t p = x; p < y; p++)
+				for (size_t q = p + 1; q < y; q++) {
+					const rp_fp *fa = &fp[p], *fb = &fp[q];
+					if (fa->doc == fb->doc)
+						continue;
+					if (fa->doc > fb->doc) {
+						const rp_fp *t = fa;
+						fa = fb;
+						fb = t;
+					}
+					uint32_t diag = fa->pos - fb->pos;
+					rp_kv ent = { RP_PAIR(fa->doc, fb->doc),
+						      (uint64_t)diag << 32 | fa->pos };
+					rp_sfw_bytes(w, &ent, sizeof(ent));
+					(*nent)++;
+				}
+		x = y;
+	}
+	return RP_OK;
+}
+
 int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		   unsigned i, unsigned n)
 {
@@ -1191,7 +1238,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	model m;
 	shard_q sq;
 	rp_sfr *kr = NULL, *fr = NULL;
-	rp_kv *kv = NULL, *fkv = NULL;
+	rp_kv *kv = NULL;
 	uint64_t *pairs = NULL;
 	rp_fp *fp = NULL;
 	size_t np = 0, capp = 0, nkv = 0, capkv = 0, nfp = 0, capfp = 0;
@@ -1271,60 +1318,47 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_PENTS));
 	rp_sfw_u32(&w, i);
 	rp_sfw_u32(&w, n);
-	uint64_t nent = 0;
+	uint64_t nent = 0, inrange = 0;
+	const rp_fp **all = calloc(m.n, sizeof(*all));
+	uint64_t *cnts = calloc(m.n, sizeof(*cnts));
+	GOTO_IF(!all || !cnts, (free(all), free(cnts), RP_ENOMEM));
 	for (unsigned j = 0; j < m.n; j++) {
 		/* (i, n, the fingerprints, their count) */
 		rp_sfr_seek(&fr[j], fr[j].paylen >= 16 ? fr[j].paylen - 8 : 0);
-		uint64_t cnt = rp_sfr_u64(&fr[j]);
+		cnts[j] = rp_sfr_u64(&fr[j]);
 		rp_sfr_seek(&fr[j], 8);
-		const rp_fp *all = rp_sfr_array(&fr[j], cnt, sizeof(rp_fp));
-		GOTO_IF(fr[j].bad || fr[j].paylen != 16 + cnt * sizeof(rp_fp),
-			corrupt(s, &fr[j]));
-		size_t a = fp_lower(all, cnt, h0), e = fp_lower(all, cnt, h1);
-		GOTO_IF_ERROR(RP_GROW(fp, capfp, nfp + (e - a) + 1));
-		memcpy(fp + nfp, all + a, (e - a) * sizeof(*fp));
-		nfp += e - a;
+		all[j] = rp_sfr_array(&fr[j], cnts[j], sizeof(rp_fp));
+		if (fr[j].bad || fr[j].paylen != 16 + cnts[j] * sizeof(rp_fp)) {
+			free(all);
+			free(cnts);
+			GOTO_IF(1, corrupt(s, &fr[j]));
+		}
+		inrange += fp_lower(all[j], cnts[j], h1) - fp_lower(all[j], cnts[j], h0);
 	}
-	/* Postings: the fingerprints grouped by hash (a stable sort keeps
-	 * each part's order, so the entries come in one order whatever
-	 * ran before). */
-	fkv = reallocarray(NULL, 2 * nfp + 1, sizeof(*fkv));
-	GOTO_IF(!fkv, RP_ENOMEM);
-	for (size_t x = 0; x < nfp; x++)
-		fkv[x] = (rp_kv){ fp[x].h, (uint64_t)fp[x].doc << 32 | fp[x].pos };
-	rp_sort_kv(fkv, fkv + nfp, nfp);
-	for (size_t x = 0; x < nfp; x++)
-		fp[x] = (rp_fp){ (uint32_t)fkv[x].key, (uint32_t)(fkv[x].val >> 32),
-				 (uint32_t)fkv[x].val };
-	free(fkv);
-	fkv = NULL;
-	for (size_t x = 0; x < nfp;) {
-		size_t y = x + 1;
-		while (y < nfp && fp[y].h == fp[x].h)
-			y++;
-		size_t mm = y - x;
-		largest = RP_MAX(largest, mm);
-		lpost = RP_MAX(lpost, mm);
-		skipped += mm > RP_PASSAGE_POSTING_CAP;
-		if (mm <= RP_PASSAGE_POSTING_CAP && mm >= 2)
-			for (size_t p = x; p < y; p++)
-				for (size_t q = p + 1; q < y; q++) {
-					const rp_fp *fa = &fp[p], *fb = &fp[q];
-					if (fa->doc == fb->doc)
-						continue;
-					if (fa->doc > fb->doc) {
-						const rp_fp *t = fa;
-						fa = fb;
-						fb = t;
-					}
-					uint32_t diag = fa->pos - fb->pos;
-					rp_kv ent = { RP_PAIR(fa->doc, fb->doc),
-						      (uint64_t)diag << 32 | fa->pos };
-					rp_sfw_bytes(&w, &ent, sizeof(ent));
-					nent++;
-				}
-		x = y;
+	/* The range in slices of the hash space whose fingerprints (12
+	 * bytes, and 32 to sort them) take half of the memory bound. */
+	uint64_t per = c->memory ? RP_MAX(c->memory / 2 / 44, (size_t)1 << 16)
+				 : UINT64_MAX;
+	uint64_t slices = inrange / per + 1;
+	for (uint64_t sl = 0; sl < slices && err == RP_OK; sl++) {
+		uint64_t s0 = h0 + (h1 - h0) * sl / slices;
+		uint64_t s1 = h0 + (h1 - h0) * (sl + 1) / slices;
+		nfp = 0;
+		for (unsigned j = 0; j < m.n; j++) {
+			size_t a = fp_lower(all[j], cnts[j], s0);
+			size_t e = fp_lower(all[j], cnts[j], s1);
+			err = RP_GROW(fp, capfp, nfp + (e - a) + 1);
+			if (err < 0)
+				break;
+			memcpy(fp + nfp, all[j] + a, (e - a) * sizeof(*fp));
+			nfp += e - a;
+		}
+		if (err == RP_OK)
+			err = postings(&w, fp, nfp, &nent, &skipped, &lpost);
 	}
+	free(all);
+	free(cnts);
+	GOTO_IF_ERROR(err);
 	/* The trailer: counts (entries, skipped postings, the largest). */
 	rp_sfw_u64(&w, nent);
 	rp_sfw_u64(&w, skipped);
@@ -1341,7 +1375,6 @@ cleanup:
 	free(kr);
 	free(fr);
 	free(kv);
-	free(fkv);
 	free(pairs);
 	free(fp);
 	model_close(&m);
@@ -1350,10 +1383,50 @@ cleanup:
 
 /* ---- verify ---- */
 
+/* Counters of the verified share carried to finish. */
+enum { VC_CANDIDATES, VC_CONTAIN, VC_FILTERED, VC_TEMPLATES, VC_OVERSIZED,
+       VC_LARGEST, VC_N };
+
+/* The hash that shares pairs out: the verify task is hash % n, its
+ * pass hash / n % passes. */
+static uint64_t share_hash(uint64_t pair)
+{
+	return XXH3_64bits(&pair, sizeof(pair));
+}
+
 /* The share (0..n-1) of the verify stage a pair falls in. */
 static unsigned share_of(uint64_t pair, unsigned n)
 {
-	return (unsigned)(XXH3_64bits(&pair, sizeof(pair)) % n);
+	return (unsigned)(share_hash(pair) % n);
+}
+
+/* Open pairs task j's entries file (of np tasks), checked: *e, *body
+ * entries; its counters added to vc. */
+static int pents_open(rp_shard *s, rp_sfr *r1, unsigned j, unsigned np,
+		      const rp_kv **e, uint64_t *body, uint64_t *vc)
+{
+	char name[64];
+	name_of(name, sizeof(name), "pairs", j, "pents");
+	FORWARD_IF_ERROR(sopen(s, r1, name, RP_SF_PENTS));
+	unsigned fj = rp_sfr_u32(r1), fn = rp_sfr_u32(r1);
+	*body = r1->paylen >= 32 ? (r1->paylen - 32) / sizeof(rp_kv) : 0;
+	*e = rp_sfr_array(r1, *body, sizeof(rp_kv));
+	uint64_t cnt = rp_sfr_u64(r1);
+	vc[VC_OVERSIZED] += rp_sfr_u64(r1);
+	uint64_t big = rp_sfr_u64(r1);
+	vc[VC_LARGEST] = RP_MAX(vc[VC_LARGEST], big);
+	if (r1->bad || fj != j || fn != np || cnt != *body ||
+	    r1->paylen != 32 + *body * sizeof(rp_kv))
+		r1->bad = 1;
+	for (uint64_t x = 0; x < *body && !r1->bad; x++)
+		if (RP_PAIR_A((*e)[x].key) >= RP_PAIR_B((*e)[x].key))
+			r1->bad = 1;
+	if (r1->bad) {
+		int err = corrupt(s, r1);
+		rp_sfr_close(r1);
+		return err;
+	}
+	return RP_OK;
 }
 
 /* Part and document of global document g. */
@@ -1440,9 +1513,6 @@ cleanup:
 	return err;
 }
 
-/* Counters of the verified share carried to finish. */
-enum { VC_CANDIDATES, VC_CONTAIN, VC_FILTERED, VC_TEMPLATES, VC_OVERSIZED,
-       VC_LARGEST, VC_N };
 
 int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		    unsigned i, unsigned n)
@@ -1453,10 +1523,10 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	docs_file *df = NULL;
 	uint64_t *cand = NULL, *pcand = NULL, *need = NULL, *v = NULL;
 	rp_kv *ent = NULL;
-	uint8_t *counted = NULL;
 	rp_result *r = NULL;
 	size_t ncand = 0, capc = 0, npc = 0, cappc = 0, nent = 0, capent = 0;
 	size_t capv = 0, nneed = 0;
+	uint64_t inshare = 0;
 	uint64_t vc[VC_N] = { 0 };
 	unsigned np = 0;
 	char name[64];
@@ -1503,39 +1573,12 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 				cand[ncand++] = p[x];
 			}
 		rp_sfr_close(&r1);
-		name_of(name, sizeof(name), "pairs", j, "pents");
-		GOTO_IF_ERROR(sopen(s, &r1, name, RP_SF_PENTS));
-		fj = rp_sfr_u32(&r1);
-		fn = rp_sfr_u32(&r1);
-		uint64_t body = r1.paylen >= 32 ? (r1.paylen - 32) / sizeof(rp_kv) : 0;
-		const rp_kv *e = rp_sfr_array(&r1, body, sizeof(rp_kv));
-		uint64_t cnt2 = rp_sfr_u64(&r1);
-		vc[VC_OVERSIZED] += rp_sfr_u64(&r1);
-		big = rp_sfr_u64(&r1);
-		vc[VC_LARGEST] = RP_MAX(vc[VC_LARGEST], big);
-		if (r1.bad || fj != j || fn != np || cnt2 != body ||
-		    r1.paylen != 32 + body * sizeof(rp_kv)) {
-			err = corrupt(s, &r1);
-			rp_sfr_close(&r1);
-			goto cleanup;
-		}
-		for (uint64_t x = 0; x < body && !r1.bad; x++)
-			if (RP_PAIR_A(e[x].key) >= RP_PAIR_B(e[x].key))
-				r1.bad = 1;
-		if (r1.bad) {
-			err = corrupt(s, &r1);
-			rp_sfr_close(&r1);
-			goto cleanup;
-		}
+		/* The entries file: checked, its share counted. */
+		const rp_kv *e;
+		uint64_t body;
+		GOTO_IF_ERROR(pents_open(s, &r1, j, np, &e, &body, vc));
 		for (uint64_t x = 0; x < body; x++)
-			if (share_of(e[x].key, n) == i) {
-				err = RP_GROW(ent, capent, nent + 1);
-				if (err < 0) {
-					rp_sfr_close(&r1);
-					goto cleanup;
-				}
-				ent[nent++] = e[x];
-			}
+			inshare += share_of(e[x].key, n) == i;
 		rp_sfr_close(&r1);
 	}
 	{
@@ -1550,25 +1593,56 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		ncand = k;
 	}
 	/* Passage candidates: a pair's entries of every posting, by the rule
-	 * rp_contain_candidates applies. */
-	{
+	 * rp_contain_candidates applies; in passes over sub-shares whose
+	 * entries (16 bytes, and 16 to sort them) take half of the memory
+	 * bound. */
+	uint64_t per = c->memory ? RP_MAX(c->memory / 2 / 32, (size_t)1 << 16)
+				 : UINT64_MAX;
+	uint64_t passes = inshare / per + 1;
+	for (uint64_t pass = 0; pass < passes; pass++) {
+		nent = 0;
+		for (unsigned j = 0; j < np; j++) {
+			rp_sfr r1;
+			const rp_kv *e;
+			uint64_t body, dummy[VC_N];
+			GOTO_IF_ERROR(pents_open(s, &r1, j, np, &e, &body, dummy));
+			for (uint64_t x = 0; x < body; x++) {
+				uint64_t h = share_hash(e[x].key);
+				if (h % n != i || h / n % passes != pass)
+					continue;
+				err = RP_GROW(ent, capent, nent + 1);
+				if (err < 0)
+					break;
+				ent[nent++] = e[x];
+			}
+			rp_sfr_close(&r1);
+			GOTO_IF_ERROR(err);
+		}
 		rp_kv *t = reallocarray(NULL, nent + 1, sizeof(*t));
 		GOTO_IF(!t, RP_ENOMEM);
 		rp_sort_kv(ent, t, nent);
 		free(t);
-	}
-	for (size_t x = 0; x < nent;) {
-		size_t y = x + 1;
-		while (y < nent && ent[y].key == ent[x].key)
-			y++;
-		GOTO_IF_ERROR(RP_GROW(v, capv, y - x));
-		for (size_t z = x; z < y; z++)
-			v[z - x] = ent[z].val;
-		if (rp_passage_diagonal(v, y - x, sq.w)) {
-			GOTO_IF_ERROR(RP_GROW(pcand, cappc, npc + 1));
-			pcand[npc++] = ent[x].key;
+		for (size_t x = 0; x < nent;) {
+			size_t y = x + 1;
+			while (y < nent && ent[y].key == ent[x].key)
+				y++;
+			GOTO_IF_ERROR(RP_GROW(v, capv, y - x));
+			for (size_t z = x; z < y; z++)
+				v[z - x] = ent[z].val;
+			if (rp_passage_diagonal(v, y - x, sq.w)) {
+				GOTO_IF_ERROR(RP_GROW(pcand, cappc, npc + 1));
+				pcand[npc++] = ent[x].key;
+			}
+			x = y;
 		}
-		x = y;
+	}
+	free(ent);
+	ent = NULL;
+	if (passes > 1) {
+		uint64_t *t = reallocarray(NULL, npc + 1, sizeof(*t));
+		GOTO_IF(!t, RP_ENOMEM);
+		rp_sort_u64(pcand, t, npc);
+		free(t);
 	}
 	/* Every candidate: banding's and the passages'. */
 	if (npc) {
@@ -1666,7 +1740,6 @@ cleanup:
 	free(need);
 	free(v);
 	free(ent);
-	free(counted);
 	rp_result_free(r);
 	model_close(&m);
 	return err;
