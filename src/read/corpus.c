@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/mman.h>
 
 #include <cjson/cJSON.h>
 
@@ -353,6 +354,9 @@ void rp_corpus_free(rp_corpus *c)
 		free(c->an);
 	}
 	arena_free(&c->arena);
+	for (size_t i = 0; i < c->nmaps; i++)
+		munmap(c->maps[i].p, c->maps[i].n);
+	free(c->maps);
 	rp_spool_close(c->spool);
 	rp_tmpfile_close(c->tmp);
 	free(c->tmpdir);
@@ -361,6 +365,16 @@ void rp_corpus_free(rp_corpus *c)
 	free(c->skipped);
 	free(c->idtab);
 	free(c);
+}
+
+int rp_corpus_hold_map(rp_corpus *c, void *p, size_t n)
+{
+	if (RP_GROW(c->maps, c->capmaps, c->nmaps + 1) < 0) {
+		munmap(p, n);
+		return RP_ENOMEM;
+	}
+	c->maps[c->nmaps++] = (struct rp_held_map){ p, n };
+	return RP_OK;
 }
 
 const char *rp_corpus_error(const rp_corpus *c)
@@ -566,8 +580,23 @@ int rp_corpus_texts_ready(const rp_corpus *c)
 
 void rp_corpus_pace(const rp_corpus *c, size_t *since, size_t bytes)
 {
-	if (c && c->spool)
+	if (!c)
+		return;
+	if (c->spool) {
 		rp_spool_pace(c->spool, since, bytes);
+		return;
+	}
+	/* Borrowed texts (mapped files): their pages let go as the spool's
+	 * are, every sixteenth of the bound (they stay in the page cache). */
+	if (c->nmaps && c->memory) {
+		*since += bytes;
+		if (*since >= RP_MAX(c->memory / 16, (size_t)1 << 20)) {
+			*since = 0;
+			for (size_t i = 0; i < c->nmaps; i++)
+				(void)madvise(c->maps[i].p, c->maps[i].n,
+					      MADV_DONTNEED);
+		}
+	}
 }
 
 int rp_corpus_set_memory(rp_corpus *c, size_t budget, const char *tmpdir)
@@ -695,7 +724,9 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	rp_doc *d = &c->docs[c->ndocs];
 	memset(d, 0, sizeof(*d));
 	d->id = rp_arena_strndup(&c->arena, id, id_len);
-	if (c->memory && c->held_text + in->text_len > c->text_share) {
+	if (c->borrow_texts) {
+		d->text = in->text;
+	} else if (c->memory && c->held_text + in->text_len > c->text_share) {
 		FORWARD_IF_ERROR(spool_text(c, &d->text, in->text, in->text_len));
 	} else {
 		d->text = rp_arena_strndup(&c->arena, in->text, in->text_len);

@@ -72,6 +72,13 @@ struct rp_corpus {
 	 * part_off is the walk's offset. */
 	int part_on, part_last;
 	uint64_t part_lo, part_hi, part_off;
+	/* Texts added while borrow_texts is set are not copied: they stay
+	 * where the caller's rp_doc_input points (NUL-terminated, read-only
+	 * mappings the corpus holds: rp_corpus_hold_map), the documents of a
+	 * stage file. */
+	int borrow_texts;
+	struct rp_held_map { void *p; size_t n; } *maps;
+	size_t nmaps, capmaps;
 	char err[256];
 };
 
@@ -121,6 +128,10 @@ RP_INTERNAL int rp_corpus_tmpfile(rp_corpus *c, struct rp_tmpfile **out);
 RP_INTERNAL int rp_corpus_temp_error(rp_corpus *c, int err);
 
 RP_INTERNAL char *rp_arena_strndup(rp_arena *a, const char *s, size_t len);
+
+/* The corpus holds the mapping p[0..n) from now on, and unmaps it when
+ * freed (also when this fails: RP_ENOMEM). */
+RP_INTERNAL int rp_corpus_hold_map(rp_corpus *c, void *p, size_t n);
 
 /* Record a rejection; strings are copied. A rejection of something that
  * is not a record (an unreadable path, a read error) counts no record. */

@@ -228,6 +228,7 @@ static int parts_of(rp_shard *s, const char *stage, const char *ext,
 
 typedef struct docs_file {
 	rp_sfr r;
+	int lent;               /* the mapping is a corpus's (docs_lend) */
 	uint64_t ndocs, nrejects, nskipped, seen;
 	uint64_t rej_pos, skip_pos;
 	const uint8_t *table;   /* ndocs u64 offsets */
@@ -258,6 +259,23 @@ bad:;
 	int err = corrupt(s, &f->r);
 	rp_sfr_close(&f->r);
 	return err;
+}
+
+/* The documents added to c from now on keep their texts in f's mapping,
+ * which c holds from now on (texts are not copied). */
+static int docs_lend(docs_file *f, rp_corpus *c)
+{
+	f->lent = 1;
+	c->borrow_texts = 1;
+	return rp_corpus_hold_map(c, (void *)f->r.map, f->r.size);
+}
+
+static void docs_close(docs_file *f)
+{
+	if (f->lent)
+		f->r.map = NULL;
+	rp_sfr_close(&f->r);
+	f->lent = 0;
 }
 
 /* Document d of the part, as rp_corpus_add takes it (strings point into
@@ -1007,6 +1025,7 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			       m.n));
 	GOTO_IF_ERROR(resolve_q(s, c, qin, &sq));
 	GOTO_IF_ERROR(docs_open(s, &df, i));
+	GOTO_IF_ERROR(docs_lend(&df, c));
 	GOTO_IF(df.ndocs != m.base[i + 1] - m.base[i], corrupt(s, &df.r));
 	glob = calloc(df.ndocs + 1, sizeof(*glob));
 	GOTO_IF(!glob, RP_ENOMEM);
@@ -1123,7 +1142,7 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 cleanup:
 	if (err < 0 && w.fp)
 		wclose(s, &w, 0);
-	rp_sfr_close(&df.r);
+	docs_close(&df);
 	model_close(&m);
 	free(glob);
 	free(counted);
@@ -1686,8 +1705,10 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	for (size_t x = 0; x < nneed; x++) {
 		uint64_t d;
 		unsigned j = part_of_doc(&m, need[x], &d);
-		if (!df[j].r.map)
+		if (!df[j].r.map) {
 			GOTO_IF_ERROR(docs_open(s, &df[j], j));
+			GOTO_IF_ERROR(docs_lend(&df[j], c));
+		}
 		GOTO_IF(d >= df[j].ndocs, corrupt(s, &df[j].r));
 		GOTO_IF_ERROR(docs_add(s, &df[j], d, c));
 	}
@@ -1733,7 +1754,7 @@ cleanup:
 	if (err < 0 && w.fp)
 		wclose(s, &w, 0);
 	for (unsigned j = 0; df && j < m.n; j++)
-		rp_sfr_close(&df[j].r);
+		docs_close(&df[j]);
 	free(df);
 	free(cand);
 	free(pcand);
@@ -1828,6 +1849,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	size_t seen = 0;
 	for (unsigned j = 0; j < m.n; j++) {
 		GOTO_IF_ERROR(docs_open(s, &df, j));
+		GOTO_IF_ERROR(docs_lend(&df, c));
 		GOTO_IF(df.ndocs != m.base[j + 1] - m.base[j], corrupt(s, &df.r));
 		for (uint64_t d = 0; d < df.ndocs; d++) {
 			if (model_dup(&m, j, d)) {
@@ -1866,7 +1888,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		}
 		GOTO_IF(df.r.bad, corrupt(s, &df.r));
 		seen += df.seen;
-		rp_sfr_close(&df.r);
+		docs_close(&df);
 	}
 
 	/* 2. What the base pass found of each document, and its rejects
@@ -1995,7 +2017,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	*out = r;
 	r = NULL;
 cleanup:
-	rp_sfr_close(&df.r);
+	docs_close(&df);
 	for (unsigned j = 0; vr && j < nv; j++)
 		rp_sfr_close(&vr[j]);
 	free(vr);
