@@ -88,6 +88,14 @@ static void name_of(char *out, size_t n, const char *stage, unsigned i,
 	snprintf(out, n, "%s-%u.%s", stage, i, ext);
 }
 
+/* qsort, for any n (qsort's array may not be NULL, even empty). */
+static void sort_any(void *base, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* ---- the folder ---- */
 
 int rp_shard_open(rp_shard **out, const char *dir, const void *params,
@@ -296,6 +304,7 @@ static int docs_get(rp_shard *s, docs_file *f, uint64_t d, rp_doc_input *in,
 	in->source = rp_sfr_str(&f->r, &srclen);
 	in->text = rp_sfr_str(&f->r, &in->text_len);
 	uint32_t n = rp_sfr_u32(&f->r);
+	rp_sfr_align(&f->r, 4);
 	*map = rp_sfr_array(&f->r, n, sizeof(rp_anchor));
 	*nmap = n;
 	if (f->r.bad || !in->id || !in->text)
@@ -427,7 +436,7 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
 	for (size_t d = 0; d < c->ndocs; d++)
 		if (c->docs[d].outlet)
 			names[nnames++] = c->docs[d].outlet;
-	qsort(names, nnames, sizeof(*names), cmp_str);
+	sort_any(names, nnames, sizeof(*names), cmp_str);
 	size_t k = 0;
 	for (size_t x = 0; x < nnames; x++)
 		if (!k || strcmp(names[k - 1], names[x]) != 0)
@@ -460,7 +469,7 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
 							 cmp_str);
 				pages[o - names]++;
 			}
-	qsort(e, ne, sizeof(*e), cmp_lent);
+	sort_any(e, ne, sizeof(*e), cmp_lent);
 	k = 0;
 	for (size_t x = 0; x < ne; x++) {
 		if (k && e[k - 1].h == e[x].h)
@@ -469,7 +478,7 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
 			e[k++] = e[x];
 	}
 	ne = k;
-	qsort(ids, c->ndocs, sizeof(*ids), cmp_kv);
+	sort_any(ids, c->ndocs, sizeof(*ids), cmp_kv);
 
 	name_of(name, sizeof(name), "read", i, "lines");
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_LINES));
@@ -480,6 +489,7 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
 		rp_sfw_str(&w, names[x], strlen(names[x]));
 		rp_sfw_u64(&w, pages[x]);
 	}
+	rp_sfw_align(&w, 8);
 	rp_sfw_u64(&w, ne);
 	rp_sfw_bytes(&w, e, ne * sizeof(*e));
 	rp_sfw_u64(&w, c->ndocs);
@@ -530,6 +540,7 @@ int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
 		rp_sfw_str(&w, doc->source, doc->source ? strlen(doc->source) : 0);
 		rp_sfw_str(&w, doc->text, doc->text_len);
 		rp_sfw_u32(&w, (uint32_t)doc->nsrcmap);
+		rp_sfw_align(&w, 4);
 		rp_sfw_bytes(&w, doc->srcmap, doc->nsrcmap * sizeof(rp_anchor));
 	}
 	uint64_t rej_pos = w.len;
@@ -542,6 +553,7 @@ int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
 		rp_sfw_u64(&w, k->files);
 		rp_sfw_str(&w, k->example, strlen(k->example));
 	}
+	rp_sfw_align(&w, 8);
 	uint64_t table_pos = w.len;
 	rp_sfw_bytes(&w, offs, c->ndocs * sizeof(*offs));
 	uint64_t trailer[DOCS_TRAILER] = { c->ndocs, c->nrejects, c->nskipped,
@@ -600,6 +612,7 @@ static int lines_open(rp_shard *s, lines_file *f, unsigned i, unsigned n)
 		if (!f->names[k])
 			f->r.bad = 1;
 	}
+	rp_sfr_align(&f->r, 8);
 	f->ne = rp_sfr_u64(&f->r);
 	f->e = rp_sfr_array(&f->r, f->ne, sizeof(lent));
 	f->nids = rp_sfr_u64(&f->r);
@@ -656,7 +669,7 @@ static int find_dups(rp_shard *s, lines_file *lf, docs_file *df, unsigned n,
 			all[nall++] = (rp_kv){ lf[i].ids[k].key,
 					       (uint64_t)i << 32 | lf[i].ids[k].val };
 	}
-	qsort(all, nall, sizeof(*all), cmp_kv);
+	sort_any(all, nall, sizeof(*all), cmp_kv);
 	for (size_t x = 0; x < nall;) {
 		size_t y = x + 1;
 		while (y < nall && all[y].key == all[x].key)
@@ -702,7 +715,7 @@ static int find_dups(rp_shard *s, lines_file *lf, docs_file *df, unsigned n,
 		}
 		x = y;
 	}
-	qsort(d, nd, sizeof(*d), cmp_dup);
+	sort_any(d, nd, sizeof(*d), cmp_dup);
 	*out = d;
 	*nout = nd;
 	d = NULL;
@@ -766,7 +779,7 @@ int rp_shard_chrome(rp_shard *s)
 	for (unsigned i = 0; i < n; i++)
 		for (uint64_t k = 0; k < lf[i].nout; k++)
 			o[no++] = (mout){ lf[i].names[k], lf[i].pages[k], 0 };
-	qsort(o, no, sizeof(*o), cmp_mout);
+	sort_any(o, no, sizeof(*o), cmp_mout);
 	size_t k = 0;
 	for (size_t x = 0; x < no; x++) {
 		if (k && strcmp(o[k - 1].name, o[x].name) == 0)
@@ -794,7 +807,7 @@ int rp_shard_chrome(rp_shard *s)
 		for (size_t y = 0; y < npl; y++)
 			sub[nsub++] = (mline){ pl[y].h, 1, NULL, 0 };
 	}
-	qsort(sub, nsub, sizeof(*sub), cmp_mline);
+	sort_any(sub, nsub, sizeof(*sub), cmp_mline);
 
 	/* 3. Lines: pages summed over the parts, less the duplicates'. */
 	for (unsigned i = 0; i < n; i++) {
@@ -806,7 +819,7 @@ int rp_shard_chrome(rp_shard *s)
 					     (int)(e->outlet_credit & 1) };
 		}
 	}
-	qsort(ml, nml, sizeof(*ml), cmp_mline);
+	sort_any(ml, nml, sizeof(*ml), cmp_mline);
 	k = 0;
 	for (size_t x = 0, y = 0; x < nml;) {
 		size_t z = x + 1;
@@ -838,6 +851,7 @@ int rp_shard_chrome(rp_shard *s)
 
 	GOTO_IF_ERROR(wopen(s, &w, "chrome", RP_SF_CHROME));
 	rp_sfw_u32(&w, n);
+	rp_sfw_align(&w, 8);
 	rp_sfw_bytes(&w, base, (n + 1) * sizeof(*base));
 	rp_sfw_u64(&w, no);
 	for (size_t x = 0; x < no; x++) {
@@ -845,6 +859,7 @@ int rp_shard_chrome(rp_shard *s)
 		rp_sfw_u64(&w, o[x].pages);
 		rp_sfw_u64(&w, o[x].top);
 	}
+	rp_sfw_align(&w, 8);
 	rp_sfw_u64(&w, nml);
 	for (size_t x = 0; x < nml; x++) {
 		rp_sfw_u64(&w, ml[x].h);
@@ -905,6 +920,7 @@ static int model_open(rp_shard *s, model *m)
 			    "(no chrome.done)", s->dir);
 	FORWARD_IF_ERROR(sopen(s, &m->r, "chrome", RP_SF_CHROME));
 	m->n = rp_sfr_u32(&m->r);
+	rp_sfr_align(&m->r, 8);
 	m->base = rp_sfr_array(&m->r, (uint64_t)m->n + 1, 8);
 	m->nout = rp_sfr_u64(&m->r);
 	if (m->r.bad || m->n == 0 || m->nout > m->r.paylen)
@@ -925,6 +941,7 @@ static int model_open(rp_shard *s, model *m)
 		if (m->r.bad)
 			goto bad;
 	}
+	rp_sfr_align(&m->r, 8);
 	m->nlines = rp_sfr_u64(&m->r);
 	m->lines = rp_sfr_array(&m->r, m->nlines, 16);
 	m->ndup = rp_sfr_u64(&m->r);
@@ -1059,6 +1076,7 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	rp_sfw_u32(&w, i);
 	rp_sfw_u32(&w, m.n);
 	rp_sfw_u32(&w, sq.bands);
+	rp_sfw_align(&w, 8);
 	kv = calloc(nd + 1, sizeof(*kv));
 	kt = calloc(nd + 1, sizeof(*kt));
 	kb = calloc(nd + 1, sizeof(*kb));
@@ -1130,6 +1148,7 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		size_t a = an->boil.off ? an->boil.off[d] : 0;
 		size_t z = an->boil.off ? an->boil.off[d + 1] : 0;
 		rp_sfw_u32(&w, (uint32_t)(z - a));
+		rp_sfw_align(&w, 4);
 		if (z > a)
 			rp_sfw_bytes(&w, an->boil.spans + a, (z - a) * sizeof(rp_span));
 	}
@@ -1168,6 +1187,7 @@ static int keys_band(rp_shard *s, rp_sfr *r, unsigned j, unsigned nb,
 	if (fi != j || rp_sfr_u32(r) != nb)
 		return fail(s, RP_EINPUT, "%s: made for another banding or part",
 			    r->path);
+	rp_sfr_align(r, 8);
 	for (unsigned x = 0; x <= b; x++) {
 		*n = rp_sfr_u64(r);
 		*kv = rp_sfr_array(r, *n, sizeof(rp_kv));
@@ -1490,6 +1510,7 @@ static int given_analysis(rp_shard *s, const model *m, rp_corpus *c,
 			uint32_t g = rp_sfr_u32(&fr);
 			uint8_t fl = rp_sfr_u8(&fr);
 			uint32_t ns = rp_sfr_u32(&fr);
+			rp_sfr_align(&fr, 4);
 			const rp_span *z = rp_sfr_array(&fr, ns, sizeof(rp_span));
 			if (g != need[k])
 				continue;
@@ -1906,6 +1927,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			uint32_t g = rp_sfr_u32(&fr);
 			uint8_t fl = rp_sfr_u8(&fr);
 			uint32_t ns = rp_sfr_u32(&fr);
+			rp_sfr_align(&fr, 4);
 			rp_sfr_array(&fr, ns, sizeof(rp_span));
 			if (fr.bad || g >= total || dense[g] == UINT32_MAX) {
 				fr.bad = 1;
@@ -1974,7 +1996,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		}
 		GOTO_IF(f->bad, corrupt(s, f));
 	}
-	qsort(vp, nvp, sizeof(*vp), cmp_vpair);
+	sort_any(vp, nvp, sizeof(*vp), cmp_vpair);
 
 	/* 4. The result: those pairs, their stories. */
 	GOTO_IF_ERROR(rp_result_new(&r, c, &sq.q));

@@ -84,6 +84,19 @@ void rp_sfw_u8(rp_sfw *w, uint8_t v) { rp_sfw_bytes(w, &v, 1); }
 void rp_sfw_u32(rp_sfw *w, uint32_t v) { rp_sfw_bytes(w, &v, 4); }
 void rp_sfw_u64(rp_sfw *w, uint64_t v) { rp_sfw_bytes(w, &v, 8); }
 
+void rp_sfw_align(rp_sfw *w, size_t a)
+{
+	static const uint8_t zero[16];
+	size_t pad = (size_t)(-w->len & (a - 1));
+	rp_sfw_bytes(w, zero, pad);
+}
+
+void rp_sfr_align(rp_sfr *r, size_t a)
+{
+	size_t at = (size_t)(r->p - r->pay);
+	rp_sfr_bytes(r, (size_t)(-at & (a - 1)));
+}
+
 void rp_sfw_str(rp_sfw *w, const char *s, size_t len)
 {
 	rp_sfw_u32(w, s ? (uint32_t)len + 1 : 0);

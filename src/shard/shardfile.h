@@ -48,6 +48,9 @@ RP_INTERNAL void rp_sfw_bytes(rp_sfw *w, const void *p, size_t n);
 RP_INTERNAL void rp_sfw_u8(rp_sfw *w, uint8_t v);
 RP_INTERNAL void rp_sfw_u32(rp_sfw *w, uint32_t v);
 RP_INTERNAL void rp_sfw_u64(rp_sfw *w, uint64_t v);
+/* Zero bytes up to a multiple of a (a power of two) in the payload: an
+ * array read in place (rp_sfr_array) is aligned for its type. */
+RP_INTERNAL void rp_sfw_align(rp_sfw *w, size_t a);
 /* A string: u32 length + 1 (0: NULL), its bytes, a NUL. */
 RP_INTERNAL void rp_sfw_str(rp_sfw *w, const char *s, size_t len);
 /* Finish: header, flush, fsync, rename (ok), or remove the temporary
@@ -81,6 +84,8 @@ RP_INTERNAL const void *rp_sfr_bytes(rp_sfr *r, size_t n);
 /* A string as rp_sfw_str wrote it (NUL-terminated in the file; NULL for
  * a NULL string, *len its length). */
 RP_INTERNAL const char *rp_sfr_str(rp_sfr *r, size_t *len);
+/* Skip to the next multiple of a, as rp_sfw_align wrote it. */
+RP_INTERNAL void rp_sfr_align(rp_sfr *r, size_t a);
 /* Move the cursor to payload offset off (bad when past the end). */
 RP_INTERNAL void rp_sfr_seek(rp_sfr *r, uint64_t off);
 /* An array of n elements of size sz at the cursor (bad when short). */
