@@ -6,9 +6,10 @@
  *
  * Slurm: one shell script per stage in WORK/jobs, submitted with sbatch;
  * each task's output goes to WORK/logs/STAGE-I.log. The job ids are
- * printed on stdout ("STAGE JOBID"). A task's exit status 1 (input
- * records rejected) is not a failure, so later stages still run; finish
- * records its exit status in WORK/finish.status, and --wait returns it.
+ * printed on stdout ("STAGE JOBID"). read's exit status 1 (input records
+ * rejected) is not a failure, so later stages still run (any other
+ * stage's is); finish records its exit status in WORK/finish.status, and
+ * --wait returns it.
  * With --wait the jobs are watched with scontrol (no accounting needed):
  * a stage whose task failed or was cancelled is named with that task's
  * log, the later stages are cancelled, and the exit status is 3.
@@ -747,16 +748,23 @@ static int local_stage(const run *r, int s, unsigned par)
 			}
 			continue;
 		}
-		if (code == 0 || code == 1)
+		/* read's 1 is input records rejected (finish reports them);
+		 * any other stage's 1 is a failure (a damaged stage file). */
+		if (code == 0 || (code == 1 && s == 0))
 			continue;
 		/* A task failed: the run stops here. */
 		char what[96], *log = path_in(r, "logs/%s-%u.log", STAGES[s].name, task);
 		describe_status(what, sizeof(what), status);
 		stop_children(kids, &nrun);
-		msg("stage %s failed: task %u (of 0..%u) %s %s; its log, %s:",
-		    STAGES[s].name, task, n - 1,
-		    strncmp(what, "exit", 4) == 0 ? "ended with" : "was", what,
-		    log ? log : "?");
+		char which[48];
+		if (n > 1)
+			snprintf(which, sizeof(which), "task %u (of 0..%u)", task,
+				 n - 1);
+		else
+			snprintf(which, sizeof(which), "its task");
+		msg("stage %s failed: %s %s %s; its log, %s:", STAGES[s].name,
+		    which, strncmp(what, "exit", 4) == 0 ? "ended with" : "was",
+		    what, log ? log : "?");
 		if (log)
 			show_tail(log, 15);
 		free(log);
@@ -853,8 +861,14 @@ static char *write_script(const run *r, int s)
 		      "given).\nthreads=${SLURM_JOB_CPUS_PER_NODE%%[!0-9]*}\n"
 		      "[ -n \"$threads\" ] && [ \"$threads\" -ge 1 ] || "
 		      "threads=1\n[ \"$threads\" -le 256 ] || threads=256\n", fp);
-	/* Lines of about 72 columns, broken before an option. */
+	/* Lines of about 72 columns, broken before an option. The stages
+	 * between read and finish are the task itself (exec): a signal that
+	 * ends it ends the job. */
 	size_t col = 0;
+	if (s != 0 && s != FINISH) {
+		fputs("exec ", fp);
+		col = 5;
+	}
 	for (size_t i = 0; i < a.n; i++) {
 		size_t len = strlen(a.v[i]);
 		if (i && ((a.v[i][0] == '-' && col > 48) || col + len > 96)) {
@@ -867,7 +881,7 @@ static char *write_script(const run *r, int s)
 		sh_word(fp, a.v[i], a.raw[i]);
 		col += len;
 	}
-	fputs("\nrc=$?\n", fp);
+	fputs(s == 0 || s == FINISH ? "\nrc=$?\n" : "\n", fp);
 	if (s == FINISH) {
 		fputs("# reprint slurm --wait returns this.\necho \"$rc\" >", fp);
 		sh_word(fp, status_tmp, 0);
@@ -876,11 +890,12 @@ static char *write_script(const run *r, int s)
 		fputc(' ', fp);
 		sh_word(fp, status, 0);
 		fputc('\n', fp);
-	} else {
+	} else if (s == 0) {
 		fputs("# 1: input records rejected (finish reports them), not a "
 		      "failure.\n[ \"$rc\" -eq 1 ] && rc=0\n", fp);
 	}
-	fputs("exit \"$rc\"\n", fp);
+	if (s == 0 || s == FINISH)
+		fputs("exit \"$rc\"\n", fp);
 	if (fchmod(fileno(fp), 0755) < 0 || fflush(fp) != 0 || ferror(fp)) {
 		msg("cannot write %s: %s", tmp, strerror(errno));
 		goto fail;
