@@ -11,7 +11,8 @@
 # Environment: REPRINT_BIN (the reprint to test; default build/reprint),
 # REPRINT_SHARED_DATA (../shared/data: reuters21578.jsonl and the
 # syndication calibration sets syndication/seed*/corpus.jsonl; when absent
-# the bundled samples/ are used, said on stderr), REPRINT_SAMPLES.
+# the bundled samples/ and a generated corpus are used, said on stderr),
+# REPRINT_SAMPLES. Needs python3 (the corpus, the task killer).
 # Prints PASS:/FAIL: lines; exits 0, 1, or 77 (SKIP: Slurm cannot be
 # installed or started here, cluster.sh exits 77). Everything started is
 # stopped by pid (cluster.sh stops its daemons on every exit path).
@@ -68,20 +69,48 @@ sys.exit(1)
 EOF
 }
 
+# A deterministic JSONL corpus of 4000 texts of random words, 15% of them
+# edited or trimmed copies of a recent one: gen_corpus FILE.
+gen_corpus() {
+	python3 - "$1" <<'EOF2'
+import json, random, sys
+rnd = random.Random(20261205)
+letters = "abcdefghijklmnopqrstuvwxyz"
+vocab = ["".join(rnd.choice(letters) for _ in range(rnd.randint(2, 9))) for _ in range(4000)]
+weights = [1.0 / (i + 1) for i in range(len(vocab))]
+recent = []
+with open(sys.argv[1], "w") as f:
+    for i in range(4000):
+        if recent and rnd.random() < 0.15:
+            words = list(rnd.choice(recent))
+            for _ in range(rnd.randint(0, 6)):
+                words[rnd.randrange(len(words))] = rnd.choice(vocab)
+            if rnd.random() < 0.3:
+                words = words[: int(len(words) * rnd.uniform(0.6, 0.95))]
+        else:
+            words = rnd.choices(vocab, weights, k=rnd.randint(150, 600))
+        recent.append(words)
+        if len(recent) > 300:
+            recent.pop(rnd.randrange(len(recent)))
+        text = "\n\n".join(" ".join(words[j:j + 60]) + "." for j in range(0, len(words), 60))
+        f.write(json.dumps({"id": "gen-%05d" % i, "outlet": "outlet-%d" % (i % 12),
+                            "title": " ".join(words[:6]), "text": text}) + "\n")
+EOF2
+}
+
 # The inputs, the reference scan and its exit status.
 setup() {
 	bin=${REPRINT_BIN:-$repo/build/reprint}
 	[ -x "$bin" ] || fail "no reprint binary at $bin (set REPRINT_BIN)"
 	data=${REPRINT_SHARED_DATA:-$repo/../shared/data}
-	kill_tasks=4
 	if [ -f "$data/reuters21578.jsonl" ] && compgen -G "$data/syndication/*/corpus.jsonl" >/dev/null; then
 		inputs=("$data/reuters21578.jsonl" "$data"/syndication/*/corpus.jsonl)
 	else
-		echo "pipeline: $data lacks reuters21578.jsonl and syndication/: using the bundled samples/ instead" >&2
-		inputs=("${REPRINT_SAMPLES:-$repo/samples}")
-		# Tasks on so little live a few milliseconds: more of them, so
-		# that one is caught running (and the kill test is run with them).
-		kill_tasks=8
+		# The samples' tasks live a few milliseconds, too short to be
+		# caught running: a generated corpus (9 MB) with them.
+		echo "pipeline: $data lacks reuters21578.jsonl and syndication/: using the bundled samples/ and a generated corpus instead" >&2
+		gen_corpus "$T/generated.jsonl"
+		inputs=("${REPRINT_SAMPLES:-$repo/samples}" "$T/generated.jsonl")
 	fi
 	local t0 rc
 	t0=$(date +%s.%N)
@@ -105,7 +134,7 @@ slurm() {
 }
 
 part_local() {
-	local t0 w what n
+	local t0
 	# Usage errors (exit 2) and no Slurm commands (exit 3), before any work.
 	rc=0; "$bin" slurm "${inputs[@]}" --tasks 4 --local 2>"$T/u.err" || rc=$?
 	[ "$rc" = 2 ] && grep -q -- --work "$T/u.err" || fail "no --work: exit $rc, not 2"
@@ -125,30 +154,66 @@ part_local() {
 	same "--local" "$T/local"
 	echo "PASS: slurm --local --tasks 4: scan's outputs byte for byte, exit $rc ($(secs "$t0")s)"
 
-	# A task killed mid-run: exit 3 naming it; the same command again
-	# with the same work folder gives scan's outputs.
+	kill_test local
+}
+
+# SIGKILL a running task of sign, pairs or verify (kill_test local|slurm):
+# the driver names it and exits 3 (with Slurm, --wait, after cancelling
+# the run's other jobs), nothing is written; the same command again with
+# the same work folder re-runs the stages and gives scan's outputs. A run
+# where no task was caught running (they are short) is tried again.
+kill_test() {
+	local mode=$1 t0 w what n attempt driver left label opts=()
+	if [ "$mode" = local ]; then
+		label="--local"
+		opts=(--local)
+	else
+		label="Slurm"
+		opts=(--wait)
+	fi
 	t0=$(date +%s.%N)
-	w=$T/wk
-	"$bin" slurm "${inputs[@]}" --work "$w" --tasks "$kill_tasks" --threads 1 -o "$T/lk.tsv" --clusters "$T/lk.cl" \
-		--syndication "$T/lk.syn" --local -q >"$T/lk.out" 2>"$T/lk.err" &
-	local driver=$!
-	what=$(kill_task "$w" "$driver") || what=
-	rc=0; wait "$driver" || rc=$?
-	[ -n "$what" ] || fail "--local kill test: no sign/pairs/verify task caught running (driver exit $rc)"
-	[ "$rc" = 3 ] || fail "--local, task '$what' killed: exit $rc, not 3"
+	for attempt in 1 2 3; do
+		w=$T/k$mode$attempt
+		rm -f "$T/k.tsv" "$T/k.cl" "$T/k.syn"
+		"$bin" slurm "${inputs[@]}" --work "$w" --tasks 4 --threads 1 -o "$T/k.tsv" --clusters "$T/k.cl" \
+			--syndication "$T/k.syn" "${opts[@]}" -q >"$T/k.out" 2>"$T/k.err" &
+		driver=$!
+		what=$(kill_task "$w" "$driver") || what=
+		rc=0
+		wait "$driver" || rc=$?
+		[ -z "$what" ] || break
+		echo "pipeline: $label kill test, attempt $attempt: no sign/pairs/verify task caught running (exit $rc)" >&2
+	done
+	[ -n "$what" ] || fail "$label kill test: no sign/pairs/verify task caught running in 3 runs"
+	[ "$rc" = 3 ] || fail "$label, task '$what' killed: exit $rc, not 3: $(head -n 3 "$T/k.err")"
 	n=${what##* }
-	grep -q "stage ${what%% *} failed: task ${n%/*} .*signal 9" "$T/lk.err" ||
-		fail "--local, task '$what' killed: no message naming it: $(head -n 2 "$T/lk.err")"
-	[ ! -e "$T/lk.tsv" ] || fail "--local, task '$what' killed: pairs written anyway"
-	slurm "$T/lk" "$w" "$kill_tasks" --local -q --threads 1
-	[ "$rc" = "$scan_rc" ] || fail "--local re-run after a kill exited $rc: $(tail -n 5 "$T/lk.err")"
-	same "--local re-run after a kill" "$T/lk"
-	echo "PASS: slurm --local: task '$what' killed -> exit 3 naming it; re-run gives scan's outputs ($(secs "$t0")s)"
+	n=${n%/*}
+	if [ "$mode" = local ]; then
+		grep -q "stage ${what%% *} failed: task $n .*signal 9" "$T/k.err"
+	else
+		grep -q "stage ${what%% *} (job [0-9]*) failed: task $n " "$T/k.err"
+	fi || fail "$label, task '$what' killed: no message naming it: $(grep -v '^  |' "$T/k.err" | head -n 3)"
+	[ ! -e "$T/k.tsv" ] || fail "$label, task '$what' killed: pairs written anyway"
+	if [ "$mode" = slurm ]; then
+		# Nothing of that run may stay queued: the driver cancelled it.
+		left=
+		for _ in $(seq 60); do
+			left=$(squeue -h -o '%i %j %T' 2>/dev/null || true)
+			[ -z "$left" ] && break
+			sleep 0.5
+		done
+		[ -z "$left" ] || fail "Slurm, task '$what' killed: jobs still queued: $left"
+	fi
+	slurm "$T/k" "$w" 4 --threads 1 "${opts[@]}" -q
+	[ "$rc" = "$scan_rc" ] || { sed 's/^/  /' "$T/k.err"; fail "$label re-run after a kill exited $rc, scan $scan_rc"; }
+	same "$label re-run after a kill" "$T/k"
+	[ "$mode" = local ] || label="$label --wait"
+	echo "PASS: slurm $label: task '$what' killed -> exit 3 naming it, nothing written; re-run with the same --work gives scan's outputs ($(secs "$t0")s)"
 }
 
 # Run by cluster.sh with SLURM_CONF set.
 part_slurm() {
-	local t0 w what n info
+	local t0 n info
 	t0=$(date +%s.%N)
 	slurm "$T/slurm" "$T/ws" 4 --threads 1 --wait -- --comment="reprint slurm test"
 	[ "$rc" = "$scan_rc" ] || { sed 's/^/  /' "$T/slurm.err"; fail "Slurm run exited $rc, scan $scan_rc"; }
@@ -162,34 +227,7 @@ part_slurm() {
 		fail "Slurm run: the SBATCH-OPTIONS after -- did not reach job $n"
 	echo "PASS: slurm on Slurm --tasks 4 --wait: scan's outputs byte for byte, exit $rc ($(secs "$t0")s)"
 
-	# SIGKILL a running task: --wait names its stage and exits 3, the
-	# run's other jobs are cancelled; the same command again re-runs the
-	# stages and gives scan's outputs.
-	t0=$(date +%s.%N)
-	w=$T/wsk
-	"$bin" slurm "${inputs[@]}" --work "$w" --tasks "$kill_tasks" --threads 1 -o "$T/sk.tsv" --clusters "$T/sk.cl" \
-		--syndication "$T/sk.syn" --wait >"$T/sk.out" 2>"$T/sk.err" &
-	local driver=$!
-	what=$(kill_task "$w" "$driver") || what=
-	rc=0; wait "$driver" || rc=$?
-	[ -n "$what" ] || fail "Slurm kill test: no sign/pairs/verify task caught running (driver exit $rc)"
-	[ "$rc" = 3 ] || fail "Slurm, task '$what' killed: --wait exited $rc, not 3"
-	n=${what##* }
-	grep -q "stage ${what%% *} (job [0-9]*) failed: task ${n%/*} " "$T/sk.err" ||
-		fail "Slurm, task '$what' killed: no message naming its stage: $(grep -v '^  |' "$T/sk.err" | tail -n 3)"
-	[ ! -e "$T/sk.tsv" ] || fail "Slurm, task '$what' killed: pairs written anyway"
-	# Nothing of that run may stay queued (the driver cancelled it).
-	local left=
-	for _ in $(seq 60); do
-		left=$(squeue -h -o '%i %j %T' 2>/dev/null || true)
-		[ -z "$left" ] && break
-		sleep 0.5
-	done
-	[ -z "$left" ] || fail "Slurm, task '$what' killed: jobs still queued: $left"
-	slurm "$T/sk" "$w" "$kill_tasks" --threads 1 --wait -q
-	[ "$rc" = "$scan_rc" ] || { sed 's/^/  /' "$T/sk.err"; fail "Slurm re-run after a kill exited $rc"; }
-	same "Slurm re-run after a kill" "$T/sk"
-	echo "PASS: slurm on Slurm: task '$what' killed -> --wait exit 3 naming it, the rest cancelled; re-run gives scan's outputs ($(secs "$t0")s)"
+	kill_test slurm
 }
 
 if [ "${1:-}" = __slurm ]; then
@@ -197,8 +235,7 @@ if [ "${1:-}" = __slurm ]; then
 	T=$2
 	bin=$3
 	scan_rc=$4
-	kill_tasks=$5
-	shift 5
+	shift 4
 	inputs=("$@")
 	part_slurm
 	exit 0
@@ -222,7 +259,7 @@ if [ "$mode" != local ]; then
 	# Short: the munge socket's path must fit in 108 bytes.
 	cdir=$(mktemp -d /tmp/rps.XXXXXX)
 	rc=0
-	bash "$here/cluster.sh" run "$cdir" -- bash "$0" __slurm "$T" "$bin" "$scan_rc" "$kill_tasks" "${inputs[@]}" || rc=$?
+	bash "$here/cluster.sh" run "$cdir" -- bash "$0" __slurm "$T" "$bin" "$scan_rc" "${inputs[@]}" || rc=$?
 	if [ "$rc" = 77 ]; then
 		echo "SKIP: slurm pipeline on Slurm: Slurm/munge cannot be installed or started here"
 		exit 77
