@@ -306,7 +306,7 @@ void print_help(FILE *fp, unsigned cmd)
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
 				 o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(fp, "  %-24s", left);
-		if (strlen(left) > 24)
+		if (strlen(left) >= 24)
 			fprintf(fp, "\n  %24s", "");
 		for (const char *h = o->help; *h; h++) {
 			fputc(*h, fp);
