@@ -587,6 +587,7 @@ static void lines_close(lines_file *f)
 	free(f->names);
 	free(f->pages);
 	rp_sfr_close(&f->r);
+	memset(f, 0, sizeof(*f));
 }
 
 static int lines_open(rp_shard *s, lines_file *f, unsigned i, unsigned n)
@@ -910,6 +911,7 @@ static void model_close(model *m)
 	free(m->out);
 	free(m->dups);
 	rp_sfr_close(&m->r);
+	memset(m, 0, sizeof(*m));
 }
 
 static int model_open(rp_shard *s, model *m)
