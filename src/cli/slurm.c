@@ -126,7 +126,7 @@ typedef struct run {
 	char *cwd;
 	char *work;         /* absolute */
 	unsigned tasks;
-	strv inputs;        /* absolute */
+	strv inputs;        /* as given: they name records ("FILE:LINE") */
 	strv params;        /* shard read's analysis/question/reading options */
 	strv outputs;       /* shard finish's output options */
 	strv sbatch;        /* SBATCH-OPTIONS */
@@ -243,6 +243,7 @@ static void stage_argv(const run *r, int s, int task, strv *a)
 	if (s == 0) {
 		sv_add(a, "-o");
 		sv_add(a, r->work);
+		sv_add(a, "--");
 		for (size_t i = 0; i < r->inputs.n; i++)
 			sv_add(a, r->inputs.v[i]);
 	} else {
@@ -856,6 +857,12 @@ static char *write_script(const run *r, int s)
 		"of %u.\n# Written by reprint slurm; a task run again gives "
 		"the same files.\n", s + 1, NSTAGES, STAGES[s].name,
 		stage_tasks(r, s));
+	/* The INPUTs are named as given, relative to the folder the command
+	 * was run in (sbatch --chdir; Slurm runs a job in /tmp when that
+	 * fails, where they would be missing: read's exit status 1). */
+	fputs("cd ", fp);
+	sh_word(fp, r->cwd, 0);
+	fputs(" || exit 3\n", fp);
 	if (!r->cl->ao.threads)
 		fputs("# Threads: the CPUs Slurm gave the task (no --threads "
 		      "given).\nthreads=${SLURM_JOB_CPUS_PER_NODE%%[!0-9]*}\n"
@@ -1331,7 +1338,7 @@ int cmd_slurm(cli *cl, int argc, char **argv)
 	for (size_t l = strlen(r.work); l > 1 && r.work[l - 1] == '/';)
 		r.work[--l] = '\0';
 	for (int i = 0; i < ninputs; i++)
-		sv_push(&r.inputs, absolute(r.cwd, argv[optind + i]), 0);
+		sv_add(&r.inputs, argv[optind + i]);
 	for (int i = sbatch; i < argc; i++)
 		sv_add(&r.sbatch, argv[i]);
 	{
