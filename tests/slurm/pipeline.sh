@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # reprint slurm against reprint scan: the stages over shards must give
-# scan's outputs byte for byte (pairs, clusters, syndication) and its exit
-# status, run as processes (--local) and as Slurm jobs on a one-node
+# scan's outputs byte for byte (pairs, clusters, syndication, rejects) and
+# its exit status, run as processes (--local) and as Slurm jobs on a one-node
 # cluster (tests/slurm/cluster.sh), also after a task was killed mid-run
 # and the same command run again with the same --work.
 #
@@ -29,7 +29,7 @@ secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 # Compare the outputs with scan's: same.sh WHAT PREFIX
 same() {
 	local f
-	for f in tsv cl syn; do
+	for f in tsv cl syn rej; do
 		[ -f "$2.$f" ] || fail "$1: $2.$f was not written"
 		cmp -s "$T/scan.$f" "$2.$f" ||
 			fail "$1: $2.$f differs from scan's ($(cmp "$T/scan.$f" "$2.$f" 2>&1 | head -n 1))"
@@ -100,9 +100,7 @@ EOF2
 
 # The inputs, the reference scan and its exit status.
 setup() {
-	bin=${REPRINT_BIN:-$repo/build/reprint}
 	[ -x "$bin" ] || fail "no reprint binary at $bin (set REPRINT_BIN)"
-	data=${REPRINT_SHARED_DATA:-$repo/../shared/data}
 	if [ -f "$data/reuters21578.jsonl" ] && compgen -G "$data/syndication/*/corpus.jsonl" >/dev/null; then
 		inputs=("$data/reuters21578.jsonl" "$data"/syndication/*/corpus.jsonl)
 	else
@@ -110,14 +108,25 @@ setup() {
 		# caught running: a generated corpus (9 MB) with them.
 		echo "pipeline: $data lacks reuters21578.jsonl and syndication/: using the bundled samples/ and a generated corpus instead" >&2
 		gen_corpus "$T/generated.jsonl"
-		inputs=("${REPRINT_SAMPLES:-$repo/samples}" "$T/generated.jsonl")
+		inputs=("$samples" "$T/generated.jsonl")
 	fi
+	# One more input, named relative to the folder the commands run in
+	# (T): records without an id are named FILE:LINE as given, two of
+	# them copies; a malformed line is rejected (exit status 1, which
+	# every run must give as scan does).
+	cat >extra.jsonl <<'EOF2'
+{"text": "The harbour authority said on Tuesday that the new container terminal would open in the spring, two months later than planned, after delays in the delivery of its cranes."}
+{"text": "The harbour authority said on Tuesday that the new container terminal would open in the spring, two months later than planned, after delays in the delivery of its cranes."}
+{"id": "extra-broken", "text": 
+{"id": "extra-other", "text": "An unrelated note about the weather: rain in the morning, clearing by the afternoon, with light winds from the west."}
+EOF2
+	inputs+=(extra.jsonl)
 	local t0 rc
 	t0=$(date +%s.%N)
 	rc=0
 	"$bin" scan -q --threads 2 "${inputs[@]}" -o "$T/scan.tsv" --clusters "$T/scan.cl" \
-		--syndication "$T/scan.syn" 2>"$T/scan.err" || rc=$?
-	[ "$rc" -le 1 ] || fail "reference scan exited $rc: $(head -n 3 "$T/scan.err")"
+		--syndication "$T/scan.syn" --rejects "$T/scan.rej" 2>"$T/scan.err" || rc=$?
+	[ "$rc" = 1 ] || fail "reference scan exited $rc, not 1 (extra.jsonl has a malformed line): $(head -n 3 "$T/scan.err")"
 	scan_rc=$rc
 	echo "pipeline: reference scan of ${#inputs[@]} inputs: exit $rc, $(wc -l <"$T/scan.tsv") pair lines, $(secs "$t0")s" >&2
 }
@@ -130,7 +139,7 @@ slurm() {
 	shift 3
 	rc=0
 	"$bin" slurm "${inputs[@]}" --work "$work" --tasks "$tasks" -o "$out.tsv" --clusters "$out.cl" \
-		--syndication "$out.syn" "$@" >"$out.out" 2>"$out.err" || rc=$?
+		--syndication "$out.syn" --rejects "$out.rej" "$@" >"$out.out" 2>"$out.err" || rc=$?
 }
 
 part_local() {
@@ -174,9 +183,9 @@ kill_test() {
 	t0=$(date +%s.%N)
 	for attempt in 1 2 3; do
 		w=$T/k$mode$attempt
-		rm -f "$T/k.tsv" "$T/k.cl" "$T/k.syn"
+		rm -f "$T/k.tsv" "$T/k.cl" "$T/k.syn" "$T/k.rej"
 		"$bin" slurm "${inputs[@]}" --work "$w" --tasks 4 --threads 1 -o "$T/k.tsv" --clusters "$T/k.cl" \
-			--syndication "$T/k.syn" "${opts[@]}" -q >"$T/k.out" 2>"$T/k.err" &
+			--syndication "$T/k.syn" --rejects "$T/k.rej" "${opts[@]}" -q >"$T/k.out" 2>"$T/k.err" &
 		driver=$!
 		what=$(kill_task "$w" "$driver") || what=
 		rc=0
@@ -237,15 +246,23 @@ if [ "${1:-}" = __slurm ]; then
 	scan_rc=$4
 	shift 4
 	inputs=("$@")
+	cd "$T"
 	part_slurm
 	exit 0
 fi
 
 mode=${1:-all}
 case "$mode" in local | slurm | all) ;; *) echo "usage: $0 [local|slurm|all]" >&2; exit 2 ;; esac
+# Paths from the environment, before the cd below.
+bin=$(realpath -m "${REPRINT_BIN:-$repo/build/reprint}")
+data=$(realpath -m "${REPRINT_SHARED_DATA:-$repo/../shared/data}")
+samples=$(realpath -m "${REPRINT_SAMPLES:-$repo/samples}")
 T=$(mktemp -d)
+# Every command runs here: the relative INPUT extra.jsonl is found from it.
+cd "$T"
 cdir=
 cleanup() {
+	cd /
 	[ -z "$cdir" ] || bash "$here/cluster.sh" stop "$cdir" >/dev/null 2>&1 || true
 	rm -rf "$T" ${cdir:+"$cdir"}
 }
@@ -259,7 +276,7 @@ if [ "$mode" != local ]; then
 	# Short: the munge socket's path must fit in 108 bytes.
 	cdir=$(mktemp -d /tmp/rps.XXXXXX)
 	rc=0
-	bash "$here/cluster.sh" run "$cdir" -- bash "$0" __slurm "$T" "$bin" "$scan_rc" "${inputs[@]}" || rc=$?
+	bash "$here/cluster.sh" run "$cdir" -- bash "$here/pipeline.sh" __slurm "$T" "$bin" "$scan_rc" "${inputs[@]}" || rc=$?
 	if [ "$rc" = 77 ]; then
 		echo "SKIP: slurm pipeline on Slurm: Slurm/munge cannot be installed or started here"
 		exit 77
