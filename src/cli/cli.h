@@ -79,6 +79,10 @@ enum { ARGS_PARAMS = 1, ARGS_OUTPUT = 2 };
  * (grown; *n entries; the strings are argv's). 0, or -1 out of memory. */
 int option_args(int argc, char **argv, int end, int which, char ***out,
 		size_t *n);
+/* Is every option among argv[1..end) written in full (no abbreviated
+ * long option, no short options run together), as option_args needs
+ * them? 0, or a usage error's status (2) after its message. */
+int options_in_full(int argc, char **argv, int end);
 
 /* Apply --memory and --tmpdir (or the default) to a new corpus: 0, or -1
  * after a message. */

@@ -649,6 +649,26 @@ int option_args(int argc, char **argv, int end, int which, char ***out,
 	return 0;
 }
 
+int options_in_full(int argc, char **argv, int end)
+{
+	for (int i = 1; i < end && i < argc; i++) {
+		int inl;
+		const char *tok = argv[i];
+		if (tok[0] != '-' || !tok[1] || strcmp(tok, "--") == 0)
+			continue;
+		const opt_def *o = option_of(tok, &inl);
+		if (!o)
+			return usage_error("write the option in full: '%s' (the "
+					   "run's parameters are kept as written)",
+					   tok);
+		if (tok[1] != '-' && !o->arg && tok[2])
+			return usage_error("write short options apart: '%s'", tok);
+		if (o->arg && !inl)
+			i++;
+	}
+	return 0;
+}
+
 int parse_opts(cli *cl, unsigned cmd, int argc, char **argv)
 {
 	struct option lo[NOPTS + 1];

@@ -105,6 +105,8 @@ static int stage_read(cli *cl, int argc, char **argv)
 		return usage_error("shard read needs -o DIR (the work folder)");
 	if (optind >= argc)
 		return usage_error("shard read needs at least one INPUT");
+	if (options_in_full(argc, argv, optind))
+		return EXIT_USAGE;
 	char *params = NULL;
 	size_t plen = 0;
 	rp_shard *s = NULL;
