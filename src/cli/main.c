@@ -639,12 +639,16 @@ int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
 				"%s: %zu candidates, %zu pairs, %zu clusters; %.3f s, %.1f MB/s\n",
 				progname, st.candidates, st.pairs, st.clusters, secs,
 				secs > 0 ? (double)st.text_bytes / 1e6 / secs : 0.0);
-		fprintf(stderr,
-			"%s: stages: read %.3f s, boilerplate %.3f s, sign %.3f s, "
-			"candidates %.3f s, verify %.3f s, align %.3f s, cluster %.3f s\n",
-			progname, read_secs, st.seconds_boilerplate, st.seconds_sign,
-			st.seconds_candidates,
-			st.seconds_verify, st.seconds_align, st.seconds_cluster);
+		/* (none for shard finish: its stages ran as other tasks) */
+		if (read_secs + st.seconds_boilerplate + st.seconds_sign +
+		    st.seconds_candidates + st.seconds_verify + st.seconds_align +
+		    st.seconds_cluster > 0)
+			fprintf(stderr,
+				"%s: stages: read %.3f s, boilerplate %.3f s, sign %.3f s, "
+				"candidates %.3f s, verify %.3f s, align %.3f s, cluster %.3f s\n",
+				progname, read_secs, st.seconds_boilerplate, st.seconds_sign,
+				st.seconds_candidates,
+				st.seconds_verify, st.seconds_align, st.seconds_cluster);
 	}
 done:
 	rp_result_free(across);

@@ -1428,17 +1428,20 @@ cleanup:
 enum { VC_CANDIDATES, VC_CONTAIN, VC_FILTERED, VC_TEMPLATES, VC_OVERSIZED,
        VC_LARGEST, VC_N };
 
-/* The hash that shares pairs out: the verify task is hash % n, its
- * pass hash / n % passes. */
-static uint64_t share_hash(uint64_t pair)
-{
-	return XXH3_64bits(&pair, sizeof(pair));
-}
-
-/* The share (0..n-1) of the verify stage a pair falls in. */
+/* The verify task of a pair: its first document's block of 1024
+ * (contiguous documents), blocks dealt out by hash - a task then reads
+ * each document it verifies as a pair's first in one place, and shares
+ * stay even whatever the order of the collection. */
 static unsigned share_of(uint64_t pair, unsigned n)
 {
-	return (unsigned)(share_hash(pair) % n);
+	uint64_t block = RP_PAIR_A(pair) >> 10;
+	return (unsigned)(XXH3_64bits(&block, sizeof(block)) % n);
+}
+
+/* The pass of a pair inside its share, under a memory bound. */
+static uint64_t pass_of(uint64_t pair, uint64_t passes)
+{
+	return XXH3_64bits(&pair, sizeof(pair)) % passes;
 }
 
 /* Open pairs task j's entries file (of np tasks), checked: *e, *body
@@ -1568,7 +1571,9 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	rp_result *r = NULL;
 	size_t ncand = 0, capc = 0, npc = 0, cappc = 0, nent = 0, capent = 0;
 	size_t capv = 0, nneed = 0;
-	uint64_t inshare = 0;
+	uint64_t inshare = 0, *pbody = NULL;
+	rp_sfr *pr = NULL;              /* the pairs tasks' entries files */
+	const rp_kv **pe = NULL;
 	uint64_t vc[VC_N] = { 0 };
 	unsigned np = 0;
 	char name[64];
@@ -1579,6 +1584,10 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(resolve_q(s, c, qin, &sq));
 	GOTO_IF_ERROR(parts_of(s, "pairs", "cands", RP_SF_CANDS, &np));
 	GOTO_IF_ERROR(stage_done(s, "pairs", np));
+	pr = calloc(np, sizeof(*pr));
+	pe = calloc(np, sizeof(*pe));
+	pbody = calloc(np, sizeof(*pbody));
+	GOTO_IF(!pr || !pe || !pbody, RP_ENOMEM);
 
 	/* 1. This share's candidates and passage entries, from every task
 	 * of the pairs stage. */
@@ -1615,13 +1624,11 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 				cand[ncand++] = p[x];
 			}
 		rp_sfr_close(&r1);
-		/* The entries file: checked, its share counted. */
-		const rp_kv *e;
-		uint64_t body;
-		GOTO_IF_ERROR(pents_open(s, &r1, j, np, &e, &body, vc));
-		for (uint64_t x = 0; x < body; x++)
-			inshare += share_of(e[x].key, n) == i;
-		rp_sfr_close(&r1);
+		/* The entries file: checked, its share counted; kept open for
+		 * the passes below. */
+		GOTO_IF_ERROR(pents_open(s, &pr[j], j, np, &pe[j], &pbody[j], vc));
+		for (uint64_t x = 0; x < pbody[j]; x++)
+			inshare += share_of(pe[j][x].key, n) == i;
 	}
 	{
 		uint64_t *t = reallocarray(NULL, ncand + 1, sizeof(*t));
@@ -1644,21 +1651,14 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	for (uint64_t pass = 0; pass < passes; pass++) {
 		nent = 0;
 		for (unsigned j = 0; j < np; j++) {
-			rp_sfr r1;
-			const rp_kv *e;
-			uint64_t body, dummy[VC_N];
-			GOTO_IF_ERROR(pents_open(s, &r1, j, np, &e, &body, dummy));
-			for (uint64_t x = 0; x < body; x++) {
-				uint64_t h = share_hash(e[x].key);
-				if (h % n != i || h / n % passes != pass)
+			const rp_kv *e = pe[j];
+			for (uint64_t x = 0; x < pbody[j]; x++) {
+				if (share_of(e[x].key, n) != i ||
+				    (passes > 1 && pass_of(e[x].key, passes) != pass))
 					continue;
-				err = RP_GROW(ent, capent, nent + 1);
-				if (err < 0)
-					break;
+				GOTO_IF_ERROR(RP_GROW(ent, capent, nent + 1));
 				ent[nent++] = e[x];
 			}
-			rp_sfr_close(&r1);
-			GOTO_IF_ERROR(err);
 		}
 		rp_kv *t = reallocarray(NULL, nent + 1, sizeof(*t));
 		GOTO_IF(!t, RP_ENOMEM);
@@ -1680,6 +1680,8 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	}
 	free(ent);
 	ent = NULL;
+	for (unsigned j = 0; j < np; j++)
+		rp_sfr_close(&pr[j]);
 	if (passes > 1) {
 		uint64_t *t = reallocarray(NULL, npc + 1, sizeof(*t));
 		GOTO_IF(!t, RP_ENOMEM);
@@ -1778,6 +1780,11 @@ cleanup:
 		wclose(s, &w, 0);
 	for (unsigned j = 0; df && j < m.n; j++)
 		docs_close(&df[j]);
+	for (unsigned j = 0; pr && j < np; j++)
+		rp_sfr_close(&pr[j]);
+	free(pr);
+	free(pe);
+	free(pbody);
 	free(df);
 	free(cand);
 	free(pcand);

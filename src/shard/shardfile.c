@@ -179,7 +179,10 @@ int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 		why = "not a reprint stage file (too short)";
 	else {
 		r->size = (size_t)st.st_size;
-		void *m = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		/* Populated at once: the checksum reads every page anyway,
+		 * and one call costs less than a fault per few pages. */
+		void *m = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+			       fd, 0);
 		if (m == MAP_FAILED) {
 			set_err(err, errlen, "%s: cannot map: %s", r->path,
 				strerror(errno));
