@@ -292,6 +292,8 @@ static int docs_get(rp_shard *s, docs_file *f, uint64_t d, rp_doc_input *in,
 		    const rp_anchor **map, size_t *nmap)
 {
 	uint64_t off;
+	if (d >= f->ndocs)
+		return corrupt(s, &f->r);
 	memcpy(&off, f->table + d * 8, 8);
 	rp_sfr_seek(&f->r, off);
 	memset(in, 0, sizeof(*in));
@@ -623,6 +625,11 @@ static int lines_open(rp_shard *s, lines_file *f, unsigned i, unsigned n)
 	for (uint64_t k = 0; k < f->ne; k++)
 		if ((f->e[k].outlet_credit >> 1) >= f->nout)
 			goto bad;
+	/* One id entry per document of the part (checked against its
+	 * documents file by the chrome stage). */
+	for (uint64_t k = 0; k < f->nids; k++)
+		if (f->ids[k].val >= f->nids)
+			goto bad;
 	return RP_OK;
 bad:;
 	int err = corrupt(s, &f->r);
@@ -763,6 +770,7 @@ int rp_shard_chrome(rp_shard *s)
 	for (unsigned i = 0; i < n; i++) {
 		GOTO_IF_ERROR(lines_open(s, &lf[i], i, n));
 		GOTO_IF_ERROR(docs_open(s, &df[i], i));
+		GOTO_IF(lf[i].nids != df[i].ndocs, corrupt(s, &lf[i].r));
 		base[i + 1] = base[i] + df[i].ndocs;
 		no += lf[i].nout;
 	}
@@ -1179,7 +1187,7 @@ cleanup:
 
 /* The keys file of part j, at band b's entries. */
 static int keys_band(rp_shard *s, rp_sfr *r, unsigned j, unsigned nb,
-		     unsigned b, const rp_kv **kv, uint64_t *n)
+		     unsigned b, const model *m, const rp_kv **kv, uint64_t *n)
 {
 	rp_sfr_seek(r, 0);
 	unsigned fi = rp_sfr_u32(r);
@@ -1194,6 +1202,10 @@ static int keys_band(rp_shard *s, rp_sfr *r, unsigned j, unsigned nb,
 		*n = rp_sfr_u64(r);
 		*kv = rp_sfr_array(r, *n, sizeof(rp_kv));
 	}
+	/* The part's own documents only. */
+	for (uint64_t x = 0; !r->bad && x < *n; x++)
+		if ((*kv)[x].val < m->base[j] || (*kv)[x].val >= m->base[j + 1])
+			r->bad = 1;
 	return r->bad ? corrupt(s, r) : RP_OK;
 }
 
@@ -1314,7 +1326,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		for (unsigned j = 0; j < m.n; j++) {
 			const rp_kv *e = NULL;
 			uint64_t ne = 0;
-			GOTO_IF_ERROR(keys_band(s, &kr[j], j, nb, b, &e, &ne));
+			GOTO_IF_ERROR(keys_band(s, &kr[j], j, nb, b, &m, &e, &ne));
 			GOTO_IF_ERROR(RP_GROW(kv, capkv, nkv + ne + 1));
 			memcpy(kv + nkv, e, ne * sizeof(*e));
 			nkv += ne;
@@ -1369,6 +1381,12 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		cnts[j] = rp_sfr_u64(&fr[j]);
 		rp_sfr_seek(&fr[j], 8);
 		all[j] = rp_sfr_array(&fr[j], cnts[j], sizeof(rp_fp));
+		/* Sorted by hash (the slices are found by binary search), the
+		 * part's own documents only. */
+		for (uint64_t x = 0; !fr[j].bad && x < cnts[j]; x++)
+			if ((x && all[j][x].h < all[j][x - 1].h) ||
+			    all[j][x].doc < m.base[j] || all[j][x].doc >= m.base[j + 1])
+				fr[j].bad = 1;
 		if (fr[j].bad || fr[j].paylen != 16 + cnts[j] * sizeof(rp_fp)) {
 			free(all);
 			free(cnts);
