@@ -237,6 +237,7 @@ static int parts_of(rp_shard *s, const char *stage, const char *ext,
 typedef struct docs_file {
 	rp_sfr r;
 	int lent;               /* the mapping is a corpus's (docs_lend) */
+	size_t paced;           /* bytes read since the pages were let go */
 	uint64_t ndocs, nrejects, nskipped, seen;
 	uint64_t rej_pos, skip_pos;
 	const uint8_t *table;   /* ndocs u64 offsets */
@@ -323,6 +324,8 @@ static int docs_add(rp_shard *s, docs_file *f, uint64_t d, rp_corpus *c)
 	size_t nmap, before = c->ndocs;
 	FORWARD_IF_ERROR(docs_get(s, f, d, &in, &map, &nmap));
 	int err = rp_corpus_add_mapped(c, &in, map, nmap);
+	/* Under a memory bound the corpus lets go of the pages read. */
+	rp_corpus_pace(c, &f->paced, in.text_len + 64);
 	if (err == RP_EINPUT || (err == RP_OK && c->ndocs != before + 1))
 		return fail(s, RP_EINPUT, "%s: document %llu is not taken back "
 			    "(%s)", f->r.path, (unsigned long long)d,
@@ -426,7 +429,7 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
 	lent *e = NULL;
 	rp_kv *ids = NULL;
 	rp_page_line *pl = NULL;
-	size_t ne = 0, cape = 0, npl = 0, cappl = 0;
+	size_t ne = 0, cape = 0, npl = 0, cappl = 0, paced = 0;
 	int err = RP_OK;
 	char name[64];
 	rp_sfw w;
@@ -455,6 +458,7 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
 					 sizeof(*names), cmp_str);
 		uint32_t ot = (uint32_t)(o - names);
 		pages[ot]++;
+		rp_corpus_pace(c, &paced, doc->text_len);
 		npl = 0;
 		GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, doc->text,
 					    doc->text_len,
@@ -531,8 +535,10 @@ int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_DOCS));
 	rp_sfw_u32(&w, i);
 	rp_sfw_u32(&w, n);
+	size_t paced = 0;
 	for (size_t d = 0; d < c->ndocs; d++) {
 		const rp_doc *doc = &c->docs[d];
+		rp_corpus_pace(c, &paced, doc->text_len);
 		offs[d] = w.len;
 		rp_sfw_u64(&w, doc->line);
 		rp_sfw_str(&w, doc->id, strlen(doc->id));
@@ -1339,6 +1345,8 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		free(tmp);
 		GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &np, &capp, kv, nkv, cap,
 					       &oversized, &largest));
+		for (unsigned j = 0; j < m.n; j++)
+			rp_sfr_release(&kr[j]);
 	}
 	uint64_t *ptmp = reallocarray(NULL, np + 1, sizeof(*ptmp));
 	GOTO_IF(!ptmp, RP_ENOMEM);
@@ -1393,6 +1401,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			GOTO_IF(1, corrupt(s, &fr[j]));
 		}
 		inrange += fp_lower(all[j], cnts[j], h1) - fp_lower(all[j], cnts[j], h0);
+		rp_sfr_release(&fr[j]);
 	}
 	/* The range in slices of the hash space whose fingerprints (12
 	 * bytes, and 32 to sort them) take half of the memory bound. */
@@ -1412,6 +1421,8 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			memcpy(fp + nfp, all[j] + a, (e - a) * sizeof(*fp));
 			nfp += e - a;
 		}
+		for (unsigned j = 0; j < m.n; j++)
+			rp_sfr_release(&fr[j]);
 		if (err == RP_OK)
 			err = postings(&w, fp, nfp, &nent, &skipped, &lpost);
 	}
@@ -1647,6 +1658,7 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		GOTO_IF_ERROR(pents_open(s, &pr[j], j, np, &pe[j], &pbody[j], vc));
 		for (uint64_t x = 0; x < pbody[j]; x++)
 			inshare += share_of(pe[j][x].key, n) == i;
+		rp_sfr_release(&pr[j]);
 	}
 	{
 		uint64_t *t = reallocarray(NULL, ncand + 1, sizeof(*t));
@@ -1677,6 +1689,7 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 				GOTO_IF_ERROR(RP_GROW(ent, capent, nent + 1));
 				ent[nent++] = e[x];
 			}
+			rp_sfr_release(&pr[j]);
 		}
 		rp_kv *t = reallocarray(NULL, nent + 1, sizeof(*t));
 		GOTO_IF(!t, RP_ENOMEM);

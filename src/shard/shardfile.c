@@ -157,6 +157,26 @@ int rp_sfw_close(rp_sfw *w, int ok, char *err, size_t errlen)
 static uint32_t get32(const uint8_t *h) { uint32_t v; memcpy(&v, h, 4); return v; }
 static uint64_t get64(const uint8_t *h) { uint64_t v; memcpy(&v, h, 8); return v; }
 
+/* The checksum of the payload of the mapped file m[0..size), read a
+ * window at a time whose pages are let go after it (they stay in the page
+ * cache): a task's memory does not hold every file it checks. */
+static uint64_t checksum(const uint8_t *m, size_t size)
+{
+	enum { WINDOW = 32 << 20 };
+	XXH3_state_t st;
+	XXH3_64bits_reset(&st);
+	for (size_t at = HEADER; at < size;) {
+		size_t end = RP_MIN(size, (at / WINDOW + 1) * (size_t)WINDOW);
+		XXH3_64bits_update(&st, m + at, end - at);
+		if (size > WINDOW)
+			(void)madvise((void *)(m + at / WINDOW * (size_t)WINDOW),
+				      end - at / WINDOW * (size_t)WINDOW,
+				      MADV_DONTNEED);
+		at = end;
+	}
+	return XXH3_64bits_digest(&st);
+}
+
 int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 		uint64_t params, char *err, size_t errlen)
 {
@@ -179,10 +199,7 @@ int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 		why = "not a reprint stage file (too short)";
 	else {
 		r->size = (size_t)st.st_size;
-		/* Populated at once: the checksum reads every page anyway,
-		 * and one call costs less than a fault per few pages. */
-		void *m = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-			       fd, 0);
+		void *m = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m == MAP_FAILED) {
 			set_err(err, errlen, "%s: cannot map: %s", r->path,
 				strerror(errno));
@@ -206,7 +223,7 @@ int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 			why = "made with other parameters than this run's";
 		else if (get64(h + 24) != r->size - HEADER)
 			why = "truncated or damaged (length differs from its header)";
-		else if (XXH3_64bits(h + HEADER, r->size - HEADER) != get64(h + 32))
+		else if (checksum(r->map, r->size) != get64(h + 32))
 			why = "damaged (checksum differs)";
 	}
 	if (why) {
@@ -219,6 +236,12 @@ int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 	r->p = r->pay;
 	r->end = r->pay + r->paylen;
 	return RP_OK;
+}
+
+void rp_sfr_release(const rp_sfr *r)
+{
+	if (r->map)
+		(void)madvise((void *)r->map, r->size, MADV_DONTNEED);
 }
 
 void rp_sfr_close(rp_sfr *r)

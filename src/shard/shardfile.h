@@ -76,6 +76,10 @@ RP_INTERNAL int rp_sfr_open(rp_sfr *r, const char *dir, const char *name,
 			    uint32_t kind, uint64_t params, char *err,
 			    size_t errlen);
 RP_INTERNAL void rp_sfr_close(rp_sfr *r);
+/* Let go of the pages read so far (they stay in the page cache; reading
+ * on faults them in again): what a stage holds of a file it has read
+ * through is not its memory. */
+RP_INTERNAL void rp_sfr_release(const rp_sfr *r);
 /* Reads at the cursor; past the end they give 0 / NULL and set bad. */
 RP_INTERNAL uint8_t rp_sfr_u8(rp_sfr *r);
 RP_INTERNAL uint32_t rp_sfr_u32(rp_sfr *r);
