@@ -98,9 +98,12 @@ static char *news_jsonl(void)
 					      "{\"id\":\"empty\",\"text\":\"  \"}\n"
 					      "{\"id\":\"broken\",\"text\":\n");
 	}
+	/* (a broken line after it: scan lists the rejects in the order
+	 * met) */
 	n += (size_t)snprintf(buf + n, cap - n,
 			      "{\"id\":\"daily-0\",\"outlet\":\"daily\",\"text\":\"a "
-			      "second record with the id of the first\"}\n");
+			      "second record with the id of the first\"}\n"
+			      "{\"id\":\"broken-again\"\n");
 	char *path = tu_write_temp(buf, n);
 	free(buf);
 	return path;
