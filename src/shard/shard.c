@@ -634,7 +634,8 @@ static int lines_open(rp_shard *s, lines_file *f, unsigned i, unsigned n)
 	if (f->r.bad)
 		goto bad;
 	for (uint64_t k = 0; k < f->ne; k++)
-		if ((f->e[k].outlet_credit >> 1) >= f->nout)
+		if ((f->e[k].outlet_credit >> 1) >= f->nout ||
+		    (k && f->e[k].h <= f->e[k - 1].h))
 			goto bad;
 	/* One id entry per document of the part (checked against its
 	 * documents file by the chrome stage). */
@@ -759,6 +760,46 @@ static int cmp_mline(const void *x, const void *y)
 	return a->h < b->h ? -1 : a->h > b->h;
 }
 
+/* A binary heap of parts by the hash of their next line (lf[i].e[pos[i]]). */
+static int heap_less(const lines_file *lf, const uint64_t *pos, unsigned a,
+		     unsigned b)
+{
+	uint64_t x = lf[a].e[pos[a]].h, y = lf[b].e[pos[b]].h;
+	return x < y || (x == y && a < b);
+}
+
+static void heap_push(unsigned *heap, size_t *nh, const lines_file *lf,
+		      const uint64_t *pos, unsigned i)
+{
+	size_t k = (*nh)++;
+	heap[k] = i;
+	while (k && heap_less(lf, pos, heap[k], heap[(k - 1) / 2])) {
+		unsigned t = heap[k];
+		heap[k] = heap[(k - 1) / 2];
+		heap[(k - 1) / 2] = t;
+		k = (k - 1) / 2;
+	}
+}
+
+static void heap_pop(unsigned *heap, size_t *nh, const lines_file *lf,
+		     const uint64_t *pos)
+{
+	heap[0] = heap[--*nh];
+	for (size_t k = 0;;) {
+		size_t l = 2 * k + 1, r = l + 1, m = k;
+		if (l < *nh && heap_less(lf, pos, heap[l], heap[m]))
+			m = l;
+		if (r < *nh && heap_less(lf, pos, heap[r], heap[m]))
+			m = r;
+		if (m == k)
+			break;
+		unsigned t = heap[k];
+		heap[k] = heap[m];
+		heap[m] = t;
+		k = m;
+	}
+}
+
 int rp_shard_chrome(rp_shard *s)
 {
 	RETURN_ERROR_IF(!s, RP_EINVAL);
@@ -770,6 +811,8 @@ int rp_shard_chrome(rp_shard *s)
 	mout *o = NULL;
 	mline *ml = NULL, *sub = NULL;
 	dup *dups = NULL;
+	unsigned *heap = NULL;
+	uint64_t *pos = NULL;
 	rp_page_line *pl = NULL;
 	size_t no = 0, nml = 0, capml = 0, ndup = 0, nsub = 0, capsub = 0;
 	size_t npl = 0, cappl = 0;
@@ -829,26 +872,32 @@ int rp_shard_chrome(rp_shard *s)
 	}
 	sort_any(sub, nsub, sizeof(*sub), cmp_mline);
 
-	/* 3. Lines: pages summed over the parts, less the duplicates'. */
-	for (unsigned i = 0; i < n; i++) {
-		GOTO_IF_ERROR(RP_GROW(ml, capml, nml + lf[i].ne + 1));
-		for (uint64_t x = 0; x < lf[i].ne; x++) {
-			const lent *e = &lf[i].e[x];
-			ml[nml++] = (mline){ e->h, e->pages,
-					     lf[i].names[e->outlet_credit >> 1],
-					     (int)(e->outlet_credit & 1) };
+	/* 3. Lines: pages summed over the parts, less the duplicates': a
+	 * merge of the parts' sorted lines (a heap of parts by their next
+	 * line), so only the lines kept are held. */
+	heap = calloc(n + 1, sizeof(*heap));
+	pos = calloc(n + 1, sizeof(*pos));
+	GOTO_IF(!heap || !pos, RP_ENOMEM);
+	size_t nh = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (lf[i].ne)
+			heap_push(heap, &nh, lf, pos, i);
+	for (size_t y = 0; nh;) {
+		unsigned i = heap[0];
+		const lent *e = &lf[i].e[pos[i]];
+		uint64_t h = e->h, pages = 0;
+		const char *outlet = lf[i].names[e->outlet_credit >> 1];
+		int credit = (int)(e->outlet_credit & 1);
+		while (nh && lf[heap[0]].e[pos[heap[0]]].h == h) {
+			unsigned t = heap[0];
+			pages += lf[t].e[pos[t]].pages;
+			heap_pop(heap, &nh, lf, pos);
+			if (++pos[t] < lf[t].ne)
+				heap_push(heap, &nh, lf, pos, t);
 		}
-	}
-	sort_any(ml, nml, sizeof(*ml), cmp_mline);
-	k = 0;
-	for (size_t x = 0, y = 0; x < nml;) {
-		size_t z = x + 1;
-		uint64_t pages = ml[x].pages;
-		while (z < nml && ml[z].h == ml[x].h)
-			pages += ml[z++].pages;
-		while (y < nsub && sub[y].h < ml[x].h)
+		while (y < nsub && sub[y].h < h)
 			y++;
-		while (y < nsub && sub[y].h == ml[x].h && pages) {
+		while (y < nsub && sub[y].h == h && pages) {
 			pages--;
 			y++;
 		}
@@ -856,18 +905,19 @@ int rp_shard_chrome(rp_shard *s)
 		 * (a line not kept is on one page: every page asked about is
 		 * counted); `top` of the outlet from the lines on three pages
 		 * or more that are not credits (boiler.h). */
-		if (pages >= 2)
-			ml[k++] = (mline){ ml[x].h, pages, ml[x].outlet,
-					   ml[x].credit };
-		if (pages >= 3 && !ml[x].credit) {
-			mout key = { ml[x].outlet, 0, 0 };
+		if (pages >= 2) {
+			GOTO_IF_ERROR(RP_GROW(ml, capml, nml + 1));
+			ml[nml++] = (mline){ h, pages, outlet, credit };
+		}
+		if (pages >= 3 && !credit) {
+			mout key = { outlet, 0, 0 };
 			mout *f = bsearch(&key, o, no, sizeof(*o), cmp_mout);
 			if (f && f->top < pages)
 				f->top = pages;
 		}
-		x = z;
 	}
-	nml = k;
+	for (unsigned i = 0; i < n; i++)
+		rp_sfr_release(&lf[i].r);
 
 	GOTO_IF_ERROR(wopen(s, &w, "chrome", RP_SF_CHROME));
 	rp_sfw_u32(&w, n);
@@ -908,6 +958,8 @@ cleanup:
 	free(base);
 	free(o);
 	free(ml);
+	free(heap);
+	free(pos);
 	free(sub);
 	free(pl);
 	return err;
