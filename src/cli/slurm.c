@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -686,8 +687,9 @@ static void stop_children(child *run_, unsigned *nrun)
 }
 
 /* One stage: its tasks at most `par` at a time. EXIT_OK, finish's exit
- * status, or EXIT_FAIL after a message. */
-static int local_stage(const run *r, int s, unsigned par)
+ * status, or EXIT_FAIL after a message; *peak_kb: the largest peak RSS of
+ * its tasks. */
+static int local_stage(const run *r, int s, unsigned par, long *peak_kb)
 {
 	unsigned n = stage_tasks(r, s), next = 0, nrun = 0;
 	child *kids = calloc(par, sizeof(*kids));
@@ -718,7 +720,10 @@ static int local_stage(const run *r, int s, unsigned par)
 			return EXIT_FAIL;
 		}
 		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
+		struct rusage ru;
+		pid_t pid = wait4(-1, &status, WNOHANG, &ru);
+		if (pid > 0 && ru.ru_maxrss > *peak_kb)
+			*peak_kb = ru.ru_maxrss;
 		if (pid == 0 || (pid < 0 && errno == EINTR)) {
 			struct timespec ts = { 0, 20 * 1000 * 1000 };
 			nanosleep(&ts, NULL);
@@ -796,12 +801,14 @@ static int run_local(const run *r)
 	for (int s = 0; s < NSTAGES; s++) {
 		double ts = now_secs();
 		unsigned n = stage_tasks(r, s);
-		rc = local_stage(r, s, RP_CLI_MIN(par, n));
+		long peak = 0;
+		rc = local_stage(r, s, RP_CLI_MIN(par, n), &peak);
 		if (s < FINISH && rc != EXIT_OK)
 			break;
 		if (!r->quiet && s < FINISH)
-			msg("stage %s: %u task%s done in %.1f s", STAGES[s].name,
-			    n, n == 1 ? "" : "s", now_secs() - ts);
+			msg("stage %s: %u task%s done in %.1f s, the largest "
+			    "peak RSS %.0f MB", STAGES[s].name, n, n == 1 ? "" : "s",
+			    now_secs() - ts, (double)peak / 1024);
 	}
 	if (!r->quiet && rc != EXIT_FAIL)
 		msg("slurm --local: 6 stages in %.1f s", now_secs() - t0);

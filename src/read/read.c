@@ -1048,6 +1048,38 @@ static int plain_jsonl(const char *path)
 
 /* Read the lines of the JSONL file at path that start in [lo, hi) (line
  * numbers as in the whole file). */
+/* A stream over a mapped range that lets go of the pages it has read, a
+ * window at a time (they stay in the page cache): reading a part of a
+ * large file does not make the file the process's memory. */
+typedef struct range_cookie {
+	const char *m;          /* the mapping, from the file's start */
+	uint64_t at, end, released;
+} range_cookie;
+
+#define RANGE_WINDOW ((uint64_t)32 << 20)
+
+static void range_release(const char *m, uint64_t *released, uint64_t upto)
+{
+	uint64_t to = upto / RANGE_WINDOW * RANGE_WINDOW;
+	if (to > *released) {
+		(void)madvise((void *)(m + *released), (size_t)(to - *released),
+			      MADV_DONTNEED);
+		*released = to;
+	}
+}
+
+static ssize_t range_read(void *cookie, char *buf, size_t size)
+{
+	range_cookie *rc = cookie;
+	size_t n = (size_t)RP_MIN((uint64_t)size, rc->end - rc->at);
+	memcpy(buf, rc->m + rc->at, n);
+	rc->at += n;
+	range_release(rc->m, &rc->released, rc->at);
+	return (ssize_t)n;
+}
+
+/* Read the lines of the JSONL file at path that start in [lo, hi) (line
+ * numbers as in the whole file). */
 static int read_range(rp_corpus *c, const char *path, uint64_t lo,
 		      uint64_t hi, const rp_read_options *ro)
 {
@@ -1084,11 +1116,20 @@ static int read_range(rp_corpus *c, const char *path, uint64_t lo,
 		end++;
 	int err = RP_OK;
 	if (start < end) {
+		/* The lines before it, counted a window at a time. */
 		size_t line0 = 0;
-		for (const char *p = m, *e = m + start;
-		     (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
-			line0++;
-		FILE *fp = fmemopen((void *)(m + start), (size_t)(end - start), "r");
+		uint64_t released = 0;
+		for (uint64_t w = 0; w < start; w += RANGE_WINDOW) {
+			const char *p = m + w, *e = m + RP_MIN(start, w + RANGE_WINDOW);
+			while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+				line0++;
+				p++;
+			}
+			range_release(m, &released, (uint64_t)(e - m));
+		}
+		range_cookie rc = { m, start, end, released };
+		cookie_io_functions_t io = { range_read, NULL, NULL, NULL };
+		FILE *fp = fopencookie(&rc, "r", io);
 		if (!fp)
 			err = errno == ENOMEM ? RP_ENOMEM : RP_EIO;
 		else {
