@@ -355,7 +355,7 @@ static int learn(rp_analysis *an, const rp_corpus *c)
 	free(salt);
 	int err = rp_boiler_find(&an->boil, bd, c->ndocs, o->chrome_min_pages,
 				 1, 1, rp_thread_count(o->threads, c->ndocs),
-				 c->prior, c->spool);
+				 c->prior, c);
 	free(bd);
 	return err;
 }

@@ -44,7 +44,7 @@
 
 #include "normalize.h"
 #include "sort.h"
-#include "spool.h"
+#include "corpus.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -333,7 +333,7 @@ typedef struct line_job {
 	rp_span *lsp;          /* layout spans of pages from .. to */
 	size_t nlsp, caplsp;
 	size_t *loff;          /* page from + i: lsp[loff[i] .. loff[i + 1]) */
-	rp_spool *spool;
+	const rp_corpus *pace;
 	int err;
 } line_job;
 
@@ -350,7 +350,7 @@ static void *line_worker(void *arg)
 	for (size_t d = j->from; d < j->to; d++) {
 		const rp_boiler_doc *doc = &j->docs[d];
 		const char *t = doc->text;
-		rp_spool_pace(j->spool, &paced, doc->len);
+		rp_corpus_pace(j->pace, &paced, doc->len);
 		j->loff[d - j->from] = j->nlsp;
 		if ((j->chrome || j->notices) &&
 		    rp_layout_spans(&j->lsp, &j->nlsp, &j->caplsp, t, doc->len,
@@ -404,7 +404,7 @@ int rp_line_kind(size_t pages, size_t n, unsigned min_pages, int prose)
 
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		   unsigned min_pages, int chrome, int notices, unsigned threads,
-		   const rp_boiler_prior *prior, rp_spool *spool)
+		   const rp_boiler_prior *prior, const rp_corpus *pace)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
@@ -438,7 +438,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			jobs[t].notices = notices;
 			jobs[t].from = nd * t / nt;
 			jobs[t].to = nd * (t + 1) / nt;
-			jobs[t].spool = spool;
+			jobs[t].pace = pace;
 		}
 		rp_run_jobs(line_worker, jobs, sizeof(jobs[0]), nt);
 		for (unsigned t = 0; t < nt; t++)
@@ -562,7 +562,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		out->off[d] = nsp;
 		const char *t = docs[d].text;
 		size_t len = docs[d].len;
-		rp_spool_pace(spool, &paced, len);
+		rp_corpus_pace(pace, &paced, len);
 		while (jt + 1 < nt && d >= jobs[jt].to)
 			jt++;
 		const rp_span *ls = NULL;

@@ -102,15 +102,15 @@ RP_INTERNAL int rp_line_kind(size_t pages, size_t n, unsigned min_pages,
  * and, in an outlet that has a site template, every line on min_pages or
  * more of its pages, except the lines of a story the outlet runs again.
  * chrome: learn site chrome; notices: strip datelines and credits.
- * Lines are hashed on `threads` threads (0 or 1: this one). Texts kept
- * in a spool (spool.h; NULL: none) are paced as they are read.
+ * Lines are hashed on `threads` threads (0 or 1: this one). The texts
+ * are paced as they are read (rp_corpus_pace: a spool's or borrowed
+ * pages let go; pace may be NULL).
  */
-struct rp_spool;
 RP_INTERNAL int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs,
 			       size_t ndocs, unsigned min_pages, int chrome,
 			       int notices, unsigned threads,
 			       const rp_boiler_prior *prior,
-			       struct rp_spool *spool);
+			       const struct rp_corpus *pace);
 RP_INTERNAL void rp_boiler_free(rp_boiler *b);
 
 /* Give back to each document d with mark[d] == value everything that was

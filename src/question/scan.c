@@ -353,12 +353,14 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 	}
 	double t2 = rp_now();
 	int passages = need.winnow_w != 0;
-	if (!given && !q.exact && q.release && c->memory) {
+	if (!q.exact && q.release && c->memory) {
 		/* Under the memory bound, in runs of candidates. */
 		r->stats.seconds_candidates = t2 - t1;
 		GOTO_IF_ERROR(verify_in_runs(r, c, &q, cand, ncand,
-					     passages ? an->pcand : NULL,
-					     passages ? an->npcand : 0, want,
+					     given ? given->pcand
+					     : passages ? an->pcand : NULL,
+					     given ? given->npcand
+					     : passages ? an->npcand : 0, want,
 					     &w));
 		r->stats.seconds_verify = rp_now() - t2;
 		goto verified;

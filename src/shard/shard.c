@@ -1836,7 +1836,11 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	/* What the sign stage found of each: which have words, which are
 	 * character texts, what is left out of them. */
 	GOTO_IF_ERROR(given_analysis(s, &m, c, need, nneed));
-	err = rp_corpus_ask_given(&r, c, qin, cand, ncand, sq.w ? pcand : NULL,
+	/* Sets built and freed in runs of candidates under a memory bound,
+	 * as scan's. */
+	rp_question q1 = *qin;
+	q1.release = 1;
+	err = rp_corpus_ask_given(&r, c, &q1, cand, ncand, sq.w ? pcand : NULL,
 				  npc);
 	GOTO_IF(err < 0, fail(s, err, "%s", *c->err ? c->err : rp_strerror(err)));
 	vc[VC_FILTERED] = r->stats.filtered;
