@@ -14,25 +14,30 @@
  *           learning makes over the whole collection (boiler.h's prior);
  *           ids held by two parts (the later ones are rejected, as the
  *           corpus rejects a duplicate id, and their pages uncounted)
- *   sign    part i analysed with the chrome as its prior (every page
- *           counted in it), rp_analysis_features -> sign-i.keys (per band
- *           the (key, document) entries, sorted), sign-i.fps (winnowing
- *           fingerprints, sorted by hash), sign-i.flags (which documents
- *           have words, which are character texts; the rejects of the
- *           base pass)
+ *   sign    part i analysed as scan analyses it (rp_analysis_ensure with
+ *           the question's need) with the chrome as its prior (every page
+ *           counted in it) -> sign-i.keys (per band the (key, document)
+ *           entries, sorted), sign-i.fps (the winnowing fingerprints,
+ *           sorted by hash), sign-i.flags (which documents have words,
+ *           which are character texts, what chrome left out of each; the
+ *           rejects of the base pass)
  *   pairs   bands [B i / n, B (i + 1) / n) and hashes [2^32 i / n, ..):
  *           the runs of equal keys of every part, rp_pairs_of_runs with
  *           the bucket cap -> pairs-i.cands; fingerprint postings within
  *           RP_PASSAGE_POSTING_CAP -> pairs-i.pents, each pair's (diagonal,
  *           position) entries, as rp_contain_candidates makes them
- *   verify  the pairs whose hash falls in share i: candidates merged,
- *           passage candidates by rp_passage_diagonal over all of a pair's
- *           entries; their documents only are read back into a corpus (in
- *           collection order) with the chrome prior, and
- *           rp_corpus_ask_given verifies, relates and aligns them ->
- *           verify-i.pairs
- *   finish  every document (rejects in scan's order), the verified pairs
- *           of every share, clusters: the result scan gives.
+ *   verify  the pairs whose first document's block falls in share i:
+ *           candidates merged, passage candidates by rp_passage_diagonal
+ *           over all of a pair's entries; only their documents are read
+ *           back into a corpus (in collection order) whose analysis is
+ *           the sign stage's (rp_analysis_given), and rp_corpus_ask_given
+ *           verifies, relates and aligns them -> verify-i.pairs
+ *   finish  every document and reject (in scan's order), the verified
+ *           pairs of every share, clusters: the result scan gives.
+ *
+ * Texts are not copied: a stage's corpus borrows them from the mapped
+ * documents files (corpus.h), and every file read through is let go of
+ * as it is read, so a task keeps to its memory bound.
  *
  * Documents are numbered across parts by the counts of the parts before
  * (read-i.docs), so a pair is the same 64-bit RP_PAIR in every stage;

@@ -42,14 +42,19 @@ int rp_sfw_open(rp_sfw *w, const char *dir, const char *name, uint32_t kind,
 {
 	memset(w, 0, sizeof(*w));
 	w->path = join(dir, name);
-	size_t n = w->path ? strlen(w->path) + 32 : 0;
+	size_t n = w->path ? strlen(w->path) + 100 : 0;
 	w->tmp = malloc(n + 1);
 	w->xxh = XXH3_createState();
 	if (!w->path || !w->tmp || !w->xxh) {
 		rp_sfw_close(w, 0, NULL, 0);
 		return RP_ENOMEM;
 	}
-	snprintf(w->tmp, n, "%s.tmp.%ld", w->path, (long)getpid());
+	/* Unique among the tasks writing into one shared folder: host and
+	 * process. */
+	char host[64] = "";
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	snprintf(w->tmp, n, "%s.tmp.%.63s.%ld", w->path, host, (long)getpid());
 	w->fp = fopen(w->tmp, "wb");
 	if (!w->fp) {
 		set_err(err, errlen, "%s: cannot write: %s", w->tmp, strerror(errno));
