@@ -4,8 +4,9 @@
  * Every file starts with a 64-byte header: magic "RPSHARD\0", format
  * version, kind, the hash of the run's parameters, payload length and
  * the XXH3 checksum of the payload. It is written under a temporary name
- * in its folder, flushed to disk and renamed, so a reader sees a whole
- * file or none; a reader checks all of the header and the checksum
+ * in its folder and renamed, so a reader sees a whole file or none (not
+ * fsynced: one torn by a power loss fails its length or checksum, is
+ * refused, and its task runs again); a reader checks all of the header and the checksum
  * before it reads anything, and every read of the payload is bounds
  * checked (a file that passes the checksum but is not what its kind says
  * is refused as corrupt, never read past its end).
