@@ -244,6 +244,7 @@ typedef struct docs_file {
 	int lent;               /* the mapping is a corpus's (docs_lend) */
 	size_t paced;           /* bytes read since the pages were let go */
 	uint64_t event;         /* of the document docs_get read last */
+	uint64_t next;          /* the document after the last one added */
 	uint64_t ndocs, nrejects, nskipped, seen;
 	uint64_t rej_pos, skip_pos;
 	const uint8_t *table;   /* ndocs u64 offsets */
@@ -331,8 +332,13 @@ static int docs_add(rp_shard *s, docs_file *f, uint64_t d, rp_corpus *c)
 	size_t nmap, before = c->ndocs;
 	FORWARD_IF_ERROR(docs_get(s, f, d, &in, &map, &nmap));
 	int err = rp_corpus_add_mapped(c, &in, map, nmap);
-	/* Under a memory bound the corpus lets go of the pages read. */
-	rp_corpus_pace(c, &f->paced, in.text_len + 64);
+	/* Under a memory bound the corpus lets go of the pages read; a
+	 * record read out of order counts what the kernel maps around it. */
+	size_t bytes = in.text_len + 64;
+	if (d != f->next)
+		bytes = RP_MAX(bytes, RP_PACE_RANDOM);
+	f->next = d + 1;
+	rp_corpus_pace(c, &f->paced, bytes);
 	if (err == RP_EINPUT || (err == RP_OK && c->ndocs != before + 1))
 		return fail(s, RP_EINPUT, "%s: document %llu is not taken back "
 			    "(%s)", f->r.path, (unsigned long long)d,
