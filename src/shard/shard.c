@@ -1047,6 +1047,8 @@ static int model_open(rp_shard *s, model *m)
 	for (unsigned i = 0; i < m->n; i++)
 		if (m->base[i] > m->base[i + 1])
 			goto bad;
+	if (m->base[0] != 0 || m->base[m->n] >= UINT32_MAX - 1)
+		goto bad;
 	return RP_OK;
 bad:;
 	int err = corrupt(s, &m->r);
@@ -1974,8 +1976,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(parts_of(s, "verify", "pairs", RP_SF_VERIFIED, &nv));
 	GOTO_IF_ERROR(stage_done(s, "verify", nv));
 	uint64_t total = m.base[m.n];
-	dense = malloc((total + 1) * sizeof(*dense));
-	GOTO_IF(!dense, RP_ENOMEM);
+	size_t capdense = 0;
 
 	/* 1. Every document, part after part, with the part's rejects as
 	 * its reading made them, then the ids an earlier part held. */
@@ -1984,6 +1985,9 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		GOTO_IF_ERROR(docs_open(s, &df, j));
 		GOTO_IF_ERROR(docs_lend(&df, c));
 		GOTO_IF(df.ndocs != m.base[j + 1] - m.base[j], corrupt(s, &df.r));
+		/* (grown as parts prove their counts: not sized by the
+		 * model's word alone) */
+		GOTO_IF_ERROR(RP_GROW(dense, capdense, m.base[j + 1] + 1));
 		for (uint64_t d = 0; d < df.ndocs; d++) {
 			if (model_dup(&m, j, d)) {
 				dense[m.base[j] + d] = UINT32_MAX;
