@@ -362,7 +362,7 @@ void rp_corpus_free(rp_corpus *c)
 	free(c->tmpdir);
 	free(c->docs);
 	free(c->rejects);
-	free(c->reject_event);
+	free(c->reject_docs);
 	free(c->skipped);
 	free(c->idtab);
 	free(c);
@@ -402,8 +402,9 @@ static int reject_va(rp_corpus *c, int empty, const char *source,
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 
 	FORWARD_IF_ERROR(RP_GROW(c->rejects, c->caprejects, c->nrejects + 1));
-	FORWARD_IF_ERROR(RP_GROW(c->reject_event, c->capevents, c->nrejects + 1));
-	c->reject_event[c->nrejects] = c->events++;
+	FORWARD_IF_ERROR(RP_GROW(c->reject_docs, c->capreject_docs,
+				 c->nrejects + 1));
+	c->reject_docs[c->nrejects] = c->ndocs;
 	rp_reject *r = &c->rejects[c->nrejects];
 	r->source = rp_corpus_intern_source(c, source ? source : "(input)");
 	r->line = line;
@@ -753,7 +754,6 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 				RP_OK)
 		d->has_timestamp = 1;
 	c->idtab[slot] = (uint32_t)(c->ndocs + 1);
-	d->event = c->events++;
 	c->ndocs++;
 	return RP_OK;
 }

@@ -31,8 +31,6 @@ typedef struct rp_doc {
 	 * html.h); NULL when the text is not a span of a file (JSONL). */
 	const rp_anchor *srcmap;
 	size_t nsrcmap;
-	uint64_t event;           /* its place among the corpus's documents and
-				     rejects, in the order they came */
 } rp_doc;
 
 struct rp_analysis;
@@ -48,9 +46,9 @@ struct rp_corpus {
 	size_t ndocs, capdocs;
 	rp_reject *rejects;
 	size_t nrejects, caprejects;
-	uint64_t *reject_event;   /* per reject, as rp_doc.event */
-	size_t capevents;
-	uint64_t events;          /* documents and rejects so far */
+	size_t *reject_docs;      /* per reject, the documents accepted
+				     before it (where it came among them) */
+	size_t capreject_docs;
 	size_t records_seen;
 	uint32_t *idtab;       /* open addressing: doc index + 1, 0 = empty */
 	size_t idcap;          /* power of two */

@@ -243,7 +243,6 @@ typedef struct docs_file {
 	rp_sfr r;
 	int lent;               /* the mapping is a corpus's (docs_lend) */
 	size_t paced;           /* bytes read since the pages were let go */
-	uint64_t event;         /* of the document docs_get read last */
 	uint64_t next;          /* the document after the last one added */
 	uint64_t ndocs, nrejects, nskipped, seen;
 	uint64_t rej_pos, skip_pos;
@@ -306,7 +305,6 @@ static int docs_get(rp_shard *s, docs_file *f, uint64_t d, rp_doc_input *in,
 	rp_sfr_seek(&f->r, off);
 	memset(in, 0, sizeof(*in));
 	in->line = (size_t)rp_sfr_u64(&f->r);
-	f->event = rp_sfr_u64(&f->r);
 	in->id = rp_sfr_str(&f->r, &in->id_len);
 	in->title = rp_sfr_str(&f->r, &in->title_len);
 	in->outlet = rp_sfr_str(&f->r, &in->outlet_len);
@@ -347,9 +345,10 @@ static int docs_add(rp_shard *s, docs_file *f, uint64_t d, rp_corpus *c)
 	return err;
 }
 
-static void put_reject(rp_sfw *w, const rp_reject *r, uint64_t event)
+/* A reject, with the documents its corpus had accepted before it. */
+static void put_reject(rp_sfw *w, const rp_reject *r, uint64_t docs_before)
 {
-	rp_sfw_u64(w, event);
+	rp_sfw_u64(w, docs_before);
 	rp_sfw_u8(w, (uint8_t)(r->empty != 0));
 	rp_sfw_u64(w, r->line);
 	rp_sfw_str(w, r->source, r->source ? strlen(r->source) : 0);
@@ -361,7 +360,7 @@ static void put_reject(rp_sfw *w, const rp_reject *r, uint64_t event)
 static int take_reject(rp_shard *s, rp_sfr *r, rp_corpus *c)
 {
 	size_t len;
-	rp_sfr_u64(r); /* (its event: peek_event) */
+	rp_sfr_u64(r); /* (the documents before it: finish's order) */
 	int empty = rp_sfr_u8(r);
 	size_t line = (size_t)rp_sfr_u64(r);
 	const char *source = rp_sfr_str(r, &len);
@@ -556,7 +555,6 @@ int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
 		rp_corpus_pace(c, &paced, doc->text_len);
 		offs[d] = w.len;
 		rp_sfw_u64(&w, doc->line);
-		rp_sfw_u64(&w, doc->event);
 		rp_sfw_str(&w, doc->id, strlen(doc->id));
 		rp_sfw_str(&w, doc->title, doc->title ? strlen(doc->title) : 0);
 		rp_sfw_str(&w, doc->outlet, doc->outlet ? strlen(doc->outlet) : 0);
@@ -569,7 +567,7 @@ int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
 	}
 	uint64_t rej_pos = w.len;
 	for (size_t x = 0; x < c->nrejects; x++)
-		put_reject(&w, &c->rejects[x], c->reject_event[x]);
+		put_reject(&w, &c->rejects[x], c->reject_docs[x]);
 	uint64_t skip_pos = w.len;
 	for (size_t x = 0; x < c->nskipped; x++) {
 		const rp_skipped *k = &c->skipped[x];
@@ -1998,23 +1996,15 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		}
 		/* The part's rejects and the ids an earlier part held, in
 		 * the order the part's reading met them (as scan lists
-		 * them). */
+		 * them): a reject follows the documents accepted before it. */
 		uint64_t x = 0, rpos = df.rej_pos;
 		for (uint64_t d = 0; d <= df.ndocs; d++) {
 			const char *why = d < df.ndocs ? model_dup(&m, j, d) : NULL;
 			if (d < df.ndocs && !why)
 				continue;
-			rp_doc_input in;
-			const rp_anchor *map;
-			size_t nmap;
-			uint64_t ev = UINT64_MAX;
-			if (why) {
-				GOTO_IF_ERROR(docs_get(s, &df, d, &in, &map, &nmap));
-				ev = df.event;
-			}
 			for (; x < df.nrejects; x++) {
 				rp_sfr_seek(&df.r, rpos);
-				if (rp_sfr_u64(&df.r) > ev)
+				if (d < df.ndocs && rp_sfr_u64(&df.r) > d)
 					break;
 				rp_sfr_seek(&df.r, rpos);
 				GOTO_IF_ERROR(take_reject(s, &df.r, c));
@@ -2022,6 +2012,9 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			}
 			if (!why)
 				continue;
+			rp_doc_input in;
+			const rp_anchor *map;
+			size_t nmap;
 			char sid[128];
 			GOTO_IF_ERROR(docs_get(s, &df, d, &in, &map, &nmap));
 			short_id(sid, sizeof(sid), in.id, in.id_len);
@@ -2029,7 +2022,6 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 								in.line, sid, "%s",
 								why));
 		}
-		rp_sfr_seek(&df.r, rpos);
 		rp_sfr_seek(&df.r, df.skip_pos);
 		for (uint64_t x = 0; x < df.nskipped; x++) {
 			size_t len;

@@ -22,7 +22,7 @@
 
 #include "common.h"
 
-#define RP_SHARD_FORMAT 2u
+#define RP_SHARD_FORMAT 3u
 
 enum {
 	RP_SF_PARAMS = 1, RP_SF_DOCS, RP_SF_LINES, RP_SF_CHROME, RP_SF_KEYS,
