@@ -44,3 +44,21 @@ int rp_pairs_of_runs(uint64_t **pairs, size_t *npairs, size_t *cap,
 	return RP_OK;
 }
 
+int rp_pairs_merge(uint64_t **cand, size_t *ncand, const uint64_t *cc,
+		   size_t ncc)
+{
+	uint64_t *merged = reallocarray(NULL, *ncand + ncc + 1, sizeof(*merged));
+	RETURN_ERROR_IF(!merged, RP_ENOMEM);
+	size_t i = 0, j = 0, m = 0;
+	while (i < *ncand || j < ncc) {
+		uint64_t x = i < *ncand ? (*cand)[i] : UINT64_MAX;
+		uint64_t y = j < ncc ? cc[j] : UINT64_MAX;
+		merged[m++] = x < y ? x : y;
+		i += x <= y;
+		j += y <= x;
+	}
+	free(*cand);
+	*cand = merged;
+	*ncand = m;
+	return RP_OK;
+}

@@ -28,6 +28,11 @@ RP_INTERNAL int rp_pairs_of_runs(uint64_t **pairs, size_t *npairs,
 				 size_t bucket_cap, size_t *oversized,
 				 size_t *largest);
 
+/* Merge the sorted, distinct cc[0..ncc) into *cand (sorted, distinct;
+ * replaced by a new array, the old one freed). RP_ENOMEM leaves *cand. */
+RP_INTERNAL int rp_pairs_merge(uint64_t **cand, size_t *ncand,
+			       const uint64_t *cc, size_t ncc);
+
 #define RP_PAIR(a, b) (((uint64_t)(a) << 32) | (uint64_t)(b))
 #define RP_PAIR_A(p) ((size_t)((p) >> 32))
 #define RP_PAIR_B(p) ((size_t)((p) & 0xffffffffu))

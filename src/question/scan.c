@@ -20,28 +20,9 @@
 #include "corpus.h"
 #include "keyspill.h"
 #include "lsh.h"
+#include "pairs.h"
 #include "result.h"
 #include "verify.h"
-
-/* Merge the sorted, distinct cc[0..ncc) into *cand (sorted, distinct). */
-static int merge_candidates(uint64_t **cand, size_t *ncand, const uint64_t *cc,
-			    size_t ncc)
-{
-	uint64_t *merged = reallocarray(NULL, *ncand + ncc + 1, sizeof(*merged));
-	RETURN_ERROR_IF(!merged, RP_ENOMEM);
-	size_t i = 0, j = 0, m = 0;
-	while (i < *ncand || j < ncc) {
-		uint64_t x = i < *ncand ? (*cand)[i] : UINT64_MAX;
-		uint64_t y = j < ncc ? cc[j] : UINT64_MAX;
-		merged[m++] = x < y ? x : y;
-		i += x <= y;
-		j += y <= x;
-	}
-	free(*cand);
-	*cand = merged;
-	*ncand = m;
-	return RP_OK;
-}
 
 /* The question's bands and rows: as given, or tuned for its threshold
  * and target recall (none for an exact question). */
@@ -129,7 +110,7 @@ static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
 		r->stats.oversized_buckets += an->pstats.postings_skipped;
 		r->stats.largest_bucket = RP_MAX(r->stats.largest_bucket,
 						 an->pstats.largest_posting);
-		FORWARD_IF_ERROR(merge_candidates(cand, ncand, an->pcand,
+		FORWARD_IF_ERROR(rp_pairs_merge(cand, ncand, an->pcand,
 						  an->npcand));
 	}
 	if (need->sample_cap) {
@@ -137,7 +118,7 @@ static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
 		r->stats.oversized_buckets += an->sstats.postings_skipped;
 		r->stats.largest_bucket = RP_MAX(r->stats.largest_bucket,
 						 an->sstats.largest_posting);
-		FORWARD_IF_ERROR(merge_candidates(cand, ncand, an->scand,
+		FORWARD_IF_ERROR(rp_pairs_merge(cand, ncand, an->scand,
 						  an->nscand));
 	}
 	return RP_OK;

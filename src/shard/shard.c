@@ -101,6 +101,17 @@ static void sort_any(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
+/* Sort x[0..*n) and drop its repeats. */
+static int sort_unique(uint64_t *x, size_t *n)
+{
+	uint64_t *t = reallocarray(NULL, *n + 1, sizeof(*t));
+	RETURN_ERROR_IF(!t, RP_ENOMEM);
+	rp_sort_u64(x, t, *n);
+	free(t);
+	*n = rp_unique_u64(x, *n);
+	return RP_OK;
+}
+
 /* ---- the folder ---- */
 
 int rp_shard_open(rp_shard **out, const char *dir, const void *params,
@@ -1416,15 +1427,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		for (unsigned j = 0; j < m.n; j++)
 			rp_sfr_release(&kr[j]);
 	}
-	uint64_t *ptmp = reallocarray(NULL, np + 1, sizeof(*ptmp));
-	GOTO_IF(!ptmp, RP_ENOMEM);
-	rp_sort_u64(pairs, ptmp, np);
-	free(ptmp);
-	size_t k = 0;
-	for (size_t x = 0; x < np; x++)
-		if (!k || pairs[k - 1] != pairs[x])
-			pairs[k++] = pairs[x];
-	np = k;
+	GOTO_IF_ERROR(sort_unique(pairs, &np));
 	name_of(name, sizeof(name), "pairs", i, "cands");
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_CANDS));
 	rp_sfw_u32(&w, i);
@@ -1728,17 +1731,7 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			inshare += share_of(pe[j][x].key, n) == i;
 		rp_sfr_release(&pr[j]);
 	}
-	{
-		uint64_t *t = reallocarray(NULL, ncand + 1, sizeof(*t));
-		GOTO_IF(!t, RP_ENOMEM);
-		rp_sort_u64(cand, t, ncand);
-		free(t);
-		size_t k = 0;
-		for (size_t x = 0; x < ncand; x++)
-			if (!k || cand[k - 1] != cand[x])
-				cand[k++] = cand[x];
-		ncand = k;
-	}
+	GOTO_IF_ERROR(sort_unique(cand, &ncand));
 	/* Passage candidates: a pair's entries of every posting, by the rule
 	 * rp_contain_candidates applies; in passes over sub-shares whose
 	 * entries (16 bytes, and 16 to sort them) take half of the memory
@@ -1781,28 +1774,11 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	ent = NULL;
 	for (unsigned j = 0; j < np; j++)
 		rp_sfr_close(&pr[j]);
-	if (passes > 1) {
-		uint64_t *t = reallocarray(NULL, npc + 1, sizeof(*t));
-		GOTO_IF(!t, RP_ENOMEM);
-		rp_sort_u64(pcand, t, npc);
-		free(t);
-	}
+	/* (the passes' candidates are distinct: a pair is in one pass) */
+	if (passes > 1)
+		GOTO_IF_ERROR(sort_unique(pcand, &npc));
 	/* Every candidate: banding's and the passages'. */
-	if (npc) {
-		uint64_t *mg = reallocarray(NULL, ncand + npc + 1, sizeof(*mg));
-		GOTO_IF(!mg, RP_ENOMEM);
-		size_t a = 0, b = 0, k = 0;
-		while (a < ncand || b < npc) {
-			uint64_t x = a < ncand ? cand[a] : UINT64_MAX;
-			uint64_t y = b < npc ? pcand[b] : UINT64_MAX;
-			mg[k++] = x < y ? x : y;
-			a += x <= y;
-			b += y <= x;
-		}
-		free(cand);
-		cand = mg;
-		ncand = k;
-	}
+	GOTO_IF_ERROR(rp_pairs_merge(&cand, &ncand, pcand, npc));
 	vc[VC_CANDIDATES] = ncand;
 	vc[VC_CONTAIN] = npc;
 
@@ -1813,17 +1789,7 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		need[nneed++] = RP_PAIR_A(cand[x]);
 		need[nneed++] = RP_PAIR_B(cand[x]);
 	}
-	{
-		uint64_t *t = reallocarray(NULL, nneed + 1, sizeof(*t));
-		GOTO_IF(!t, RP_ENOMEM);
-		rp_sort_u64(need, t, nneed);
-		free(t);
-		size_t k = 0;
-		for (size_t x = 0; x < nneed; x++)
-			if (!k || need[k - 1] != need[x])
-				need[k++] = need[x];
-		nneed = k;
-	}
+	GOTO_IF_ERROR(sort_unique(need, &nneed));
 	df = calloc(m.n, sizeof(*df));
 	GOTO_IF(!df, RP_ENOMEM);
 	for (size_t x = 0; x < nneed; x++) {
