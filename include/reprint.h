@@ -1326,13 +1326,18 @@ RP_API int rp_shard_params(const void **params, size_t *len,
  * message on rp_shard_error.
  */
 
-/** Stage 1: keep part `part` of `nparts` (read into corpus) in the
- * folder: its documents, rejects and chrome evidence. q is the run's
- * question: one the stages do not answer is refused here, before anything
- * is written. Returns RP_OK or an error status as above. */
+/** Stage 1: read part `part` of `nparts` of the inputs (as
+ * rp_corpus_read_part reads it, with ropts) into the folder: its
+ * documents, rejects and chrome evidence. corpus: new and empty; it keeps
+ * the part's ids, rejects and skipped files, not its texts (each is
+ * written out as it is read). q is the run's question: one the stages do
+ * not answer is refused here, before anything is read. Returns RP_OK or
+ * an error status as above (reading errors as rp_corpus_read_part's;
+ * RP_ESTATE for a corpus that holds documents). */
 RP_API int rp_shard_read(rp_shard *shard, rp_corpus *corpus,
-			 const rp_question *q, unsigned int part,
-			 unsigned int nparts);
+			 const rp_question *q, const char *const *paths,
+			 size_t npaths, unsigned int part, unsigned int nparts,
+			 const rp_read_options *ropts);
 
 /** Stage 2: merge every part's chrome evidence into one model; find the
  * ids two parts hold. Returns RP_OK or an error status as above. */

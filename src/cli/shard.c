@@ -133,16 +133,9 @@ static int stage_read(cli *cl, int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	err = rp_corpus_read_part(c, (const char *const *)argv + optind,
-				  (size_t)(argc - optind), cl->part_i,
-				  cl->part_n, &cl->ro);
-	if (err < 0) {
-		msg("reading part %u of %u: %s", cl->part_i, cl->part_n,
-		    *rp_corpus_error(c) ? rp_corpus_error(c) : rp_strerror(err));
-		rc = err == RP_EINVAL ? EXIT_USAGE : EXIT_FAIL;
-		goto done;
-	}
-	err = rp_shard_read(s, c, &cl->q, cl->part_i, cl->part_n);
+	err = rp_shard_read(s, c, &cl->q, (const char *const *)argv + optind,
+			    (size_t)(argc - optind), cl->part_i, cl->part_n,
+			    &cl->ro);
 	if (err < 0) {
 		rc = stage_fail(s, err);
 		goto done;

@@ -728,7 +728,9 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	rp_doc *d = &c->docs[c->ndocs];
 	memset(d, 0, sizeof(*d));
 	d->id = rp_arena_strndup(&c->arena, id, id_len);
-	if (c->borrow_texts) {
+	if (c->sink) {
+		d->text = ""; /* (the sink has it: below) */
+	} else if (c->borrow_texts) {
 		d->text = in->text;
 	} else if (c->memory && c->held_text + in->text_len > c->text_share) {
 		FORWARD_IF_ERROR(spool_text(c, &d->text, in->text, in->text_len));
@@ -736,7 +738,7 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 		d->text = rp_arena_strndup(&c->arena, in->text, in->text_len);
 		c->held_text += in->text_len;
 	}
-	d->text_len = in->text_len;
+	d->text_len = c->sink ? 0 : in->text_len;
 	d->title = in->title ? rp_arena_strndup(&c->arena, in->title,
 						in->title_len) : NULL;
 	d->outlet = in->outlet ? rp_arena_strndup(&c->arena, in->outlet,
@@ -755,6 +757,9 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 		d->has_timestamp = 1;
 	c->idtab[slot] = (uint32_t)(c->ndocs + 1);
 	c->ndocs++;
+	if (c->sink)
+		return c->sink(c->sink_ud, c, c->ndocs - 1, in->text,
+			       in->text_len, c->sink_map, c->sink_nmap);
 	return RP_OK;
 }
 
@@ -762,8 +767,16 @@ int rp_corpus_add_mapped(rp_corpus *c, const rp_doc_input *in,
 			 const rp_anchor *map, size_t n)
 {
 	size_t before = c ? c->ndocs : 0;
+	if (c) {
+		c->sink_map = map;
+		c->sink_nmap = n;
+	}
 	int err = rp_corpus_add(c, in);
-	if (err != RP_OK || !n || c->ndocs != before + 1)
+	if (c) {
+		c->sink_map = NULL;
+		c->sink_nmap = 0;
+	}
+	if (err != RP_OK || !n || c->ndocs != before + 1 || c->sink)
 		return err;
 	RETURN_ERROR_IF(n > SIZE_MAX / sizeof(*map), RP_ENOMEM);
 	rp_anchor *m = arena_alloc(&c->arena, n * sizeof(*map));

@@ -80,6 +80,17 @@ struct rp_corpus {
 	 * mappings the corpus holds: rp_corpus_hold_map), the documents of a
 	 * stage file. */
 	int borrow_texts;
+	/* A sink (the shard read stage, shard.c): each document the corpus
+	 * accepts is handed to it, text and anchors, as it is added, and the
+	 * corpus keeps the rest of it with an empty text: a part of the
+	 * inputs is written out as it is read, its texts never held. An
+	 * error the sink returns is rp_corpus_add's. sink_map: the anchors
+	 * of the document being added (rp_corpus_add_mapped). */
+	int (*sink)(void *ud, const rp_corpus *c, size_t d, const char *text,
+		    size_t len, const rp_anchor *map, size_t nmap);
+	void *sink_ud;
+	const rp_anchor *sink_map;
+	size_t sink_nmap;
 	struct rp_held_map { void *p; size_t n; } *maps;
 	size_t nmaps, capmaps;
 	char err[256];

@@ -445,16 +445,61 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* The evidence of part i: outlets and their pages, lines, ids. */
-static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
+/* The read stage's sink (corpus.h): each document of the part, as the
+ * corpus accepts it, written to the documents file with its text and
+ * anchors, and its page's lines kept as chrome evidence; the corpus keeps
+ * the rest. */
+typedef struct read_sink {
+	rp_sfw *w;
+	uint64_t *offs;         /* per document, its record's offset */
+	size_t capoffs;
+	lent *e;                /* (line, document, credit): see write_lines */
+	size_t ne, cape;
+	rp_page_line *pl;
+	size_t cappl;
+} read_sink;
+
+static int read_doc(void *ud, const rp_corpus *c, size_t d, const char *text,
+		    size_t len, const rp_anchor *map, size_t nmap)
+{
+	read_sink *k = ud;
+	const rp_doc *doc = &c->docs[d];
+	rp_sfw *w = k->w;
+	if (d >= UINT32_MAX / 2)
+		return RP_ELIMIT;
+	FORWARD_IF_ERROR(RP_GROW(k->offs, k->capoffs, d + 1));
+	k->offs[d] = w->len;
+	rp_sfw_u64(w, doc->line);
+	rp_sfw_str(w, doc->id, strlen(doc->id));
+	rp_sfw_str(w, doc->title, doc->title ? strlen(doc->title) : 0);
+	rp_sfw_str(w, doc->outlet, doc->outlet ? strlen(doc->outlet) : 0);
+	rp_sfw_str(w, doc->date, doc->date ? strlen(doc->date) : 0);
+	rp_sfw_str(w, doc->source, doc->source ? strlen(doc->source) : 0);
+	rp_sfw_str(w, text, len);
+	rp_sfw_u32(w, (uint32_t)nmap);
+	rp_sfw_align(w, 4);
+	rp_sfw_bytes(w, map, nmap * sizeof(rp_anchor));
+	if (!doc->outlet || !c->ao.boilerplate)
+		return RP_OK;
+	size_t npl = 0;
+	FORWARD_IF_ERROR(rp_page_lines(&k->pl, &npl, &k->cappl, text, len,
+				       rp_outlet_salt(doc->outlet)));
+	FORWARD_IF_ERROR(RP_GROW(k->e, k->cape, k->ne + npl));
+	/* (the document for now: its outlet's number once all are known) */
+	for (size_t x = 0; x < npl; x++)
+		k->e[k->ne++] = (lent){ k->pl[x].h, (uint32_t)d, k->pl[x].credit };
+	return RP_OK;
+}
+
+/* The evidence of part i: outlets and their pages, lines (e[0..ne) as
+ * read_doc left them), ids. */
+static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n,
+		       lent *e, size_t ne)
 {
 	const char **names = NULL;
 	size_t nnames = 0;
 	uint64_t *pages = NULL;
-	lent *e = NULL;
 	rp_kv *ids = NULL;
-	rp_page_line *pl = NULL;
-	size_t ne = 0, cape = 0, npl = 0, cappl = 0, paced = 0;
 	int err = RP_OK;
 	char name[64];
 	rp_sfw w;
@@ -474,32 +519,25 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n)
 	nnames = k;
 	pages = calloc(nnames + 1, sizeof(*pages));
 	GOTO_IF(!pages, RP_ENOMEM);
+	/* The outlet of each document, by its number among the names. */
+	uint32_t *ot = calloc(c->ndocs + 1, sizeof(*ot));
+	GOTO_IF(!ot, RP_ENOMEM);
 	for (size_t d = 0; d < c->ndocs; d++) {
 		const rp_doc *doc = &c->docs[d];
 		ids[d] = (rp_kv){ XXH3_64bits(doc->id, strlen(doc->id)), d };
-		if (!doc->outlet || !c->ao.boilerplate)
+		if (!doc->outlet)
 			continue;
 		const char **o = bsearch(&doc->outlet, names, nnames,
 					 sizeof(*names), cmp_str);
-		uint32_t ot = (uint32_t)(o - names);
-		pages[ot]++;
-		rp_corpus_pace(c, &paced, doc->text_len);
-		npl = 0;
-		GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, doc->text,
-					    doc->text_len,
-					    rp_outlet_salt(doc->outlet)));
-		GOTO_IF_ERROR(RP_GROW(e, cape, ne + npl));
-		for (size_t x = 0; x < npl; x++)
-			e[ne++] = (lent){ pl[x].h, 1, ot << 1 | pl[x].credit };
+		ot[d] = (uint32_t)(o - names);
+		pages[ot[d]]++; /* (pages are counted for chrome only) */
 	}
-	if (!c->ao.boilerplate) /* pages are counted for chrome only */
-		for (size_t d = 0; d < c->ndocs; d++)
-			if (c->docs[d].outlet) {
-				const char **o = bsearch(&c->docs[d].outlet, names,
-							 nnames, sizeof(*names),
-							 cmp_str);
-				pages[o - names]++;
-			}
+	for (size_t x = 0; x < ne; x++) {
+		uint32_t d = e[x].pages;
+		e[x].outlet_credit = ot[d] << 1 | e[x].outlet_credit;
+		e[x].pages = 1;
+	}
+	free(ot);
 	sort_any(e, ne, sizeof(*e), cmp_lent);
 	k = 0;
 	for (size_t x = 0; x < ne; x++) {
@@ -531,75 +569,68 @@ cleanup:
 		wclose(s, &w, 0);
 	free(names);
 	free(pages);
-	free(e);
 	free(ids);
-	free(pl);
 	return err;
 }
 
 int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
-		  unsigned i, unsigned n)
+		  const char *const *paths, size_t npaths, unsigned i,
+		  unsigned n, const rp_read_options *ro)
 {
-	RETURN_ERROR_IF(!s || !c || !q || n == 0 || i >= n, RP_EINVAL);
+	RETURN_ERROR_IF(!s || !c || !q || !paths || n == 0 || i >= n,
+			RP_EINVAL);
+	RETURN_ERROR_IF(c->ndocs || c->nrejects || c->sink, RP_ESTATE);
 	char name[64];
 	shard_q sq;
 	rp_sfw w;
-	uint64_t *offs = NULL;
+	read_sink k;
 	int err = RP_OK;
 	memset(&w, 0, sizeof(w));
+	memset(&k, 0, sizeof(k));
 	/* A question the stages do not answer is refused before any work. */
 	FORWARD_IF_ERROR(resolve_q(s, c, q, &sq));
-	if (c->ndocs >= UINT32_MAX / 2)
-		return fail(s, RP_ELIMIT, "part %u holds too many documents", i);
-	err = rp_corpus_texts_ready(c);
-	if (err < 0)
-		return fail(s, err, "%s", c->err);
-	offs = calloc(c->ndocs + 1, sizeof(*offs));
-	RETURN_ERROR_IF(!offs, RP_ENOMEM);
 	name_of(name, sizeof(name), "read", i, "docs");
-	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_DOCS));
+	FORWARD_IF_ERROR(wopen(s, &w, name, RP_SF_DOCS));
 	rp_sfw_u32(&w, i);
 	rp_sfw_u32(&w, n);
-	size_t paced = 0;
-	for (size_t d = 0; d < c->ndocs; d++) {
-		const rp_doc *doc = &c->docs[d];
-		rp_corpus_pace(c, &paced, doc->text_len);
-		offs[d] = w.len;
-		rp_sfw_u64(&w, doc->line);
-		rp_sfw_str(&w, doc->id, strlen(doc->id));
-		rp_sfw_str(&w, doc->title, doc->title ? strlen(doc->title) : 0);
-		rp_sfw_str(&w, doc->outlet, doc->outlet ? strlen(doc->outlet) : 0);
-		rp_sfw_str(&w, doc->date, doc->date ? strlen(doc->date) : 0);
-		rp_sfw_str(&w, doc->source, doc->source ? strlen(doc->source) : 0);
-		rp_sfw_str(&w, doc->text, doc->text_len);
-		rp_sfw_u32(&w, (uint32_t)doc->nsrcmap);
-		rp_sfw_align(&w, 4);
-		rp_sfw_bytes(&w, doc->srcmap, doc->nsrcmap * sizeof(rp_anchor));
-	}
+	/* The documents go to the file as they are read (read_doc): the
+	 * part's texts are never held, only written once. */
+	k.w = &w;
+	c->sink = read_doc;
+	c->sink_ud = &k;
+	err = rp_corpus_read_part(c, paths, npaths, i, n, ro);
+	c->sink = NULL;
+	c->sink_ud = NULL;
+	if (err == RP_ELIMIT && c->ndocs >= UINT32_MAX / 2 - 1)
+		GOTO_IF(1, fail(s, err, "part %u holds too many documents", i));
+	GOTO_IF(err < 0, fail(s, err, "reading part %u of %u: %s", i, n,
+			      *c->err ? c->err : rp_strerror(err)));
 	uint64_t rej_pos = w.len;
 	for (size_t x = 0; x < c->nrejects; x++)
 		put_reject(&w, &c->rejects[x], c->reject_docs[x]);
 	uint64_t skip_pos = w.len;
 	for (size_t x = 0; x < c->nskipped; x++) {
-		const rp_skipped *k = &c->skipped[x];
-		rp_sfw_str(&w, k->kind, strlen(k->kind));
-		rp_sfw_u64(&w, k->files);
-		rp_sfw_str(&w, k->example, strlen(k->example));
+		const rp_skipped *sk = &c->skipped[x];
+		rp_sfw_str(&w, sk->kind, strlen(sk->kind));
+		rp_sfw_u64(&w, sk->files);
+		rp_sfw_str(&w, sk->example, strlen(sk->example));
 	}
 	rp_sfw_align(&w, 8);
 	uint64_t table_pos = w.len;
-	rp_sfw_bytes(&w, offs, c->ndocs * sizeof(*offs));
+	rp_sfw_bytes(&w, k.offs, c->ndocs * sizeof(*k.offs));
 	uint64_t trailer[DOCS_TRAILER] = { c->ndocs, c->nrejects, c->nskipped,
 					   c->records_seen, rej_pos, skip_pos,
 					   table_pos };
 	rp_sfw_bytes(&w, trailer, sizeof(trailer));
 	GOTO_IF_ERROR(wclose(s, &w, 1));
-	GOTO_IF_ERROR(write_lines(s, c, i, n));
+	GOTO_IF_ERROR(write_lines(s, c, i, n, k.e, k.ne));
 	err = mark_done(s, "read", i);
 cleanup:
 	if (err < 0 && w.fp)
 		wclose(s, &w, 0);
-	free(offs);
+	free(k.offs);
+	free(k.e);
+	free(k.pl);
 	return err;
 }
 

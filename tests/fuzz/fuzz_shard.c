@@ -124,8 +124,7 @@ static void make_folder(void)
 		const char *paths[] = { in };
 		if (rp_shard_open(&s, dir, par, sizeof(par)) < 0 ||
 		    rp_corpus_new(&c, NULL) < 0 || rp_corpus_configure(c, &ao) < 0 ||
-		    rp_corpus_read_part(c, paths, 1, i, 2, NULL) < 0 ||
-		    rp_shard_read(s, c, &q, i, 2) < 0)
+		    rp_shard_read(s, c, &q, paths, 1, i, 2, NULL) < 0)
 			abort();
 		rp_corpus_free(c);
 		rp_shard_free(s);
