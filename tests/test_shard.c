@@ -110,7 +110,7 @@ static char *news_jsonl(void)
 }
 
 /* Run every stage in W: n parts read and signed, p pairs tasks, v verify
- * tasks; finish writes O.pairs, O.jsonl, O.cl, O.syn, O.rej. */
+ * tasks; finish writes O.pairs, O.jsonl, O.cl, O.syn, O.rej, O.dedup. */
 static int stages(const char *w, const char *o, int n, int p, int v,
 		  const char *opts, const char *inputs, char **err)
 {
@@ -123,10 +123,10 @@ static int stages(const char *w, const char *o, int n, int p, int v,
 		"for i in $(seq 0 %d); do %s shard pairs --part $i/%d %s; done; "
 		"for i in $(seq 0 %d); do %s shard verify --part $i/%d %s; done; "
 		"%s shard finish -q %s -o %s.pairs --clusters %s.cl --syndication %s.syn "
-		"--rejects %s.rej || test $? = 1; "
+		"--rejects %s.rej --dedup %s.dedup || test $? = 1; "
 		"%s shard finish -q %s --format jsonl -o %s.jsonl || test $? = 1",
 		n - 1, bin(), n, opts, inputs, w, bin(), w, n - 1, bin(), n, w,
-		p - 1, bin(), p, w, v - 1, bin(), v, w, bin(), w, o, o, o, o,
+		p - 1, bin(), p, w, v - 1, bin(), v, w, bin(), w, o, o, o, o, o,
 		bin(), w, o);
 	return run(NULL, err, "%s", cmd);
 }
@@ -136,16 +136,16 @@ static void scan_outputs(const char *s, const char *opts, const char *inputs)
 {
 	char *err;
 	int rc = run(NULL, &err, "%s scan -q %s %s -o %s.pairs --clusters %s.cl "
-		     "--syndication %s.syn --rejects %s.rej; "
+		     "--syndication %s.syn --rejects %s.rej --dedup %s.dedup; "
 		     "%s scan -q %s %s --format jsonl -o %s.jsonl; true",
-		     bin(), opts, inputs, s, s, s, s, bin(), opts, inputs, s);
+		     bin(), opts, inputs, s, s, s, s, s, bin(), opts, inputs, s);
 	cr_assert_eq(rc, 0, "%s", err);
 }
 
 static void same_outputs(const char *a, const char *b, const char *what)
 {
-	static const char *ext[] = { "pairs", "jsonl", "cl", "syn", "rej" };
-	for (size_t i = 0; i < 5; i++) {
+	static const char *ext[] = { "pairs", "jsonl", "cl", "syn", "rej", "dedup" };
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
 		char *err;
 		int rc = run(NULL, &err, "test -s %s.pairs && cmp %s.%s %s.%s", a,
 			     a, ext[i], b, ext[i]);
@@ -155,7 +155,8 @@ static void same_outputs(const char *a, const char *b, const char *what)
 }
 
 /* Every stage cut several ways gives scan's pairs (TSV and JSONL),
- * clusters, syndication and rejects, byte for byte: on Reuters-21578 and
+ * clusters, syndication, rejects and the deduplicated collection, byte
+ * for byte: on Reuters-21578 and
  * the three calibration sets when ../shared is there, and always on a
  * generated news collection and two folders of text files (samples/ and
  * the news fixture: their files fall in several parts, ids keep the

@@ -142,7 +142,7 @@ static const opt_def OPTS[] = {
 	  "reprinted whom (JSONL)" },
 	{ "html", 0, "DIR", OPT_HTML, S | IS,
 	  "write a static HTML report (index.html, pair-N.html)" },
-	{ "dedup", 0, "FILE", OPT_DEDUP, S | IS,
+	{ "dedup", 0, "FILE", OPT_DEDUP, S | IS | SF,
 	  "the collection without its duplicates, as JSONL (each\n"
 	  "cluster keeps its first publication; JSONL records copied as\n"
 	  "they were); with --jaccard-only, near duplicates only" },
@@ -275,7 +275,7 @@ static const struct {
 	  "Run scan as stages over N shards: each stage a Slurm job array\n"
 	  "depending on the one before (afterok), or processes on this\n"
 	  "machine with --local. Prints the job ids; the outputs land where\n"
-	  "-o, --clusters, --syndication and --rejects say." },
+	  "-o, --clusters, --syndication, --rejects and --dedup say." },
 };
 
 const char *cur_cmd = NULL;
@@ -614,10 +614,10 @@ static int option_kind(int id, int which)
 {
 	switch (id) {
 	case 'o': case OPT_FORMAT: case OPT_CLUSTERS: case OPT_SINGLETONS:
-	case OPT_SYNDICATION: case OPT_REJECTS:
+	case OPT_SYNDICATION: case OPT_REJECTS: case OPT_DEDUP:
 		return which == ARGS_OUTPUT;
 	case OPT_THREADS: case OPT_MEMORY: case OPT_TMPDIR: case 'q':
-	case OPT_PROGRESS: case OPT_STATS: case OPT_HTML: case OPT_DEDUP:
+	case OPT_PROGRESS: case OPT_STATS: case OPT_HTML:
 	case OPT_SHARD: case OPT_PART: case OPT_WORK: case OPT_TASKS:
 	case OPT_WAIT: case OPT_LOCAL: case 'h': case OPT_IN:
 		return 0;

@@ -378,7 +378,7 @@ static int long_opt(const char *tok, const char *name, const char **value)
 static int output_args(run *r, int argc, char **argv)
 {
 	static const char *const PATHS[] = { "output", "clusters",
-					     "syndication", "rejects" };
+					     "syndication", "rejects", "dedup" };
 	char **v = NULL;
 	size_t n = 0;
 	if (option_args(argc, argv, optind, ARGS_OUTPUT, &v, &n) < 0) {
@@ -1315,8 +1315,8 @@ int cmd_slurm(cli *cl, int argc, char **argv)
 				   "after '--' ('%s') mean nothing", argv[sbatch]);
 	if (!cl->local) {
 		const char *outs[] = { cl->output, cl->clusters,
-				       cl->syndication, cl->rejects };
-		for (size_t i = 0; i < 4; i++)
+				       cl->syndication, cl->rejects, cl->dedup };
+		for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
 			if (outs[i] && strcmp(outs[i], "-") == 0)
 				return usage_error("a Slurm job has no terminal: "
 						   "name a file for each output, "

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # reprint slurm against reprint scan: the stages over shards must give
-# scan's outputs byte for byte (pairs, clusters, syndication, rejects) and
+# scan's outputs byte for byte (pairs, clusters, syndication, rejects, dedup) and
 # its exit status, run as processes (--local) and as Slurm jobs on a one-node
 # cluster (tests/slurm/cluster.sh), also after a task was killed mid-run
 # and the same command run again with the same --work.
@@ -29,7 +29,7 @@ secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 # Compare the outputs with scan's: same.sh WHAT PREFIX
 same() {
 	local f
-	for f in tsv cl syn rej; do
+	for f in tsv cl syn rej dedup.zst; do
 		[ -f "$2.$f" ] || fail "$1: $2.$f was not written"
 		cmp -s "$T/scan.$f" "$2.$f" ||
 			fail "$1: $2.$f differs from scan's ($(cmp "$T/scan.$f" "$2.$f" 2>&1 | head -n 1))"
@@ -125,7 +125,7 @@ EOF2
 	t0=$(date +%s.%N)
 	rc=0
 	"$bin" scan -q --threads 2 "${inputs[@]}" -o "$T/scan.tsv" --clusters "$T/scan.cl" \
-		--syndication "$T/scan.syn" --rejects "$T/scan.rej" 2>"$T/scan.err" || rc=$?
+		--syndication "$T/scan.syn" --rejects "$T/scan.rej" --dedup "$T/scan.dedup.zst" 2>"$T/scan.err" || rc=$?
 	[ "$rc" = 1 ] || fail "reference scan exited $rc, not 1 (extra.jsonl has a malformed line): $(head -n 3 "$T/scan.err")"
 	scan_rc=$rc
 	echo "pipeline: reference scan of ${#inputs[@]} inputs: exit $rc, $(wc -l <"$T/scan.tsv") pair lines, $(secs "$t0")s" >&2
@@ -139,7 +139,7 @@ slurm() {
 	shift 3
 	rc=0
 	"$bin" slurm "${inputs[@]}" --work "$work" --tasks "$tasks" -o "$out.tsv" --clusters "$out.cl" \
-		--syndication "$out.syn" --rejects "$out.rej" "$@" >"$out.out" 2>"$out.err" || rc=$?
+		--syndication "$out.syn" --rejects "$out.rej" --dedup "$out.dedup.zst" "$@" >"$out.out" 2>"$out.err" || rc=$?
 }
 
 part_local() {
@@ -183,9 +183,9 @@ kill_test() {
 	t0=$(date +%s.%N)
 	for attempt in 1 2 3; do
 		w=$T/k$mode$attempt
-		rm -f "$T/k.tsv" "$T/k.cl" "$T/k.syn" "$T/k.rej"
+		rm -f "$T/k.tsv" "$T/k.cl" "$T/k.syn" "$T/k.rej" "$T/k.dedup.zst"
 		"$bin" slurm "${inputs[@]}" --work "$w" --tasks 4 --threads 1 -o "$T/k.tsv" --clusters "$T/k.cl" \
-			--syndication "$T/k.syn" --rejects "$T/k.rej" "${opts[@]}" -q >"$T/k.out" 2>"$T/k.err" &
+			--syndication "$T/k.syn" --rejects "$T/k.rej" --dedup "$T/k.dedup.zst" "${opts[@]}" -q >"$T/k.out" 2>"$T/k.err" &
 		driver=$!
 		what=$(kill_task "$w" "$driver") || what=
 		rc=0
