@@ -165,24 +165,44 @@ int rp_sfw_close(rp_sfw *w, int ok, char *err, size_t errlen)
 static uint32_t get32(const uint8_t *h) { uint32_t v; memcpy(&v, h, 4); return v; }
 static uint64_t get64(const uint8_t *h) { uint64_t v; memcpy(&v, h, 8); return v; }
 
-/* The checksum of the payload of the mapped file m[0..size), read a
- * window at a time whose pages are let go after it (they stay in the page
- * cache): a task's memory does not hold every file it checks. */
-static uint64_t checksum(const uint8_t *m, size_t size)
+/*
+ * The checksum of the payload of file fd (size bytes), read with pread
+ * through a buffer: on these machines a first touch of a mapped page
+ * costs several microseconds, so hashing through the mapping took 1.4 s
+ * for a 2.1 GB documents file and reading it through 1 MiB took 0.4 s
+ * (both in the page cache). The task's memory does not hold the file
+ * either way. -1 (errno set) when it cannot be read.
+ */
+static int checksum(int fd, size_t size, uint64_t *out)
 {
-	enum { WINDOW = 32 << 20 };
-	XXH3_state_t st;
-	XXH3_64bits_reset(&st);
-	for (size_t at = HEADER; at < size;) {
-		size_t end = RP_MIN(size, (at / WINDOW + 1) * (size_t)WINDOW);
-		XXH3_64bits_update(&st, m + at, end - at);
-		if (size > WINDOW)
-			(void)madvise((void *)(m + at / WINDOW * (size_t)WINDOW),
-				      end - at / WINDOW * (size_t)WINDOW,
-				      MADV_DONTNEED);
-		at = end;
+	enum { BUF = 1 << 20 };
+	uint8_t *buf = malloc(BUF);
+	XXH3_state_t *st = XXH3_createState();
+	int rc = 0;
+	if (!buf || !st) {
+		errno = ENOMEM;
+		rc = -1;
 	}
-	return XXH3_64bits_digest(&st);
+	if (st)
+		XXH3_64bits_reset(st);
+	for (size_t at = HEADER; rc == 0 && at < size;) {
+		ssize_t n = pread(fd, buf, RP_MIN((size_t)BUF, size - at), (off_t)at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO; /* (shorter than fstat said) */
+			rc = -1;
+			break;
+		}
+		XXH3_64bits_update(st, buf, (size_t)n);
+		at += (size_t)n;
+	}
+	if (rc == 0)
+		*out = XXH3_64bits_digest(st);
+	free(buf);
+	XXH3_freeState(st);
+	return rc;
 }
 
 int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
@@ -218,9 +238,9 @@ int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 		}
 		r->map = m;
 	}
-	close(fd);
 	if (!why) {
 		const uint8_t *h = r->map;
+		uint64_t sum = 0;
 		if (memcmp(h, MAGIC, 8) != 0)
 			why = "not a reprint stage file";
 		else if (get32(h + 8) != RP_SHARD_FORMAT)
@@ -231,9 +251,17 @@ int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 			why = "made with other parameters than this run's";
 		else if (get64(h + 24) != r->size - HEADER)
 			why = "truncated or damaged (length differs from its header)";
-		else if (checksum(r->map, r->size) != get64(h + 32))
+		else if (checksum(fd, r->size, &sum) < 0) {
+			int e = errno;
+			set_err(err, errlen, "%s: cannot read: %s", r->path,
+				strerror(e));
+			close(fd);
+			rp_sfr_close(r);
+			return e == ENOMEM ? RP_ENOMEM : RP_EIO;
+		} else if (sum != get64(h + 32))
 			why = "damaged (checksum differs)";
 	}
+	close(fd);
 	if (why) {
 		set_err(err, errlen, "%s: %s", r->path, why);
 		rp_sfr_close(r);
