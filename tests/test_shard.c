@@ -241,12 +241,25 @@ Test(shard, stage_files_are_checked_and_tasks_can_run_again)
 	cr_assert(strstr(err, "read-0.docs") && strstr(err, "other parameters"),
 		  "%s", err);
 
-	/* Damaged and truncated files. */
+	/* Damaged and truncated files: a damaged block is found by the
+	 * stage that reads it (sign reads every document of its part), and
+	 * damage to the table of checksums by any stage that opens it. */
 	rc = run(NULL, &err, "%s shard read -q --shard 0/2 %s -o %s && "
+		 "%s shard chrome %s && "
 		 "printf 'X' | dd of=%s/read-0.docs bs=1 seek=200 conv=notrunc "
-		 "2>/dev/null && %s shard chrome %s", bin(), gen, w, w, bin(), w);
+		 "2>/dev/null && %s shard sign --shard 0/2 %s", bin(), gen, w,
+		 bin(), w, w, bin(), w);
 	cr_assert_eq(rc, 3, "%s", err);
-	cr_assert(strstr(err, "read-0.docs") && strstr(err, "damaged"), "%s", err);
+	cr_assert(strstr(err, "read-0.docs") && strstr(err, "damaged (checksum of "
+							    "bytes 64-4159"),
+		  "%s", err);
+	rc = run(NULL, &err, "%s shard read -q --shard 0/2 %s -o %s && "
+		 "printf 'X' | dd of=%s/read-0.docs bs=1 seek=$(($(stat -c %%s "
+		 "%s/read-0.docs) - 3)) conv=notrunc 2>/dev/null && %s shard chrome %s",
+		 bin(), gen, w, w, w, bin(), w);
+	cr_assert_eq(rc, 3, "%s", err);
+	cr_assert(strstr(err, "read-0.docs") && strstr(err, "damaged (checksum "
+							    "differs)"), "%s", err);
 	rc = run(NULL, &err, "%s shard read -q --shard 0/2 %s -o %s && "
 		 "truncate -s -5 %s/read-1.lines && %s shard chrome %s", bin(), gen,
 		 w, w, bin(), w);

@@ -114,6 +114,8 @@ static int sort_unique(uint64_t *x, size_t *n)
 
 /* ---- the folder ---- */
 
+static int corrupt(rp_shard *s, const rp_sfr *r);
+
 int rp_shard_open(rp_shard **out, const char *dir, const void *params,
 		  size_t len)
 {
@@ -133,8 +135,9 @@ int rp_shard_open(rp_shard **out, const char *dir, const void *params,
 			err = rp_sfr_open(&r, dir, "params", RP_SF_PARAMS, 0,
 					  s->err, sizeof(s->err));
 			FORWARD_IF_ERROR(err);
-			int same = r.paylen == len &&
-				   memcmp(r.pay, params, len) == 0;
+			const void *had = rp_sfr_bytes(&r, (size_t)r.paylen);
+			int same = had && r.paylen == len &&
+				   memcmp(had, params, len) == 0;
 			rp_sfr_close(&r);
 			if (!same)
 				return fail(s, RP_EINPUT, "%s holds a run made with "
@@ -155,12 +158,18 @@ int rp_shard_open(rp_shard **out, const char *dir, const void *params,
 			    "params: 'reprint shard read' makes it)", dir);
 	FORWARD_IF_ERROR(err);
 	s->plen = (size_t)r.paylen;
+	const void *p = rp_sfr_bytes(&r, s->plen);
+	if (!p) {
+		err = corrupt(s, &r);
+		rp_sfr_close(&r);
+		return err;
+	}
 	s->pbytes = malloc(s->plen + 1);
 	if (!s->pbytes) {
 		rp_sfr_close(&r);
 		return RP_ENOMEM;
 	}
-	memcpy(s->pbytes, r.pay, s->plen);
+	memcpy(s->pbytes, p, s->plen);
 	s->pbytes[s->plen] = '\0';
 	s->params = XXH3_64bits(s->pbytes, s->plen) | 1;
 	rp_sfr_close(&r);
@@ -208,8 +217,9 @@ static int wclose(rp_shard *s, rp_sfw *w, int ok)
 
 static int corrupt(rp_shard *s, const rp_sfr *r)
 {
-	return fail(s, RP_EINPUT, "%s: damaged (its contents do not read as "
-		    "its kind)", r->path);
+	char why[128];
+	return fail(s, r->read_errno ? RP_EIO : RP_EINPUT, "%s: %s", r->path,
+		    rp_sfr_why(r, why, sizeof(why)));
 }
 
 /* Every task 0..n-1 of a stage is done. */

@@ -2,14 +2,19 @@
  * shardfile.h - the files the stages over shards exchange (shard.c).
  *
  * Every file starts with a 64-byte header: magic "RPSHARD\0", format
- * version, kind, the hash of the run's parameters, payload length and
- * the XXH3 checksum of the payload. It is written under a temporary name
- * in its folder and renamed, so a reader sees a whole file or none (not
- * fsynced: one torn by a power loss fails its length or checksum, is
- * refused, and its task runs again); a reader checks all of the header and the checksum
- * before it reads anything, and every read of the payload is bounds
- * checked (a file that passes the checksum but is not what its kind says
- * is refused as corrupt, never read past its end).
+ * version, kind, the hash of the run's parameters, payload length, and
+ * the XXH3 hash of the table of block checksums that follows the
+ * payload (the XXH3 of each RP_SF_BLOCK bytes of it, the last block
+ * short). It is written under a temporary name in its folder and
+ * renamed, so a reader sees a whole file or none (not fsynced: one torn
+ * by a power loss fails its length or checksums, is refused, and its
+ * task runs again). A reader checks the header and the table when it
+ * opens the file, and each block when it first reads from it (with
+ * pread: a stage that reads a few documents of a file checks only
+ * theirs); every read of the payload is bounds checked, and a read
+ * that fails either check gives nothing and marks the reader bad (a
+ * file that passes its checksums but is not what its kind says is
+ * refused as corrupt, never read past its end).
  *
  * Numbers are in this machine's byte order (the header's version reads
  * wrong on another, and the file is refused): the nodes of a run share
@@ -22,7 +27,10 @@
 
 #include "common.h"
 
-#define RP_SHARD_FORMAT 3u
+#define RP_SHARD_FORMAT 4u
+/* Bytes of payload per checksum (a page: a document read alone checks
+ * about its own bytes). */
+#define RP_SF_BLOCK 4096u
 
 enum {
 	RP_SF_PARAMS = 1, RP_SF_DOCS, RP_SF_LINES, RP_SF_CHROME, RP_SF_KEYS,
@@ -35,7 +43,10 @@ typedef struct rp_sfw {
 	char *path, *tmp;
 	uint64_t params, len;
 	uint32_t kind;
-	void *xxh;            /* XXH3_state_t */
+	void *xxh;            /* XXH3_state_t of the current block */
+	uint64_t blen;        /* bytes in the current block */
+	uint64_t *blocks;     /* the checksums of the blocks so far */
+	size_t nblocks, capblocks;
 	int failed;           /* a write failed (errno kept in err) */
 	int err_no;
 } rp_sfw;
@@ -54,7 +65,7 @@ RP_INTERNAL void rp_sfw_u64(rp_sfw *w, uint64_t v);
 RP_INTERNAL void rp_sfw_align(rp_sfw *w, size_t a);
 /* A string: u32 length + 1 (0: NULL), its bytes, a NUL. */
 RP_INTERNAL void rp_sfw_str(rp_sfw *w, const char *s, size_t len);
-/* Finish: header, flush, fsync, rename (ok), or remove the temporary
+/* Finish: table, header, flush, rename (ok), or remove the temporary
  * file (!ok). RP_EIO with a message when a write failed. */
 RP_INTERNAL int rp_sfw_close(rp_sfw *w, int ok, char *err, size_t errlen);
 
@@ -65,8 +76,16 @@ typedef struct rp_sfr {
 	const uint8_t *p, *end; /* the payload's unread part */
 	const uint8_t *pay;     /* the payload */
 	uint64_t paylen;
-	int bad;                /* a read went past the end, or a bad string */
+	int bad;                /* a read went past the end, a bad string, a
+				 * damaged block, a read error */
 	char *path;
+	int fd1;                /* the open file, plus one (0: none) */
+	uint64_t nblocks;
+	uint64_t *sums;         /* the blocks' checksums (the table) */
+	uint8_t *seen;          /* a bit per block: checked */
+	uint8_t *buf;           /* where blocks are read to be checked */
+	uint64_t damaged_block; /* 1 + the block that failed its check */
+	int read_errno;         /* a block could not be read */
 } rp_sfr;
 
 /* Open and check dir/name: kind, version, parameters (params != 0),
@@ -77,6 +96,9 @@ RP_INTERNAL int rp_sfr_open(rp_sfr *r, const char *dir, const char *name,
 			    uint32_t kind, uint64_t params, char *err,
 			    size_t errlen);
 RP_INTERNAL void rp_sfr_close(rp_sfr *r);
+/* Why r went bad, in buf: a block that failed its checksum (its bytes in
+ * the file), a read error, or contents that do not read as the kind. */
+RP_INTERNAL const char *rp_sfr_why(const rp_sfr *r, char *buf, size_t n);
 /* Let go of the pages read so far (they stay in the page cache; reading
  * on faults them in again): what a stage holds of a file it has read
  * through is not its memory. */

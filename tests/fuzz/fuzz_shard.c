@@ -2,7 +2,7 @@
  * shards. A real folder is made once (a small news collection, two parts,
  * every stage run); each input replaces one of its files - the first byte
  * picks which - by the rest of the bytes: with a valid header and
- * checksum (so the payload's reading is what is tested), or as they are
+ * checksums (so the payload's reading is what is tested), or as they are
  * when the byte's top bit is set (the header's checks). The stages that
  * read that file then run, and every stage after them. Nothing may
  * crash; a stage either fails with a message or succeeds, and a finished
@@ -157,8 +157,12 @@ static void make_folder(void)
 			fp = fopen(path, "wb");
 			if (!fp)
 				abort();
+			/* (the payload: the block checksums after it are
+			 * made again when an input is written) */
+			uint64_t len;
+			memcpy(&len, keep[k] + 24, 8);
 			fputc((int)k, fp);
-			fwrite(keep[k] + 64, 1, keeplen[k] - 64, fp);
+			fwrite(keep[k] + 64, 1, (size_t)len, fp);
 			fclose(fp);
 		}
 	}
