@@ -11,43 +11,9 @@
 
 #include "testutil.h"
 
-/* The binary, behind REPRINT_WRAPPER when set (the valgrind test setup). */
-static const char *bin(void)
-{
-	static char cmd[1024];
-	const char *b = getenv("REPRINT_BIN"), *w = getenv("REPRINT_WRAPPER");
-	cr_assert_not_null(b, "REPRINT_BIN must name the built binary");
-	snprintf(cmd, sizeof(cmd), "%s%s%s", w ? w : "", w ? " " : "", b);
-	return cmd;
-}
-
-static const char *samples(void)
-{
-	const char *s = getenv("REPRINT_SAMPLES");
-	cr_assert_not_null(s, "REPRINT_SAMPLES must name samples/");
-	return s;
-}
-
-static int run(char **out, char **err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Run a command; *out and *err stay valid until the next run(). */
-static int run(char **out, char **err, const char *fmt, ...)
-{
-	static char *last_out, *last_err;
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	free(last_out);
-	free(last_err);
-	int rc = tu_run(cmd, &last_out, &last_err);
-	if (out)
-		*out = last_out;
-	if (err)
-		*err = last_err;
-	return rc;
-}
+static const char *bin(void) { return tu_bin(1); }
+#define run tu_runf
+static const char *samples(void) { return tu_samples(); }
 
 /* The pairs samples/README.md promises, in output order. */
 static const char *EXPECTED_PAIRS =

@@ -14,19 +14,8 @@
 
 #include "testutil.h"
 
-static const char *bin(void)
-{
-	const char *b = getenv("REPRINT_BIN");
-	cr_assert_not_null(b, "REPRINT_BIN must name the built binary");
-	return b;
-}
-
-static const char *samples(void)
-{
-	const char *s = getenv("REPRINT_SAMPLES");
-	cr_assert_not_null(s, "REPRINT_SAMPLES must name samples/");
-	return s;
-}
+static const char *bin(void) { return tu_bin(0); }
+static const char *samples(void) { return tu_samples(); }
 
 static int sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int sh(char **out, const char *fmt, ...)

@@ -21,15 +21,7 @@
 
 #include "testutil.h"
 
-/* The binary, behind REPRINT_WRAPPER when set (the valgrind test setup). */
-static const char *bin(void)
-{
-	static char cmd[1024];
-	const char *b = getenv("REPRINT_BIN"), *w = getenv("REPRINT_WRAPPER");
-	cr_assert_not_null(b, "REPRINT_BIN must name the built binary");
-	snprintf(cmd, sizeof(cmd), "%s%s%s", w ? w : "", w ? " " : "", b);
-	return cmd;
-}
+static const char *bin(void) { return tu_bin(1); }
 
 /* One page of a tree and the truth about it. kind is "verbatim" (the
  * full story word for word), "trimmed", "light_edit" or "different". */

@@ -1,6 +1,8 @@
 /* testutil.c - helpers shared by the Criterion tests. */
 #include "testutil.h"
 
+#include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +98,41 @@ uint64_t tu_rand(uint64_t *s)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+int tu_runf(char **out, char **err, const char *fmt, ...)
+{
+	static char *last_out, *last_err;
+	static char cmd[16384];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	cr_assert(n >= 0 && (size_t)n < sizeof(cmd), "a test command over %zu "
+		  "bytes", sizeof(cmd));
+	free(last_out);
+	free(last_err);
+	int rc = tu_run(cmd, &last_out, &last_err);
+	if (out)
+		*out = last_out;
+	if (err)
+		*err = last_err;
+	return rc;
+}
+
+const char *tu_bin(int wrapped)
+{
+	static char cmd[1024];
+	const char *b = getenv("REPRINT_BIN");
+	const char *w = wrapped ? getenv("REPRINT_WRAPPER") : NULL;
+	cr_assert_not_null(b, "REPRINT_BIN must name the built binary");
+	snprintf(cmd, sizeof(cmd), "%s%s%s", w ? w : "", w ? " " : "", b);
+	return cmd;
+}
+
+const char *tu_samples(void)
+{
+	const char *s = getenv("REPRINT_SAMPLES");
+	cr_assert_not_null(s, "REPRINT_SAMPLES must name samples/");
+	return s;
 }

@@ -17,6 +17,19 @@ char *tu_write_temp(const char *data, size_t len);
  * exit status (or -1). */
 int tu_run(const char *cmd, char **out, char **err);
 
+/* Run a printf-formatted shell command (at most 16 KiB) with tu_run;
+ * *out and *err, when asked for, stay valid until the next call. */
+int tu_runf(char **out, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The built binary (REPRINT_BIN: the test fails without it), behind
+ * REPRINT_WRAPPER when `wrapped` and that is set (the valgrind test setup
+ * runs the commands of some tests under valgrind). */
+const char *tu_bin(int wrapped);
+
+/* The bundled samples/ (REPRINT_SAMPLES: the test fails without it). */
+const char *tu_samples(void);
+
 /* A corpus built from (id, text) string pairs; NULL-terminated list. */
 rp_corpus *tu_corpus(const rp_options *o, const char *const *id_text);
 
