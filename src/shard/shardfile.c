@@ -330,7 +330,9 @@ static int need(rp_sfr *r, const uint8_t *p, size_t n)
 		while (e <= last && e - b < RUN &&
 		       !(r->seen[e / 8] & (1u << (e % 8))))
 			e++;
-		if (!r->buf && !(r->buf = malloc((size_t)RUN * RP_SF_BLOCK))) {
+		if (!r->buf &&
+		    !(r->buf = malloc((size_t)RP_MIN((uint64_t)RUN, r->nblocks) *
+				      RP_SF_BLOCK))) {
 			r->bad = 1;
 			r->read_errno = ENOMEM;
 			return 0;
