@@ -25,7 +25,7 @@ run_one() {
 	echo "$t: $(grep -E '^(#[0-9]+|Done)' "$work/$t.log" | tail -1)"
 	grep -E 'ERROR|SUMMARY' "$work/$t.log" | head -5 || true
 }
-targets=(fuzz_jsonl fuzz_text fuzz_normalize fuzz_sign fuzz_scan fuzz_ask fuzz_index fuzz_date fuzz_html)
+targets=(fuzz_jsonl fuzz_text fuzz_normalize fuzz_sign fuzz_scan fuzz_ask fuzz_index fuzz_date fuzz_html fuzz_shard)
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
 	run_one "${targets[i]}" &
 	if [ $((i + 1)) -lt ${#targets[@]} ]; then
