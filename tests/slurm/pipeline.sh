@@ -224,7 +224,7 @@ kill_test() {
 part_slurm() {
 	local t0 n info
 	t0=$(date +%s.%N)
-	slurm "$T/slurm" "$T/ws" 4 --threads 1 --wait -- --comment="reprint slurm test"
+	slurm "$T/slurm" "$T/ws" 4 --threads 1 --memory 256M --wait -- --comment="reprint slurm test"
 	[ "$rc" = "$scan_rc" ] || { sed 's/^/  /' "$T/slurm.err"; fail "Slurm run exited $rc, scan $scan_rc"; }
 	n=$(grep -cE '^(read|chrome|sign|pairs|verify|finish) [0-9]+$' "$T/slurm.out" || true)
 	[ "$n" = 6 ] || fail "Slurm run printed $n of 6 'STAGE JOBID' lines: $(head -c 300 "$T/slurm.out")"
@@ -234,7 +234,10 @@ part_slurm() {
 	info=$(scontrol -o show job "$n" 2>&1 || true)
 	[[ "$info" == *"Comment=reprint slurm test"* ]] ||
 		fail "Slurm run: the SBATCH-OPTIONS after -- did not reach job $n"
-	echo "PASS: slurm on Slurm --tasks 4 --wait: scan's outputs byte for byte, exit $rc ($(secs "$t0")s)"
+	# --memory 256M asks Slurm for the bound and 256 MiB more (slurm.c).
+	[[ "$info" == *"MinMemoryNode=513M"* ]] ||
+		fail "Slurm run: --memory 256M did not ask for --mem=513M: $(grep -o 'MinMemory[^ ]*' <<<"$info")"
+	echo "PASS: slurm on Slurm --tasks 4 --memory 256M --wait: scan's outputs byte for byte, --mem=513M, exit $rc ($(secs "$t0")s)"
 
 	kill_test slurm
 }
