@@ -1003,8 +1003,10 @@ static int submit(const run *r, int s, const char *script, const char *after,
 	 * per-document tables: 30 MB over in the runs measured (news 100k
 	 * under 128M: largest task 158 MB), none at 1M under 1 GiB (794
 	 * MB), so the job asks for the bound and a quarter more, at least
-	 * 256 MiB more. SBATCH-OPTIONS (a --mem of the user's) come after
-	 * and win. */
+	 * 256 MiB more (parts of up to 500,000 documents; a task keeps
+	 * 0.1-0.2 KB a document beyond the bound, which larger parts under
+	 * a small bound may need more for: README says so). SBATCH-OPTIONS
+	 * (a --mem of the user's) come after and win. */
 	if (r->cl->memory_set && r->cl->memory) {
 		size_t mib = r->cl->memory >> 20;
 		sv_addf(&a, "--mem=%zuM", mib + (mib / 4 > 256 ? mib / 4 : 256) + 1);
