@@ -176,10 +176,17 @@ failed_start() {
 }
 
 # Is the process recorded under "name" still running?
+# (During start: the pid runs and is not a zombie, whatever its name; right
+# after launch the child may not have exec'd its program yet, so its comm is
+# still the shell's - a CI run once took that for "munged exited during
+# start" while munged went on running.)
 recorded_alive() {
-	local dir=$1 name=$2 n p
+	local dir=$1 name=$2 n p state
 	while read -r n p; do
-		[ "$n" = "$name" ] && pid_is "$n" "$p" && return 0
+		[ "$n" = "$name" ] || continue
+		# (the state follows the last ')': a comm may hold spaces)
+		state=$(sed -n 's/.*) \([A-Za-z]\).*/\1/p' "/proc/$p/stat" 2>/dev/null) || continue
+		[ -n "$state" ] && [ "$state" != Z ] && return 0
 	done <"$dir/pids"
 	return 1
 }
