@@ -1046,8 +1046,6 @@ static int plain_jsonl(const char *path)
 	return memchr(b, 0, n) == NULL;
 }
 
-/* Read the lines of the JSONL file at path that start in [lo, hi) (line
- * numbers as in the whole file). */
 /* A stream over a mapped range that lets go of the pages it has read, a
  * window at a time (they stay in the page cache): reading a part of a
  * large file does not make the file the process's memory. */
