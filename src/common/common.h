@@ -99,6 +99,12 @@ RP_INTERNAL unsigned rp_thread_count(unsigned threads, size_t work);
 RP_INTERNAL void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size,
 			     unsigned n);
 
+/* Write (pwrite) or read (pread) all len bytes at off, through EINTR and
+ * short transfers; *done: the bytes moved. 0, or the errno of the failure
+ * (a write that moves nothing is ENOSPC, a read past the end EIO). */
+RP_INTERNAL int rp_whole_io(int fd, char *p, size_t len, uint64_t off,
+			    int write, size_t *done);
+
 /* Monotonic clock in seconds. */
 RP_INTERNAL double rp_now(void);
 

@@ -1,6 +1,8 @@
 /*
- * util.c - allocation helpers, clock, status strings, version, defaults.
+ * util.c - allocation helpers, whole reads and writes, clock, status
+ * strings, version, defaults.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,6 +120,24 @@ void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size, unsigned n)
 	for (unsigned t = 1; t < n; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
+}
+
+int rp_whole_io(int fd, char *p, size_t len, uint64_t off, int write,
+		    size_t *done)
+{
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = write ? pwrite(fd, p + *done, len - *done,
+					   (off_t)(off + *done))
+				  : pread(fd, p + *done, len - *done,
+					  (off_t)(off + *done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : write ? ENOSPC : EIO;
+		*done += (size_t)n;
+	}
+	return 0;
 }
 
 double rp_now(void)

@@ -85,33 +85,12 @@ int rp_spool_open(rp_spool **out, const char *dir, size_t quantum, char *why,
 	return RP_OK;
 }
 
-/* Write (pwrite) or read (pread) all len bytes at off, through EINTR and
- * short transfers; *done: the bytes moved. 0, or the errno of the failure
- * (a write that moves nothing is ENOSPC, a read past the end EIO). */
-static int whole_io(int fd, char *p, size_t len, uint64_t off, int write,
-		    size_t *done)
-{
-	*done = 0;
-	while (*done < len) {
-		ssize_t n = write ? pwrite(fd, p + *done, len - *done,
-					   (off_t)(off + *done))
-				  : pread(fd, p + *done, len - *done,
-					  (off_t)(off + *done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : write ? ENOSPC : EIO;
-		*done += (size_t)n;
-	}
-	return 0;
-}
-
 int rp_spool_flush(rp_spool *s, char *why, size_t whylen)
 {
 	if (!s || !s->nbuf)
 		return RP_OK;
 	size_t done;
-	int e = whole_io(s->fd, s->buf, s->nbuf, s->flushed, 1, &done);
+	int e = rp_whole_io(s->fd, s->buf, s->nbuf, s->flushed, 1, &done);
 	/* What was written stays written: a retry goes on from there. */
 	memmove(s->buf, s->buf + done, s->nbuf - done);
 	s->nbuf -= done;
@@ -211,14 +190,14 @@ int rp_tmpfile_append(rp_tmpfile *t, const void *p, size_t len, uint64_t *off)
 {
 	*off = __atomic_fetch_add(&t->at, (uint64_t)len, __ATOMIC_RELAXED);
 	size_t done;
-	int e = whole_io(t->fd, (char *)p, len, *off, 1, &done);
+	int e = rp_whole_io(t->fd, (char *)p, len, *off, 1, &done);
 	return e ? tmp_error(t, "cannot write the", e) : RP_OK;
 }
 
 int rp_tmpfile_read(rp_tmpfile *t, void *p, size_t len, uint64_t off)
 {
 	size_t done;
-	int e = whole_io(t->fd, p, len, off, 0, &done);
+	int e = rp_whole_io(t->fd, p, len, off, 0, &done);
 	return e ? tmp_error(t, "cannot read the", e) : RP_OK;
 }
 

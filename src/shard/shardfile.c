@@ -203,26 +203,6 @@ int rp_sfw_close(rp_sfw *w, int ok, char *err, size_t errlen)
 static uint32_t get32(const uint8_t *h) { uint32_t v; memcpy(&v, h, 4); return v; }
 static uint64_t get64(const uint8_t *h) { uint64_t v; memcpy(&v, h, 8); return v; }
 
-/* pread all of buf[0..n) from fd at off; -1 (errno) when it cannot. */
-static int read_at(int fd, void *buf, size_t n, uint64_t off)
-{
-	uint8_t *b = buf;
-	while (n) {
-		ssize_t k = pread(fd, b, n, (off_t)off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			if (k == 0)
-				errno = EIO; /* (shorter than fstat said) */
-			return -1;
-		}
-		b += k;
-		n -= (size_t)k;
-		off += (uint64_t)k;
-	}
-	return 0;
-}
-
 int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 		uint64_t params, char *err, size_t errlen)
 {
@@ -282,9 +262,12 @@ int rp_sfr_open(rp_sfr *r, const char *dir, const char *name, uint32_t kind,
 				rp_sfr_close(r);
 				return RP_ENOMEM;
 			}
-			if (read_at(fd, r->sums, nb * 8, HEADER + len) < 0) {
+			size_t done;
+			int e = rp_whole_io(fd, (char *)r->sums, nb * 8,
+					    HEADER + len, 0, &done);
+			if (e) {
 				set_err(err, errlen, "%s: cannot read: %s", r->path,
-					strerror(errno));
+					strerror(e));
 				rp_sfr_close(r);
 				return RP_EIO;
 			}
@@ -339,9 +322,12 @@ static int need(rp_sfr *r, const uint8_t *p, size_t n)
 		}
 		uint64_t from = b * RP_SF_BLOCK;
 		size_t len = (size_t)(RP_MIN(e * RP_SF_BLOCK, r->paylen) - from);
-		if (read_at(r->fd1 - 1, r->buf, len, HEADER + from) < 0) {
+		size_t done;
+		int rerr = rp_whole_io(r->fd1 - 1, (char *)r->buf, len,
+				       HEADER + from, 0, &done);
+		if (rerr) {
 			r->bad = 1;
-			r->read_errno = errno ? errno : EIO;
+			r->read_errno = rerr;
 			return 0;
 		}
 		for (uint64_t k = b; k < e; k++) {
