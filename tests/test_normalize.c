@@ -137,6 +137,145 @@ Test(normalize, long_ascii_words_are_hashed_whole)
 	rp_tokbuf_free(&tb);
 }
 
+/* A small deterministic generator for the tests below. */
+static uint64_t rng(uint64_t *st)
+{
+	*st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *st >> 33;
+}
+
+/* The tokenizer reads ASCII sixteen bytes at a time where sixteen are
+ * left, a byte at a time near the end: a word must be the same token
+ * wherever it falls against those blocks. Random ASCII texts of every
+ * length up to 300 against an oracle: tokens are the maximal runs of
+ * letters and digits, with their byte ranges, all-digit flag, and the hash
+ * of the run lower-cased (which is the same token as the run alone, a
+ * text too short for the wide path). */
+Test(normalize, ascii_words_are_the_same_tokens_at_every_alignment)
+{
+	static const char alpha[] = "abcXYZ0123456789 \n.;:-'\"()?!/"
+				    "abcdefghijklmnopqrstuvwxyzQ";
+	char text[320], word[320];
+	rp_tokbuf tb, one;
+	memset(&tb, 0, sizeof(tb));
+	memset(&one, 0, sizeof(one));
+	uint64_t st = 42;
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 1 + (size_t)rng(&st) % 300;
+		/* Long words too: runs of letters past sixteen bytes. */
+		for (size_t i = 0; i < len; i++)
+			text[i] = alpha[rng(&st) %
+					(round % 3 ? sizeof(alpha) - 1 : 30)];
+		cr_assert_eq(rp_tokenize(&tb, text, len, 0), RP_OK);
+		size_t k = 0;
+		for (size_t i = 0; i < len;) {
+			int alnum = (text[i] >= '0' && text[i] <= '9') ||
+				    ((text[i] | 0x20) >= 'a' &&
+				     (text[i] | 0x20) <= 'z');
+			if (!alnum) {
+				i++;
+				continue;
+			}
+			size_t j = i;
+			int digits = 1;
+			while (j < len &&
+			       ((text[j] >= '0' && text[j] <= '9') ||
+				((text[j] | 0x20) >= 'a' &&
+				 (text[j] | 0x20) <= 'z'))) {
+				digits &= text[j] <= '9';
+				j++;
+			}
+			cr_assert_lt(k, tb.ntok, "round %d: too few tokens",
+				     round);
+			cr_assert_eq(tb.tok[k].start, i, "round %d token %zu",
+				     round, k);
+			cr_assert_eq(tb.tok[k].end, j, "round %d token %zu",
+				     round, k);
+			cr_assert_eq(tb.tok[k].numeric, digits);
+			memcpy(word, text + i, j - i);
+			cr_assert_eq(rp_tokenize(&one, word, j - i, 0), RP_OK);
+			cr_assert_eq(one.ntok, 1);
+			cr_assert_eq(tb.tok[k].hash, one.tok[0].hash,
+				     "round %d: token %zu ('%.*s') differs from "
+				     "the word alone", round, k, (int)(j - i),
+				     word);
+			k++;
+			i = j;
+		}
+		cr_assert_eq(k, tb.ntok, "round %d: %zu tokens, oracle %zu",
+			     round, tb.ntok, k);
+	}
+	rp_tokbuf_free(&tb);
+	rp_tokbuf_free(&one);
+}
+
+/* Figures with thousands separators, entities, non-ASCII letters and
+ * separators in random order: a text gives the same tokens with spaces
+ * after it (its last words, read a byte at a time without them, are then
+ * read sixteen at a time), and each ASCII token is the same as its text
+ * alone (a text too short for the wide path). */
+Test(normalize, mixed_words_are_the_same_tokens_near_the_end_or_not)
+{
+	static const char *parts[] = {
+		"2,000", "1,234,567", "12,34", "word", "Caf\xc3\xa9", "na\xc3\xafve",
+		"&amp;", "Brazil&rsquo;s", "\xe2\x80\x94", "\xe2\x80\x99", "x",
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij", "2024", ",", ". ",
+		"2,000x", "a2,000", "\xe4\xb8\xad\xe6\x96\x87", "3", ",5",
+	};
+	size_t np = sizeof(parts) / sizeof(parts[0]);
+	char text[2048];
+	rp_tokbuf tb, one, padded;
+	memset(&tb, 0, sizeof(tb));
+	memset(&one, 0, sizeof(one));
+	memset(&padded, 0, sizeof(padded));
+	uint64_t st = 7;
+	size_t alone = 0;
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0, n = 1 + rng(&st) % 30;
+		for (size_t x = 0; x < n; x++) {
+			const char *p = parts[rng(&st) % np];
+			size_t pl = strlen(p);
+			memcpy(text + len, p, pl);
+			len += pl;
+			if (rng(&st) % 2)
+				text[len++] = ' ';
+		}
+		memset(text + len, ' ', 17);
+		cr_assert_eq(rp_tokenize(&tb, text, len, 0), RP_OK);
+		cr_assert_eq(rp_tokenize(&padded, text, len + 17, 0), RP_OK);
+		cr_assert_eq(padded.ntok, tb.ntok, "round %d: '%.*s'", round,
+			     (int)len, text);
+		for (size_t k = 0; k < tb.ntok; k++) {
+			rp_token *t = &tb.tok[k], *u = &padded.tok[k];
+			cr_assert(t->hash == u->hash && t->start == u->start &&
+				  t->end == u->end && t->numeric == u->numeric,
+				  "round %d: token %zu of '%.*s' differs with "
+				  "spaces after", round, k, (int)len, text);
+			int ascii = 1;
+			for (size_t j = t->start; j < t->end; j++)
+				ascii &= (text[j] >= '0' && text[j] <= '9') ||
+					 ((text[j] | 0x20) >= 'a' &&
+					  (text[j] | 0x20) <= 'z') ||
+					 text[j] == ',';
+			if (!ascii || t->end - t->start >= 16)
+				continue;
+			cr_assert_eq(rp_tokenize(&one, text + t->start,
+						 t->end - t->start, 0), RP_OK);
+			cr_assert_eq(one.ntok, 1);
+			cr_assert(one.tok[0].hash == t->hash &&
+				  one.tok[0].numeric == t->numeric,
+				  "round %d: '%.*s' differs from itself alone",
+				  round, (int)(t->end - t->start),
+				  text + t->start);
+			alone++;
+		}
+	}
+	cr_assert_gt(alone, 10000);
+	rp_tokbuf_free(&tb);
+	rp_tokbuf_free(&one);
+	rp_tokbuf_free(&padded);
+}
+
 Test(normalize, utf8_validation_finds_the_first_bad_byte)
 {
 	cr_assert_eq(rp_utf8_invalid_at("plain ascii text", 16), 16);

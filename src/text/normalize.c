@@ -38,6 +38,9 @@
 #include "normalize.h"
 
 #include <utf8proc.h>
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -60,6 +63,21 @@ static const uint8_t byte_class[256] = {
 #undef S0
 #undef N2
 };
+
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+/* Of sixteen bytes, which are ASCII letters or digits (class 1), a bit
+ * each. Signed compares: bytes from 0x80 on are negative, so neither
+ * digits nor letters; x | 0x20 is in a-z exactly for A-Z and a-z. */
+static inline unsigned alnum_mask(__m128i x)
+{
+	__m128i lx = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+				    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+	__m128i let = _mm_and_si128(_mm_cmpgt_epi8(lx, _mm_set1_epi8('a' - 1)),
+				    _mm_cmplt_epi8(lx, _mm_set1_epi8('z' + 1)));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(dig, let));
+}
+#endif
 
 void rp_tokbuf_free(rp_tokbuf *tb)
 {
@@ -401,7 +419,8 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 			  size_t len, int keep_norm, int chars)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	char small[64];
+	enum { SMALL = 64 };
+	char small[SMALL + 16]; /* room for a 16-byte store at SMALL - 1 */
 	size_t i = from;
 
 	while (i < len) {
@@ -417,14 +436,37 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 		size_t wlen = 0;
 		int digits = 1;
 		for (;;) {
+			size_t j = i, n;
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+			/* Sixteen bytes at once: the run's end is the first
+			 * byte of another class, its copy lower-cased is one
+			 * store, and whether it is all digits one mask - no
+			 * byte loop whose exit, a word's end, mispredicts. */
+			if (i + 16 <= len && wlen < SMALL) {
+				__m128i x = _mm_loadu_si128(
+					(const __m128i *)(s + i));
+				unsigned stop = alnum_mask(x) ^ 0xFFFFu;
+				if (stop) {
+					n = (unsigned)__builtin_ctz(stop);
+					_mm_storeu_si128(
+						(__m128i *)(small + wlen),
+						_mm_or_si128(x, _mm_set1_epi8(
+								     0x20)));
+					unsigned big = (unsigned)_mm_movemask_epi8(
+						_mm_cmpgt_epi8(
+							x, _mm_set1_epi8('9')));
+					digits &= !(big & ((1u << n) - 1));
+					goto run_found;
+				}
+			}
+#endif
 			/* Find the run's end, then copy it lower-cased (a loop
 			 * the compiler vectorizes). */
-			size_t j = i;
 			while (j < len && byte_class[s[j]] == 1)
 				j++;
-			size_t n = j - i;
-			if (wlen < sizeof(small)) {
-				size_t m = RP_MIN(n, sizeof(small) - wlen);
+			n = j - i;
+			if (wlen < SMALL) {
+				size_t m = RP_MIN(n, SMALL - wlen);
 				unsigned char over = 0;
 				for (size_t x = 0; x < m; x++) {
 					unsigned char ch = s[i + x];
@@ -438,8 +480,11 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 				for (size_t x = 0; x < n; x++)
 					digits &= s[i + x] <= '9';
 			}
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+		run_found:
+#endif
 			wlen += n;
-			i = j;
+			i += n;
 			/* A thousands separator inside a figure: "2,000" is the
 			 * word "2000", like "2000" itself. */
 			if (digits && wlen && i + 3 < len && s[i] == ',' &&
@@ -461,7 +506,7 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 		}
 		if (wlen && ends) {
 			char *w = small;
-			if (wlen > sizeof(small)) {
+			if (wlen > SMALL) {
 				FORWARD_IF_ERROR(RP_GROW(tb->word, tb->wordcap, wlen));
 				w = tb->word;
 				size_t n = 0;
