@@ -443,9 +443,12 @@ static const char *const phrases_all[] = {
 enum { NPHRASES = sizeof(phrases_all) / sizeof(phrases_all[0]) };
 /* For each first byte, the phrases that start with it (0xff ends). */
 static uint8_t phrase_index[256][NPHRASES + 1];
+static size_t phrase_len[NPHRASES];
 
 static void init_phrase_index(void)
 {
+	for (size_t k = 0; k < (size_t)NPHRASES; k++)
+		phrase_len[k] = strlen(phrases_all[k]);
 	for (int c = 0; c < 256; c++) {
 		size_t m = 0;
 		for (size_t k = 0; k < (size_t)NPHRASES; k++)
@@ -469,8 +472,12 @@ static int is_notice_line(const char *s, size_t n, size_t nwords)
 		if (i > 0 && !is_sp((unsigned char)buf[i - 1]) && buf[i - 1] != '(')
 			continue;
 		const uint8_t *k = phrase_index[(unsigned char)buf[i]];
+		/* (Every phrase is two bytes or more, and buf ends in a NUL:
+		 * the second byte rules most of them out.) */
 		for (; *k != 0xff; k++)
-			if (strncmp(buf + i, phrases_all[*k], strlen(phrases_all[*k])) == 0)
+			if (buf[i + 1] == phrases_all[*k][1] &&
+			    phrase_len[*k] <= n - i &&
+			    memcmp(buf + i, phrases_all[*k], phrase_len[*k]) == 0)
 				return 1;
 	}
 	return 0;
