@@ -424,6 +424,19 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 	size_t i = from;
 
 	while (i < len) {
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+		/* The separators before a word, sixteen bytes at once: ASCII
+		 * that is not a letter, a digit or '&' (which may open a
+		 * character reference, below). */
+		if (i + 16 <= len) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+			unsigned other = alnum_mask(x) |
+					 (unsigned)_mm_movemask_epi8(x) |
+					 (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+						 x, _mm_set1_epi8('&')));
+			i += other ? (unsigned)__builtin_ctz(other) : 16;
+		}
+#endif
 		while (i < len && byte_class[s[i]] == 0) {
 			size_t e = s[i] == '&' ? entity_len(s, i, len) : 0;
 			i += e ? e : 1;
