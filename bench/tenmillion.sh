@@ -4,15 +4,23 @@
 # (streamed through zstd, never stored uncompressed; kept in DIR for later
 # runs), each scanned under the default memory bound, one after the other
 # in one run. Usage, from the repository root:
-#   bash bench/tenmillion.sh BUILD DIR [N_BIG]
-# N_BIG (default 10000000) is the larger corpus's size. Prints each run's
+#   bash bench/tenmillion.sh BUILD DIR [N_BIG] [-- SCAN-OPTIONS]
+# N_BIG (default 10000000) is the larger corpus's size; SCAN-OPTIONS go to
+# both scans (e.g. --jaccard-only). Prints each run's
 # wall time, peak RSS, temporary bytes, stages, the cost per document of
 # the large run against the small one, the disk free before and after, and
 # checks the planted pairs (truth) the large run found.
 set -euo pipefail
 build=${1:?BUILD}
 dir=${2:?DIR}
-big=${3:-10000000}
+shift 2
+big=10000000
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then
+	big=$1
+	shift
+fi
+[ "${1:-}" = "--" ] && shift
+opts=("$@")
 mkdir -p "$dir"
 ninja -C "$build" >/dev/null
 echo "commit   $(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
@@ -34,8 +42,9 @@ scan() { # n
 	local n=$1 corpus
 	corpus=$(make_corpus "$n")
 	echo "corpus   $corpus ($(du -h "$corpus" | cut -f1)); disk free $(df -h --output=avail "$dir" | tail -1 | tr -d ' ')"
+	echo "command  reprint scan -q --tmpdir $dir ${opts[*]} $corpus"
 	/usr/bin/time -f "%e %M" -o "$dir/time-$n" "$build/reprint" scan -q \
-		--tmpdir "$dir" "$corpus" -o "$dir/pairs-$n.tsv" \
+		--tmpdir "$dir" "${opts[@]}" "$corpus" -o "$dir/pairs-$n.tsv" \
 		--stats "$dir/stats-$n.json" 2>"$dir/err-$n" || {
 		echo "$n: failed: $(tail -3 "$dir/err-$n")"; return 1; }
 	echo "disk free after: $(df -h --output=avail "$dir" | tail -1 | tr -d ' ')"
