@@ -215,3 +215,63 @@ Test(contain, spilled_fingerprints_give_the_same_candidates)
 	free(c[1]);
 	free(h);
 }
+
+/* More pair entries than the memory bound's share (40 groups of 10 texts
+ * sharing 200 shingles: about 90,000 entries against 32,768): with a
+ * spill file they are set aside by share and each share searched on its
+ * own, in one pass over the fingerprints; the candidates are those of the
+ * unbounded search, byte for byte. */
+Test(contain, entries_past_the_bound_are_set_aside_and_give_the_same_candidates)
+{
+	enum { ND = 400, NS = 300, GROUP = 10 };
+	uint64_t s = 11, *h = malloc((size_t)ND * NS * sizeof(*h));
+	cr_assert_not_null(h);
+	for (size_t d = 0; d < ND; d++)
+		for (size_t i = 0; i < NS; i++)
+			h[d * NS + i] = rng(&s);
+	for (size_t d = 0; d < ND; d++)
+		if (d % GROUP)
+			memcpy(h + d * NS + 50 + d % GROUP,
+			       h + (d - d % GROUP) * NS + 20, 200 * sizeof(*h));
+	uint64_t *c[2];
+	size_t nc[2];
+	rp_contain_stats st[2];
+	rp_tmpfile *tf;
+	char why[512];
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	uint64_t before = 0;
+	for (int bound = 0; bound < 2; bound++) {
+		rp_fpbuf fb[2];
+		memset(fb, 0, sizeof(fb));
+		for (int t = 0; t < 2; t++) {
+			fb[t].bits = bound ? 2 : 0;
+			if (bound) {
+				fb[t].spill = tf;
+				fb[t].spill_at = 1 << 20;
+			}
+		}
+		for (size_t d = 0; d < ND; d++)
+			cr_assert_eq(rp_winnow_pack(&fb[d % 2], h + d * NS, NS, 7,
+						    (uint32_t)d), RP_OK);
+		before = tf->at;
+		cr_assert_eq(rp_contain_candidates(&c[bound], &nc[bound],
+						   &st[bound], fb, 2, 7, 100,
+						   bound ? 4096 : 0), RP_OK);
+		rp_fpbuf_free(&fb[0]);
+		rp_fpbuf_free(&fb[1]);
+	}
+	/* 16 bytes an entry went to the file, more than the bound holds. */
+	cr_assert_gt(tf->at - before, (uint64_t)32768 * 16,
+		     "the entries were set aside (%llu bytes)",
+		     (unsigned long long)(tf->at - before));
+	cr_assert_geq(nc[0], ND / GROUP * (GROUP * (GROUP - 1) / 2),
+		      "every pair of every group is a candidate");
+	cr_assert_eq(nc[0], nc[1]);
+	cr_assert_eq(memcmp(c[0], c[1], nc[0] * sizeof(*c[0])), 0);
+	for (size_t x = 1; x < nc[1]; x++)
+		cr_assert_lt(c[1][x - 1], c[1][x], "sorted and distinct");
+	rp_tmpfile_close(tf);
+	free(c[0]);
+	free(c[1]);
+	free(h);
+}

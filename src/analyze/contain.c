@@ -392,15 +392,76 @@ int rp_fpbuf_unpack_part(rp_fp **out, size_t *n, size_t *cap,
 	return err;
 }
 
+/* A share's entries set aside in the spill file. */
+typedef struct entry_chunk {
+	uint64_t off;
+	size_t n;
+	unsigned share;
+} entry_chunk;
+
+/* Set the entries e[0..ne) aside in tf, one chunk per share they hold
+ * (tmp: room for ne entries). */
+static int spill_entries(rp_tmpfile *tf, entry_chunk **ch, size_t *nch,
+			 size_t *capch, const rp_kv *e, size_t ne, rp_kv *tmp,
+			 unsigned shares)
+{
+	size_t at[65] = { 0 };
+	for (size_t x = 0; x < ne; x++)
+		at[part_of(e[x].key, shares) + 1]++;
+	for (unsigned k = 0; k < shares; k++)
+		at[k + 1] += at[k];
+	size_t from[65];
+	memcpy(from, at, sizeof(from));
+	for (size_t x = 0; x < ne; x++)
+		tmp[at[part_of(e[x].key, shares)]++] = e[x];
+	for (unsigned k = 0; k < shares; k++) {
+		size_t n = from[k + 1] - from[k];
+		if (!n)
+			continue;
+		uint64_t off;
+		FORWARD_IF_ERROR(rp_grow((void **)ch, capch, *nch + 1,
+					 sizeof(**ch)));
+		FORWARD_IF_ERROR(rp_tmpfile_append(tf, tmp + from[k],
+						   n * sizeof(*tmp), &off));
+		(*ch)[(*nch)++] = (entry_chunk){ off, n, k };
+	}
+	return RP_OK;
+}
+
+/* The pairs of sorted entries e[0..ne) with a passage on one diagonal,
+ * appended to *pairs. */
+static int diagonal_pairs(uint64_t **pairs, size_t *np, size_t *capp,
+			  uint64_t **v, size_t *capv, const rp_kv *e, size_t ne,
+			  unsigned w)
+{
+	for (size_t i = 0; i < ne;) {
+		size_t j = i + 1;
+		while (j < ne && e[j].key == e[i].key)
+			j++;
+		FORWARD_IF_ERROR(rp_grow((void **)v, capv, j - i, sizeof(**v)));
+		for (size_t x = i; x < j; x++)
+			(*v)[x - i] = e[x].val;
+		if (rp_passage_diagonal(*v, j - i, w)) {
+			FORWARD_IF_ERROR(rp_grow((void **)pairs, capp, *np + 1,
+						 sizeof(**pairs)));
+			(*pairs)[(*np)++] = e[i].key;
+		}
+		i = j;
+	}
+	return RP_OK;
+}
+
 int rp_contain_candidates(uint64_t **out, size_t *nout,
 			  rp_contain_stats *stats, const rp_fpbuf *bufs,
 			  size_t nbufs, unsigned w, size_t cap, size_t memory)
 {
-	rp_kv *e = NULL;
+	rp_kv *e = NULL, *etmp = NULL;
 	rp_fp *fp = NULL;
 	uint64_t *pairs = NULL, *v = NULL;
 	uint8_t *rb = NULL;
+	entry_chunk *ch = NULL;
 	size_t cape = 0, np = 0, capp = 0, capv = 0, capfp = 0, caprb = 0;
+	size_t captmp = 0, nch = 0, capch = 0;
 	int err = RP_OK;
 
 	*out = NULL;
@@ -412,9 +473,12 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	 * them; it is the only pass when they fit. */
 	size_t packed = 0;
 	unsigned bits = 0;
+	rp_tmpfile *tf = NULL;
 	for (size_t k = 0; k < nbufs; k++) {
 		if (bufs[k].part)
 			bits = bufs[k].bits;
+		if (bufs[k].spill)
+			tf = bufs[k].spill;
 		for (size_t p = 0; bufs[k].part && p < ((size_t)1 << bits); p++)
 			packed += bufs[k].part[p].len;
 	}
@@ -423,10 +487,16 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	 * slower for 160 MB less); else twice the packed fingerprints. */
 	size_t budget = memory ? RP_MAX(memory / 2, (size_t)1 << 20) / (2 * sizeof(*e))
 			       : RP_MAX(2 * packed, (size_t)64 << 20) / (2 * sizeof(*e));
-	/* Pairs fall in SHARES shares; a pass keeps the shares [lo, hi) and,
-	 * when their entries outgrow the budget, gives up the highest of
-	 * them (dropping what it made of them) for the next pass. No pass is
-	 * wasted, and one pass does when everything fits. */
+	/* Pairs fall in SHARES shares. With a spill file (the fingerprints'
+	 * own, under a memory bound), the entries are made in one pass and,
+	 * whenever they outgrow the budget, set aside a chunk per share;
+	 * each share's chunks are then read back, sorted and searched on
+	 * their own. Every fingerprint is unpacked and sorted once, however
+	 * many entries there are (the 10M bench corpus makes about ten
+	 * budgets of them under the default bound). Without one, a pass
+	 * keeps the shares [lo, hi) and, when their entries outgrow the
+	 * budget, gives up the highest of them (dropping what it made of
+	 * them) for the next pass; one pass does when everything fits. */
 	enum { SHARES = 64 };
 	size_t lo = 0, passes = 0;
 	while (lo < SHARES) {
@@ -470,7 +540,13 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 						uint32_t diag = a->pos - b->pos;
 						e[ne++] = (rp_kv){ pair, (uint64_t)diag << 32 | a->pos };
 					}
-				if (ne > budget && hi > lo + 1) {
+				if (ne > budget && tf) {
+					GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne));
+					GOTO_IF_ERROR(spill_entries(tf, &ch, &nch, &capch,
+								    e, ne, etmp,
+								    SHARES));
+					ne = 0;
+				} else if (ne > budget && hi > lo + 1) {
 					/* Keep the lowest shares that fit (one at
 					 * least), drop the entries of the others. */
 					size_t cnt[SHARES] = { 0 }, keep = 0, new_hi = lo;
@@ -489,23 +565,38 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 				i = j;
 			}
 		}
-		rp_kv *etmp = reallocarray(NULL, ne + 1, sizeof(*etmp));
-		GOTO_IF(!etmp, RP_ENOMEM);
-		rp_sort_kv(e, etmp, ne);
-		free(etmp);
-		for (size_t i = 0; i < ne;) {
-			size_t j = i + 1;
-			while (j < ne && e[j].key == e[i].key)
-				j++;
-			GOTO_IF_ERROR(RP_GROW(v, capv, j - i));
-			for (size_t x = i; x < j; x++)
-				v[x - i] = e[x].val;
-			if (rp_passage_diagonal(v, j - i, w)) {
-				GOTO_IF_ERROR(RP_GROW(pairs, capp, np + 1));
-				pairs[np++] = e[i].key;
+		if (nch) {
+			/* Entries were set aside: the rest join them, and
+			 * each share is searched from its chunks. */
+			GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
+			GOTO_IF_ERROR(spill_entries(tf, &ch, &nch, &capch, e, ne,
+						    etmp, SHARES));
+			free(fp);
+			fp = NULL;
+			capfp = 0;
+			for (unsigned k = 0; k < SHARES; k++) {
+				ne = 0;
+				for (size_t x = 0; x < nch; x++) {
+					if (ch[x].share != k)
+						continue;
+					GOTO_IF_ERROR(RP_GROW(e, cape, ne + ch[x].n));
+					GOTO_IF_ERROR(rp_tmpfile_read(
+						tf, e + ne, ch[x].n * sizeof(*e),
+						ch[x].off));
+					ne += ch[x].n;
+				}
+				GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
+				rp_sort_kv(e, etmp, ne);
+				GOTO_IF_ERROR(diagonal_pairs(&pairs, &np, &capp, &v,
+							     &capv, e, ne, w));
 			}
-			i = j;
+			passes = 2; /* (the shares' pairs are not in order) */
+			break;
 		}
+		GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
+		rp_sort_kv(e, etmp, ne);
+		GOTO_IF_ERROR(diagonal_pairs(&pairs, &np, &capp, &v, &capv, e,
+					     ne, w));
 		lo = hi;
 		passes++;
 	}
@@ -520,10 +611,12 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	pairs = NULL;
 cleanup:
 	free(e);
+	free(etmp);
 	free(fp);
 	free(pairs);
 	free(v);
 	free(rb);
+	free(ch);
 	return err;
 }
 
