@@ -165,6 +165,33 @@ Test(contain, postings_over_the_cap_are_counted_not_paired)
 	free(out);
 }
 
+/* Shingle hashes h of nd texts of ns each, winnowed (window 7) into two
+ * buffers, documents alternating; with tf, into 2^bits parts set aside in
+ * tf past spill_at bytes; then the candidates under `memory` (cap 100). */
+static void pack_and_search(const uint64_t *h, size_t nd, size_t ns,
+			    rp_tmpfile *tf, unsigned bits, size_t spill_at,
+			    size_t memory, uint64_t **c, size_t *nc,
+			    rp_contain_stats *st, size_t *chunks)
+{
+	rp_fpbuf fb[2];
+	memset(fb, 0, sizeof(fb));
+	for (int t = 0; t < 2; t++) {
+		fb[t].bits = tf ? bits : 0;
+		if (tf) {
+			fb[t].spill = tf;
+			fb[t].spill_at = spill_at;
+		}
+	}
+	for (size_t d = 0; d < nd; d++)
+		cr_assert_eq(rp_winnow_pack(&fb[d % 2], h + d * ns, ns, 7,
+					    (uint32_t)d), RP_OK);
+	*chunks = fb[0].nchunk;
+	cr_assert_eq(rp_contain_candidates(c, nc, st, fb, 2, 7, 100, memory),
+		     RP_OK);
+	rp_fpbuf_free(&fb[0]);
+	rp_fpbuf_free(&fb[1]);
+}
+
 /* Fingerprints set aside in a temporary file as they are packed (a
  * memory bound), read back a part at a time, and pairs made in many
  * small passes: the candidates of the same texts, byte for byte. */
@@ -186,25 +213,12 @@ Test(contain, spilled_fingerprints_give_the_same_candidates)
 	char why[512];
 	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
 	for (int spill = 0; spill < 2; spill++) {
-		rp_fpbuf fb[2];
-		memset(fb, 0, sizeof(fb));
-		for (int t = 0; t < 2; t++) {
-			fb[t].bits = spill ? 3 : 0;
-			if (spill) {
-				fb[t].spill = tf;
-				fb[t].spill_at = 4096;
-			}
-		}
-		for (size_t d = 0; d < ND; d++)
-			cr_assert_eq(rp_winnow_pack(&fb[d % 2], h + d * NS, NS, 7,
-						    (uint32_t)d), RP_OK);
+		size_t chunks;
+		pack_and_search(h, ND, NS, spill ? tf : NULL, 3, 4096,
+				spill ? 4096 : 0, &c[spill], &nc[spill],
+				&st[spill], &chunks);
 		if (spill)
-			cr_assert_gt(fb[0].nchunk, 10, "chunks were set aside");
-		cr_assert_eq(rp_contain_candidates(&c[spill], &nc[spill], &st[spill],
-						   fb, 2, 7, 100,
-						   spill ? 4096 : 0), RP_OK);
-		rp_fpbuf_free(&fb[0]);
-		rp_fpbuf_free(&fb[1]);
+			cr_assert_gt(chunks, 10, "chunks were set aside");
 	}
 	cr_assert_geq(nc[0], ND / 4, "the planted runs are candidates");
 	cr_assert_eq(nc[0], nc[1]);
@@ -241,24 +255,14 @@ Test(contain, entries_past_the_bound_are_set_aside_and_give_the_same_candidates)
 	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
 	uint64_t before = 0;
 	for (int bound = 0; bound < 2; bound++) {
-		rp_fpbuf fb[2];
-		memset(fb, 0, sizeof(fb));
-		for (int t = 0; t < 2; t++) {
-			fb[t].bits = bound ? 2 : 0;
-			if (bound) {
-				fb[t].spill = tf;
-				fb[t].spill_at = 1 << 20;
-			}
-		}
-		for (size_t d = 0; d < ND; d++)
-			cr_assert_eq(rp_winnow_pack(&fb[d % 2], h + d * NS, NS, 7,
-						    (uint32_t)d), RP_OK);
+		size_t chunks;
 		before = tf->at;
-		cr_assert_eq(rp_contain_candidates(&c[bound], &nc[bound],
-						   &st[bound], fb, 2, 7, 100,
-						   bound ? 4096 : 0), RP_OK);
-		rp_fpbuf_free(&fb[0]);
-		rp_fpbuf_free(&fb[1]);
+		pack_and_search(h, ND, NS, bound ? tf : NULL, 2, 1 << 20,
+				bound ? 4096 : 0, &c[bound], &nc[bound],
+				&st[bound], &chunks);
+		/* (the fingerprints stay in memory: what grows the file
+		 * below is the entries) */
+		cr_assert_eq(chunks, 0);
 	}
 	/* 16 bytes an entry went to the file, more than the bound holds. */
 	cr_assert_gt(tf->at - before, (uint64_t)32768 * 16,
