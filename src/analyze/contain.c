@@ -540,7 +540,9 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 						uint32_t diag = a->pos - b->pos;
 						e[ne++] = (rp_kv){ pair, (uint64_t)diag << 32 | a->pos };
 					}
-				if (ne > budget && tf) {
+				/* (half the budget: the entries set aside
+				 * are first gathered by share in as many) */
+				if (2 * ne > budget && tf) {
 					GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne));
 					GOTO_IF_ERROR(spill_entries(tf, &ch, &nch, &capch,
 								    e, ne, etmp,
