@@ -428,11 +428,9 @@ static int spill_entries(rp_tmpfile *tf, entry_chunk **ch, size_t *nch,
 	return RP_OK;
 }
 
-/* The pairs of sorted entries e[0..ne) with a passage on one diagonal,
- * appended to *pairs. */
-static int diagonal_pairs(uint64_t **pairs, size_t *np, size_t *capp,
-			  uint64_t **v, size_t *capv, const rp_kv *e, size_t ne,
-			  unsigned w)
+int rp_diagonal_pairs(uint64_t **pairs, size_t *np, size_t *capp,
+		      uint64_t **v, size_t *capv, const rp_kv *e, size_t ne,
+		      unsigned w)
 {
 	for (size_t i = 0; i < ne;) {
 		size_t j = i + 1;
@@ -589,7 +587,7 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 				}
 				GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
 				rp_sort_kv(e, etmp, ne);
-				GOTO_IF_ERROR(diagonal_pairs(&pairs, &np, &capp, &v,
+				GOTO_IF_ERROR(rp_diagonal_pairs(&pairs, &np, &capp, &v,
 							     &capv, e, ne, w));
 			}
 			passes = 2; /* (the shares' pairs are not in order) */
@@ -597,7 +595,7 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 		}
 		GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
 		rp_sort_kv(e, etmp, ne);
-		GOTO_IF_ERROR(diagonal_pairs(&pairs, &np, &capp, &v, &capv, e,
+		GOTO_IF_ERROR(rp_diagonal_pairs(&pairs, &np, &capp, &v, &capv, e,
 					     ne, w));
 		lo = hi;
 		passes++;

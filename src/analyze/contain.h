@@ -110,9 +110,10 @@ RP_INTERNAL int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n,
  * (their positions differ by the same amount in both texts) that span
  * more than w shingles. Postings of more than cap documents are skipped
  * and counted. The hash space is unpacked and sorted a part at a time,
- * and pairs are made in as many passes as keep their working memory
- * within half of `memory` bytes (0: about the size of the packed
- * fingerprints). Chunks set aside in a spill file are read back a part
+ * and pairs are made within half of `memory` bytes (0: about the size
+ * of the packed fingerprints): entries past it go to the fingerprints'
+ * spill file by share, each share then searched alone (with no spill
+ * file, in as many passes over the fingerprints as keep them within it). Chunks set aside in a spill file are read back a part
  * at a time; RP_ETEMP when they cannot be.
  */
 RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
@@ -133,6 +134,14 @@ RP_INTERNAL int rp_fpbuf_unpack_part(rp_fp **out, size_t *n, size_t *cap,
  * document), sorted here; the rule rp_contain_candidates applies to the
  * shared fingerprints of a pair. */
 RP_INTERNAL int rp_passage_diagonal(uint64_t *v, size_t m, unsigned w);
+
+/* Of entries e[0..ne) sorted by pair (key: RP_PAIR, val: diagonal << 32 |
+ * position in the first text), the pairs with a passage on one diagonal
+ * (rp_passage_diagonal), appended to *pairs (*np of them, grown); *v:
+ * scratch. */
+RP_INTERNAL int rp_diagonal_pairs(uint64_t **pairs, size_t *np, size_t *capp,
+				  uint64_t **v, size_t *capv, const rp_kv *e,
+				  size_t ne, unsigned w);
 
 /*
  * Scattered reuse. A light revision shares many shingles but few long

@@ -1797,19 +1797,8 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		GOTO_IF(!t, RP_ENOMEM);
 		rp_sort_kv(ent, t, nent);
 		free(t);
-		for (size_t x = 0; x < nent;) {
-			size_t y = x + 1;
-			while (y < nent && ent[y].key == ent[x].key)
-				y++;
-			GOTO_IF_ERROR(RP_GROW(v, capv, y - x));
-			for (size_t z = x; z < y; z++)
-				v[z - x] = ent[z].val;
-			if (rp_passage_diagonal(v, y - x, sq.w)) {
-				GOTO_IF_ERROR(RP_GROW(pcand, cappc, npc + 1));
-				pcand[npc++] = ent[x].key;
-			}
-			x = y;
-		}
+		GOTO_IF_ERROR(rp_diagonal_pairs(&pcand, &npc, &cappc, &v, &capv,
+						ent, nent, sq.w));
 	}
 	free(ent);
 	ent = NULL;
