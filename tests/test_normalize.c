@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "testutil.h"
 
 /* Tokenize and return the normalized text (tokens joined by spaces). */
 static char *norm(const char *s)
@@ -137,13 +138,6 @@ Test(normalize, long_ascii_words_are_hashed_whole)
 	rp_tokbuf_free(&tb);
 }
 
-/* A small deterministic generator for the tests below. */
-static uint64_t rng(uint64_t *st)
-{
-	*st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
-	return *st >> 33;
-}
-
 /* The tokenizer reads ASCII sixteen bytes at a time where sixteen are
  * left, a byte at a time near the end: a word must be the same token
  * wherever it falls against those blocks. Random ASCII texts of every
@@ -161,10 +155,10 @@ Test(normalize, ascii_words_are_the_same_tokens_at_every_alignment)
 	memset(&one, 0, sizeof(one));
 	uint64_t st = 42;
 	for (int round = 0; round < 3000; round++) {
-		size_t len = 1 + (size_t)rng(&st) % 300;
+		size_t len = 1 + (size_t)tu_rand(&st) % 300;
 		/* Long words too: runs of letters past sixteen bytes. */
 		for (size_t i = 0; i < len; i++)
-			text[i] = alpha[rng(&st) %
+			text[i] = alpha[tu_rand(&st) %
 					(round % 3 ? sizeof(alpha) - 1 : 30)];
 		cr_assert_eq(rp_tokenize(&tb, text, len, 0), RP_OK);
 		size_t k = 0;
@@ -231,13 +225,13 @@ Test(normalize, mixed_words_are_the_same_tokens_near_the_end_or_not)
 	uint64_t st = 7;
 	size_t alone = 0;
 	for (int round = 0; round < 3000; round++) {
-		size_t len = 0, n = 1 + rng(&st) % 30;
+		size_t len = 0, n = 1 + tu_rand(&st) % 30;
 		for (size_t x = 0; x < n; x++) {
-			const char *p = parts[rng(&st) % np];
+			const char *p = parts[tu_rand(&st) % np];
 			size_t pl = strlen(p);
 			memcpy(text + len, p, pl);
 			len += pl;
-			if (rng(&st) % 2)
+			if (tu_rand(&st) % 2)
 				text[len++] = ' ';
 		}
 		memset(text + len, ' ', 17);

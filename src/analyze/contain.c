@@ -392,6 +392,9 @@ int rp_fpbuf_unpack_part(rp_fp **out, size_t *n, size_t *cap,
 	return err;
 }
 
+/* The candidate search's pairs fall in SHARES shares (part_of). */
+enum { SHARES = 64 };
+
 /* A share's entries set aside in the spill file. */
 typedef struct entry_chunk {
 	uint64_t off;
@@ -402,19 +405,18 @@ typedef struct entry_chunk {
 /* Set the entries e[0..ne) aside in tf, one chunk per share they hold
  * (tmp: room for ne entries). */
 static int spill_entries(rp_tmpfile *tf, entry_chunk **ch, size_t *nch,
-			 size_t *capch, const rp_kv *e, size_t ne, rp_kv *tmp,
-			 unsigned shares)
+			 size_t *capch, const rp_kv *e, size_t ne, rp_kv *tmp)
 {
-	size_t at[65] = { 0 };
+	size_t at[SHARES + 1] = { 0 };
 	for (size_t x = 0; x < ne; x++)
-		at[part_of(e[x].key, shares) + 1]++;
-	for (unsigned k = 0; k < shares; k++)
+		at[part_of(e[x].key, SHARES) + 1]++;
+	for (unsigned k = 0; k < SHARES; k++)
 		at[k + 1] += at[k];
-	size_t from[65];
+	size_t from[SHARES + 1];
 	memcpy(from, at, sizeof(from));
 	for (size_t x = 0; x < ne; x++)
-		tmp[at[part_of(e[x].key, shares)]++] = e[x];
-	for (unsigned k = 0; k < shares; k++) {
+		tmp[at[part_of(e[x].key, SHARES)]++] = e[x];
+	for (unsigned k = 0; k < SHARES; k++) {
 		size_t n = from[k + 1] - from[k];
 		if (!n)
 			continue;
@@ -465,10 +467,8 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	*out = NULL;
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
-	/* Passes over pairs, each keeping the entries of a share of the
-	 * pairs, as many as keep them (with the buffer that sorts them)
-	 * within twice the size of the packed fingerprints. The first pass counts
-	 * them; it is the only pass when they fit. */
+	/* The packed fingerprints' size and their spill file, which set how
+	 * the entries are kept (below). */
 	size_t packed = 0;
 	unsigned bits = 0;
 	rp_tmpfile *tf = NULL;
@@ -490,12 +490,12 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	 * whenever they outgrow the budget, set aside a chunk per share;
 	 * each share's chunks are then read back, sorted and searched on
 	 * their own. Every fingerprint is unpacked and sorted once, however
-	 * many entries there are (the 10M bench corpus makes about ten
-	 * budgets of them under the default bound). Without one, a pass
+	 * many entries there are (the 1M bench corpus already outgrows the
+	 * default bound's budget; entries grow faster than the collection).
+	 * Without one, a pass
 	 * keeps the shares [lo, hi) and, when their entries outgrow the
 	 * budget, gives up the highest of them (dropping what it made of
 	 * them) for the next pass; one pass does when everything fits. */
-	enum { SHARES = 64 };
 	size_t lo = 0, passes = 0;
 	while (lo < SHARES) {
 		size_t hi = SHARES, ne = 0;
@@ -543,8 +543,7 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 				if (2 * ne > budget && tf) {
 					GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne));
 					GOTO_IF_ERROR(spill_entries(tf, &ch, &nch, &capch,
-								    e, ne, etmp,
-								    SHARES));
+								    e, ne, etmp));
 					ne = 0;
 				} else if (ne > budget && hi > lo + 1) {
 					/* Keep the lowest shares that fit (one at
@@ -570,7 +569,7 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 			 * each share is searched from its chunks. */
 			GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
 			GOTO_IF_ERROR(spill_entries(tf, &ch, &nch, &capch, e, ne,
-						    etmp, SHARES));
+						    etmp));
 			free(fp);
 			fp = NULL;
 			capfp = 0;
