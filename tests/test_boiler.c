@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "boiler.h"
+#include "testutil.h"
+#include "reprint.h"
 
 static size_t dl(const char *s)
 {
@@ -291,4 +293,100 @@ Test(boiler, a_reprint_that_differs_in_its_update_time_is_not_a_template)
 		  "%s", rp_relation_name(p[0].relation));
 	rp_result_free(r);
 	rp_corpus_free(c);
+}
+
+/* Random words, n of them, ending with a full stop when sentence. */
+static size_t words(char *out, size_t cap, uint64_t *rng, int n, int sentence)
+{
+	static const char *w[] = { "port", "minister", "budget", "council",
+				   "river", "strike", "market", "school", "bridge",
+				   "festival", "court", "harbour", "union", "price" };
+	size_t len = 0;
+	for (int i = 0; i < n && len + 16 < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s%u", i ? " " : "",
+					w[tu_rand(rng) % 14], (unsigned)(tu_rand(rng) % 1000));
+	len += (size_t)snprintf(out + len, cap - len, "%s\n", sentence ? "." : "");
+	return len;
+}
+
+/*
+ * Under a memory bound the lines on one page are let go after a first
+ * sweep (line_filter): the spans, the chrome lines and the counters must
+ * be those of the whole table. Three templated outlets (a header on every
+ * page, sidebar headlines from a pool of twelve, a story run again on four
+ * pages: on two it is the page's body, on two it is less than the page's
+ * own story, which only the let-go lines' bytes tell), an outlet without
+ * a template, pages without an outlet, a line twice on one page, layout
+ * chrome.
+ */
+Test(boiler, lines_let_go_under_a_bound_change_nothing)
+{
+	enum { NP = 640, CAP = 4096 };
+	char(*pages)[CAP] = malloc(sizeof(*pages) * NP);
+	rp_boiler_doc *docs = malloc(sizeof(*docs) * NP);
+	cr_assert(pages && docs);
+	uint64_t rng = 77;
+	char rerun[3][512];
+	for (int o = 0; o < 3; o++)
+		words(rerun[o], sizeof(rerun[o]), &rng, 20, 1);
+	for (int d = 0; d < NP; d++) {
+		char *p = pages[d];
+		size_t len = 0;
+		uint32_t ot = d < 600 ? (uint32_t)(d % 4) : UINT32_MAX;
+		if (ot < 3) {
+			len += (size_t)snprintf(p + len, CAP - len,
+						"Site %u - the daily news\n", ot);
+			for (int k = 0; k < 3; k++)
+				len += (size_t)snprintf(p + len, CAP - len,
+							"Sidebar headline %u of site %u\n",
+							(unsigned)(tu_rand(&rng) % 12), ot);
+		}
+		int slot = d / 4; /* the outlet's page number */
+		int body = ot < 3 && slot < 2, mixed = ot < 3 && slot >= 2 && slot < 4;
+		if (body || mixed)
+			len += (size_t)snprintf(p + len, CAP - len, "%s", rerun[ot]);
+		int own = body ? 1 : mixed ? 9 : 2 + (int)(tu_rand(&rng) % 6);
+		for (int k = 0; k < own; k++)
+			len += words(p + len, CAP - len, &rng, 8 + (int)(tu_rand(&rng) % 10), 1);
+		if (d % 7 == 0) /* one line twice on a page */
+			len += (size_t)snprintf(p + len, CAP - len, "Echo %d.\nEcho %d.\n", d, d);
+		len += (size_t)snprintf(p + len, CAP - len, "Share\n3 days ago\n");
+		docs[d] = (rp_boiler_doc){ p, len, ot, ot + 1, NULL };
+	}
+	rp_corpus *bound;
+	cr_assert_eq(rp_corpus_new(&bound, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_set_memory(bound, 4096, NULL), RP_OK);
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		rp_boiler whole, let;
+		cr_assert_eq(rp_boiler_find(&whole, docs, NP, 2, 1, 1, threads, NULL, NULL), RP_OK);
+		cr_assert_eq(rp_boiler_find(&let, docs, NP, 2, 1, 1, threads, NULL, bound), RP_OK);
+		cr_assert_eq(whole.lines_let_go, 0);
+		cr_assert_gt(let.lines_let_go, 1000, "most story lines are let go");
+		cr_assert_gt(whole.chrome_lines, 36, "headers and sidebars learned");
+		cr_assert_eq(let.chrome_lines, whole.chrome_lines);
+		cr_assert_eq(let.docs_stripped, whole.docs_stripped);
+		cr_assert_eq(let.bytes_excluded, whole.bytes_excluded);
+		cr_assert_eq(let.nlines, whole.nlines);
+		cr_assert_eq(memcmp(let.lines, whole.lines, whole.nlines * sizeof(*whole.lines)), 0);
+		cr_assert_eq(memcmp(let.off, whole.off, (NP + 1) * sizeof(*whole.off)), 0);
+		cr_assert_eq(memcmp(let.spans, whole.spans, whole.off[NP] * sizeof(*whole.spans)), 0);
+		/* The rerun story: text where it is the body, chrome where the
+		 * page's own story is longer. */
+		for (int d = 0; d < 16; d++) {
+			if (d % 4 == 3)
+				continue;
+			const char *at = strstr(pages[d], rerun[d % 4]);
+			cr_assert(at);
+			size_t start = (size_t)(at - pages[d]);
+			int left_out = 0;
+			for (size_t s = whole.off[d]; s < whole.off[d + 1]; s++)
+				left_out |= whole.spans[s].start <= start && whole.spans[s].end > start;
+			cr_assert_eq(left_out, d >= 8, "page %d", d);
+		}
+		rp_boiler_free(&whole);
+		rp_boiler_free(&let);
+	}
+	rp_corpus_free(bound);
+	free(pages);
+	free(docs);
 }

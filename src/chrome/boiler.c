@@ -321,12 +321,40 @@ int rp_page_lines(rp_page_line **out, size_t *n, size_t *cap,
 	return RP_OK;
 }
 
+/*
+ * Lines that may repeat. A line on one page only is never chrome (that
+ * takes min_pages >= 2 pages) and never makes a template (three pages),
+ * so a collection whose line table would not fit its memory bound keeps
+ * only the lines that may be on two pages: a first sweep sets a line
+ * hash's bit in `seen`, and in `twice` when `seen` had it; the second
+ * keeps a line only when its `twice` bit is set. A line on two pages
+ * always has it; a line on one page has it only when another line's hash
+ * fell on the same bit (then it is counted, on one page, as before), so
+ * the result is exactly the whole table's. What a dropped line would
+ * have added to its page's own bytes (step 3) is summed per page.
+ */
+typedef struct line_filter {
+	uint64_t *seen, *twice;
+	unsigned shift;        /* bit = hash >> shift */
+} line_filter;
+
+/* Bytes per line of the whole table at its peak (keys and occurrences,
+ * then the sorted pairs, their scratch, counts and kinds). */
+#define LINE_TABLE_BYTES (2 * sizeof(rp_kv) + 2 * sizeof(occ) + \
+			  sizeof(size_t) + 1)
+
 /* Line hashes of pages [from, to) (pages with an outlet), and the layout
- * chrome of every page in it. */
+ * chrome of every page in it. With a filter, mark: only set its bits
+ * (the first sweep); otherwise keep only lines whose twice bit is set,
+ * and add what the others would have given to own_extra[page]. */
 typedef struct line_job {
 	const rp_boiler_doc *docs;
 	size_t from, to;
 	int chrome, notices;
+	const line_filter *filter;
+	int mark;
+	size_t *own_extra;
+	size_t let_go;         /* lines the filter did not keep */
 	uint64_t *keys;
 	occ *occ;
 	size_t n, capk, capo;
@@ -337,9 +365,45 @@ typedef struct line_job {
 	int err;
 } line_job;
 
+/* The first sweep: every line hash of pages [from, to) into the bits. */
+static void mark_lines(line_job *j)
+{
+	const line_filter *f = j->filter;
+	size_t paced = 0;
+	for (size_t d = j->from; d < j->to; d++) {
+		const rp_boiler_doc *doc = &j->docs[d];
+		rp_corpus_pace(j->pace, &paced, doc->len);
+		if (doc->outlet == UINT32_MAX)
+			continue;
+		size_t i = 0, a, b;
+		while (next_line(doc->text, doc->len, &i, &a, &b)) {
+			uint64_t h = XXH3_64bits_withSeed(doc->text + a, b - a,
+							  doc->salt) >> f->shift;
+			uint64_t bit = (uint64_t)1 << (h & 63);
+			if (__atomic_load_n(&f->twice[h >> 6], __ATOMIC_RELAXED) & bit)
+				continue;
+			if (__atomic_fetch_or(&f->seen[h >> 6], bit,
+					      __ATOMIC_RELAXED) & bit)
+				__atomic_fetch_or(&f->twice[h >> 6], bit,
+						  __ATOMIC_RELAXED);
+		}
+	}
+}
+
+/* Does the filter say the line of hash key may be on two pages? */
+static int may_repeat(const line_filter *f, uint64_t key)
+{
+	uint64_t h = key >> f->shift;
+	return (f->twice[h >> 6] >> (h & 63)) & 1;
+}
+
 static void *line_worker(void *arg)
 {
 	line_job *j = arg;
+	if (j->mark) {
+		mark_lines(j);
+		return NULL;
+	}
 	rp_layout_scratch ls = { NULL, 0 };
 	j->loff = reallocarray(NULL, j->to - j->from + 1, sizeof(*j->loff));
 	if (!j->loff) {
@@ -361,14 +425,26 @@ static void *line_worker(void *arg)
 		if (!j->chrome || doc->outlet == UINT32_MAX)
 			continue;
 		size_t i = 0, a, b;
+		size_t nlay = j->nlsp - j->loff[d - j->from], l = 0;
+		const rp_span *lay = nlay ? j->lsp + j->loff[d - j->from] : NULL;
 		while (next_line(t, doc->len, &i, &a, &b)) {
+			uint64_t key = XXH3_64bits_withSeed(t + a, b - a, doc->salt);
+			if (j->filter && !may_repeat(j->filter, key)) {
+				/* As step 3 counts a line of text. */
+				while (l < nlay && lay[l].start < a)
+					l++;
+				if (!(l < nlay && lay[l].start == a))
+					j->own_extra[d] += b - a;
+				j->let_go++;
+				continue;
+			}
 			if (RP_GROW(j->keys, j->capk, j->n + 1) < 0 ||
 			    RP_GROW(j->occ, j->capo, j->n + 1) < 0) {
 				j->err = RP_ENOMEM;
 				free(ls.lines);
 				return NULL;
 			}
-			j->keys[j->n] = XXH3_64bits_withSeed(t + a, b - a, doc->salt);
+			j->keys[j->n] = key;
 			j->occ[j->n++] = (occ){ (uint32_t)d, (uint32_t)a, (uint32_t)b };
 		}
 	}
@@ -402,6 +478,39 @@ int rp_line_kind(size_t pages, size_t n, unsigned min_pages, int prose)
 	return pages > rp_rerun_cap(n) || !prose ? LINE_FIRM : LINE_SOFT;
 }
 
+/* Lines of pages with an outlet, estimated from 16 runs of 64 pages
+ * spread over the collection (runs, not single pages: each page touched
+ * maps the file's pages around it). */
+static size_t estimate_lines(const rp_boiler_doc *docs, size_t nd)
+{
+	size_t lines = 0, seen = 0;
+	for (size_t r = 0; r < 16; r++) {
+		size_t from = nd * r / 16, to = RP_MIN(nd, from + 64);
+		for (size_t d = from; d < to; d++, seen++) {
+			if (docs[d].outlet == UINT32_MAX)
+				continue;
+			size_t i = 0, a, b;
+			while (next_line(docs[d].text, docs[d].len, &i, &a, &b))
+				lines++;
+		}
+	}
+	return seen ? (size_t)((double)lines * (double)nd / (double)seen) : 0;
+}
+
+/* A filter for about `lines` lines (four bits a line: a line on one page
+ * is kept when one of about a quarter of the others shares its bit). */
+static int filter_init(line_filter *f, size_t lines)
+{
+	unsigned log2 = 12;
+	while (log2 < 40 && ((uint64_t)1 << log2) < (uint64_t)lines * 4)
+		log2++;
+	size_t words = ((size_t)1 << log2) / 64;
+	f->shift = 64 - log2;
+	f->seen = calloc(words, sizeof(*f->seen));
+	f->twice = calloc(words, sizeof(*f->twice));
+	return f->seen && f->twice ? RP_OK : RP_ENOMEM;
+}
+
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		   unsigned min_pages, int chrome, int notices, unsigned threads,
 		   const rp_boiler_prior *prior, const rp_corpus *pace)
@@ -416,6 +525,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	size_t nsp = 0, capsp = 0;
 	line_job jobs[RP_MAX_THREADS];
 	unsigned nt = 0;
+	line_filter filt = { NULL, NULL, 0 };
+	size_t *own_extra = NULL;
 
 	memset(out, 0, sizeof(*out));
 	out->ndocs = nd;
@@ -426,21 +537,41 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 
 	/* 1. Every line of every page of an outlet, keyed by (outlet, bytes),
 	 * and the layout chrome of every page, on `threads` threads over
-	 * contiguous ranges of pages, then joined in page order. */
+	 * contiguous ranges of pages, then joined in page order. Under a
+	 * memory bound that a quarter of would not hold the whole table,
+	 * only the lines that may repeat (line_filter); not with a prior,
+	 * whose counts make a line on one page here chrome. */
 	if (nd) {
+		size_t est = chrome && !prior && pace && pace->memory
+				     ? estimate_lines(docs, nd)
+				     : 0;
+		int filtered = est && est > pace->memory / 4 / LINE_TABLE_BYTES;
+		if (filtered) {
+			own_extra = calloc(nd, sizeof(*own_extra));
+			GOTO_IF(!own_extra, RP_ENOMEM);
+			GOTO_IF_ERROR(filter_init(&filt, est));
+		}
 		nt = threads ? RP_MIN(threads, (unsigned)RP_MAX_THREADS) : 1;
 		if (nt > nd)
 			nt = (unsigned)nd;
-		for (unsigned t = 0; t < nt; t++) {
-			memset(&jobs[t], 0, sizeof(jobs[t]));
-			jobs[t].docs = docs;
-			jobs[t].chrome = chrome;
-			jobs[t].notices = notices;
-			jobs[t].from = nd * t / nt;
-			jobs[t].to = nd * (t + 1) / nt;
-			jobs[t].pace = pace;
+		for (int mark = filtered; mark >= 0; mark--) {
+			for (unsigned t = 0; t < nt; t++) {
+				memset(&jobs[t], 0, sizeof(jobs[t]));
+				jobs[t].docs = docs;
+				jobs[t].chrome = chrome;
+				jobs[t].notices = notices;
+				jobs[t].from = nd * t / nt;
+				jobs[t].to = nd * (t + 1) / nt;
+				jobs[t].pace = pace;
+				jobs[t].filter = filtered ? &filt : NULL;
+				jobs[t].mark = mark;
+				jobs[t].own_extra = own_extra;
+			}
+			rp_run_jobs(line_worker, jobs, sizeof(jobs[0]), nt);
 		}
-		rp_run_jobs(line_worker, jobs, sizeof(jobs[0]), nt);
+		free(filt.seen);
+		free(filt.twice);
+		filt.seen = filt.twice = NULL;
 		for (unsigned t = 0; t < nt; t++)
 			if (jobs[t].err < 0)
 				err = jobs[t].err;
@@ -453,6 +584,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				oc[nkv + x] = jobs[t].occ[x];
 			}
 			nkv += jobs[t].n;
+			out->lines_let_go += jobs[t].let_go;
 			free(jobs[t].keys);
 			free(jobs[t].occ);
 			jobs[t].keys = NULL;
@@ -581,6 +713,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			if (!is_chrome[x] && !in_layout)
 				own += oc[x].end - oc[x].start;
 		}
+		if (own_extra)
+			own += own_extra[d];
 		int keep_soft = soft_bytes[d] > own;
 		int stripped = 0;
 		for (size_t y = x0; y < x; y++)
@@ -616,6 +750,9 @@ cleanup:
 		free(jobs[t].lsp);
 		free(jobs[t].loff);
 	}
+	free(filt.seen);
+	free(filt.twice);
+	free(own_extra);
 	free(kv);
 	free(tmp);
 	free(oc);

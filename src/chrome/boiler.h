@@ -37,6 +37,8 @@ typedef struct rp_boiler {
 	size_t bytes_excluded;
 	rp_boiler_line_info *lines; /* the chrome lines, by (outlet, hash) */
 	size_t nlines, caplines;
+	/* lines on one page only, not kept (under a memory bound) */
+	size_t lines_let_go;
 } rp_boiler;
 
 typedef struct rp_boiler_doc {
@@ -104,7 +106,10 @@ RP_INTERNAL int rp_line_kind(size_t pages, size_t n, unsigned min_pages,
  * chrome: learn site chrome; notices: strip datelines and credits.
  * Lines are hashed on `threads` threads (0 or 1: this one). The texts
  * are paced as they are read (rp_corpus_pace: a spool's or borrowed
- * pages let go; pace may be NULL).
+ * pages let go; pace may be NULL). When pace has a memory bound that a
+ * quarter of would not hold every line, lines are read twice and only
+ * those that may be on two pages are kept: the same result in less
+ * memory (lines_let_go counts the others).
  */
 RP_INTERNAL int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs,
 			       size_t ndocs, unsigned min_pages, int chrome,
