@@ -279,3 +279,86 @@ Test(contain, entries_past_the_bound_are_set_aside_and_give_the_same_candidates)
 	free(c[1]);
 	free(h);
 }
+
+static int cmp_fp_hash(const void *x, const void *y)
+{
+	const rp_fp *a = x, *b = y;
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
+/* The pair entries the search makes of these texts (packed as
+ * pack_and_search packs them, postings of 2 .. 100). */
+static size_t count_entries(const uint64_t *h, size_t nd, size_t ns)
+{
+	rp_fpbuf fb[2];
+	memset(fb, 0, sizeof(fb));
+	for (size_t d = 0; d < nd; d++)
+		cr_assert_eq(rp_winnow_pack(&fb[d % 2], h + d * ns, ns, 7,
+					    (uint32_t)d), RP_OK);
+	rp_fp *fp = NULL;
+	size_t n = 0, cap = 0, entries = 0;
+	cr_assert_eq(rp_fpbuf_unpack_part(&fp, &n, &cap, fb, 2, 0), RP_OK);
+	qsort(fp, n, sizeof(*fp), cmp_fp_hash);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && fp[j].h == fp[i].h)
+			j++;
+		for (size_t x = i; j - i <= 100 && x < j; x++)
+			for (size_t y = x + 1; y < j; y++)
+				entries += fp[x].doc != fp[y].doc;
+		i = j;
+	}
+	free(fp);
+	rp_fpbuf_free(&fb[0]);
+	rp_fpbuf_free(&fb[1]);
+	return entries;
+}
+
+/* Far more entries than the bound's budget (texts drawing half of their
+ * shingles from 800 common ones: many budgets of chance pairs), and
+ * planted runs of 20 to 44 shingles, which give a pair 2 to 6 fingerprints
+ * on its diagonal: the search counts (pair, diagonal) first and keeps only
+ * entries whose count may reach three. The candidates are the unbounded
+ * search's byte for byte, and what was set aside is a fraction of the
+ * entries. */
+Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
+{
+	enum { ND = 1000, NS = 400 };
+	uint64_t s = 23, *h = malloc((size_t)ND * NS * sizeof(*h));
+	cr_assert_not_null(h);
+	for (size_t d = 0; d < ND; d++)
+		for (size_t i = 0; i < NS; i++) {
+			uint64_t r = rng(&s);
+			h[d * NS + i] = r % 10 < 5 ? ((r >> 8) % 800 + 1) * 0x9e3779b97f4a7c15ULL : r;
+		}
+	for (size_t d = 0; d + 1 < ND; d += 10)
+		memcpy(h + (d + 1) * NS + 200, h + d * NS + 30,
+		       (20 + d / 10 % 25) * sizeof(*h));
+	size_t entries = count_entries(h, ND, NS);
+	cr_assert_gt(entries, (size_t)8 * 32768, "%zu entries", entries);
+	uint64_t *c[2];
+	size_t nc[2];
+	rp_contain_stats st[2];
+	rp_tmpfile *tf;
+	char why[512];
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	for (int bound = 0; bound < 2; bound++) {
+		size_t chunks;
+		pack_and_search(h, ND, NS, bound ? tf : NULL, 2, 1 << 24,
+				bound ? 4096 : 0, &c[bound], &nc[bound],
+				&st[bound], &chunks);
+		cr_assert_eq(chunks, 0);
+	}
+	cr_assert_lt(tf->at, (uint64_t)entries * 16 / 8,
+		     "%llu bytes set aside of %zu entries",
+		     (unsigned long long)tf->at, entries);
+	cr_assert_geq(nc[0], 50, "planted runs of 3 fingerprints or more");
+	cr_assert_eq(nc[0], nc[1]);
+	cr_assert_eq(memcmp(c[0], c[1], nc[0] * sizeof(*c[0])), 0);
+	cr_assert_eq(st[0].largest_posting, st[1].largest_posting);
+	cr_assert_eq(st[0].postings_skipped, st[1].postings_skipped);
+	rp_tmpfile_close(tf);
+	free(c[0]);
+	free(c[1]);
+	free(h);
+}
