@@ -632,10 +632,11 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 					}
 				/* (all entries, from those of the
 				 * fingerprints gone through) */
-				double est = (double)ne * (double)((size_t)1 << bits) /
-					     ((double)part + (double)j / (double)n);
-				if (2 * ne > budget && tf && !dc.one && !nch &&
-				    est > 8.0 * (double)budget) {
+				double est = 0;
+				if (2 * ne > budget && tf && !dc.one && !nch)
+					est = (double)ne * (double)((size_t)1 << bits) /
+					      ((double)part + (double)j / (double)n);
+				if (est > 8.0 * (double)budget) {
 					/* At the budget for the first time, and
 					 * all entries would be more than eight
 					 * budgets: count the diagonals (the
