@@ -70,7 +70,7 @@ static int candidates(uint64_t **out, size_t *n, rp_contain_stats *st,
 		cr_assert_eq(rp_fpbuf_add(&b[f[i].doc % 2], f[i].doc, f + i, j - i), RP_OK);
 		i = j;
 	}
-	int err = rp_contain_candidates(out, n, st, b, 2, w, cap, 0);
+	int err = rp_contain_candidates(out, n, st, b, 2, w, cap, 0, 1);
 	rp_fpbuf_free(&b[0]);
 	rp_fpbuf_free(&b[1]);
 	return err;
@@ -95,7 +95,7 @@ static int shares_candidate(uint64_t seed, size_t run, unsigned w)
 	uint64_t *c = NULL;
 	size_t nc = 0;
 	rp_contain_stats st;
-	cr_assert_eq(rp_contain_candidates(&c, &nc, &st, fb, 2, w, 100, 0), RP_OK);
+	cr_assert_eq(rp_contain_candidates(&c, &nc, &st, fb, 2, w, 100, 0, 1), RP_OK);
 	int found = nc == 1 && c[0] == RP_PAIR(0, 1);
 	cr_assert(nc <= 1);
 	free(c);
@@ -167,11 +167,12 @@ Test(contain, postings_over_the_cap_are_counted_not_paired)
 
 /* Shingle hashes h of nd texts of ns each, winnowed (window 7) into two
  * buffers, documents alternating; with tf, into 2^bits parts set aside in
- * tf past spill_at bytes; then the candidates under `memory` (cap 100). */
+ * tf past spill_at bytes; then the candidates under `memory` (cap 100),
+ * on `threads` threads. */
 static void pack_and_search(const uint64_t *h, size_t nd, size_t ns,
 			    rp_tmpfile *tf, unsigned bits, size_t spill_at,
-			    size_t memory, uint64_t **c, size_t *nc,
-			    rp_contain_stats *st, size_t *chunks)
+			    size_t memory, unsigned threads, uint64_t **c,
+			    size_t *nc, rp_contain_stats *st, size_t *chunks)
 {
 	rp_fpbuf fb[2];
 	memset(fb, 0, sizeof(fb));
@@ -186,8 +187,8 @@ static void pack_and_search(const uint64_t *h, size_t nd, size_t ns,
 		cr_assert_eq(rp_winnow_pack(&fb[d % 2], h + d * ns, ns, 7,
 					    (uint32_t)d), RP_OK);
 	*chunks = fb[0].nchunk;
-	cr_assert_eq(rp_contain_candidates(c, nc, st, fb, 2, 7, 100, memory),
-		     RP_OK);
+	cr_assert_eq(rp_contain_candidates(c, nc, st, fb, 2, 7, 100, memory,
+					   threads), RP_OK);
 	rp_fpbuf_free(&fb[0]);
 	rp_fpbuf_free(&fb[1]);
 }
@@ -215,7 +216,7 @@ Test(contain, spilled_fingerprints_give_the_same_candidates)
 	for (int spill = 0; spill < 2; spill++) {
 		size_t chunks;
 		pack_and_search(h, ND, NS, spill ? tf : NULL, 3, 4096,
-				spill ? 4096 : 0, &c[spill], &nc[spill],
+				spill ? 4096 : 0, 2, &c[spill], &nc[spill],
 				&st[spill], &chunks);
 		if (spill)
 			cr_assert_gt(chunks, 10, "chunks were set aside");
@@ -258,7 +259,7 @@ Test(contain, entries_past_the_bound_are_set_aside_and_give_the_same_candidates)
 		size_t chunks;
 		before = tf->at;
 		pack_and_search(h, ND, NS, bound ? tf : NULL, 2, 1 << 20,
-				bound ? 4096 : 0, &c[bound], &nc[bound],
+				bound ? 4096 : 0, 2, &c[bound], &nc[bound],
 				&st[bound], &chunks);
 		/* (the fingerprints stay in memory: what grows the file
 		 * below is the entries) */
@@ -315,12 +316,12 @@ static size_t count_entries(const uint64_t *h, size_t nd, size_t ns)
 }
 
 /* Far more entries than the bound's budget (texts drawing half of their
- * shingles from 800 common ones: many budgets of chance pairs), and
- * planted runs of 20 to 44 shingles, which give a pair 2 to 6 fingerprints
- * on its diagonal: the search counts (pair, diagonal) first and keeps only
- * entries whose count may reach three. The candidates are the unbounded
- * search's byte for byte, and what was set aside is a fraction of the
- * entries. */
+ * shingles from 2,000 common ones: 1.36M entries, 41 budgets of chance
+ * pairs), and planted runs of 20 to 44 shingles, which give a pair 2 to 6
+ * fingerprints on its diagonal: the search counts (pair, diagonal) first
+ * and keeps only entries whose count may reach three. On one thread and
+ * on two, the candidates are the unbounded search's byte for byte, and
+ * what was set aside is a fraction of the entries. */
 Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
 {
 	enum { ND = 1000, NS = 400 };
@@ -329,36 +330,40 @@ Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
 	for (size_t d = 0; d < ND; d++)
 		for (size_t i = 0; i < NS; i++) {
 			uint64_t r = rng(&s);
-			h[d * NS + i] = r % 10 < 5 ? ((r >> 8) % 800 + 1) * 0x9e3779b97f4a7c15ULL : r;
+			h[d * NS + i] = r % 10 < 5 ? ((r >> 8) % 2000 + 1) * 0x9e3779b97f4a7c15ULL : r;
 		}
 	for (size_t d = 0; d + 1 < ND; d += 10)
 		memcpy(h + (d + 1) * NS + 200, h + d * NS + 30,
 		       (20 + d / 10 % 25) * sizeof(*h));
 	size_t entries = count_entries(h, ND, NS);
-	cr_assert_gt(entries, (size_t)8 * 32768, "%zu entries", entries);
-	uint64_t *c[2];
-	size_t nc[2];
-	rp_contain_stats st[2];
+	cr_assert_gt(entries, (size_t)16 * 32768, "%zu entries", entries);
 	rp_tmpfile *tf;
 	char why[512];
 	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
-	for (int bound = 0; bound < 2; bound++) {
+	/* Unbounded; bounded on one thread; bounded on two. */
+	uint64_t *c[3];
+	size_t nc[3];
+	rp_contain_stats st[3];
+	for (int run = 0; run < 3; run++) {
 		size_t chunks;
-		pack_and_search(h, ND, NS, bound ? tf : NULL, 2, 1 << 24,
-				bound ? 4096 : 0, &c[bound], &nc[bound],
-				&st[bound], &chunks);
+		uint64_t before = tf->at;
+		pack_and_search(h, ND, NS, run ? tf : NULL, 4, 1 << 24,
+				run ? 4096 : 0, run == 2 ? 2 : 1, &c[run], &nc[run],
+				&st[run], &chunks);
 		cr_assert_eq(chunks, 0);
+		cr_assert_lt(tf->at - before, (uint64_t)entries * 16 / 8,
+			     "%llu bytes set aside of %zu entries",
+			     (unsigned long long)(tf->at - before), entries);
 	}
-	cr_assert_lt(tf->at, (uint64_t)entries * 16 / 8,
-		     "%llu bytes set aside of %zu entries",
-		     (unsigned long long)tf->at, entries);
 	cr_assert_geq(nc[0], 50, "planted runs of 3 fingerprints or more");
-	cr_assert_eq(nc[0], nc[1]);
-	cr_assert_eq(memcmp(c[0], c[1], nc[0] * sizeof(*c[0])), 0);
-	cr_assert_eq(st[0].largest_posting, st[1].largest_posting);
-	cr_assert_eq(st[0].postings_skipped, st[1].postings_skipped);
+	for (int run = 1; run < 3; run++) {
+		cr_assert_eq(nc[0], nc[run]);
+		cr_assert_eq(memcmp(c[0], c[run], nc[0] * sizeof(*c[0])), 0);
+		cr_assert_eq(st[0].largest_posting, st[run].largest_posting);
+		cr_assert_eq(st[0].postings_skipped, st[run].postings_skipped);
+	}
 	rp_tmpfile_close(tf);
-	free(c[0]);
-	free(c[1]);
+	for (int run = 0; run < 3; run++)
+		free(c[run]);
 	free(h);
 }

@@ -663,7 +663,8 @@ int rp_analysis_candidates(rp_corpus *c, rp_work *w)
 		rp_contain_stats cs;
 		GOTO_IF_ERROR(rp_corpus_temp_error(c, rp_contain_candidates(
 			&pc, &npc, &cs, an->pend_fbuf, RP_MAX_THREADS,
-			an->pend_w, RP_PASSAGE_POSTING_CAP, c->memory)));
+			an->pend_w, RP_PASSAGE_POSTING_CAP, c->memory,
+			rp_thread_count(c->ao.threads, c->ndocs))));
 		free(an->pcand);
 		an->pcand = pc;
 		an->npcand = npc;

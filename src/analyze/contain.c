@@ -451,20 +451,33 @@ int rp_diagonal_pairs(uint64_t **pairs, size_t *np, size_t *capp,
 	return RP_OK;
 }
 
+/* The pair and diagonal of the entry of fingerprints x and y (of two
+ * documents); *apos: the position in the first document. Positions are
+ * below 2^31 (a word takes two bytes of a text under 4 GiB), so the
+ * difference fits 32 bits. */
+static uint64_t entry_of(const rp_fp *x, const rp_fp *y, uint32_t *diag,
+			 uint32_t *apos)
+{
+	const rp_fp *a = x->doc < y->doc ? x : y, *b = x->doc < y->doc ? y : x;
+	*diag = a->pos - b->pos;
+	*apos = a->pos;
+	return RP_PAIR(a->doc, b->doc);
+}
+
 /*
  * Pair entries that may make a passage. Entries grow faster than the
  * collection (chance-shared shingles: postings under the cap grow with
  * it, their pairs with its square), and a passage takes RP_PASSAGE_FPS
- * entries of one pair on one diagonal. So when the entries outgrow their
- * budget, a sweep first counts every (pair, diagonal) in two bitmaps
- * (a count per slot, saturating at three), and the search then keeps
- * only entries whose slot reached three: every entry of a passage does,
- * others only when their slot is shared, so the candidates are exactly
- * those of all entries.
+ * entries of one pair on one diagonal. So when the entries would be
+ * many budgets, a sweep first counts every (pair, diagonal) (two bits a
+ * slot, saturating at three), and the search then keeps only entries
+ * whose slot reached three: every entry of a passage does, others only
+ * when their slot is shared, so the candidates are exactly those of all
+ * entries. Threads count into the same words (compare and swap).
  */
 typedef struct diag_count {
-	uint64_t *one, *two; /* count = two * 2 + one */
-	unsigned shift;      /* slot = mixed hash >> shift */
+	uint64_t *w;    /* 32 slots a word */
+	unsigned shift; /* slot = mixed hash >> shift */
 } diag_count;
 
 static uint64_t diag_slot(const diag_count *c, uint64_t pair, uint32_t diag)
@@ -479,86 +492,342 @@ static uint64_t diag_slot(const diag_count *c, uint64_t pair, uint32_t diag)
 
 static void diag_add(diag_count *c, uint64_t slot)
 {
-	uint64_t w = slot >> 6, bit = (uint64_t)1 << (slot & 63);
-	if (!(c->one[w] & bit)) {
-		c->one[w] |= bit; /* 0 -> 1, 2 -> 3 */
-	} else if (!(c->two[w] & bit)) {
-		c->one[w] &= ~bit; /* 1 -> 2 */
-		c->two[w] |= bit;
-	}
+	uint64_t *p = &c->w[slot >> 5];
+	unsigned sh = (unsigned)(slot & 31) * 2;
+	uint64_t old = __atomic_load_n(p, __ATOMIC_RELAXED);
+	while ((old >> sh & 3) != 3 &&
+	       !__atomic_compare_exchange_n(p, &old, old + ((uint64_t)1 << sh),
+					    1, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 }
 
 static int diag_may_pass(const diag_count *c, uint64_t pair, uint32_t diag)
 {
-	uint64_t slot = diag_slot(c, pair, diag), w = slot >> 6;
-	return (c->one[w] & c->two[w]) >> (slot & 63) & 1;
+	uint64_t slot = diag_slot(c, pair, diag);
+	return (c->w[slot >> 5] >> ((slot & 31) * 2) & 3) == 3;
 }
 
-/* The pair and diagonal of the entry of fingerprints x and y (of two
- * documents); *apos: the position in the first document. Positions are
- * below 2^31 (a word takes two bytes of a text under 4 GiB), so the
- * difference fits 32 bits. */
-static uint64_t entry_of(const rp_fp *x, const rp_fp *y, uint32_t *diag,
-			 uint32_t *apos)
-{
-	const rp_fp *a = x->doc < y->doc ? x : y, *b = x->doc < y->doc ? y : x;
-	*diag = a->pos - b->pos;
-	*apos = a->pos;
-	return RP_PAIR(a->doc, b->doc);
-}
-
-/* Count the entries of every posting of 2 .. cap fingerprints into c,
- * sized for about `entries` of them (four slots an entry) but at most
- * `bytes` of bitmaps. */
-static int count_diagonals(diag_count *c, size_t entries, size_t bytes,
-			   const rp_fpbuf *bufs, size_t nbufs, unsigned bits,
-			   size_t cap, rp_fp **fp, size_t *capfp, uint8_t **rb,
-			   size_t *caprb)
+/* Room for about `entries` (four slots an entry), at most `bytes`. */
+static int diag_init(diag_count *c, size_t entries, size_t bytes)
 {
 	unsigned log2 = 12;
 	while (log2 < 40 && ((uint64_t)1 << log2) < (uint64_t)entries * 4 &&
 	       ((uint64_t)1 << (log2 + 1)) / 4 <= bytes)
 		log2++;
 	c->shift = 64 - log2;
-	c->one = calloc(((size_t)1 << log2) / 64, sizeof(*c->one));
-	c->two = calloc(((size_t)1 << log2) / 64, sizeof(*c->two));
-	if (!c->one || !c->two)
-		return RP_ENOMEM;
-	for (size_t part = 0; part < ((size_t)1 << bits); part++) {
+	c->w = calloc(((size_t)1 << log2) / 32, sizeof(*c->w));
+	return c->w ? RP_OK : RP_ENOMEM;
+}
+
+/* One thread of the bounded search (search_bounded). */
+typedef struct cand_job {
+	const rp_fpbuf *bufs;
+	size_t nbufs, cap, nparts;
+	unsigned w;
+	rp_tmpfile *tf;
+	diag_count *dc;       /* count into it, or keep by it (NULL: all) */
+	int counting;
+	size_t *next;         /* the next part or share to take (atomic) */
+	size_t budget;        /* this thread's entries and their scratch */
+	const entry_chunk *all; /* the share sweep: every chunk */
+	size_t nall;
+	rp_kv *e, *etmp;
+	size_t ne, cape, captmp;
+	entry_chunk *ch;      /* this thread's entries set aside */
+	size_t nch, capch;
+	rp_fp *fp;
+	size_t capfp;
+	uint8_t *rb;
+	size_t caprb;
+	uint64_t *pairs, *v;
+	size_t np, capp, capv;
+	rp_contain_stats st;
+	int err;
+} cand_job;
+
+/* Counting or searching the parts taken from *next: fingerprints
+ * unpacked and sorted, each posting of 2 .. cap paired. */
+static int sweep_parts(cand_job *j)
+{
+	for (;;) {
+		size_t part = __atomic_fetch_add(j->next, 1, __ATOMIC_RELAXED);
+		if (part >= j->nparts)
+			return RP_OK;
 		size_t n = 0;
-		FORWARD_IF_ERROR(unpack_part(fp, &n, capfp, rb, caprb, bufs,
-					     nbufs, part));
-		FORWARD_IF_ERROR(sort_fp(*fp, n));
+		FORWARD_IF_ERROR(unpack_part(&j->fp, &n, &j->capfp, &j->rb,
+					     &j->caprb, j->bufs, j->nbufs, part));
+		FORWARD_IF_ERROR(sort_fp(j->fp, n));
+		const rp_fp *fp = j->fp;
 		for (size_t i = 0; i < n;) {
-			size_t j = i + 1;
-			while (j < n && (*fp)[j].h == (*fp)[i].h)
-				j++;
-			for (size_t x = i; j - i <= cap && x < j; x++)
-				for (size_t y = x + 1; y < j; y++) {
-					if ((*fp)[x].doc == (*fp)[y].doc)
+			size_t k = i + 1;
+			while (k < n && fp[k].h == fp[i].h)
+				k++;
+			size_t m = k - i;
+			if (!j->counting) {
+				j->st.largest_posting = RP_MAX(j->st.largest_posting, m);
+				j->st.postings_skipped += m > j->cap;
+			}
+			if (m > j->cap || m < 2) {
+				i = k;
+				continue;
+			}
+			if (!j->counting)
+				FORWARD_IF_ERROR(rp_grow((void **)&j->e, &j->cape,
+							 j->ne + m * (m - 1) / 2,
+							 sizeof(*j->e)));
+			for (size_t x = i; x < k; x++)
+				for (size_t y = x + 1; y < k; y++) {
+					if (fp[x].doc == fp[y].doc)
 						continue;
 					uint32_t diag, apos;
-					uint64_t pair = entry_of(&(*fp)[x], &(*fp)[y],
-								 &diag, &apos);
-					diag_add(c, diag_slot(c, pair, diag));
+					uint64_t pair = entry_of(&fp[x], &fp[y], &diag, &apos);
+					if (j->counting)
+						diag_add(j->dc, diag_slot(j->dc, pair, diag));
+					else if (!j->dc || diag_may_pass(j->dc, pair, diag))
+						j->e[j->ne++] = (rp_kv){
+							pair, (uint64_t)diag << 32 | apos };
 				}
-			i = j;
+			/* Half the budget: the entries are gathered by
+			 * share in as many before they are set aside. */
+			if (!j->counting && 2 * j->ne > j->budget) {
+				FORWARD_IF_ERROR(rp_grow((void **)&j->etmp, &j->captmp,
+							 j->ne, sizeof(*j->etmp)));
+				FORWARD_IF_ERROR(spill_entries(j->tf, &j->ch, &j->nch,
+							       &j->capch, j->e, j->ne,
+							       j->etmp));
+				j->ne = 0;
+			}
+			i = k;
 		}
 	}
-	return RP_OK;
+}
+
+/* The shares taken from *next: their chunks read back, sorted and
+ * searched. */
+static int sweep_shares(cand_job *j)
+{
+	for (;;) {
+		size_t k = __atomic_fetch_add(j->next, 1, __ATOMIC_RELAXED);
+		if (k >= SHARES)
+			return RP_OK;
+		j->ne = 0;
+		for (size_t x = 0; x < j->nall; x++) {
+			const entry_chunk *c = &j->all[x];
+			if (c->share != k)
+				continue;
+			FORWARD_IF_ERROR(rp_grow((void **)&j->e, &j->cape,
+						 j->ne + c->n, sizeof(*j->e)));
+			FORWARD_IF_ERROR(rp_tmpfile_read(j->tf, j->e + j->ne,
+							 c->n * sizeof(*j->e),
+							 c->off));
+			j->ne += c->n;
+		}
+		FORWARD_IF_ERROR(rp_grow((void **)&j->etmp, &j->captmp,
+					 j->ne + 1, sizeof(*j->etmp)));
+		rp_sort_kv(j->e, j->etmp, j->ne);
+		FORWARD_IF_ERROR(rp_diagonal_pairs(&j->pairs, &j->np, &j->capp,
+						   &j->v, &j->capv, j->e, j->ne,
+						   j->w));
+	}
+}
+
+static void *parts_worker(void *arg)
+{
+	cand_job *j = arg;
+	j->err = sweep_parts(j);
+	return NULL;
+}
+
+static void *shares_worker(void *arg)
+{
+	cand_job *j = arg;
+	j->err = sweep_shares(j);
+	return NULL;
+}
+
+static void cand_job_free(cand_job *j)
+{
+	free(j->e);
+	free(j->etmp);
+	free(j->ch);
+	free(j->fp);
+	free(j->rb);
+	free(j->pairs);
+	free(j->v);
+}
+
+/* Entries of the postings of part 0 (the estimate of all entries). */
+static int count_part_entries(const rp_fpbuf *bufs, size_t nbufs, size_t cap,
+			      size_t *entries)
+{
+	rp_fp *fp = NULL;
+	uint8_t *rb = NULL;
+	size_t n = 0, capfp = 0, caprb = 0;
+	int err = unpack_part(&fp, &n, &capfp, &rb, &caprb, bufs, nbufs, 0);
+	if (err == RP_OK)
+		err = sort_fp(fp, n);
+	*entries = 0;
+	for (size_t i = 0; err == RP_OK && i < n;) {
+		size_t k = i + 1;
+		while (k < n && fp[k].h == fp[i].h)
+			k++;
+		for (size_t x = i; k - i <= cap && x < k; x++)
+			for (size_t y = x + 1; y < k; y++)
+				*entries += fp[x].doc != fp[y].doc;
+		i = k;
+	}
+	free(fp);
+	free(rb);
+	return err;
+}
+
+/*
+ * The search under a memory bound, with the fingerprints' spill file tf,
+ * on `threads` threads: each takes the next part, and sets its entries
+ * aside by share whenever they reach half its share of the budget; then
+ * each takes the next share and searches its chunks (or, when nothing
+ * was set aside, the threads' entries are searched together). When the
+ * entries (estimated from part 0, when there are 16 parts or more) would
+ * be more than eight budgets, a counting sweep comes first: below that,
+ * setting entries aside costs less than the sweep (the 1M bench corpus,
+ * about two budgets: candidates 6.4 s set aside, 18.1 s counted).
+ */
+static int search_bounded(uint64_t **out, size_t *nout, rp_contain_stats *stats,
+			  const rp_fpbuf *bufs, size_t nbufs, unsigned bits,
+			  unsigned w, size_t cap, size_t memory, size_t budget,
+			  rp_tmpfile *tf, unsigned threads)
+{
+	cand_job jobs[RP_MAX_THREADS];
+	diag_count dc = { NULL, 0 };
+	entry_chunk *all = NULL;
+	rp_kv *e = NULL, *etmp = NULL;
+	uint64_t *pairs = NULL, *v = NULL;
+	size_t nall = 0, capall = 0, np = 0, capp = 0, capv = 0, next = 0;
+	unsigned nt = RP_MAX(1u, RP_MIN(threads, (unsigned)RP_MAX_THREADS));
+	int err = RP_OK;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (unsigned t = 0; t < nt; t++)
+		jobs[t] = (cand_job){ .bufs = bufs, .nbufs = nbufs, .cap = cap,
+				      .nparts = (size_t)1 << bits, .w = w,
+				      .tf = tf, .next = &next,
+				      .budget = budget / nt };
+	if (bits >= 4) {
+		size_t e0 = 0;
+		GOTO_IF_ERROR(count_part_entries(bufs, nbufs, cap, &e0));
+		size_t est = e0 << bits;
+		if (est > 8 * budget) {
+			GOTO_IF_ERROR(diag_init(&dc, est,
+						RP_MAX(memory / 4, (size_t)1 << 20)));
+			for (unsigned t = 0; t < nt; t++) {
+				jobs[t].dc = &dc;
+				jobs[t].counting = 1;
+			}
+			rp_run_jobs(parts_worker, jobs, sizeof(jobs[0]), nt);
+			for (unsigned t = 0; t < nt; t++) {
+				GOTO_IF_ERROR(jobs[t].err);
+				jobs[t].counting = 0;
+				/* (the bitmaps take a quarter of the bound,
+				 * the entries another) */
+				jobs[t].budget /= 2;
+			}
+			next = 0;
+		}
+	}
+	rp_run_jobs(parts_worker, jobs, sizeof(jobs[0]), nt);
+	for (unsigned t = 0; t < nt; t++) {
+		GOTO_IF_ERROR(jobs[t].err);
+		stats->largest_posting = RP_MAX(stats->largest_posting,
+						jobs[t].st.largest_posting);
+		stats->postings_skipped += jobs[t].st.postings_skipped;
+		nall += jobs[t].nch;
+	}
+	if (nall) {
+		/* Entries were set aside: the rest join them, and each
+		 * share is searched from its chunks. */
+		nall = 0;
+		for (unsigned t = 0; t < nt; t++) {
+			cand_job *j = &jobs[t];
+			GOTO_IF_ERROR(rp_grow((void **)&j->etmp, &j->captmp,
+					      j->ne + 1, sizeof(*j->etmp)));
+			GOTO_IF_ERROR(spill_entries(tf, &j->ch, &j->nch, &j->capch,
+						    j->e, j->ne, j->etmp));
+			GOTO_IF_ERROR(rp_grow((void **)&all, &capall,
+					      nall + j->nch, sizeof(*all)));
+			if (j->nch)
+				memcpy(all + nall, j->ch, j->nch * sizeof(*all));
+			nall += j->nch;
+			/* (the fingerprints' buffers are not needed again) */
+			free(j->fp);
+			j->fp = NULL;
+			j->capfp = 0;
+		}
+		next = 0;
+		for (unsigned t = 0; t < nt; t++) {
+			jobs[t].all = all;
+			jobs[t].nall = nall;
+		}
+		rp_run_jobs(shares_worker, jobs, sizeof(jobs[0]), nt);
+		for (unsigned t = 0; t < nt; t++) {
+			GOTO_IF_ERROR(jobs[t].err);
+			GOTO_IF_ERROR(RP_GROW(pairs, capp, np + jobs[t].np + 1));
+			if (jobs[t].np)
+				memcpy(pairs + np, jobs[t].pairs,
+				       jobs[t].np * sizeof(*pairs));
+			np += jobs[t].np;
+		}
+		uint64_t *ptmp = reallocarray(NULL, np + 1, sizeof(*ptmp));
+		GOTO_IF(!ptmp, RP_ENOMEM);
+		rp_sort_u64(pairs, ptmp, np);
+		free(ptmp);
+	} else {
+		/* Everything held: the threads' entries together. */
+		size_t ne = 0;
+		for (unsigned t = 0; t < nt; t++)
+			ne += jobs[t].ne;
+		e = reallocarray(NULL, ne + 1, sizeof(*e));
+		GOTO_IF(!e, RP_ENOMEM);
+		ne = 0;
+		for (unsigned t = 0; t < nt; t++) {
+			if (jobs[t].ne)
+				memcpy(e + ne, jobs[t].e, jobs[t].ne * sizeof(*e));
+			ne += jobs[t].ne;
+			free(jobs[t].e);
+			jobs[t].e = NULL;
+			jobs[t].ne = jobs[t].cape = 0;
+		}
+		etmp = reallocarray(NULL, ne + 1, sizeof(*etmp));
+		GOTO_IF(!etmp, RP_ENOMEM);
+		rp_sort_kv(e, etmp, ne);
+		GOTO_IF_ERROR(rp_diagonal_pairs(&pairs, &np, &capp, &v, &capv, e,
+					     ne, w));
+	}
+	*out = pairs;
+	*nout = np;
+	pairs = NULL;
+cleanup:
+	for (unsigned t = 0; t < nt; t++)
+		cand_job_free(&jobs[t]);
+	free(dc.w);
+	free(all);
+	free(e);
+	free(etmp);
+	free(pairs);
+	free(v);
+	return err;
 }
 
 int rp_contain_candidates(uint64_t **out, size_t *nout,
 			  rp_contain_stats *stats, const rp_fpbuf *bufs,
-			  size_t nbufs, unsigned w, size_t cap, size_t memory)
+			  size_t nbufs, unsigned w, size_t cap, size_t memory,
+			  unsigned threads)
 {
 	rp_kv *e = NULL, *etmp = NULL;
 	rp_fp *fp = NULL;
 	uint64_t *pairs = NULL, *v = NULL;
 	uint8_t *rb = NULL;
-	entry_chunk *ch = NULL;
 	size_t cape = 0, np = 0, capp = 0, capv = 0, capfp = 0, caprb = 0;
-	size_t captmp = 0, nch = 0, capch = 0;
+	size_t captmp = 0;
 	int err = RP_OK;
 
 	*out = NULL;
@@ -582,23 +851,19 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	 * slower for 160 MB less); else twice the packed fingerprints. */
 	size_t budget = memory ? RP_MAX(memory / 2, (size_t)1 << 20) / (2 * sizeof(*e))
 			       : RP_MAX(2 * packed, (size_t)64 << 20) / (2 * sizeof(*e));
-	/* Pairs fall in SHARES shares. With a spill file (the fingerprints'
-	 * own, under a memory bound), the entries are made in one pass and,
-	 * whenever they outgrow the budget, set aside a chunk per share;
-	 * each share's chunks are then read back, sorted and searched on
-	 * their own. Every fingerprint is unpacked and sorted once, however
-	 * many entries there are (the 1M bench corpus already outgrows the
-	 * default bound's budget; entries grow faster than the collection).
-	 * Without one, a pass
-	 * keeps the shares [lo, hi) and, when their entries outgrow the
-	 * budget, gives up the highest of them (dropping what it made of
-	 * them) for the next pass; one pass does when everything fits. */
-	diag_count dc = { NULL, NULL, 0 };
+	/* With a spill file (the fingerprints' own, under a memory bound)
+	 * the threads search together, setting entries aside by share. */
+	if (tf)
+		return search_bounded(out, nout, stats, bufs, nbufs, bits, w, cap,
+				      memory, budget, tf, threads);
+	/* Without one, pairs fall in SHARES shares, and a pass keeps the
+	 * shares [lo, hi) and, when their entries outgrow the budget, gives
+	 * up the highest of them (dropping what it made of them) for the
+	 * next pass; one pass does when everything fits. */
 	size_t lo = 0, passes = 0;
 	while (lo < SHARES) {
 		size_t hi = SHARES, ne = 0;
-		int restart = 0;
-		for (size_t part = 0; part < ((size_t)1 << bits) && !restart; part++) {
+		for (size_t part = 0; part < ((size_t)1 << bits); part++) {
 			size_t n = 0;
 			GOTO_IF_ERROR(unpack_part(&fp, &n, &capfp, &rb, &caprb, bufs,
 						  nbufs, part));
@@ -625,45 +890,11 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 						uint64_t pair = entry_of(&fp[x], &fp[y],
 									 &diag, &apos);
 						size_t sh = part_of(pair, SHARES);
-						if (sh < lo || sh >= hi ||
-						    (dc.one && !diag_may_pass(&dc, pair, diag)))
+						if (sh < lo || sh >= hi)
 							continue;
 						e[ne++] = (rp_kv){ pair, (uint64_t)diag << 32 | apos };
 					}
-				/* (all entries, from those of the
-				 * fingerprints gone through) */
-				double est = 0;
-				if (2 * ne > budget && tf && !dc.one && !nch)
-					est = (double)ne * (double)((size_t)1 << bits) /
-					      ((double)part + (double)j / (double)n);
-				if (est > 8.0 * (double)budget) {
-					/* At the budget for the first time, and
-					 * all entries would be more than eight
-					 * budgets: count the diagonals (the
-					 * bitmaps take a quarter of the bound,
-					 * the entries another) and start again.
-					 * Below that, setting entries aside costs
-					 * less than the counting sweep (the 1M
-					 * bench corpus, about two budgets:
-					 * candidates 6.4 s set aside, 18.1 s
-					 * counted). */
-					GOTO_IF_ERROR(count_diagonals(
-						&dc, (size_t)est,
-						RP_MAX(memory / 4, (size_t)1 << 20), bufs, nbufs,
-						bits, cap, &fp, &capfp, &rb, &caprb));
-					budget /= 2;
-					memset(stats, 0, sizeof(*stats));
-					restart = 1;
-					break;
-				}
-				/* (half the budget: the entries set aside
-				 * are first gathered by share in as many) */
-				if (2 * ne > budget && tf) {
-					GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne));
-					GOTO_IF_ERROR(spill_entries(tf, &ch, &nch, &capch,
-								    e, ne, etmp));
-					ne = 0;
-				} else if (ne > budget && hi > lo + 1) {
+				if (ne > budget && hi > lo + 1) {
 					/* Keep the lowest shares that fit (one at
 					 * least), drop the entries of the others. */
 					size_t cnt[SHARES] = { 0 }, keep = 0, new_hi = lo;
@@ -682,36 +913,6 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 				i = j;
 			}
 		}
-		if (restart)
-			continue;
-		if (nch) {
-			/* Entries were set aside: the rest join them, and
-			 * each share is searched from its chunks. */
-			GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
-			GOTO_IF_ERROR(spill_entries(tf, &ch, &nch, &capch, e, ne,
-						    etmp));
-			free(fp);
-			fp = NULL;
-			capfp = 0;
-			for (unsigned k = 0; k < SHARES; k++) {
-				ne = 0;
-				for (size_t x = 0; x < nch; x++) {
-					if (ch[x].share != k)
-						continue;
-					GOTO_IF_ERROR(RP_GROW(e, cape, ne + ch[x].n));
-					GOTO_IF_ERROR(rp_tmpfile_read(
-						tf, e + ne, ch[x].n * sizeof(*e),
-						ch[x].off));
-					ne += ch[x].n;
-				}
-				GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
-				rp_sort_kv(e, etmp, ne);
-				GOTO_IF_ERROR(rp_diagonal_pairs(&pairs, &np, &capp, &v,
-							     &capv, e, ne, w));
-			}
-			passes = 2; /* (the shares' pairs are not in order) */
-			break;
-		}
 		GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
 		rp_sort_kv(e, etmp, ne);
 		GOTO_IF_ERROR(rp_diagonal_pairs(&pairs, &np, &capp, &v, &capv, e,
@@ -729,15 +930,12 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	*nout = np;
 	pairs = NULL;
 cleanup:
-	free(dc.one);
-	free(dc.two);
 	free(e);
 	free(etmp);
 	free(fp);
 	free(pairs);
 	free(v);
 	free(rb);
-	free(ch);
 	return err;
 }
 

@@ -111,15 +111,20 @@ RP_INTERNAL int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n,
  * more than w shingles. Postings of more than cap documents are skipped
  * and counted. The hash space is unpacked and sorted a part at a time,
  * and pairs are made within half of `memory` bytes (0: about the size
- * of the packed fingerprints): entries past it go to the fingerprints'
- * spill file by share, each share then searched alone (with no spill
- * file, in as many passes over the fingerprints as keep them within it). Chunks set aside in a spill file are read back a part
- * at a time; RP_ETEMP when they cannot be.
+ * of the packed fingerprints). With the fingerprints' spill file (a
+ * memory bound), on `threads` threads: entries past it go to the file by
+ * share, each share then searched alone, and when they would be many
+ * budgets only the entries that may make a passage are kept (counted
+ * first); without one, on this thread, in as many passes over the
+ * fingerprints as keep them within it. Chunks set aside in a spill file
+ * are read back a part at a time; RP_ETEMP when they cannot be. The
+ * candidates are the same whatever the bound and the threads.
  */
 RP_INTERNAL int rp_contain_candidates(uint64_t **out, size_t *nout,
 				      rp_contain_stats *stats,
 				      const rp_fpbuf *bufs, size_t nbufs,
-				      unsigned w, size_t cap, size_t memory);
+				      unsigned w, size_t cap, size_t memory,
+				      unsigned threads);
 
 /* The fingerprints of part `part` (hashes whose top bits are part) of
  * every buffer, their chunks set aside included, unpacked into *out (*n
