@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "boiler.h"
+#include "spool.h"
 #include "testutil.h"
 #include "reprint.h"
 
@@ -66,7 +67,7 @@ Test(boiler, chrome_is_learned_per_outlet_and_left_out)
 	snprintf(pages[4], sizeof(pages[4]), "Other outlet story.\nShare\n");
 	docs[4] = (rp_boiler_doc){ pages[4], strlen(pages[4]), 1, 1 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2, NULL, NULL, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 5, "five chrome lines of outlet 0");
 	cr_assert_eq(b.docs_stripped, 5, "four pages, and the other outlet's Share");
 	for (int i = 0; i < 4; i++) {
@@ -88,7 +89,7 @@ Test(boiler, a_story_repeated_by_one_outlet_is_not_chrome)
 	for (int i = 0; i < 3; i++)
 		docs[i] = (rp_boiler_doc){ story, strlen(story), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1, NULL, NULL, NULL), RP_OK);
 	/* The story's lines are all of each page: they stay text, and only
 	 * the "Share" line (chrome by its layout) is left out. */
 	for (int i = 0; i < 3; i++) {
@@ -181,7 +182,7 @@ Test(boiler, an_outlet_without_a_site_template_learns_no_chrome)
 	for (int i = 0; i < 7; i++)
 		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1, NULL, NULL, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 0, "no line is on half of the pages");
 	cr_assert_eq(b.off[7], 0, "nothing left out");
 	rp_boiler_free(&b);
@@ -204,7 +205,7 @@ Test(boiler, a_session_sidebar_is_chrome_on_short_pages)
 		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	}
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1, NULL, NULL, NULL), RP_OK);
 	for (int i = 0; i < 8; i++) {
 		/* The header and, on the session's pages, its three lines. */
 		cr_assert_eq(b.off[i + 1] - b.off[i], i < 3 ? 4 : 1, "page %d", i);
@@ -317,7 +318,8 @@ static size_t words(char *out, size_t cap, uint64_t *rng, int n, int sentence)
  * pages: on two it is the page's body, on two it is less than the page's
  * own story, which only the let-go lines' bytes tell), an outlet without
  * a template, pages without an outlet, a line twice on one page, layout
- * chrome.
+ * chrome. The texts read twice, or the lines written to a temporary file
+ * and read back; on one thread and on two.
  */
 Test(boiler, lines_let_go_under_a_bound_change_nothing)
 {
@@ -356,10 +358,18 @@ Test(boiler, lines_let_go_under_a_bound_change_nothing)
 	rp_corpus *bound;
 	cr_assert_eq(rp_corpus_new(&bound, NULL), RP_OK);
 	cr_assert_eq(rp_corpus_set_memory(bound, 4096, NULL), RP_OK);
-	for (unsigned threads = 1; threads <= 2; threads++) {
+	rp_tmpfile *tf;
+	char why[512];
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	/* Texts read twice (no file), then lines through the file. */
+	for (unsigned run = 0; run < 4; run++) {
+		unsigned threads = 1 + run % 2;
+		rp_tmpfile *through = run >= 2 ? tf : NULL;
+		uint64_t before = tf->at;
 		rp_boiler whole, let;
-		cr_assert_eq(rp_boiler_find(&whole, docs, NP, 2, 1, 1, threads, NULL, NULL), RP_OK);
-		cr_assert_eq(rp_boiler_find(&let, docs, NP, 2, 1, 1, threads, NULL, bound), RP_OK);
+		cr_assert_eq(rp_boiler_find(&whole, docs, NP, 2, 1, 1, threads, NULL, NULL, NULL), RP_OK);
+		cr_assert_eq(rp_boiler_find(&let, docs, NP, 2, 1, 1, threads, NULL, bound, through), RP_OK);
+		cr_assert_eq(tf->at > before, through != NULL, "lines written to the file");
 		cr_assert_eq(whole.lines_let_go, 0);
 		cr_assert_gt(let.lines_let_go, 1000, "most story lines are let go");
 		cr_assert_gt(whole.chrome_lines, 36, "headers and sidebars learned");
@@ -386,6 +396,7 @@ Test(boiler, lines_let_go_under_a_bound_change_nothing)
 		rp_boiler_free(&whole);
 		rp_boiler_free(&let);
 	}
+	rp_tmpfile_close(tf);
 	rp_corpus_free(bound);
 	free(pages);
 	free(docs);

@@ -328,7 +328,7 @@ cleanup:
 }
 
 /* Outlets, then boilerplate (when turned on). */
-static int learn(rp_analysis *an, const rp_corpus *c)
+static int learn(rp_analysis *an, rp_corpus *c)
 {
 	const rp_analysis_options *o = &c->ao;
 	FORWARD_IF_ERROR(intern_outlets(an, c));
@@ -353,9 +353,16 @@ static int learn(rp_analysis *an, const rp_corpus *c)
 							    : an->outlet_name[ot] };
 	}
 	free(salt);
-	int err = rp_boiler_find(&an->boil, bd, c->ndocs, o->chrome_min_pages,
-				 1, 1, rp_thread_count(o->threads, c->ndocs),
-				 c->prior, c);
+	/* Under a bound, the lines chrome learning lets go pass through
+	 * the temporary file (rp_boiler_find). */
+	rp_tmpfile *tf = NULL;
+	int err = c->memory ? rp_corpus_tmpfile(c, &tf) : RP_OK;
+	if (err == RP_OK)
+		err = rp_corpus_temp_error(
+			c, rp_boiler_find(&an->boil, bd, c->ndocs,
+					  o->chrome_min_pages, 1, 1,
+					  rp_thread_count(o->threads, c->ndocs),
+					  c->prior, c, tf));
 	free(bd);
 	return err;
 }

@@ -45,6 +45,7 @@
 #include "normalize.h"
 #include "sort.h"
 #include "corpus.h"
+#include "spool.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -338,6 +339,21 @@ typedef struct line_filter {
 	unsigned shift;        /* bit = hash >> shift */
 } line_filter;
 
+/* A line as record mode writes it. */
+typedef struct line_rec {
+	uint64_t key;
+	occ o;
+	uint32_t pad;
+} line_rec;
+
+typedef struct line_chunk {
+	uint64_t off;
+	size_t n;
+} line_chunk;
+
+/* Records a chunk holds (1.5 MB). */
+enum { LINE_CHUNK = 1 << 16 };
+
 /* Bytes per line of the whole table at its peak (keys and occurrences,
  * then the sorted pairs, their scratch, counts and kinds). */
 #define LINE_TABLE_BYTES (2 * sizeof(rp_kv) + 2 * sizeof(occ) + \
@@ -355,6 +371,14 @@ typedef struct line_job {
 	int mark;
 	size_t *own_extra;
 	size_t let_go;         /* lines the filter did not keep */
+	/* Record mode (a filter and tf): in one sweep, mark and write every
+	 * line to tf, a chunk at a time; the join keeps those that may
+	 * repeat (the texts are read once). */
+	struct rp_tmpfile *tf;
+	line_rec *rec;
+	size_t nrec, caprec;
+	line_chunk *ch;
+	size_t nch, capch;
 	uint64_t *keys;
 	occ *occ;
 	size_t n, capk, capo;
@@ -365,10 +389,20 @@ typedef struct line_job {
 	int err;
 } line_job;
 
+/* A line of hash key seen once more. */
+static void mark_line(const line_filter *f, uint64_t key)
+{
+	uint64_t h = key >> f->shift;
+	uint64_t bit = (uint64_t)1 << (h & 63);
+	if (__atomic_load_n(&f->twice[h >> 6], __ATOMIC_RELAXED) & bit)
+		return;
+	if (__atomic_fetch_or(&f->seen[h >> 6], bit, __ATOMIC_RELAXED) & bit)
+		__atomic_fetch_or(&f->twice[h >> 6], bit, __ATOMIC_RELAXED);
+}
+
 /* The first sweep: every line hash of pages [from, to) into the bits. */
 static void mark_lines(line_job *j)
 {
-	const line_filter *f = j->filter;
 	size_t paced = 0;
 	for (size_t d = j->from; d < j->to; d++) {
 		const rp_boiler_doc *doc = &j->docs[d];
@@ -376,18 +410,34 @@ static void mark_lines(line_job *j)
 		if (doc->outlet == UINT32_MAX)
 			continue;
 		size_t i = 0, a, b;
-		while (next_line(doc->text, doc->len, &i, &a, &b)) {
-			uint64_t h = XXH3_64bits_withSeed(doc->text + a, b - a,
-							  doc->salt) >> f->shift;
-			uint64_t bit = (uint64_t)1 << (h & 63);
-			if (__atomic_load_n(&f->twice[h >> 6], __ATOMIC_RELAXED) & bit)
-				continue;
-			if (__atomic_fetch_or(&f->seen[h >> 6], bit,
-					      __ATOMIC_RELAXED) & bit)
-				__atomic_fetch_or(&f->twice[h >> 6], bit,
-						  __ATOMIC_RELAXED);
-		}
+		while (next_line(doc->text, doc->len, &i, &a, &b))
+			mark_line(j->filter, XXH3_64bits_withSeed(doc->text + a,
+								  b - a, doc->salt));
 	}
+}
+
+/* Record mode: the records so far to tf as a chunk. */
+static int write_records(line_job *j)
+{
+	if (!j->nrec)
+		return RP_OK;
+	uint64_t off;
+	FORWARD_IF_ERROR(rp_grow((void **)&j->ch, &j->capch, j->nch + 1,
+				 sizeof(*j->ch)));
+	FORWARD_IF_ERROR(rp_tmpfile_append(j->tf, j->rec,
+					   j->nrec * sizeof(*j->rec), &off));
+	j->ch[j->nch++] = (line_chunk){ off, j->nrec };
+	j->nrec = 0;
+	return RP_OK;
+}
+
+/* Is a layout span of lay[0..nlay) at a? (*l: a cursor, lines in order;
+ * as step 3 tells a page's own lines.) */
+static int layout_at(const rp_span *lay, size_t nlay, size_t *l, size_t a)
+{
+	while (*l < nlay && lay[*l].start < a)
+		(*l)++;
+	return *l < nlay && lay[*l].start == a;
 }
 
 /* Does the filter say the line of hash key may be on two pages? */
@@ -429,11 +479,23 @@ static void *line_worker(void *arg)
 		const rp_span *lay = nlay ? j->lsp + j->loff[d - j->from] : NULL;
 		while (next_line(t, doc->len, &i, &a, &b)) {
 			uint64_t key = XXH3_64bits_withSeed(t + a, b - a, doc->salt);
+			if (j->tf) {
+				mark_line(j->filter, key);
+				int e = j->nrec == LINE_CHUNK ? write_records(j) : RP_OK;
+				if (e == RP_OK &&
+				    RP_GROW(j->rec, j->caprec, j->nrec + 1) < 0)
+					e = RP_ENOMEM;
+				if (e < 0) {
+					j->err = e;
+					free(ls.lines);
+					return NULL;
+				}
+				j->rec[j->nrec++] = (line_rec){
+					key, { (uint32_t)d, (uint32_t)a, (uint32_t)b }, 0 };
+				continue;
+			}
 			if (j->filter && !may_repeat(j->filter, key)) {
-				/* As step 3 counts a line of text. */
-				while (l < nlay && lay[l].start < a)
-					l++;
-				if (!(l < nlay && lay[l].start == a))
+				if (!layout_at(lay, nlay, &l, a))
 					j->own_extra[d] += b - a;
 				j->let_go++;
 				continue;
@@ -449,6 +511,8 @@ static void *line_worker(void *arg)
 		}
 	}
 	j->loff[j->to - j->from] = j->nlsp;
+	if (j->tf && j->err == RP_OK)
+		j->err = write_records(j);
 	free(ls.lines);
 	return NULL;
 }
@@ -511,9 +575,50 @@ static int filter_init(line_filter *f, size_t lines)
 	return f->seen && f->twice ? RP_OK : RP_ENOMEM;
 }
 
+/* Record mode's join: job j's records read back in order, those that
+ * may repeat appended to *kv and *oc (*nkv of them), the others let go
+ * as the worker lets them go; each chunk's disk space given back. */
+static int join_records(line_job *j, rp_kv **kv, size_t *capkv, occ **oc,
+			size_t *capoc, size_t *nkv, line_rec **buf,
+			size_t *capbuf)
+{
+	size_t d = SIZE_MAX, l = 0, nlay = 0;
+	const rp_span *lay = NULL;
+	for (size_t c = 0; c < j->nch; c++) {
+		const line_chunk *ch = &j->ch[c];
+		FORWARD_IF_ERROR(rp_grow((void **)buf, capbuf, ch->n, sizeof(**buf)));
+		FORWARD_IF_ERROR(rp_grow((void **)kv, capkv, *nkv + ch->n + 1,
+					 sizeof(**kv)));
+		FORWARD_IF_ERROR(rp_grow((void **)oc, capoc, *nkv + ch->n + 1,
+					 sizeof(**oc)));
+		FORWARD_IF_ERROR(rp_tmpfile_read(j->tf, *buf, ch->n * sizeof(**buf),
+						 ch->off));
+		for (size_t x = 0; x < ch->n; x++) {
+			const line_rec *r = &(*buf)[x];
+			if (may_repeat(j->filter, r->key)) {
+				(*kv)[*nkv] = (rp_kv){ r->key, *nkv };
+				(*oc)[(*nkv)++] = r->o;
+				continue;
+			}
+			if (r->o.doc != d) {
+				d = r->o.doc;
+				l = 0;
+				nlay = j->loff[d - j->from + 1] - j->loff[d - j->from];
+				lay = nlay ? j->lsp + j->loff[d - j->from] : NULL;
+			}
+			if (!layout_at(lay, nlay, &l, r->o.start))
+				j->own_extra[d] += r->o.end - r->o.start;
+			j->let_go++;
+		}
+		rp_tmpfile_discard(j->tf, ch->off, ch->n * sizeof(**buf));
+	}
+	return RP_OK;
+}
+
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		   unsigned min_pages, int chrome, int notices, unsigned threads,
-		   const rp_boiler_prior *prior, const rp_corpus *pace)
+		   const rp_boiler_prior *prior, const rp_corpus *pace,
+		   struct rp_tmpfile *tf)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
@@ -554,7 +659,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		nt = threads ? RP_MIN(threads, (unsigned)RP_MAX_THREADS) : 1;
 		if (nt > nd)
 			nt = (unsigned)nd;
-		for (int mark = filtered; mark >= 0; mark--) {
+		/* With a temporary file, the lines are written there in the
+		 * one sweep (record mode); without, the texts are read twice. */
+		for (int mark = filtered && !tf; mark >= 0; mark--) {
 			for (unsigned t = 0; t < nt; t++) {
 				memset(&jobs[t], 0, sizeof(jobs[t]));
 				jobs[t].docs = docs;
@@ -566,15 +673,15 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				jobs[t].filter = filtered ? &filt : NULL;
 				jobs[t].mark = mark;
 				jobs[t].own_extra = own_extra;
+				jobs[t].tf = filtered ? tf : NULL;
 			}
 			rp_run_jobs(line_worker, jobs, sizeof(jobs[0]), nt);
 		}
-		free(filt.seen);
-		free(filt.twice);
-		filt.seen = filt.twice = NULL;
 		for (unsigned t = 0; t < nt; t++)
 			if (jobs[t].err < 0)
 				err = jobs[t].err;
+		line_rec *rbuf = NULL;
+		size_t caprbuf = 0;
 		for (unsigned t = 0; t < nt && err == RP_OK; t++) {
 			err = RP_GROW(kv, capkv, nkv + jobs[t].n + 1);
 			if (err == RP_OK)
@@ -584,12 +691,19 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				oc[nkv + x] = jobs[t].occ[x];
 			}
 			nkv += jobs[t].n;
+			if (err == RP_OK && jobs[t].tf)
+				err = join_records(&jobs[t], &kv, &capkv, &oc, &capoc,
+						   &nkv, &rbuf, &caprbuf);
 			out->lines_let_go += jobs[t].let_go;
 			free(jobs[t].keys);
 			free(jobs[t].occ);
 			jobs[t].keys = NULL;
 			jobs[t].occ = NULL;
 		}
+		free(rbuf);
+		free(filt.seen);
+		free(filt.twice);
+		filt.seen = filt.twice = NULL;
 		GOTO_IF_ERROR(err);
 	}
 
@@ -749,6 +863,8 @@ cleanup:
 		free(jobs[t].occ);
 		free(jobs[t].lsp);
 		free(jobs[t].loff);
+		free(jobs[t].rec);
+		free(jobs[t].ch);
 	}
 	free(filt.seen);
 	free(filt.twice);

@@ -107,15 +107,19 @@ RP_INTERNAL int rp_line_kind(size_t pages, size_t n, unsigned min_pages,
  * Lines are hashed on `threads` threads (0 or 1: this one). The texts
  * are paced as they are read (rp_corpus_pace: a spool's or borrowed
  * pages let go; pace may be NULL). When pace has a memory bound that a
- * quarter of would not hold every line, lines are read twice and only
- * those that may be on two pages are kept: the same result in less
- * memory (lines_let_go counts the others).
+ * quarter of would not hold every line, only the lines that may be on
+ * two pages are kept: the same result in less memory (lines_let_go
+ * counts the others). Every line is then written to tf and read back
+ * (the texts are read once), or, with tf NULL, the texts are read twice.
+ * RP_ETEMP when tf cannot be written or read (its why says so).
  */
+struct rp_tmpfile;
 RP_INTERNAL int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs,
 			       size_t ndocs, unsigned min_pages, int chrome,
 			       int notices, unsigned threads,
 			       const rp_boiler_prior *prior,
-			       const struct rp_corpus *pace);
+			       const struct rp_corpus *pace,
+			       struct rp_tmpfile *tf);
 RP_INTERNAL void rp_boiler_free(rp_boiler *b);
 
 /* Give back to each document d with mark[d] == value everything that was

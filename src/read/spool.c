@@ -201,6 +201,19 @@ int rp_tmpfile_read(rp_tmpfile *t, void *p, size_t len, uint64_t off)
 	return e ? tmp_error(t, "cannot read the", e) : RP_OK;
 }
 
+void rp_tmpfile_discard(rp_tmpfile *t, uint64_t off, uint64_t len)
+{
+#ifdef FALLOC_FL_PUNCH_HOLE
+	if (len)
+		(void)fallocate(t->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				(off_t)off, (off_t)len);
+#else
+	(void)t;
+	(void)off;
+	(void)len;
+#endif
+}
+
 void rp_tmpfile_close(rp_tmpfile *t)
 {
 	if (!t)

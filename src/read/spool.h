@@ -78,6 +78,10 @@ RP_INTERNAL int rp_tmpfile_append(rp_tmpfile *t, const void *p, size_t len,
 /* Read len bytes at off. RP_ETEMP when they cannot be read. */
 RP_INTERNAL int rp_tmpfile_read(rp_tmpfile *t, void *p, size_t len,
 				uint64_t off);
+/* Bytes [off, off + len) will not be read again: give their disk space
+ * back where the file system can (a hole; offsets do not move). */
+RP_INTERNAL void rp_tmpfile_discard(rp_tmpfile *t, uint64_t off,
+				    uint64_t len);
 RP_INTERNAL void rp_tmpfile_close(rp_tmpfile *t);
 
 #endif
