@@ -602,8 +602,8 @@ static int sweep_parts(cand_job *j)
 	}
 }
 
-/* The shares taken from *next: their chunks read back, sorted and
- * searched. */
+/* The shares taken from *next: their chunks read back (and their disk
+ * space given back), sorted and searched. */
 static int sweep_shares(cand_job *j)
 {
 	for (;;) {
@@ -620,6 +620,8 @@ static int sweep_shares(cand_job *j)
 			FORWARD_IF_ERROR(rp_tmpfile_read(j->tf, j->e + j->ne,
 							 c->n * sizeof(*j->e),
 							 c->off));
+			/* (read once: its disk space back) */
+			rp_tmpfile_discard(j->tf, c->off, c->n * sizeof(*j->e));
 			j->ne += c->n;
 		}
 		FORWARD_IF_ERROR(rp_grow((void **)&j->etmp, &j->captmp,
