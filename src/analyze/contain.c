@@ -526,7 +526,8 @@ typedef struct cand_job {
 	unsigned w;
 	rp_tmpfile *tf;
 	diag_count *dc;       /* count into it, or keep by it (NULL: all) */
-	int counting;
+	int counting;         /* (with dc NULL: only count the entries) */
+	size_t counted;
 	size_t *next;         /* the next part or share to take (atomic) */
 	size_t budget;        /* this thread's entries and their scratch */
 	const entry_chunk *all; /* the share sweep: every chunk */
@@ -581,7 +582,9 @@ static int sweep_parts(cand_job *j)
 						continue;
 					uint32_t diag, apos;
 					uint64_t pair = entry_of(&fp[x], &fp[y], &diag, &apos);
-					if (j->counting)
+					if (j->counting && !j->dc)
+						j->counted++;
+					else if (j->counting)
 						diag_add(j->dc, diag_slot(j->dc, pair, diag));
 					else if (!j->dc || diag_may_pass(j->dc, pair, diag))
 						j->e[j->ne++] = (rp_kv){
@@ -658,31 +661,6 @@ static void cand_job_free(cand_job *j)
 	free(j->v);
 }
 
-/* Entries of the postings of part 0 (the estimate of all entries). */
-static int count_part_entries(const rp_fpbuf *bufs, size_t nbufs, size_t cap,
-			      size_t *entries)
-{
-	rp_fp *fp = NULL;
-	uint8_t *rb = NULL;
-	size_t n = 0, capfp = 0, caprb = 0;
-	int err = unpack_part(&fp, &n, &capfp, &rb, &caprb, bufs, nbufs, 0);
-	if (err == RP_OK)
-		err = sort_fp(fp, n);
-	*entries = 0;
-	for (size_t i = 0; err == RP_OK && i < n;) {
-		size_t k = i + 1;
-		while (k < n && fp[k].h == fp[i].h)
-			k++;
-		for (size_t x = i; k - i <= cap && x < k; x++)
-			for (size_t y = x + 1; y < k; y++)
-				*entries += fp[x].doc != fp[y].doc;
-		i = k;
-	}
-	free(fp);
-	free(rb);
-	return err;
-}
-
 /*
  * The search under a memory bound, with the fingerprints' spill file tf,
  * on `threads` threads: each takes the next part, and sets its entries
@@ -715,9 +693,15 @@ static int search_bounded(uint64_t **out, size_t *nout, rp_contain_stats *stats,
 				      .tf = tf, .next = &next,
 				      .budget = budget / nt };
 	if (bits >= 4) {
-		size_t e0 = 0;
-		GOTO_IF_ERROR(count_part_entries(bufs, nbufs, cap, &e0));
-		size_t est = e0 << bits;
+		/* Part 0's entries, counted on this thread. */
+		cand_job *j = &jobs[0];
+		j->nparts = 1;
+		j->counting = 1;
+		GOTO_IF_ERROR(sweep_parts(j));
+		size_t est = j->counted << bits;
+		j->nparts = (size_t)1 << bits;
+		j->counting = 0;
+		next = 0;
 		if (est > 8 * budget) {
 			GOTO_IF_ERROR(diag_init(&dc, est,
 						RP_MAX(memory / 4, (size_t)1 << 20)));
