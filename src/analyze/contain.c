@@ -519,7 +519,8 @@ static int diag_init(diag_count *c, size_t entries, size_t bytes)
 	return c->w ? RP_OK : RP_ENOMEM;
 }
 
-/* One thread of the bounded search (search_bounded). */
+/* One thread of the search (search_bounded), or the one of the passes
+ * without a spill file (rp_contain_candidates). */
 typedef struct cand_job {
 	const rp_fpbuf *bufs;
 	size_t nbufs, cap, nparts;
@@ -530,6 +531,7 @@ typedef struct cand_job {
 	size_t counted;
 	size_t *next;         /* the next part or share to take (atomic) */
 	size_t budget;        /* this thread's entries and their scratch */
+	size_t lo, hi;        /* without tf: the shares kept this pass */
 	const entry_chunk *all; /* the share sweep: every chunk */
 	size_t nall;
 	rp_kv *e, *etmp;
@@ -546,10 +548,31 @@ typedef struct cand_job {
 	int err;
 } cand_job;
 
+/* Without a spill file, entries past the budget: keep the lowest shares
+ * that fit (one at least), drop the entries of the others (a later pass
+ * makes them again). */
+static void drop_shares(cand_job *j)
+{
+	size_t cnt[SHARES] = { 0 }, keep = 0, hi = j->lo;
+	for (size_t x = 0; x < j->ne; x++)
+		cnt[part_of(j->e[x].key, SHARES)]++;
+	while (hi < j->hi && (hi == j->lo || keep + cnt[hi] <= j->budget / 2))
+		keep += cnt[hi++];
+	size_t kept = 0;
+	for (size_t x = 0; x < j->ne; x++)
+		if (part_of(j->e[x].key, SHARES) < hi)
+			j->e[kept++] = j->e[x];
+	j->ne = kept;
+	j->hi = hi;
+}
+
 /* Counting or searching the parts taken from *next: fingerprints
- * unpacked and sorted, each posting of 2 .. cap paired. */
+ * unpacked and sorted, each posting of 2 .. cap paired. With tf, entries
+ * are set aside by share at half the budget; without, only the shares
+ * [lo, hi) are kept, hi lowered past the budget (drop_shares). */
 static int sweep_parts(cand_job *j)
 {
+	int some = j->lo > 0 || j->hi < SHARES;
 	for (;;) {
 		size_t part = __atomic_fetch_add(j->next, 1, __ATOMIC_RELAXED);
 		if (part >= j->nparts)
@@ -582,23 +605,32 @@ static int sweep_parts(cand_job *j)
 						continue;
 					uint32_t diag, apos;
 					uint64_t pair = entry_of(&fp[x], &fp[y], &diag, &apos);
-					if (j->counting && !j->dc)
+					if (j->counting && !j->dc) {
 						j->counted++;
-					else if (j->counting)
+					} else if (j->counting) {
 						diag_add(j->dc, diag_slot(j->dc, pair, diag));
-					else if (!j->dc || diag_may_pass(j->dc, pair, diag))
+					} else if (some) {
+						size_t sh = part_of(pair, SHARES);
+						if (sh >= j->lo && sh < j->hi)
+							j->e[j->ne++] = (rp_kv){
+								pair, (uint64_t)diag << 32 | apos };
+					} else if (!j->dc || diag_may_pass(j->dc, pair, diag)) {
 						j->e[j->ne++] = (rp_kv){
 							pair, (uint64_t)diag << 32 | apos };
+					}
 				}
 			/* Half the budget: the entries are gathered by
 			 * share in as many before they are set aside. */
-			if (!j->counting && 2 * j->ne > j->budget) {
+			if (!j->counting && j->tf && 2 * j->ne > j->budget) {
 				FORWARD_IF_ERROR(rp_grow((void **)&j->etmp, &j->captmp,
 							 j->ne, sizeof(*j->etmp)));
 				FORWARD_IF_ERROR(spill_entries(j->tf, &j->ch, &j->nch,
 							       &j->capch, j->e, j->ne,
 							       j->etmp));
 				j->ne = 0;
+			} else if (!j->tf && j->ne > j->budget && j->hi > j->lo + 1) {
+				drop_shares(j);
+				some = 1;
 			}
 			i = k;
 		}
@@ -691,7 +723,8 @@ static int search_bounded(uint64_t **out, size_t *nout, rp_contain_stats *stats,
 		jobs[t] = (cand_job){ .bufs = bufs, .nbufs = nbufs, .cap = cap,
 				      .nparts = (size_t)1 << bits, .w = w,
 				      .tf = tf, .next = &next,
-				      .budget = budget / nt };
+				      .budget = budget / nt, .lo = 0,
+				      .hi = SHARES };
 	if (bits >= 4) {
 		/* Part 0's entries, counted on this thread. */
 		cand_job *j = &jobs[0];
@@ -727,6 +760,12 @@ static int search_bounded(uint64_t **out, size_t *nout, rp_contain_stats *stats,
 						jobs[t].st.largest_posting);
 		stats->postings_skipped += jobs[t].st.postings_skipped;
 		nall += jobs[t].nch;
+		/* (the fingerprints' buffers are not needed again) */
+		free(jobs[t].fp);
+		free(jobs[t].rb);
+		jobs[t].fp = NULL;
+		jobs[t].rb = NULL;
+		jobs[t].capfp = jobs[t].caprb = 0;
 	}
 	if (nall) {
 		/* Entries were set aside: the rest join them, and each
@@ -743,10 +782,6 @@ static int search_bounded(uint64_t **out, size_t *nout, rp_contain_stats *stats,
 			if (j->nch)
 				memcpy(all + nall, j->ch, j->nch * sizeof(*all));
 			nall += j->nch;
-			/* (the fingerprints' buffers are not needed again) */
-			free(j->fp);
-			j->fp = NULL;
-			j->capfp = 0;
 		}
 		next = 0;
 		for (unsigned t = 0; t < nt; t++) {
@@ -808,14 +843,11 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 			  size_t nbufs, unsigned w, size_t cap, size_t memory,
 			  unsigned threads)
 {
-	rp_kv *e = NULL, *etmp = NULL;
-	rp_fp *fp = NULL;
-	uint64_t *pairs = NULL, *v = NULL;
-	uint8_t *rb = NULL;
-	size_t cape = 0, np = 0, capp = 0, capv = 0, capfp = 0, caprb = 0;
-	size_t captmp = 0;
+	cand_job j;
+	size_t next = 0;
 	int err = RP_OK;
 
+	memset(&j, 0, sizeof(j));
 	*out = NULL;
 	*nout = 0;
 	memset(stats, 0, sizeof(*stats));
@@ -835,93 +867,49 @@ int rp_contain_candidates(uint64_t **out, size_t *nout,
 	/* Under a memory bound, the entries and their sort buffer take half
 	 * of it (a quarter made the 1M bench corpus's candidate search 1.5x
 	 * slower for 160 MB less); else twice the packed fingerprints. */
-	size_t budget = memory ? RP_MAX(memory / 2, (size_t)1 << 20) / (2 * sizeof(*e))
-			       : RP_MAX(2 * packed, (size_t)64 << 20) / (2 * sizeof(*e));
+	size_t budget = memory ? RP_MAX(memory / 2, (size_t)1 << 20) / (2 * sizeof(rp_kv))
+			       : RP_MAX(2 * packed, (size_t)64 << 20) / (2 * sizeof(rp_kv));
 	/* With a spill file (the fingerprints' own, under a memory bound)
 	 * the threads search together, setting entries aside by share. */
 	if (tf)
 		return search_bounded(out, nout, stats, bufs, nbufs, bits, w, cap,
 				      memory, budget, tf, threads);
-	/* Without one, pairs fall in SHARES shares, and a pass keeps the
-	 * shares [lo, hi) and, when their entries outgrow the budget, gives
-	 * up the highest of them (dropping what it made of them) for the
-	 * next pass; one pass does when everything fits. */
+	/* Without one, on this thread: pairs fall in SHARES shares, and a
+	 * pass keeps the shares [lo, hi) and, when their entries outgrow the
+	 * budget, gives up the highest of them (dropping what it made of
+	 * them) for the next pass; one pass does when everything fits. */
 	size_t lo = 0, passes = 0;
+	j = (cand_job){ .bufs = bufs, .nbufs = nbufs, .cap = cap,
+			.nparts = (size_t)1 << bits, .w = w, .next = &next,
+			.budget = budget };
 	while (lo < SHARES) {
-		size_t hi = SHARES, ne = 0;
-		for (size_t part = 0; part < ((size_t)1 << bits); part++) {
-			size_t n = 0;
-			GOTO_IF_ERROR(unpack_part(&fp, &n, &capfp, &rb, &caprb, bufs,
-						  nbufs, part));
-			GOTO_IF_ERROR(sort_fp(fp, n));
-			for (size_t i = 0; i < n;) {
-				size_t j = i + 1;
-				while (j < n && fp[j].h == fp[i].h)
-					j++;
-				size_t m = j - i;
-				if (passes == 0) {
-					stats->largest_posting = RP_MAX(stats->largest_posting, m);
-					stats->postings_skipped += m > cap;
-				}
-				if (m > cap || m < 2) {
-					i = j;
-					continue;
-				}
-				GOTO_IF_ERROR(RP_GROW(e, cape, ne + m * (m - 1) / 2));
-				for (size_t x = i; x < j; x++)
-					for (size_t y = x + 1; y < j; y++) {
-						if (fp[x].doc == fp[y].doc)
-							continue;
-						uint32_t diag, apos;
-						uint64_t pair = entry_of(&fp[x], &fp[y],
-									 &diag, &apos);
-						size_t sh = part_of(pair, SHARES);
-						if (sh < lo || sh >= hi)
-							continue;
-						e[ne++] = (rp_kv){ pair, (uint64_t)diag << 32 | apos };
-					}
-				if (ne > budget && hi > lo + 1) {
-					/* Keep the lowest shares that fit (one at
-					 * least), drop the entries of the others. */
-					size_t cnt[SHARES] = { 0 }, keep = 0, new_hi = lo;
-					for (size_t x = 0; x < ne; x++)
-						cnt[part_of(e[x].key, SHARES)]++;
-					while (new_hi < hi && (new_hi == lo ||
-							       keep + cnt[new_hi] <= budget / 2))
-						keep += cnt[new_hi++];
-					size_t kept = 0;
-					for (size_t x = 0; x < ne; x++)
-						if (part_of(e[x].key, SHARES) < new_hi)
-							e[kept++] = e[x];
-					ne = kept;
-					hi = new_hi;
-				}
-				i = j;
-			}
-		}
-		GOTO_IF_ERROR(RP_GROW(etmp, captmp, ne + 1));
-		rp_sort_kv(e, etmp, ne);
-		GOTO_IF_ERROR(rp_diagonal_pairs(&pairs, &np, &capp, &v, &capv, e,
-					     ne, w));
-		lo = hi;
+		next = 0;
+		j.lo = lo;
+		j.hi = SHARES;
+		j.ne = 0;
+		memset(&j.st, 0, sizeof(j.st));
+		GOTO_IF_ERROR(sweep_parts(&j));
+		if (passes == 0)
+			*stats = j.st;
+		GOTO_IF_ERROR(rp_grow((void **)&j.etmp, &j.captmp, j.ne + 1,
+				      sizeof(*j.etmp)));
+		rp_sort_kv(j.e, j.etmp, j.ne);
+		GOTO_IF_ERROR(rp_diagonal_pairs(&j.pairs, &j.np, &j.capp, &j.v,
+					     &j.capv, j.e, j.ne, w));
+		lo = j.hi;
 		passes++;
 	}
 	if (passes > 1) {
-		uint64_t *ptmp = reallocarray(NULL, np + 1, sizeof(*ptmp));
+		uint64_t *ptmp = reallocarray(NULL, j.np + 1, sizeof(*ptmp));
 		GOTO_IF(!ptmp, RP_ENOMEM);
-		rp_sort_u64(pairs, ptmp, np);
+		rp_sort_u64(j.pairs, ptmp, j.np);
 		free(ptmp);
 	}
-	*out = pairs;
-	*nout = np;
-	pairs = NULL;
+	*out = j.pairs;
+	*nout = j.np;
+	j.pairs = NULL;
 cleanup:
-	free(e);
-	free(etmp);
-	free(fp);
-	free(pairs);
-	free(v);
-	free(rb);
+	cand_job_free(&j);
 	return err;
 }
 
