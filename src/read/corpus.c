@@ -695,8 +695,13 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 		REJECT(c, in->source, in->line, shortid,
 		       "text too large (%zu bytes; the limit is %zu)",
 		       in->text_len, c->max_doc_bytes);
-	if ((err = check_field(c, in, shortid, "text", in->text,
-			       in->text_len)) != RP_OK ||
+	/* A borrowed text is a stage file's, checked when its part was
+	 * read (the file's checksums say it is as written): it is not read
+	 * again here, where a stage takes back a million documents only for
+	 * their ids (finish) or reads each text once anyway (sign). */
+	if ((!c->borrow_texts &&
+	     (err = check_field(c, in, shortid, "text", in->text,
+				in->text_len)) != RP_OK) ||
 	    (err = check_field(c, in, shortid, "title", in->title,
 			       in->title_len)) != RP_OK ||
 	    (err = check_field(c, in, shortid, "outlet", in->outlet,
@@ -704,7 +709,7 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	    (err = check_field(c, in, shortid, "date", in->date,
 			       in->date_len)) != RP_OK)
 		return err;
-	if (all_space(in->text, in->text_len)) {
+	if (!c->borrow_texts && all_space(in->text, in->text_len)) {
 		err = rp_corpus_reject_empty(c, in->source, in->line, shortid,
 					     "empty text");
 		return err < 0 ? err : RP_EINPUT;

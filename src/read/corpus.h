@@ -78,7 +78,8 @@ struct rp_corpus {
 	/* Texts added while borrow_texts is set are not copied: they stay
 	 * where the caller's rp_doc_input points (NUL-terminated, read-only
 	 * mappings the corpus holds: rp_corpus_hold_map), the documents of a
-	 * stage file. */
+	 * stage file, whose texts were checked (NUL, UTF-8, empty) when its
+	 * part was read and are not checked again. */
 	int borrow_texts;
 	/* A sink (the shard read stage, shard.c): each document the corpus
 	 * accepts is handed to it, text and anchors, as it is added, and the

@@ -1328,12 +1328,18 @@ static int keys_band(rp_shard *s, rp_sfr *r, unsigned j, unsigned nb,
 		*n = rp_sfr_u64(r);
 		*kv = rp_sfr_array(r, *n, sizeof(rp_kv));
 	}
-	/* The part's own documents only. */
+	/* The part's own documents only, sorted by key (merged as runs). */
 	for (uint64_t x = 0; !r->bad && x < *n; x++)
-		if ((*kv)[x].val < m->base[j] || (*kv)[x].val >= m->base[j + 1])
+		if ((*kv)[x].val < m->base[j] || (*kv)[x].val >= m->base[j + 1] ||
+		    (x && (*kv)[x].key < (*kv)[x - 1].key))
 			r->bad = 1;
 	return r->bad ? corrupt(s, r) : RP_OK;
 }
+
+#define KEY_KV(x) ((x).key)
+#define KEY_FP(x) ((x).h)
+RP_DEFINE_MERGE(merge_kv, rp_kv, KEY_KV)
+RP_DEFINE_MERGE(merge_fp, rp_fp, KEY_FP)
 
 /* The first of the sorted x[0..n) that is >= v. */
 static size_t lower_u64(const uint64_t *x, size_t n, uint64_t v)
@@ -1364,23 +1370,12 @@ static size_t fp_lower(const rp_fp *fp, size_t n, uint64_t h)
 }
 
 /* The entries of the postings of fp[0..nfp) (fingerprints of whole
- * postings, from every part in part order), written to w: each posting
- * within the cap gives every pair of its entries of two documents a
- * (diagonal, position) entry, as rp_contain_candidates does. */
-static int postings(rp_sfw *w, rp_fp *fp, size_t nfp, uint64_t *nent,
-		    size_t *skipped, size_t *lpost)
+ * postings, grouped by hash, each part's in its order), written to w:
+ * each posting within the cap gives every pair of its entries of two
+ * documents a (diagonal, position) entry, as rp_contain_candidates does. */
+static void postings(rp_sfw *w, const rp_fp *fp, size_t nfp, uint64_t *nent,
+		     size_t *skipped, size_t *lpost)
 {
-	/* Grouped by hash (a stable sort keeps each part's order, so the
-	 * entries come in one order whatever ran before). */
-	rp_kv *fkv = reallocarray(NULL, 2 * nfp + 1, sizeof(*fkv));
-	RETURN_ERROR_IF(!fkv, RP_ENOMEM);
-	for (size_t x = 0; x < nfp; x++)
-		fkv[x] = (rp_kv){ fp[x].h, (uint64_t)fp[x].doc << 32 | fp[x].pos };
-	rp_sort_kv(fkv, fkv + nfp, nfp);
-	for (size_t x = 0; x < nfp; x++)
-		fp[x] = (rp_fp){ (uint32_t)fkv[x].key, (uint32_t)(fkv[x].val >> 32),
-				 (uint32_t)fkv[x].val };
-	free(fkv);
 	for (size_t x = 0; x < nfp;) {
 		size_t y = x + 1;
 		while (y < nfp && fp[y].h == fp[x].h)
@@ -1407,7 +1402,6 @@ static int postings(rp_sfw *w, rp_fp *fp, size_t nfp, uint64_t *nent,
 				}
 		x = y;
 	}
-	return RP_OK;
 }
 
 int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
@@ -1417,10 +1411,13 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	model m;
 	shard_q sq;
 	rp_sfr *kr = NULL, *fr = NULL;
-	rp_kv *kv = NULL;
+	rp_kv *kv = NULL, *kt = NULL;
 	uint64_t *pairs = NULL;
-	rp_fp *fp = NULL;
-	size_t np = 0, capp = 0, nkv = 0, capkv = 0, nfp = 0, capfp = 0;
+	rp_fp *fp = NULL, *ft = NULL;
+	const void **runs = NULL;
+	size_t *lens = NULL;
+	size_t np = 0, capp = 0, nkv = 0, capkv = 0, capkt = 0, nfp = 0;
+	size_t capfp = 0, capft = 0;
 	size_t oversized = 0, largest = 0;
 	char name[64];
 	int err = RP_OK;
@@ -1431,7 +1428,9 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(stage_done(s, "sign", m.n));
 	kr = calloc(m.n, sizeof(*kr));
 	fr = calloc(m.n, sizeof(*fr));
-	GOTO_IF(!kr || !fr, RP_ENOMEM);
+	runs = calloc(m.n, sizeof(*runs));
+	lens = calloc(m.n, sizeof(*lens));
+	GOTO_IF(!kr || !fr || !runs || !lens, RP_ENOMEM);
 	for (unsigned j = 0; j < m.n; j++) {
 		name_of(name, sizeof(name), "sign", j, "keys");
 		GOTO_IF_ERROR(sopen(s, &kr[j], name, RP_SF_KEYS));
@@ -1453,16 +1452,16 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			const rp_kv *e = NULL;
 			uint64_t ne = 0;
 			GOTO_IF_ERROR(keys_band(s, &kr[j], j, nb, b, &m, &e, &ne));
-			GOTO_IF_ERROR(RP_GROW(kv, capkv, nkv + ne + 1));
-			memcpy(kv + nkv, e, ne * sizeof(*e));
-			nkv += ne;
+			runs[j] = e;
+			lens[j] = (size_t)ne;
+			nkv += (size_t)ne;
 		}
-		/* The parts' runs are sorted and in document order: a stable
-		 * sort by key keeps each run in document order. */
-		rp_kv *tmp = reallocarray(NULL, nkv + 1, sizeof(*tmp));
-		GOTO_IF(!tmp, RP_ENOMEM);
-		rp_sort_kv(kv, tmp, nkv);
-		free(tmp);
+		/* The parts' runs are sorted by key, in document order within
+		 * a key, and the parts in document order: merged stably, each
+		 * key's documents stay in order (a stable sort's result). */
+		GOTO_IF_ERROR(RP_GROW(kv, capkv, nkv + 1));
+		GOTO_IF_ERROR(RP_GROW(kt, capkt, nkv + 1));
+		merge_kv(kv, kt, (const rp_kv *const *)runs, lens, m.n);
 		GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &np, &capp, kv, nkv, cap,
 					       &oversized, &largest));
 		for (unsigned j = 0; j < m.n; j++)
@@ -1500,43 +1499,55 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		rp_sfr_seek(&fr[j], fr[j].paylen >= 16 ? fr[j].paylen - 8 : 0);
 		cnts[j] = rp_sfr_u64(&fr[j]);
 		rp_sfr_seek(&fr[j], 8);
-		all[j] = rp_sfr_array(&fr[j], cnts[j], sizeof(rp_fp));
-		/* Sorted by hash (the slices are found by binary search), the
-		 * part's own documents only. */
-		for (uint64_t x = 0; !fr[j].bad && x < cnts[j]; x++)
-			if ((x && all[j][x].h < all[j][x - 1].h) ||
-			    all[j][x].doc < m.base[j] || all[j][x].doc >= m.base[j + 1])
-				fr[j].bad = 1;
+		/* Sorted by hash: this task's range is found by binary search
+		 * and only its blocks are read and checked (every task reads
+		 * every part's file; the ranges cover it). */
+		all[j] = rp_sfr_array_unchecked(&fr[j], cnts[j], sizeof(rp_fp));
 		if (fr[j].bad || fr[j].paylen != 16 + cnts[j] * sizeof(rp_fp)) {
 			free(all);
 			free(cnts);
 			GOTO_IF(1, corrupt(s, &fr[j]));
 		}
 		inrange += fp_lower(all[j], cnts[j], h1) - fp_lower(all[j], cnts[j], h0);
-		rp_sfr_release(&fr[j]);
 	}
 	/* The range in slices of the hash space whose fingerprints (12
-	 * bytes, and 32 to sort them) take half of the memory bound. */
-	uint64_t per = c->memory ? RP_MAX(c->memory / 2 / 44, (size_t)1 << 16)
+	 * bytes, and 12 to merge them) take half of the memory bound. */
+	uint64_t per = c->memory ? RP_MAX(c->memory / 2 / 24, (size_t)1 << 16)
 				 : UINT64_MAX;
 	uint64_t slices = inrange / per + 1;
 	for (uint64_t sl = 0; sl < slices && err == RP_OK; sl++) {
 		uint64_t s0 = h0 + (h1 - h0) * sl / slices;
 		uint64_t s1 = h0 + (h1 - h0) * (sl + 1) / slices;
 		nfp = 0;
-		for (unsigned j = 0; j < m.n; j++) {
+		for (unsigned j = 0; j < m.n && err == RP_OK; j++) {
 			size_t a = fp_lower(all[j], cnts[j], s0);
 			size_t e = fp_lower(all[j], cnts[j], s1);
-			err = RP_GROW(fp, capfp, nfp + (e - a) + 1);
-			if (err < 0)
-				break;
-			memcpy(fp + nfp, all[j] + a, (e - a) * sizeof(*fp));
+			/* The slice's blocks checked; sorted by hash, in this
+			 * slice, the part's own documents only. */
+			const rp_fp *f = all[j];
+			if (!rp_sfr_check(&fr[j], f + a, (e - a) * sizeof(*f)))
+				err = corrupt(s, &fr[j]);
+			for (size_t x = a; err == RP_OK && x < e; x++)
+				if ((x > a && f[x].h < f[x - 1].h) || f[x].h < s0 ||
+				    f[x].h >= s1 || f[x].doc < m.base[j] ||
+				    f[x].doc >= m.base[j + 1]) {
+					fr[j].bad = 1;
+					err = corrupt(s, &fr[j]);
+				}
+			runs[j] = f + a;
+			lens[j] = e - a;
 			nfp += e - a;
+		}
+		if (err == RP_OK && (err = RP_GROW(fp, capfp, nfp + 1)) == RP_OK)
+			err = RP_GROW(ft, capft, nfp + 1);
+		if (err == RP_OK) {
+			/* Grouped by hash, each part's in its order: the
+			 * entries come in one order whatever ran before. */
+			merge_fp(fp, ft, (const rp_fp *const *)runs, lens, m.n);
+			postings(&w, fp, nfp, &nent, &skipped, &lpost);
 		}
 		for (unsigned j = 0; j < m.n; j++)
 			rp_sfr_release(&fr[j]);
-		if (err == RP_OK)
-			err = postings(&w, fp, nfp, &nent, &skipped, &lpost);
 	}
 	free(all);
 	free(cnts);
@@ -1556,9 +1567,13 @@ cleanup:
 	}
 	free(kr);
 	free(fr);
+	free(runs);
+	free(lens);
 	free(kv);
+	free(kt);
 	free(pairs);
 	free(fp);
+	free(ft);
 	model_close(&m);
 	return err;
 }

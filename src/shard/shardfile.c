@@ -442,6 +442,28 @@ const void *rp_sfr_array(rp_sfr *r, uint64_t n, size_t sz)
 	return rp_sfr_bytes(r, (size_t)n * sz);
 }
 
+const void *rp_sfr_array_unchecked(rp_sfr *r, uint64_t n, size_t sz)
+{
+	if (r->bad || (sz && n > (uint64_t)(r->end - r->p) / sz)) {
+		r->bad = 1;
+		return NULL;
+	}
+	const void *p = r->p;
+	r->p += (size_t)n * sz;
+	return p;
+}
+
+int rp_sfr_check(rp_sfr *r, const void *p, size_t n)
+{
+	const uint8_t *q = p;
+	if (r->bad || q < r->pay || q > r->end || (size_t)(r->end - q) < n ||
+	    !need(r, q, n)) {
+		r->bad = 1;
+		return 0;
+	}
+	return 1;
+}
+
 int rp_sf_exists(const char *dir, const char *name)
 {
 	char *p = join(dir, name);

@@ -117,6 +117,15 @@ RP_INTERNAL void rp_sfr_align(rp_sfr *r, size_t a);
 RP_INTERNAL void rp_sfr_seek(rp_sfr *r, uint64_t off);
 /* An array of n elements of size sz at the cursor (bad when short). */
 RP_INTERNAL const void *rp_sfr_array(rp_sfr *r, uint64_t n, size_t sz);
+/* The same array, its blocks not checked yet (a stage that reads only a
+ * part of it: a binary search, then rp_sfr_check of the part it takes;
+ * the parts the tasks take cover the array, so every block is checked by
+ * one). */
+RP_INTERNAL const void *rp_sfr_array_unchecked(rp_sfr *r, uint64_t n,
+					       size_t sz);
+/* Check the blocks of [p, p + n) of r's payload: 0, and bad set, when
+ * one differs or cannot be read. */
+RP_INTERNAL int rp_sfr_check(rp_sfr *r, const void *p, size_t n);
 
 /* dir/name exists (a done marker, a stage's file). */
 RP_INTERNAL int rp_sf_exists(const char *dir, const char *name);
