@@ -25,6 +25,56 @@ RP_INTERNAL void rp_sort_kv(rp_kv *kv, rp_kv *tmp, size_t n);
 RP_INTERNAL size_t rp_unique_u64(uint64_t *keys, size_t n);
 
 /*
+ * RP_DEFINE_RADIX(NAME, T, KEY) defines void NAME(T *a, T *tmp, size_t n):
+ * a[0..n) sorted by the 64-bit KEY(element), stably (an LSD radix sort;
+ * tmp as large as a), as rp_sort_u64 and rp_sort_kv are; `static` before
+ * it makes a file's own. Below 48 elements, an insertion sort.
+ */
+#define RP_DEFINE_RADIX(NAME, T, KEY)                                         \
+	void NAME(T *a, T *tmp, size_t n)                                     \
+	{                                                                     \
+		if (n < 48) {                                                 \
+			for (size_t i = 1; i < n; i++) {                      \
+				T x = a[i];                                   \
+				size_t j = i;                                 \
+				while (j > 0 && KEY(a[j - 1]) > KEY(x)) {     \
+					a[j] = a[j - 1];                      \
+					j--;                                  \
+				}                                             \
+				a[j] = x;                                     \
+			}                                                     \
+			return;                                               \
+		}                                                             \
+		size_t hist[8][256];                                          \
+		memset(hist, 0, sizeof(hist));                                \
+		for (size_t i = 0; i < n; i++) {                              \
+			uint64_t k = KEY(a[i]);                               \
+			for (int d = 0; d < 8; d++)                           \
+				hist[d][(k >> (8 * d)) & 0xff]++;             \
+		}                                                             \
+		T *src = a, *dst = tmp;                                       \
+		for (int d = 0; d < 8; d++) {                                 \
+			size_t *h = hist[d];                                  \
+			if (h[(KEY(a[0]) >> (8 * d)) & 0xff] == n)            \
+				continue;                                     \
+			size_t sum = 0;                                       \
+			for (int b = 0; b < 256; b++) {                       \
+				size_t c = h[b];                              \
+				h[b] = sum;                                   \
+				sum += c;                                     \
+			}                                                     \
+			for (size_t i = 0; i < n; i++)                        \
+				dst[h[(KEY(src[i]) >> (8 * d)) & 0xff]++] =   \
+					src[i];                               \
+			T *t = src;                                           \
+			src = dst;                                            \
+			dst = t;                                              \
+		}                                                             \
+		if (src != a)                                                 \
+			memcpy(a, src, n * sizeof(T));                        \
+	}
+
+/*
  * RP_DEFINE_MERGE(NAME, T, KEY) defines
  *   static void NAME(T *out, T *tmp, const T *const *runs,
  *                    const size_t *lens, size_t n)

@@ -436,11 +436,8 @@ typedef struct lent {
 	uint32_t pages, outlet_credit; /* outlet << 1 | credit */
 } lent;
 
-static int cmp_lent(const void *x, const void *y)
-{
-	const lent *a = x, *b = y;
-	return a->h < b->h ? -1 : a->h > b->h;
-}
+#define KEY_LENT(x) ((x).h)
+static RP_DEFINE_RADIX(sort_lent, lent, KEY_LENT)
 
 static int cmp_kv(const void *x, const void *y)
 {
@@ -548,7 +545,12 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n,
 		e[x].pages = 1;
 	}
 	free(ot);
-	sort_any(e, ne, sizeof(*e), cmp_lent);
+	/* By line, each line's pages in document order (a stable sort: the
+	 * first page's outlet is the entry's). */
+	lent *et = reallocarray(NULL, ne + 1, sizeof(*et));
+	GOTO_IF(!et, RP_ENOMEM);
+	sort_lent(e, et, ne);
+	free(et);
 	k = 0;
 	for (size_t x = 0; x < ne; x++) {
 		if (k && e[k - 1].h == e[x].h)
@@ -557,7 +559,12 @@ static int write_lines(rp_shard *s, rp_corpus *c, unsigned i, unsigned n,
 			e[k++] = e[x];
 	}
 	ne = k;
-	sort_any(ids, c->ndocs, sizeof(*ids), cmp_kv);
+	/* By hash, then document (the documents come in order: the radix
+	 * sort is stable). */
+	rp_kv *it = reallocarray(NULL, c->ndocs + 1, sizeof(*it));
+	GOTO_IF(!it, RP_ENOMEM);
+	rp_sort_kv(ids, it, c->ndocs);
+	free(it);
 
 	name_of(name, sizeof(name), "read", i, "lines");
 	GOTO_IF_ERROR(wopen(s, &w, name, RP_SF_LINES));
