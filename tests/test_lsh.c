@@ -185,3 +185,58 @@ Test(lsh, set_aside_band_keys_come_back_band_by_band)
 	rp_keyspill_free(ks);
 	rp_tmpfile_close(tf);
 }
+
+/* sort.h's merge of sorted runs (the shard pairs stage merges the parts'
+ * band keys and fingerprints with it) orders as a stable sort of the runs
+ * laid end to end: keys from a small range, so that most are tied, and
+ * values naming the run and place, so that any other order of ties shows. */
+#define KEY_OF(x) ((x).key)
+RP_DEFINE_MERGE(merge_runs, rp_kv, KEY_OF)
+
+Test(lsh, merging_sorted_runs_gives_the_stable_sort_order)
+{
+	uint64_t st = 4242;
+	for (unsigned k = 1; k <= 9; k++) {
+		for (unsigned round = 0; round < 20; round++) {
+			rp_kv *runs[9], *all, *out, *tmp, *exp;
+			size_t lens[9], total = 0;
+			for (unsigned j = 0; j < k; j++) {
+				/* some runs empty, some of one element */
+				lens[j] = (size_t)(tu_rand(&st) % 4 == 0
+							   ? tu_rand(&st) % 2
+							   : tu_rand(&st) % 300);
+				runs[j] = malloc((lens[j] + 1) * sizeof(rp_kv));
+				rp_kv *t = malloc((lens[j] + 1) * sizeof(rp_kv));
+				for (size_t x = 0; x < lens[j]; x++)
+					runs[j][x] = (rp_kv){ tu_rand(&st) % 40, 0 };
+				rp_sort_kv(runs[j], t, lens[j]);
+				for (size_t x = 0; x < lens[j]; x++)
+					runs[j][x].val = (uint64_t)j << 32 | x;
+				free(t);
+				total += lens[j];
+			}
+			all = malloc((total + 1) * sizeof(rp_kv));
+			exp = malloc((total + 1) * sizeof(rp_kv));
+			out = malloc((total + 1) * sizeof(rp_kv));
+			tmp = malloc((total + 1) * sizeof(rp_kv));
+			size_t at = 0;
+			for (unsigned j = 0; j < k; j++) {
+				memcpy(all + at, runs[j], lens[j] * sizeof(rp_kv));
+				at += lens[j];
+			}
+			memcpy(exp, all, total * sizeof(rp_kv));
+			rp_sort_kv(exp, tmp, total);
+			merge_runs(out, tmp, (const rp_kv *const *)runs, lens, k);
+			for (size_t x = 0; x < total; x++) {
+				cr_assert_eq(out[x].key, exp[x].key, "k=%u x=%zu", k, x);
+				cr_assert_eq(out[x].val, exp[x].val, "k=%u x=%zu", k, x);
+			}
+			for (unsigned j = 0; j < k; j++)
+				free(runs[j]);
+			free(all);
+			free(exp);
+			free(out);
+			free(tmp);
+		}
+	}
+}
