@@ -197,6 +197,19 @@ Test(shard, stage_files_are_checked_and_tasks_can_run_again)
 		     "rm /tmp/k.$$ /tmp/v.$$", w, bin(), bin());
 	cr_assert_eq(rc, 0, "a task run again wrote other bytes: %s", err);
 
+	/* A pairs task reads and checks only its hash range of each
+	 * fingerprints file, and the ranges of the tasks cover the file: a
+	 * block damaged in the middle is refused by the task that reads it. */
+	rc = run(NULL, &err, "set -e; rm -rf %s.3; cp -r %s %s.3; f=%s.3/sign-0.fps; "
+		 "printf 'X' | dd of=$f bs=1 seek=$(($(stat -c %%s $f) / 2)) "
+		 "conv=notrunc 2>/dev/null; n=0; for i in 0 1; do "
+		 "%s shard pairs --part $i/2 %s.3 || { test $? = 3; n=$((n + 1)); }; "
+		 "done; test $n -ge 1", w, w, w, w, bin(), w);
+	cr_assert_eq(rc, 0, "no pairs task refused the damaged file: %s", err);
+	cr_assert(strstr(err, "sign-0.fps") && strstr(err, "damaged (checksum of "
+							   "bytes"), "%s", err);
+	run(NULL, NULL, "rm -rf %s.3", w);
+
 	/* Other parameters: the folder is refused, so is a file of another
 	 * run put in it. */
 	rc = run(NULL, &err, "%s shard read -t 0.6 --shard 0/2 %s -o %s", bin(),
