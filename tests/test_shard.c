@@ -208,6 +208,16 @@ Test(shard, stage_files_are_checked_and_tasks_can_run_again)
 	cr_assert_eq(rc, 0, "no pairs task refused the damaged file: %s", err);
 	cr_assert(strstr(err, "sign-0.fps") && strstr(err, "damaged (checksum of "
 							   "bytes"), "%s", err);
+	/* Finish reads each document's record through the checking buffer
+	 * (its text borrowed, not read): a block damaged in the middle of
+	 * a documents file, text or fields, is still found. */
+	rc = run(NULL, &err, "set -e; rm -rf %s.3; cp -r %s %s.3; f=%s.3/read-1.docs; "
+		 "printf 'X' | dd of=$f bs=1 seek=$(($(stat -c %%s $f) / 2)) "
+		 "conv=notrunc 2>/dev/null; %s shard finish -q %s.3 -o /dev/null",
+		 w, w, w, w, bin(), w);
+	cr_assert_eq(rc, 3, "%s", err);
+	cr_assert(strstr(err, "read-1.docs") && strstr(err, "damaged (checksum of "
+							    "bytes"), "%s", err);
 	run(NULL, NULL, "rm -rf %s.3", w);
 
 	/* Other parameters: the folder is refused, so is a file of another

@@ -268,6 +268,13 @@ typedef struct docs_file {
 	uint64_t ndocs, nrejects, nskipped, seen;
 	uint64_t rej_pos, skip_pos;
 	const uint8_t *table;   /* ndocs u64 offsets */
+	/* Documents taken for their fields, their texts borrowed, not read
+	 * (finish): records read through the checking buffer (rp_sfr's
+	 * buffered), the fields copied to scratch before the text's blocks
+	 * are checked. */
+	int fields_only;
+	char *scratch;
+	size_t capscratch;
 } docs_file;
 
 static int docs_open(rp_shard *s, docs_file *f, unsigned i)
@@ -311,6 +318,9 @@ static void docs_close(docs_file *f)
 	if (f->lent)
 		f->r.map = NULL;
 	rp_sfr_close(&f->r);
+	free(f->scratch);
+	f->scratch = NULL;
+	f->capscratch = 0;
 	f->lent = 0;
 }
 
@@ -325,18 +335,41 @@ static int docs_get(rp_shard *s, docs_file *f, uint64_t d, rp_doc_input *in,
 	memcpy(&off, f->table + d * 8, 8);
 	rp_sfr_seek(&f->r, off);
 	memset(in, 0, sizeof(*in));
+	f->r.buffered = f->fields_only;
 	in->line = (size_t)rp_sfr_u64(&f->r);
-	in->id = rp_sfr_str(&f->r, &in->id_len);
-	in->title = rp_sfr_str(&f->r, &in->title_len);
-	in->outlet = rp_sfr_str(&f->r, &in->outlet_len);
-	in->date = rp_sfr_str(&f->r, &in->date_len);
-	size_t srclen;
-	in->source = rp_sfr_str(&f->r, &srclen);
-	in->text = rp_sfr_str(&f->r, &in->text_len);
+	const char *str[5];
+	size_t len[5], at[5], total = 0;
+	for (int k = 0; k < 5; k++) {
+		str[k] = rp_sfr_str(&f->r, &len[k]);
+		if (!f->fields_only || !str[k])
+			continue;
+		/* (copied at once: the next read may take the buffer) */
+		if (RP_GROW(f->scratch, f->capscratch, total + len[k] + 1) < 0) {
+			f->r.buffered = 0;
+			return RP_ENOMEM;
+		}
+		memcpy(f->scratch + total, str[k], len[k] + 1);
+		at[k] = total;
+		total += len[k] + 1;
+	}
+	for (int k = 0; f->fields_only && k < 5; k++)
+		if (str[k])
+			str[k] = f->scratch + at[k];
+	in->id = str[0];
+	in->id_len = len[0];
+	in->title = str[1];
+	in->title_len = len[1];
+	in->outlet = str[2];
+	in->outlet_len = len[2];
+	in->date = str[3];
+	in->date_len = len[3];
+	in->source = str[4];
+	in->text = rp_sfr_str_kept(&f->r, &in->text_len);
 	uint32_t n = rp_sfr_u32(&f->r);
 	rp_sfr_align(&f->r, 4);
 	*map = rp_sfr_array(&f->r, n, sizeof(rp_anchor));
 	*nmap = n;
+	f->r.buffered = 0;
 	if (f->r.bad || !in->id || !in->text)
 		return corrupt(s, &f->r);
 	return RP_OK;
@@ -2020,6 +2053,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	for (unsigned j = 0; j < m.n; j++) {
 		GOTO_IF_ERROR(docs_open(s, &df, j));
 		GOTO_IF_ERROR(docs_lend(&df, c));
+		df.fields_only = 1;
 		GOTO_IF(df.ndocs != m.base[j + 1] - m.base[j], corrupt(s, &df.r));
 		/* (grown as parts prove their counts: not sized by the
 		 * model's word alone) */

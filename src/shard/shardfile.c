@@ -308,9 +308,10 @@ static int need(rp_sfr *r, const uint8_t *p, size_t n)
 			b++;
 			continue;
 		}
-		/* A run of unchecked blocks, at most 1 MiB. */
-		uint64_t e = b + 1;
-		while (e <= last && e - b < RUN &&
+		/* A run of unchecked blocks, at most 1 MiB; buffered, read
+		 * ahead (the reads that follow find their bytes there). */
+		uint64_t e = b + 1, stop = r->buffered ? r->nblocks - 1 : last;
+		while (e <= stop && e - b < RUN &&
 		       !(r->seen[e / 8] & (1u << (e % 8))))
 			e++;
 		if (!r->buf &&
@@ -330,6 +331,8 @@ static int need(rp_sfr *r, const uint8_t *p, size_t n)
 			r->read_errno = rerr;
 			return 0;
 		}
+		r->win_off = from;
+		r->win_len = len;
 		for (uint64_t k = b; k < e; k++) {
 			size_t at = (size_t)((k - b) * RP_SF_BLOCK);
 			size_t bl = RP_MIN((size_t)RP_SF_BLOCK, len - at);
@@ -387,7 +390,11 @@ const void *rp_sfr_bytes(rp_sfr *r, size_t n)
 		return NULL;
 	}
 	const void *p = r->p;
+	uint64_t off = (uint64_t)(r->p - r->pay);
 	r->p += n;
+	if (r->buffered && r->buf && off >= r->win_off &&
+	    off - r->win_off + n <= r->win_len)
+		return r->buf + (off - r->win_off);
 	return p;
 }
 
@@ -417,6 +424,29 @@ const char *rp_sfr_str(rp_sfr *r, size_t *len)
 		return NULL;
 	const char *s = rp_sfr_bytes(r, n);
 	if (!s || s[n - 1] != '\0') {
+		r->bad = 1;
+		return NULL;
+	}
+	*len = n - 1;
+	return s;
+}
+
+const char *rp_sfr_str_kept(rp_sfr *r, size_t *len)
+{
+	uint32_t n = rp_sfr_u32(r);
+	*len = 0;
+	if (n == 0)
+		return NULL;
+	const char *s = (const char *)r->p;
+	if (!rp_sfr_bytes(r, n))
+		return NULL;
+	/* The terminator from the buffer when it holds it (it holds the
+	 * text's last blocks when they were checked just now). */
+	uint64_t z = (uint64_t)((const uint8_t *)s + n - 1 - r->pay);
+	char last = r->buffered && r->buf && z >= r->win_off &&
+			    z - r->win_off < r->win_len
+		? (char)r->buf[z - r->win_off] : s[n - 1];
+	if (last != '\0') {
 		r->bad = 1;
 		return NULL;
 	}

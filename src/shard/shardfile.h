@@ -84,6 +84,12 @@ typedef struct rp_sfr {
 	uint64_t *sums;         /* the blocks' checksums (the table) */
 	uint8_t *seen;          /* a bit per block: checked */
 	uint8_t *buf;           /* where blocks are read to be checked */
+	uint64_t win_off, win_len; /* the payload bytes buf holds */
+	/* Reads answered from buf where it holds them (rp_sfr_bytes and
+	 * what reads through it): no page of the mapping touched, each a
+	 * page fault of microseconds on these machines; such a pointer
+	 * lasts until the next read. Off: pointers into the mapping. */
+	int buffered;
 	uint64_t damaged_block; /* 1 + the block that failed its check */
 	int read_errno;         /* a block could not be read */
 } rp_sfr;
@@ -111,6 +117,10 @@ RP_INTERNAL const void *rp_sfr_bytes(rp_sfr *r, size_t n);
 /* A string as rp_sfw_str wrote it (NUL-terminated in the file; NULL for
  * a NULL string, *len its length). */
 RP_INTERNAL const char *rp_sfr_str(rp_sfr *r, size_t *len);
+/* The same string as a pointer into the mapping, which lasts while r is
+ * open, also when r is buffered (its terminator then checked in the
+ * buffer): a text borrowed, not read. */
+RP_INTERNAL const char *rp_sfr_str_kept(rp_sfr *r, size_t *len);
 /* Skip to the next multiple of a, as rp_sfw_align wrote it. */
 RP_INTERNAL void rp_sfr_align(rp_sfr *r, size_t a);
 /* Move the cursor to payload offset off (bad when past the end). */
