@@ -165,6 +165,25 @@ Test(contain, postings_over_the_cap_are_counted_not_paired)
 	free(out);
 }
 
+/* nd texts of ns random shingle hashes each, from seed. */
+static uint64_t *random_texts(size_t nd, size_t ns, uint64_t seed)
+{
+	uint64_t *h = malloc(nd * ns * sizeof(*h));
+	cr_assert_not_null(h);
+	for (size_t x = 0; x < nd * ns; x++)
+		h[x] = rng(&seed);
+	return h;
+}
+
+/* A temporary file for what a bounded search sets aside. */
+static rp_tmpfile *open_tmp(void)
+{
+	rp_tmpfile *tf;
+	char why[512];
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	return tf;
+}
+
 /* Shingle hashes h of nd texts of ns each, winnowed (window 7) into two
  * buffers, documents alternating; with tf, into 2^bits parts set aside in
  * tf past spill_at bytes; then the candidates under `memory` (cap 100),
@@ -199,20 +218,14 @@ static void pack_and_search(const uint64_t *h, size_t nd, size_t ns,
 Test(contain, spilled_fingerprints_give_the_same_candidates)
 {
 	enum { ND = 400, NS = 300 };
-	uint64_t s = 5, *h = malloc((size_t)ND * NS * sizeof(*h));
-	cr_assert_not_null(h);
-	for (size_t d = 0; d < ND; d++)
-		for (size_t i = 0; i < NS; i++)
-			h[d * NS + i] = rng(&s);
+	uint64_t *h = random_texts(ND, NS, 5);
 	/* Every fourth text shares a run of 40 shingles with the one before. */
 	for (size_t d = 1; d < ND; d += 4)
 		memcpy(h + d * NS + 100, h + (d - 1) * NS + 50, 40 * sizeof(*h));
 	uint64_t *c[2];
 	size_t nc[2];
 	rp_contain_stats st[2];
-	rp_tmpfile *tf;
-	char why[512];
-	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	rp_tmpfile *tf = open_tmp();
 	for (int spill = 0; spill < 2; spill++) {
 		size_t chunks;
 		pack_and_search(h, ND, NS, spill ? tf : NULL, 3, 4096,
@@ -239,11 +252,7 @@ Test(contain, spilled_fingerprints_give_the_same_candidates)
 Test(contain, entries_past_the_bound_are_set_aside_and_give_the_same_candidates)
 {
 	enum { ND = 400, NS = 300, GROUP = 10 };
-	uint64_t s = 11, *h = malloc((size_t)ND * NS * sizeof(*h));
-	cr_assert_not_null(h);
-	for (size_t d = 0; d < ND; d++)
-		for (size_t i = 0; i < NS; i++)
-			h[d * NS + i] = rng(&s);
+	uint64_t *h = random_texts(ND, NS, 11);
 	for (size_t d = 0; d < ND; d++)
 		if (d % GROUP)
 			memcpy(h + d * NS + 50 + d % GROUP,
@@ -251,9 +260,7 @@ Test(contain, entries_past_the_bound_are_set_aside_and_give_the_same_candidates)
 	uint64_t *c[2];
 	size_t nc[2];
 	rp_contain_stats st[2];
-	rp_tmpfile *tf;
-	char why[512];
-	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	rp_tmpfile *tf = open_tmp();
 	uint64_t before = 0;
 	for (int bound = 0; bound < 2; bound++) {
 		size_t chunks;
@@ -325,21 +332,16 @@ static size_t count_entries(const uint64_t *h, size_t nd, size_t ns)
 Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
 {
 	enum { ND = 1000, NS = 400 };
-	uint64_t s = 23, *h = malloc((size_t)ND * NS * sizeof(*h));
-	cr_assert_not_null(h);
-	for (size_t d = 0; d < ND; d++)
-		for (size_t i = 0; i < NS; i++) {
-			uint64_t r = rng(&s);
-			h[d * NS + i] = r % 10 < 5 ? ((r >> 8) % 2000 + 1) * 0x9e3779b97f4a7c15ULL : r;
-		}
+	uint64_t *h = random_texts(ND, NS, 23);
+	for (size_t x = 0; x < (size_t)ND * NS; x++)
+		if (h[x] % 10 < 5)
+			h[x] = ((h[x] >> 8) % 2000 + 1) * 0x9e3779b97f4a7c15ULL;
 	for (size_t d = 0; d + 1 < ND; d += 10)
 		memcpy(h + (d + 1) * NS + 200, h + d * NS + 30,
 		       (20 + d / 10 % 25) * sizeof(*h));
 	size_t entries = count_entries(h, ND, NS);
 	cr_assert_gt(entries, (size_t)16 * 32768, "%zu entries", entries);
-	rp_tmpfile *tf;
-	char why[512];
-	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	rp_tmpfile *tf = open_tmp();
 	/* Unbounded; bounded on one thread; bounded on two. */
 	uint64_t *c[3];
 	size_t nc[3];
