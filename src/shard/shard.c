@@ -269,9 +269,9 @@ typedef struct docs_file {
 	uint64_t rej_pos, skip_pos;
 	const uint8_t *table;   /* ndocs u64 offsets */
 	/* Documents taken for their fields, their texts borrowed, not read
-	 * (finish): records read through the checking buffer (rp_sfr's
-	 * buffered), the fields copied to scratch before the text's blocks
-	 * are checked. */
+	 * here (finish; sign, whose analysis reads them later): records read
+	 * through the checking buffer (rp_sfr's buffered), in order, the
+	 * fields copied to scratch before the text's blocks are checked. */
 	int fields_only;
 	char *scratch;
 	size_t capscratch;
@@ -1239,6 +1239,9 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(resolve_q(s, c, qin, &sq));
 	GOTO_IF_ERROR(docs_open(s, &df, i));
 	GOTO_IF_ERROR(docs_lend(&df, c));
+	/* (the analysis reads the texts, after the pages touched here were
+	 * let go: not touched here) */
+	df.fields_only = 1;
 	GOTO_IF(df.ndocs != m.base[i + 1] - m.base[i], corrupt(s, &df.r));
 	glob = calloc(df.ndocs + 1, sizeof(*glob));
 	GOTO_IF(!glob, RP_ENOMEM);
