@@ -269,9 +269,11 @@ typedef struct docs_file {
 	uint64_t rej_pos, skip_pos;
 	const uint8_t *table;   /* ndocs u64 offsets */
 	/* Documents taken for their fields, their texts borrowed, not read
-	 * here (finish; sign, whose analysis reads them later): records read
-	 * through the checking buffer (rp_sfr's buffered), in order, the
-	 * fields copied to scratch before the text's blocks are checked. */
+	 * here (finish; sign and verify, whose analysis reads them later,
+	 * after the pages touched here were let go): records read through
+	 * the checking buffer (rp_sfr's buffered: RP_SFR_BUFFERED, and
+	 * RP_SFR_AHEAD where all are taken in order), the fields copied to
+	 * scratch before the text's blocks are checked. */
 	int fields_only;
 	char *scratch;
 	size_t capscratch;
@@ -1241,7 +1243,7 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(docs_lend(&df, c));
 	/* (the analysis reads the texts, after the pages touched here were
 	 * let go: not touched here) */
-	df.fields_only = 1;
+	df.fields_only = RP_SFR_BUFFERED | RP_SFR_AHEAD;
 	GOTO_IF(df.ndocs != m.base[i + 1] - m.base[i], corrupt(s, &df.r));
 	glob = calloc(df.ndocs + 1, sizeof(*glob));
 	GOTO_IF(!glob, RP_ENOMEM);
@@ -1906,6 +1908,8 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		if (!df[j].r.map) {
 			GOTO_IF_ERROR(docs_open(s, &df[j], j));
 			GOTO_IF_ERROR(docs_lend(&df[j], c));
+			/* (a few of the part's documents: no reading ahead) */
+			df[j].fields_only = RP_SFR_BUFFERED;
 		}
 		GOTO_IF(d >= df[j].ndocs, corrupt(s, &df[j].r));
 		GOTO_IF_ERROR(docs_add(s, &df[j], d, c));
@@ -2056,7 +2060,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	for (unsigned j = 0; j < m.n; j++) {
 		GOTO_IF_ERROR(docs_open(s, &df, j));
 		GOTO_IF_ERROR(docs_lend(&df, c));
-		df.fields_only = 1;
+		df.fields_only = RP_SFR_BUFFERED | RP_SFR_AHEAD;
 		GOTO_IF(df.ndocs != m.base[j + 1] - m.base[j], corrupt(s, &df.r));
 		/* (grown as parts prove their counts: not sized by the
 		 * model's word alone) */

@@ -308,9 +308,11 @@ static int need(rp_sfr *r, const uint8_t *p, size_t n)
 			b++;
 			continue;
 		}
-		/* A run of unchecked blocks, at most 1 MiB; buffered, read
-		 * ahead (the reads that follow find their bytes there). */
-		uint64_t e = b + 1, stop = r->buffered ? r->nblocks - 1 : last;
+		/* A run of unchecked blocks, at most 1 MiB; reading ahead,
+		 * past the range (the reads that follow find their bytes
+		 * there). */
+		uint64_t e = b + 1;
+		uint64_t stop = r->buffered & RP_SFR_AHEAD ? r->nblocks - 1 : last;
 		while (e <= stop && e - b < RUN &&
 		       !(r->seen[e / 8] & (1u << (e % 8))))
 			e++;

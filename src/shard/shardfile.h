@@ -69,6 +69,8 @@ RP_INTERNAL void rp_sfw_str(rp_sfw *w, const char *s, size_t len);
  * file (!ok). RP_EIO with a message when a write failed. */
 RP_INTERNAL int rp_sfw_close(rp_sfw *w, int ok, char *err, size_t errlen);
 
+enum { RP_SFR_BUFFERED = 1, RP_SFR_AHEAD = 2 };
+
 /* A file being read: mapped whole. */
 typedef struct rp_sfr {
 	const uint8_t *map;
@@ -88,7 +90,9 @@ typedef struct rp_sfr {
 	/* Reads answered from buf where it holds them (rp_sfr_bytes and
 	 * what reads through it): no page of the mapping touched, each a
 	 * page fault of microseconds on these machines; such a pointer
-	 * lasts until the next read. Off: pointers into the mapping. */
+	 * lasts until the next read. Off: pointers into the mapping.
+	 * RP_SFR_AHEAD: blocks past a read's range are read and checked
+	 * with it (up to 1 MiB), for a reader going through in order. */
 	int buffered;
 	uint64_t damaged_block; /* 1 + the block that failed its check */
 	int read_errno;         /* a block could not be read */
