@@ -698,7 +698,8 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	/* A borrowed text is a stage file's, checked when its part was
 	 * read (the file's checksums say it is as written): it is not read
 	 * again here, where a stage takes back a million documents only for
-	 * their ids (finish) or reads each text once anyway (sign). */
+	 * their fields (finish) or reads the texts later anyway (sign,
+	 * verify). */
 	if ((!c->borrow_texts &&
 	     (err = check_field(c, in, shortid, "text", in->text,
 				in->text_len)) != RP_OK) ||
