@@ -176,6 +176,17 @@ Test(shard, stages_give_the_answers_of_scan)
 	free(gen);
 }
 
+/* W.3: a copy of the work folder W with one byte of its file `file`
+ * changed in the middle. */
+static void damaged_copy(const char *w, const char *file)
+{
+	char *err;
+	int rc = run(NULL, &err, "set -e; rm -rf %s.3; cp -r %s %s.3; f=%s.3/%s; "
+		     "printf 'X' | dd of=$f bs=1 seek=$(($(stat -c %%s $f) / 2)) "
+		     "conv=notrunc 2>/dev/null", w, w, w, w, file);
+	cr_assert_eq(rc, 0, "%s", err);
+}
+
 /* A task run again writes the same bytes; a stage refuses files of other
  * parameters, damaged or truncated ones and a stage before it not done,
  * naming the file, with exit status 3. */
@@ -200,21 +211,18 @@ Test(shard, stage_files_are_checked_and_tasks_can_run_again)
 	/* A pairs task reads and checks only its hash range of each
 	 * fingerprints file, and the ranges of the tasks cover the file: a
 	 * block damaged in the middle is refused by the task that reads it. */
-	rc = run(NULL, &err, "set -e; rm -rf %s.3; cp -r %s %s.3; f=%s.3/sign-0.fps; "
-		 "printf 'X' | dd of=$f bs=1 seek=$(($(stat -c %%s $f) / 2)) "
-		 "conv=notrunc 2>/dev/null; n=0; for i in 0 1; do "
+	damaged_copy(w, "sign-0.fps");
+	rc = run(NULL, &err, "set -e; n=0; for i in 0 1; do "
 		 "%s shard pairs --part $i/2 %s.3 || { test $? = 3; n=$((n + 1)); }; "
-		 "done; test $n -ge 1", w, w, w, w, bin(), w);
+		 "done; test $n -ge 1", bin(), w);
 	cr_assert_eq(rc, 0, "no pairs task refused the damaged file: %s", err);
 	cr_assert(strstr(err, "sign-0.fps") && strstr(err, "damaged (checksum of "
 							   "bytes"), "%s", err);
 	/* Finish reads each document's record through the checking buffer
 	 * (its text borrowed, not read): a block damaged in the middle of
 	 * a documents file, text or fields, is still found. */
-	rc = run(NULL, &err, "set -e; rm -rf %s.3; cp -r %s %s.3; f=%s.3/read-1.docs; "
-		 "printf 'X' | dd of=$f bs=1 seek=$(($(stat -c %%s $f) / 2)) "
-		 "conv=notrunc 2>/dev/null; %s shard finish -q %s.3 -o /dev/null",
-		 w, w, w, w, bin(), w);
+	damaged_copy(w, "read-1.docs");
+	rc = run(NULL, &err, "%s shard finish -q %s.3 -o /dev/null", bin(), w);
 	cr_assert_eq(rc, 3, "%s", err);
 	cr_assert(strstr(err, "read-1.docs") && strstr(err, "damaged (checksum of "
 							    "bytes"), "%s", err);

@@ -1479,7 +1479,8 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	rp_kv *kv = NULL, *kt = NULL;
 	uint64_t *pairs = NULL;
 	rp_fp *fp = NULL, *ft = NULL;
-	const void **runs = NULL;
+	const rp_kv **kruns = NULL;  /* each part's run of a band */
+	const rp_fp **fruns = NULL;  /* each part's slice of fingerprints */
 	size_t *lens = NULL;
 	size_t np = 0, capp = 0, nkv = 0, capkv = 0, capkt = 0, nfp = 0;
 	size_t capfp = 0, capft = 0;
@@ -1493,9 +1494,10 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(stage_done(s, "sign", m.n));
 	kr = calloc(m.n, sizeof(*kr));
 	fr = calloc(m.n, sizeof(*fr));
-	runs = calloc(m.n, sizeof(*runs));
+	kruns = calloc(m.n, sizeof(*kruns));
+	fruns = calloc(m.n, sizeof(*fruns));
 	lens = calloc(m.n, sizeof(*lens));
-	GOTO_IF(!kr || !fr || !runs || !lens, RP_ENOMEM);
+	GOTO_IF(!kr || !fr || !kruns || !fruns || !lens, RP_ENOMEM);
 	for (unsigned j = 0; j < m.n; j++) {
 		name_of(name, sizeof(name), "sign", j, "keys");
 		GOTO_IF_ERROR(sopen(s, &kr[j], name, RP_SF_KEYS));
@@ -1517,7 +1519,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 			const rp_kv *e = NULL;
 			uint64_t ne = 0;
 			GOTO_IF_ERROR(keys_band(s, &kr[j], j, nb, b, &m, &e, &ne));
-			runs[j] = e;
+			kruns[j] = e;
 			lens[j] = (size_t)ne;
 			nkv += (size_t)ne;
 		}
@@ -1526,7 +1528,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		 * key's documents stay in order (a stable sort's result). */
 		GOTO_IF_ERROR(RP_GROW(kv, capkv, nkv + 1));
 		GOTO_IF_ERROR(RP_GROW(kt, capkt, nkv + 1));
-		merge_kv(kv, kt, (const rp_kv *const *)runs, lens, m.n);
+		merge_kv(kv, kt, kruns, lens, m.n);
 		GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &np, &capp, kv, nkv, cap,
 					       &oversized, &largest));
 		for (unsigned j = 0; j < m.n; j++)
@@ -1599,7 +1601,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 					fr[j].bad = 1;
 					err = corrupt(s, &fr[j]);
 				}
-			runs[j] = f + a;
+			fruns[j] = f + a;
 			lens[j] = e - a;
 			nfp += e - a;
 		}
@@ -1608,7 +1610,7 @@ int rp_shard_pairs(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		if (err == RP_OK) {
 			/* Grouped by hash, each part's in its order: the
 			 * entries come in one order whatever ran before. */
-			merge_fp(fp, ft, (const rp_fp *const *)runs, lens, m.n);
+			merge_fp(fp, ft, fruns, lens, m.n);
 			postings(&w, fp, nfp, &nent, &skipped, &lpost);
 		}
 		for (unsigned j = 0; j < m.n; j++)
@@ -1632,7 +1634,8 @@ cleanup:
 	}
 	free(kr);
 	free(fr);
-	free(runs);
+	free(kruns);
+	free(fruns);
 	free(lens);
 	free(kv);
 	free(kt);
