@@ -211,51 +211,55 @@ cleanup:
  * generation's runs (none of theirs is live now). */
 static int write_feats(rp_index *ix, const dfeat *f, const int64_t *ns, size_t n)
 {
-	rp_runent *e = NULL;
-	size_t ne = 0, cap = 0;
 	sqlite3_stmt *fg = NULL;
 	int err = RP_OK;
+	if (n > UINT32_MAX) {
+		rp_index_set_err(ix, "%s: more than %u documents in one batch",
+				 ix->path, UINT32_MAX);
+		return RP_ELIMIT;
+	}
 	GOTO_IF_ERROR(rp_index_prepare(ix, &fg, "INSERT OR REPLACE INTO docgen VALUES(?1, ?2)"));
+	size_t nfp = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!f[i].active)
 			continue;
+		nfp += f[i].nfp;
 		sqlite3_bind_int64(fg, 1, ns[i]);
 		sqlite3_bind_int64(fg, 2, ix->gen);
 		GOTO_IF_ERROR(step_done(ix, fg, "writing documents"));
 	}
+	GOTO_IF_ERROR(rp_runs_reserve(ix, RP_MAX(n, nfp)));
+	rp_kv *kv = ix->kv;
 	for (unsigned b = 0; b < ix->bands; b++) {
-		ne = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (!f[i].active)
-				continue;
-			GOTO_IF_ERROR(RP_GROW(e, cap, ne + 1));
-			e[ne++] = (rp_runent){ f[i].keys[b], ns[i], 1, 0 };
-		}
-		GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, (int)b, e, ne, 0));
+		size_t ne = 0;
+		for (size_t i = 0; i < n; i++)
+			if (f[i].active)
+				kv[ne++] = (rp_kv){ f[i].keys[b], RP_RUNS_VAL(i, 1) };
+		GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, (int)b, ne, ns, n, 0));
 	}
-	/* Fingerprints by hash with their count in the document. */
-	ne = 0;
+	/* Fingerprints by hash with their count in the document (a
+	 * document's are sorted by hash). */
+	size_t ne = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t first = ne;
 		for (size_t k = 0; f[i].active && k < f[i].nfp; k++) {
-			if (ne > first && e[ne - 1].key == f[i].fp[k].h) {
-				e[ne - 1].cnt++;
+			if (ne > first && kv[ne - 1].key == f[i].fp[k].h) {
+				/* (under 2^32: a text is under 2 GiB) */
+				kv[ne - 1].val++;
 				continue;
 			}
-			GOTO_IF_ERROR(RP_GROW(e, cap, ne + 1));
-			e[ne++] = (rp_runent){ f[i].fp[k].h, ns[i], 1, 0 };
+			kv[ne++] = (rp_kv){ f[i].fp[k].h, RP_RUNS_VAL(i, 1) };
 		}
 	}
-	GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, RP_KIND_FP, e, ne, 0));
+	GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, RP_KIND_FP, ne, ns, n, 0));
 cleanup:
 	sqlite3_finalize(fg);
-	free(e);
 	return err;
 }
 
 /* One line of one new page, to be counted. */
 typedef struct lrow {
-	int64_t outlet, doc;
+	int64_t outlet, doc;       /* doc: the page's index from `from` */
 	uint64_t h;
 	uint8_t credit;
 } lrow;
@@ -354,8 +358,7 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 	sqlite3_stmt *get = NULL, *mk = NULL, *pg = NULL, *tp = NULL, *tot = NULL;
 	rp_page_line *pl = NULL;
 	lrow *rows = NULL;
-	rp_runent *e = NULL;
-	size_t npl = 0, cappl = 0, nrows = 0, caprows = 0, ne = 0, cape = 0;
+	size_t npl = 0, cappl = 0, nrows = 0, caprows = 0, ne = 0;
 	int err = RP_OK;
 	if (!ix->ao.boilerplate)
 		return RP_OK;
@@ -399,11 +402,12 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 					    rp_outlet_salt(doc->outlet)));
 		GOTO_IF_ERROR(RP_GROW(rows, caprows, nrows + npl));
 		for (size_t k = 0; k < npl; k++)
-			rows[nrows++] = (lrow){ id, ns[d - from], pl[k].h,
+			rows[nrows++] = (lrow){ id, (int64_t)(d - from), pl[k].h,
 						pl[k].credit };
 	}
 	if (nrows > 1)
 		qsort(rows, nrows, sizeof(*rows), cmp_lrow);
+	GOTO_IF_ERROR(rp_runs_reserve(ix, nrows));
 	for (size_t i = 0; i < nrows;) {
 		size_t j = i + 1;
 		while (j < nrows && rows[j].h == rows[i].h)
@@ -422,12 +426,13 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 				GOTO_IF_ERROR(step_done(ix, tp, "counting lines"));
 			}
 		}
-		GOTO_IF_ERROR(RP_GROW(e, cape, ne + (j - i)));
 		for (size_t k = i; k < j; k++)
-			e[ne++] = (rp_runent){ rows[k].h, rows[k].doc, 1, 0 };
+			ix->kv[ne++] = (rp_kv){ rows[k].h,
+						RP_RUNS_VAL(rows[k].doc, 1) };
 		i = j;
 	}
-	GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, RP_KIND_LINE, e, ne, 1));
+	GOTO_IF_ERROR(rp_runs_write(ix, ix->gen, RP_KIND_LINE, ne, ns,
+				    to - from, 1));
 cleanup:
 	sqlite3_finalize(get);
 	sqlite3_finalize(mk);
@@ -436,7 +441,6 @@ cleanup:
 	sqlite3_finalize(tot);
 	free(pl);
 	free(rows);
-	free(e);
 	return err;
 }
 

@@ -44,6 +44,7 @@
 #include "common.h"
 #include "corpus.h"
 #include "contain.h"
+#include "runs.h"
 #include "index_int.h"
 #include "lsh.h"
 #include "utf8.h"
@@ -97,6 +98,7 @@ void rp_index_free(rp_index *ix)
 	free(ix->conflicts);
 	free(ix->gens);
 	free(ix->dead);
+	rp_runs_release(ix);
 	free(ix);
 }
 
@@ -676,6 +678,7 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 cleanup:
 	if (open_tx)
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+	rp_runs_release(ix);
 	finalize_all(&s);
 	if (stats)
 		*stats = st;

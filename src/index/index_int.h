@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "corpus.h"
+#include "sort.h"
 
 /* Entries of a document removed from a generation (runs.c). */
 typedef struct rp_dead {
@@ -32,6 +33,10 @@ struct rp_index {
 	rp_dead *dead;
 	size_t ndead, capdead;
 	sqlite3_stmt *look;
+	/* Entries being written (runs.c: rp_runs_reserve), and the sort's
+	 * buffer. */
+	rp_kv *kv, *kvtmp;
+	size_t capkv;
 	size_t *conflicts;         /* last add: corpus indexes */
 	size_t nconflicts, capconflicts;
 	char err[512];

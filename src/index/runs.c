@@ -116,62 +116,71 @@ static int flush(writer *w)
 }
 
 /* Append one entry (keys ascending). */
-static int put(writer *w, const rp_runent *e)
+static int put(writer *w, uint64_t key, int64_t doc, uint32_t cnt)
 {
-	if (w->count && e->key != w->prev && w->len >= BLOCK_BYTES)
+	if (w->count && key != w->prev && w->len >= BLOCK_BYTES)
 		FORWARD_IF_ERROR(flush(w));
 	if (!w->count) {
-		w->first = w->prev = e->key;
+		w->first = w->prev = key;
 	}
 	FORWARD_IF_ERROR(rp_grow((void **)&w->buf, &w->cap, w->len + 30, 1));
-	w->len += put_varint(w->buf + w->len, e->key - w->prev);
-	w->len += put_varint(w->buf + w->len, (uint64_t)e->doc);
+	w->len += put_varint(w->buf + w->len, key - w->prev);
+	w->len += put_varint(w->buf + w->len, (uint64_t)doc);
 	if (w->kind == RP_KIND_FP)
-		w->len += put_varint(w->buf + w->len, e->cnt);
-	w->prev = e->key;
+		w->len += put_varint(w->buf + w->len, cnt);
+	w->prev = key;
 	w->count++;
 	return RP_OK;
 }
 
-/* Sort e by key, keeping the order of equal keys (a radix sort of
- * (key, index) pairs, then the entries gathered). */
-static int sort_entries(rp_runent *e, size_t n)
+int rp_runs_reserve(rp_index *ix, size_t n)
 {
-	rp_kv *kv = reallocarray(NULL, n, sizeof(*kv));
-	rp_kv *tmp = reallocarray(NULL, n, sizeof(*tmp));
-	rp_runent *out = reallocarray(NULL, n, sizeof(*out));
-	if (!kv || !tmp || !out) {
-		free(kv);
-		free(tmp);
-		free(out);
+	if (n <= ix->capkv)
+		return RP_OK;
+	size_t cap = RP_MAX(n, ix->capkv + ix->capkv / 2);
+	rp_kv *kv = reallocarray(ix->kv, cap, sizeof(*kv));
+	if (!kv)
+		return RP_ENOMEM;
+	ix->kv = kv;
+	free(ix->kvtmp);
+	ix->kvtmp = reallocarray(NULL, cap, sizeof(*ix->kvtmp));
+	if (!ix->kvtmp) {
+		ix->capkv = 0;
 		return RP_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		kv[i] = (rp_kv){ e[i].key, i };
-	rp_sort_kv(kv, tmp, n);
-	for (size_t i = 0; i < n; i++)
-		out[i] = e[kv[i].val];
-	memcpy(e, out, n * sizeof(*e));
-	free(kv);
-	free(tmp);
-	free(out);
+	ix->capkv = cap;
 	return RP_OK;
 }
 
-int rp_runs_write(rp_index *ix, int64_t gen, int kind, rp_runent *e, size_t n,
-		  int sorted)
+void rp_runs_release(rp_index *ix)
+{
+	free(ix->kv);
+	free(ix->kvtmp);
+	ix->kv = ix->kvtmp = NULL;
+	ix->capkv = 0;
+}
+
+int rp_runs_write(rp_index *ix, int64_t gen, int kind, size_t n,
+		  const int64_t *docs, size_t ndocs, int sorted)
 {
 	writer w;
+	RETURN_ERROR_IF(n > ix->capkv, RP_EINVAL);
 	memset(&w, 0, sizeof(w));
 	w.ix = ix;
 	w.gen = gen;
 	w.kind = kind;
 	if (!sorted && n > 1)
-		FORWARD_IF_ERROR(sort_entries(e, n));
+		rp_sort_kv(ix->kv, ix->kvtmp, n); /* stable */
 	int err = rp_index_prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
 				      " VALUES(?1, ?2, ?3, ?4)");
-	for (size_t i = 0; err == RP_OK && i < n; i++)
-		err = put(&w, &e[i]);
+	for (size_t i = 0; err == RP_OK && i < n; i++) {
+		size_t d = (size_t)(ix->kv[i].val >> 32);
+		if (d >= ndocs) {
+			err = RP_EINVAL;
+			break;
+		}
+		err = put(&w, ix->kv[i].key, docs[d], (uint32_t)ix->kv[i].val);
+	}
 	if (err == RP_OK)
 		err = flush(&w);
 	sqlite3_finalize(w.ins);
@@ -466,10 +475,10 @@ int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
 			if (!x && !y)
 				break;
 			if (x && (!y || cmp_ent(x, y) <= 0)) {
-				GOTO_IF_ERROR(put(&w, x));
+				GOTO_IF_ERROR(put(&w, x->key, x->doc, x->cnt));
 				ca.pos++;
 			} else {
-				GOTO_IF_ERROR(put(&w, y));
+				GOTO_IF_ERROR(put(&w, y->key, y->doc, y->cnt));
 				cb.pos++;
 			}
 		}

@@ -25,11 +25,22 @@ typedef struct rp_runvec {
 	size_t n, cap;
 } rp_runvec;
 
-/* Write e[0..n) as generation gen's blocks of this kind, in (key, doc)
- * order: sorted says they are; otherwise they are sorted here by key,
- * equal keys keeping their order (give them in ascending doc). */
-RP_INTERNAL int rp_runs_write(rp_index *ix, int64_t gen, int kind,
-			      rp_runent *e, size_t n, int sorted);
+/* An entry to write (ix->kv): the key, and in val RP_RUNS_VAL(d, cnt), d
+ * indexing the caller's documents, cnt how often (fingerprints). */
+#define RP_RUNS_VAL(d, cnt) ((uint64_t)(d) << 32 | (uint32_t)(cnt))
+
+/* Room for n entries in ix->kv (and for sorting them). The scratch is
+ * kept from one batch to the next: freshly mapped pages cost more than
+ * the entries' sort on these machines (rp_runs_release frees it). */
+RP_INTERNAL int rp_runs_reserve(rp_index *ix, size_t n);
+RP_INTERNAL void rp_runs_release(rp_index *ix);
+
+/* Write ix->kv[0..n) as generation gen's blocks of this kind, document
+ * d of an entry being docs[d] (d < ndocs): in (key, doc) order, so
+ * sorted says they are; otherwise they are sorted here by key, equal
+ * keys keeping their order (give them in ascending doc). */
+RP_INTERNAL int rp_runs_write(rp_index *ix, int64_t gen, int kind, size_t n,
+			      const int64_t *docs, size_t ndocs, int sorted);
 
 /* Load the generations and the removed entries (call inside the
  * operation's transaction; rp_runs_end frees nothing but the
