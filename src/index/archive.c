@@ -115,10 +115,43 @@ cleanup:
 
 /* ---- the prior: the archive's chrome counts ---- */
 
+/* A line of new pages and the archived pages it is on (line_counts). */
+typedef struct hcount {
+	uint64_t h;
+	size_t pages;
+} hcount;
+
+/* Line h in counts sorted by hash, or NULL. */
+static const hcount *find_line(const hcount *hc, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (hc[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && hc[lo].h == h ? &hc[lo] : NULL;
+}
+
+/* The archived pages of line h, from counts (0 when not there). */
+static size_t pages_of(const hcount *hc, size_t n, uint64_t h)
+{
+	const hcount *x = find_line(hc, n, h);
+	return x ? x->pages : 0;
+}
+
+/* hc: the counts line_counts looked up for the new pages' lines, in
+ * the same transaction; the prior answers from them (most lines a page
+ * analysis asks about are the new pages'), and looks up the others
+ * (lines only affected archived pages have). */
 typedef struct prior_ctx {
 	rp_index *ix;
 	sqlite3_stmt *outlet;
 	rp_runvec v;
+	const hcount *hc;
+	size_t nhc;
 } prior_ctx;
 
 static int prior_outlet(void *ctx, const char *name, size_t *pages, size_t *top)
@@ -142,16 +175,23 @@ static int prior_line(void *ctx, const char *name, uint64_t h, size_t *pages)
 {
 	prior_ctx *p = ctx;
 	(void)name; /* (the hash is salted by the outlet's name) */
+	const hcount *x = find_line(p->hc, p->nhc, h);
+	if (x) {
+		*pages = x->pages;
+		return RP_OK;
+	}
 	p->v.n = 0;
 	FORWARD_IF_ERROR(rp_runs_lookup(p->ix, RP_KIND_LINE, h, &p->v));
 	*pages = p->v.n;
 	return RP_OK;
 }
 
-static int prior_open(rp_index *ix, prior_ctx *p)
+static int prior_open(rp_index *ix, prior_ctx *p, const hcount *hc, size_t nhc)
 {
 	memset(p, 0, sizeof(*p));
 	p->ix = ix;
+	p->hc = hc;
+	p->nhc = nhc;
 	return rp_index_prepare(ix, &p->outlet, "SELECT pages, top FROM outlet"
 				       " WHERE name = ?1");
 }
@@ -272,12 +312,6 @@ static int cmp_lrow(const void *x, const void *y)
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
-/* A line of new pages and the archived pages it is on. */
-typedef struct hcount {
-	uint64_t h;
-	size_t pages;
-} hcount;
-
 static int cmp_u64v(const void *x, const void *y)
 {
 	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
@@ -333,20 +367,6 @@ cleanup:
 	free(pl);
 	free(v.e);
 	return err;
-}
-
-/* The archived pages of line h, from counts (0 when not there). */
-static size_t pages_of(const hcount *hc, size_t n, uint64_t h)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (hc[mid].h < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && hc[lo].h == h ? hc[lo].pages : 0;
 }
 
 /* Count the lines of the pages c[from..to) (doc.n ns[d - from]): their
@@ -876,7 +896,7 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 		err = rp_index_rebuild(ix);
 		goto cleanup;
 	}
-	GOTO_IF_ERROR(prior_open(ix, &pc));
+	GOTO_IF_ERROR(prior_open(ix, &pc, hc, nhc));
 	/* The affected archived pages (counted in the archive's numbers)
 	 * and the new ones (not yet), analysed with those numbers. */
 	GOTO_IF_ERROR(work_corpus(ix, &c));
@@ -1315,7 +1335,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	counted = calloc(nx + nkeep + 1, 1);
 	GOTO_IF(!counted, RP_ENOMEM);
 	memset(counted, 1, nx);
-	GOTO_IF_ERROR(prior_open(ix, &pc));
+	GOTO_IF_ERROR(prior_open(ix, &pc, hc, nhc));
 	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc };
 	s1->prior = &prior;
 	err = features(ix, s1, &f1);
