@@ -12,7 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runs.h"
 #include "testutil.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
 
 static const char *bin(void) { return tu_bin(0); }
 static const char *samples(void) { return tu_samples(); }
@@ -513,6 +520,90 @@ Test(index, a_query_in_a_bucket_over_the_cap_warns_as_scan_does)
 			"awk -F'\\t' 'NR > 1 {print $2}' got | sort | diff - want && wc -l < want",
 			d, bin()), 0, "%s", out);
 	cr_assert_eq(atoi(out), 3, "%s", out);
+	sh(NULL, "rm -rf %s", d);
+	free(d);
+}
+
+/* rp_runs_count, the walk of a generation's blocks beside sorted keys,
+ * counts for every key what rp_runs_lookup finds (a descent per key and
+ * generation): keys dense and sparse, before the first block and after
+ * the last, absent ones, keys with long postings, removed entries, three
+ * generations of different sizes. */
+Test(index, counting_keys_by_walking_blocks_gives_the_lookups_counts)
+{
+	char *d = tmpdir(), path[4096];
+	snprintf(path, sizeof(path), "%s/runs.db", d);
+	rp_index *ix = NULL;
+	cr_assert_eq(rp_index_new(&ix), RP_OK);
+	cr_assert_eq(rp_index_open(ix, path, NULL, RP_INDEX_CREATE), RP_OK, "%s",
+		     rp_index_error(ix));
+	cr_assert_eq(rp_index_exec(ix, "BEGIN"), RP_OK);
+	/* Keys from a pool of 3000 (about 8,000 entries a generation: many
+	 * blocks), a few of them on hundreds of documents. */
+	enum { POOL = 3000, DOCS = 400 };
+	uint64_t pool[POOL];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < POOL; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		pool[i] = x | 1; /* (never 0: keys absent below use even ones) */
+	}
+	int64_t docs[DOCS];
+	for (size_t i = 0; i < DOCS; i++)
+		docs[i] = (int64_t)i + 1;
+	size_t sizes[3] = { 9000, 2500, 300 };
+	for (int g = 0; g < 3; g++) {
+		cr_assert_eq(rp_index_exec(ix, "INSERT INTO gen(docs) VALUES(1)"), RP_OK);
+		int64_t gen = sqlite3_last_insert_rowid(ix->db);
+		cr_assert_eq(rp_runs_reserve(ix, sizes[g]), RP_OK);
+		for (size_t i = 0; i < sizes[g]; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			size_t k = i % 10 == 0 ? x % 5 : x % POOL; /* 5 long postings */
+			ix->kv[i] = (rp_kv){ pool[k], RP_RUNS_VAL((x >> 20) % DOCS, 1) };
+		}
+		cr_assert_eq(rp_runs_write(ix, gen, RP_KIND_LINE, sizes[g], docs, DOCS, 0),
+			     RP_OK, "%s", rp_index_error(ix));
+		char sql[128];
+		snprintf(sql, sizeof(sql), "INSERT INTO dead VALUES(%lld, 1, %d)",
+			 (long long)gen, 7 + g);
+		cr_assert_eq(rp_index_exec(ix, sql), RP_OK);
+	}
+	cr_assert_eq(rp_runs_begin(ix), RP_OK);
+	cr_assert_eq(ix->ngens, 3);
+	/* The keys asked: every pool key, every 97th, and keys in between
+	 * (absent) and beyond both ends. */
+	uint64_t *keys = calloc(3 * POOL + 2, sizeof(*keys));
+	size_t *counts = calloc(3 * POOL + 2, sizeof(*counts));
+	cr_assert(keys && counts);
+	for (int pass = 0; pass < 3; pass++) {
+		size_t n = 0;
+		keys[n++] = 0;
+		for (size_t i = 0; i < POOL; i++) {
+			if (pass == 1 && i % 97)
+				continue;
+			keys[n++] = pool[i];
+			if (pass == 2)
+				keys[n++] = pool[i] + 1; /* even: absent */
+		}
+		keys[n++] = UINT64_MAX;
+		qsort(keys, n, sizeof(*keys), cmp_u64);
+		cr_assert_eq(rp_runs_count(ix, RP_KIND_LINE, keys, n, counts), RP_OK);
+		size_t total = 0;
+		rp_runvec v = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			v.n = 0;
+			cr_assert_eq(rp_runs_lookup(ix, RP_KIND_LINE, keys[i], &v), RP_OK);
+			cr_assert_eq(counts[i], v.n, "pass %d, key %zu of %zu: %zu counted, "
+				     "%zu looked up", pass, i, n, counts[i], v.n);
+			total += v.n;
+		}
+		free(v.e);
+		cr_assert_gt(total, pass == 1 ? 100u : 10000u, "pass %d: %zu entries", pass, total);
+	}
+	free(keys);
+	free(counts);
+	rp_runs_end(ix);
+	cr_assert_eq(rp_index_exec(ix, "COMMIT"), RP_OK);
+	rp_index_free(ix);
 	sh(NULL, "rm -rf %s", d);
 	free(d);
 }

@@ -325,10 +325,8 @@ static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
 {
 	uint64_t *hs = NULL;
 	rp_page_line *pl = NULL;
-	size_t nh = 0, caph = 0, npl = 0, cappl = 0;
-	rp_runvec v;
+	size_t nh = 0, caph = 0, npl = 0, cappl = 0, *counts = NULL;
 	int err = RP_OK;
-	memset(&v, 0, sizeof(v));
 	*out = NULL;
 	*nout = 0;
 	if (!ix->ao.boilerplate)
@@ -351,12 +349,11 @@ static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		if (w == 0 || hs[k] != hs[w - 1])
 			hs[w++] = hs[k];
 	*out = reallocarray(NULL, w + 1, sizeof(**out));
-	GOTO_IF(!*out, RP_ENOMEM);
-	for (size_t k = 0; k < w; k++) {
-		v.n = 0;
-		GOTO_IF_ERROR(rp_runs_lookup(ix, RP_KIND_LINE, hs[k], &v));
-		(*out)[k] = (hcount){ hs[k], v.n };
-	}
+	counts = reallocarray(NULL, w + 1, sizeof(*counts));
+	GOTO_IF(!*out || !counts, RP_ENOMEM);
+	GOTO_IF_ERROR(rp_runs_count(ix, RP_KIND_LINE, hs, w, counts));
+	for (size_t k = 0; k < w; k++)
+		(*out)[k] = (hcount){ hs[k], counts[k] };
 	*nout = w;
 cleanup:
 	if (err < 0) {
@@ -365,7 +362,7 @@ cleanup:
 	}
 	free(hs);
 	free(pl);
-	free(v.e);
+	free(counts);
 	return err;
 }
 
@@ -703,78 +700,121 @@ static int new_gen(rp_index *ix, size_t docs)
 	return err;
 }
 
-/* Merge generations a and b into a new one (entries rewritten in key
- * order, without the removed ones). */
-static int merge_gens(rp_index *ix, int64_t a, int64_t b, int64_t docs)
-{
-	static const char *const steps[] = {
-		"UPDATE docgen SET gen = ?3 WHERE gen IN (?1, ?2)",
-		"DELETE FROM gen WHERE id IN (?1, ?2)",
-	};
-	FORWARD_IF_ERROR(new_gen(ix, (size_t)docs));
-	int64_t c = ix->gen;
-	FORWARD_IF_ERROR(rp_runs_merge(ix, a, b, c));
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		sqlite3_stmt *st = NULL;
-		FORWARD_IF_ERROR(rp_index_prepare(ix, &st, steps[i]));
-		sqlite3_bind_int64(st, 1, a);
-		sqlite3_bind_int64(st, 2, b);
-		if (sqlite3_bind_parameter_count(st) >= 3)
-			sqlite3_bind_int64(st, 3, c);
-		int err = step_done(ix, st, "merging generations");
-		sqlite3_finalize(st);
-		FORWARD_IF_ERROR(err);
-	}
-	return RP_OK;
-}
+/* The generations (ids ascending) and their documents. */
+typedef struct gens {
+	int64_t *id, *docs;
+	size_t n, cap;
+} gens;
 
-/* The two newest generations with ids above `after` (INT64_MIN: any),
- * newest first, into id[] and docs[]; how many there are (0-2) in *k.
- * compact() and rp_index_merge_since() both merge from these. */
-static int newest_gens(rp_index *ix, int64_t after, int64_t id[2],
-		       int64_t docs[2], int *k)
+static int read_gens(rp_index *ix, gens *g)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = SQLITE_DONE;
-	*k = 0;
-	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen WHERE"
-					  " id > ?1 ORDER BY id DESC LIMIT 2"));
-	sqlite3_bind_int64(st, 1, after);
-	while (*k < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id[*k] = sqlite3_column_int64(st, 0);
-		docs[(*k)++] = sqlite3_column_int64(st, 1);
+	int rc;
+	g->n = 0;
+	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen ORDER BY id"));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t cap = g->cap;
+		if (rp_grow((void **)&g->id, &cap, g->n + 1, sizeof(*g->id)) < 0 ||
+		    rp_grow((void **)&g->docs, &g->cap, g->n + 1, sizeof(*g->docs)) < 0) {
+			sqlite3_finalize(st);
+			return RP_ENOMEM;
+		}
+		g->id[g->n] = sqlite3_column_int64(st, 0);
+		g->docs[g->n++] = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
-	if (*k < 2 && rc != SQLITE_DONE)
-		return rp_index_db_fail(ix, "reading generations", rc);
-	return RP_OK;
+	return rc == SQLITE_DONE ? RP_OK : rp_index_db_fail(ix, "reading generations", rc);
 }
 
-/* Merge the newest two generations (id[0] the newest). */
-static int merge_newest(rp_index *ix, const int64_t id[2], const int64_t docs[2])
+static void gens_free(gens *g)
 {
+	free(g->id);
+	free(g->docs);
+}
+
+/* Merge the generations g[i..n) (the newest) into a new one: their live
+ * entries rewritten once, in key order, without the removed ones. */
+static int merge_from(rp_index *ix, const gens *g, size_t i)
+{
+	static const char *const steps[] = {
+		"UPDATE docgen SET gen = ?2 WHERE gen >= ?1 AND gen < ?2",
+		"DELETE FROM gen WHERE id >= ?1 AND id < ?2",
+	};
+	int64_t docs = 0;
+	for (size_t k = i; k < g->n; k++)
+		docs += g->docs[k];
 	/* (the merge reads what is removed as of now) */
 	FORWARD_IF_ERROR(rp_runs_begin(ix));
-	return merge_gens(ix, id[1], id[0], docs[0] + docs[1]);
+	FORWARD_IF_ERROR(new_gen(ix, (size_t)docs));
+	int64_t c = ix->gen;
+	int err = rp_runs_merge(ix, g->id[i], c);
+	for (size_t k = 0; err == RP_OK && k < sizeof(steps) / sizeof(steps[0]); k++) {
+		sqlite3_stmt *st = NULL;
+		err = rp_index_prepare(ix, &st, steps[k]);
+		if (err == RP_OK) {
+			sqlite3_bind_int64(st, 1, g->id[i]);
+			sqlite3_bind_int64(st, 2, c);
+			err = step_done(ix, st, "merging generations");
+		}
+		sqlite3_finalize(st);
+	}
+	ix->gen = 0;
+	return err;
 }
 
 /*
- * Keep few generations: a query seeks each one. The newest is merged
- * into the one before it while it holds a quarter of its documents or
- * more, so generations shrink fourfold from the oldest to the newest:
- * about log4(archive / batch) + 1 of them, each row rewritten about as
- * often.
+ * Keep few generations: a query seeks each one. The newest generations
+ * are merged into the one before them while together they hold a
+ * quarter of its documents or more, so generations shrink fourfold from
+ * the oldest to the newest: about log4(archive / batch) + 1 of them. A
+ * batch added to a large archive is merged into the newest of the small
+ * ones until they reach a quarter of the next: each entry is rewritten
+ * about as often as it takes the small ones to grow fourfold.
  */
 static int compact(rp_index *ix)
 {
-	for (;;) {
-		int64_t id[2] = { 0, 0 }, docs[2] = { 0, 0 };
-		int k;
-		FORWARD_IF_ERROR(newest_gens(ix, INT64_MIN, id, docs, &k));
-		if (k < 2 || 4 * docs[0] < docs[1])
-			return RP_OK;
-		FORWARD_IF_ERROR(merge_newest(ix, id, docs));
+	gens g;
+	memset(&g, 0, sizeof(g));
+	int err = read_gens(ix, &g);
+	if (err == RP_OK && g.n >= 2) {
+		/* The longest run of newest generations whose merge the
+		 * rule would make one pair at a time, merged at once. */
+		size_t i = g.n - 1;
+		int64_t sum = g.docs[i];
+		while (i > 0 && 4 * sum >= g.docs[i - 1])
+			sum += g.docs[--i];
+		if (i < g.n - 1)
+			err = merge_from(ix, &g, i);
 	}
+	gens_free(&g);
+	return err;
+}
+
+/*
+ * Within one add of many batches, a batch's generation is merged only
+ * with the add's own, in tiers: the newest four when they hold about as
+ * many documents each (the oldest of them at most twice the newest).
+ * An entry is then rewritten about log4(batches) times during the add
+ * (the fourfold rule against a growing generation rewrote the add's
+ * largest one every quarter of growth: 4.4 rewrites an entry for 10
+ * batches, 8.6 for 100), while the add's lookups (every line of a batch,
+ * in every generation) see at most three generations a tier.
+ */
+static int compact_add(rp_index *ix, int64_t after)
+{
+	gens g;
+	memset(&g, 0, sizeof(g));
+	int err = RP_OK;
+	for (;;) {
+		GOTO_IF_ERROR(read_gens(ix, &g));
+		size_t n = g.n;
+		if (n < 4 || g.id[n - 4] <= after || g.docs[n - 4] > 2 * g.docs[n - 1])
+			break;
+		GOTO_IF_ERROR(merge_from(ix, &g, n - 4));
+	}
+cleanup:
+	gens_free(&g);
+	return err;
 }
 
 int rp_index_last_gen(rp_index *ix, int64_t *id)
@@ -790,24 +830,26 @@ int rp_index_last_gen(rp_index *ix, int64_t *id)
 }
 
 /*
- * An add of many batches leaves log4 generations of its own (a 1M
- * document add in batches of 10,000: 860k, 120k and 20k), and a query
+ * An add of many batches leaves generations of its own, and a query
  * seeks each: one generation per add, as if it had been one batch, costs
- * one more rewrite of what the add wrote and makes its lookups a third.
- * Generations are numbered in the order they are made (a merge's result
- * after both of its parts), so those of this add are the ones after
- * `after`.
+ * one more rewrite of what the add wrote (all of its generations merged
+ * in one pass) and makes a query's lookups as few as a single batch's
+ * would. Generations are numbered in the order they are made (a merge's
+ * result after its parts), so those of this add are the ones after
+ * `after`. Then the fourfold rule against the older ones.
  */
 int rp_index_merge_since(rp_index *ix, int64_t after)
 {
-	for (;;) {
-		int64_t id[2] = { 0, 0 }, docs[2] = { 0, 0 };
-		int k;
-		FORWARD_IF_ERROR(newest_gens(ix, after, id, docs, &k));
-		if (k < 2)
-			return compact(ix);
-		FORWARD_IF_ERROR(merge_newest(ix, id, docs));
-	}
+	gens g;
+	memset(&g, 0, sizeof(g));
+	int err = read_gens(ix, &g);
+	size_t i = g.n;
+	while (err == RP_OK && i > 0 && g.id[i - 1] > after)
+		i--;
+	if (err == RP_OK && g.n - i >= 2)
+		err = merge_from(ix, &g, i);
+	gens_free(&g);
+	return err == RP_OK ? compact(ix) : err;
 }
 
 /* ---- add, rebuild ---- */
@@ -867,6 +909,7 @@ int rp_index_rebuild(rp_index *ix)
 	GOTO_IF_ERROR(new_gen(ix, n));
 	GOTO_IF_ERROR(write_lines(ix, c, 0, n, ns, NULL, 0));
 	GOTO_IF_ERROR(write_feats(ix, f, ns, n));
+	ix->rebuilt = ix->gen;
 cleanup:
 	ix->gen = 0;
 	sqlite3_finalize(st);
@@ -877,7 +920,7 @@ cleanup:
 }
 
 int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
-		   const int64_t *ns, size_t n)
+		   const int64_t *ns, size_t n, int64_t after)
 {
 	hcount *hc = NULL;
 	size_t nhc = 0;
@@ -921,7 +964,7 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	GOTO_IF_ERROR(new_gen(ix, n));
 	GOTO_IF_ERROR(write_lines(ix, c, nx, nx + n, ns, hc, nhc));
 	GOTO_IF_ERROR(write_feats(ix, f, all, nx + n));
-	GOTO_IF_ERROR(compact(ix));
+	GOTO_IF_ERROR(compact_add(ix, after));
 cleanup:
 	ix->gen = 0;
 	prior_close(&pc);

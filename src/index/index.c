@@ -615,6 +615,7 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 			GOTO_IF_ERROR(db_fail(ix, "preparing", rc));
 	}
 	int64_t gen0 = 0;
+	ix->rebuilt = 0;
 	GOTO_IF_ERROR(rp_index_last_gen(ix, &gen0));
 	for (size_t i = first; i < n;) {
 		/* One batch: its documents, its row and the count commit
@@ -637,7 +638,14 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 		if (s.replaced)
 			GOTO_IF_ERROR(rp_index_rebuild(ix));
 		else if (s.n)
-			GOTO_IF_ERROR(rp_index_added(ix, c, s.idx, s.ns, s.n));
+			GOTO_IF_ERROR(rp_index_added(ix, c, s.idx, s.ns, s.n, gen0));
+		/* A rebuild wrote every kept entry again, in one generation
+		 * whose id may be lower than gen0 (SQLite reuses the ids of
+		 * an emptied table): the add's own are the ones after it. */
+		if (ix->rebuilt) {
+			gen0 = ix->rebuilt;
+			ix->rebuilt = 0;
+		}
 		/* A batch that added nothing leaves no row. */
 		char upd[128];
 		if (st.added == before)
@@ -666,9 +674,10 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 				    ix->ao.progress_userdata))
 			GOTO_IF(1, RP_ECANCELED);
 	}
-	/* The batches' generations as one (archive.c says why); killed
-	 * meanwhile, the index keeps them apart, with the same answers. */
-	if (st.batches > 1) {
+	/* The batches' generations as one, then merged with the older ones
+	 * as the fourfold rule says (archive.c says why); killed meanwhile,
+	 * the index keeps them apart, with the same answers. */
+	if (st.batches > 0) {
 		GOTO_IF_ERROR(exec(ix, "BEGIN IMMEDIATE"));
 		open_tx = 1;
 		GOTO_IF_ERROR(rp_index_merge_since(ix, gen0));

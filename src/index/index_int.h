@@ -26,6 +26,7 @@ struct rp_index {
 	 * the signatures, the winnowing window of the fingerprints. */
 	unsigned bands, rows, winnow_w;
 	int64_t gen;               /* the generation being written, or 0 */
+	int64_t rebuilt;           /* the generation a rebuild wrote, or 0 */
 	/* While an operation reads runs (rp_runs_begin): the generations,
 	 * the removed entries (sorted), the lookup statement. */
 	int64_t *gens;
@@ -57,16 +58,17 @@ RP_INTERNAL int rp_index_prepare(rp_index *ix, sqlite3_stmt **st,
 /* The kept features of the documents inserted by the open transaction
  * (their doc.n in ns[0..n), in order; c's documents idx[0..n)): chrome
  * counts, band keys, fingerprints, and the documents whose chrome they
- * change. */
+ * change; the generations after `after` (the add's own) merged in tiers
+ * (rp_index_merge_since merges them into one at the add's end). */
 RP_INTERNAL int rp_index_added(rp_index *ix, const rp_corpus *c,
-			       const size_t *idx, const int64_t *ns, size_t n);
+			       const size_t *idx, const int64_t *ns, size_t n,
+			       int64_t after);
 
 /* The newest generation's id (0: none) into *id. */
 RP_INTERNAL int rp_index_last_gen(rp_index *ix, int64_t *id);
 
 /* Merge the generations newer than `after` into one, then keep the
- * fourfold rule, inside the open transaction (the end of an add that
- * wrote several batches). */
+ * fourfold rule, inside the open transaction (the end of an add). */
 RP_INTERNAL int rp_index_merge_since(rp_index *ix, int64_t after);
 
 /* Every kept feature computed again from the stored documents, inside

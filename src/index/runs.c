@@ -314,6 +314,97 @@ int rp_runs_lookup(rp_index *ix, int kind, uint64_t key, rp_runvec *out)
 	return RP_OK;
 }
 
+/*
+ * A generation's blocks of one kind walked in key order beside sorted
+ * keys: where keys are dense (a batch's lines against a generation of
+ * similar size), stepping to the next block costs less than a descent
+ * per key; where they are sparse, a walk that passes MAX_MISSES blocks
+ * holding none of the keys seeks again (the descent rp_runs_lookup
+ * makes).
+ */
+#define MAX_MISSES 4
+
+static int count_gen(rp_index *ix, sqlite3_stmt *seq, int64_t gen, int kind,
+		     const uint64_t *keys, size_t n, size_t *counts,
+		     rp_runvec *v)
+{
+	sqlite3_stmt *look = ix->look;
+	int err = RP_OK, rc;
+	sqlite3_bind_int64(seq, 1, gen);
+	sqlite3_bind_int64(seq, 2, kind);
+	sqlite3_bind_int64(look, 1, gen);
+	sqlite3_bind_int64(look, 2, kind);
+	for (size_t i = 0; i < n && err == RP_OK;) {
+		/* Seek: the block holding keys[i] (the last one whose first
+		 * key is not above it), or the first block after it. */
+		int64_t start = to_col(keys[i]);
+		sqlite3_bind_int64(look, 3, to_col(keys[i]));
+		rc = sqlite3_step(look);
+		if (rc == SQLITE_ROW)
+			start = sqlite3_column_int64(look, 0);
+		sqlite3_reset(look);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return rp_index_db_fail(ix, "reading runs", rc);
+		sqlite3_bind_int64(seq, 3, start);
+		rc = sqlite3_step(seq);
+		if (rc != SQLITE_ROW)
+			break; /* no block at or after keys[i] */
+		unsigned misses = 0;
+		for (;;) {
+			/* The statement is on a block: decode it, then look at
+			 * the next block's first key. */
+			uint64_t first = from_col(sqlite3_column_int64(seq, 0));
+			const uint8_t *p = sqlite3_column_blob(seq, 1);
+			v->n = 0;
+			if (p)
+				err = decode(ix, p, (size_t)sqlite3_column_bytes(seq, 1),
+					     kind, first, gen, 0, 0, v);
+			if (err < 0)
+				break;
+			rc = sqlite3_step(seq);
+			int last = rc != SQLITE_ROW;
+			uint64_t next = last ? 0 : from_col(sqlite3_column_int64(seq, 0));
+			/* Keys before this block have no entries here. */
+			while (i < n && keys[i] < first)
+				i++;
+			size_t j = 0, before = i;
+			while (i < n && (last || keys[i] < next)) {
+				while (j < v->n && v->e[j].key < keys[i])
+					j++;
+				for (; j < v->n && v->e[j].key == keys[i]; j++)
+					counts[i]++;
+				i++;
+			}
+			misses = i > before ? 0 : misses + 1;
+			if (last || i == n || misses >= MAX_MISSES)
+				break;
+		}
+		sqlite3_reset(seq);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE && err == RP_OK)
+			err = rp_index_db_fail(ix, "reading runs", rc);
+	}
+	sqlite3_reset(seq);
+	return err;
+}
+
+int rp_runs_count(rp_index *ix, int kind, const uint64_t *keys, size_t n,
+		  size_t *counts)
+{
+	sqlite3_stmt *seq = NULL;
+	rp_runvec v;
+	memset(&v, 0, sizeof(v));
+	memset(counts, 0, n * sizeof(*counts));
+	if (!n)
+		return RP_OK;
+	int err = rp_index_prepare(ix, &seq, "SELECT first, data FROM run WHERE gen = ?1"
+				   " AND kind = ?2 AND first >= ?3 ORDER BY first");
+	for (size_t g = 0; err == RP_OK && g < ix->ngens; g++)
+		err = count_gen(ix, seq, ix->gens[g], kind, keys, n, counts, &v);
+	sqlite3_finalize(seq);
+	free(v.e);
+	return err;
+}
+
 int rp_runs_all(rp_index *ix, int64_t gen, int kind, rp_runvec *out)
 {
 	sqlite3_stmt *st = NULL;
@@ -446,66 +537,77 @@ static void cur_close(cursor *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c)
+int rp_runs_merge(rp_index *ix, int64_t from, int64_t c)
 {
-	int *kinds = NULL;
-	size_t nk = 0;
-	cursor ca, cb;
+	cursor *cur = NULL;
+	size_t ng = 0;
 	writer w;
 	sqlite3_stmt *del = NULL;
 	int err = RP_OK;
-	memset(&ca, 0, sizeof(ca));
-	memset(&cb, 0, sizeof(cb));
 	memset(&w, 0, sizeof(w));
 	w.ix = ix;
 	w.gen = c;
+	/* The parts: the generations from `from` on (those rp_runs_begin
+	 * read), oldest first. */
+	for (size_t g = 0; g < ix->ngens; g++)
+		ng += ix->gens[g] >= from && ix->gens[g] < c;
+	cur = calloc(ng + 1, sizeof(*cur));
+	GOTO_IF(!cur, RP_ENOMEM);
 	GOTO_IF_ERROR(rp_index_prepare(ix, &w.ins, "INSERT INTO run(gen, kind, first, data)"
 					  " VALUES(?1, ?2, ?3, ?4)"));
-	GOTO_IF_ERROR(rp_runs_kinds(ix, &kinds, &nk));
-	/* One kind at a time: the live entries of both, merged in (key,
-	 * doc) order as they are read, a block of each in memory. */
-	for (size_t k = 0; k < nk; k++) {
-		GOTO_IF_ERROR(cur_open(&ca, ix, a, kinds[k]));
-		GOTO_IF_ERROR(cur_open(&cb, ix, b, kinds[k]));
-		w.kind = kinds[k];
+	/* One kind at a time: the live entries of every part, merged in
+	 * (key, doc) order as they are read, a chunk of each in memory;
+	 * equal entries (there are none: a document's live entries are in
+	 * one generation) would come from the older part first. */
+	for (unsigned k = 0; k < ix->bands + 2; k++) {
+		int kind = k < ix->bands ? (int)k
+			   : k == ix->bands ? RP_KIND_FP : RP_KIND_LINE;
+		for (size_t g = 0, i = 0; g < ix->ngens; g++)
+			if (ix->gens[g] >= from && ix->gens[g] < c)
+				GOTO_IF_ERROR(cur_open(&cur[i++], ix, ix->gens[g], kind));
+		w.kind = kind;
 		for (;;) {
-			const rp_runent *x, *y;
-			GOTO_IF_ERROR(cur_get(&ca, &x));
-			GOTO_IF_ERROR(cur_get(&cb, &y));
-			if (!x && !y)
-				break;
-			if (x && (!y || cmp_ent(x, y) <= 0)) {
-				GOTO_IF_ERROR(put(&w, x->key, x->doc, x->cnt));
-				ca.pos++;
-			} else {
-				GOTO_IF_ERROR(put(&w, y->key, y->doc, y->cnt));
-				cb.pos++;
+			const rp_runent *best = NULL;
+			size_t bi = 0;
+			for (size_t i = 0; i < ng; i++) {
+				const rp_runent *x;
+				GOTO_IF_ERROR(cur_get(&cur[i], &x));
+				if (x && (!best || cmp_ent(x, best) < 0)) {
+					best = x;
+					bi = i;
+				}
 			}
+			if (!best)
+				break;
+			GOTO_IF_ERROR(put(&w, best->key, best->doc, best->cnt));
+			cur[bi].pos++;
 		}
 		GOTO_IF_ERROR(flush(&w));
-		cur_close(&ca);
-		cur_close(&cb);
+		for (size_t i = 0; i < ng; i++)
+			cur_close(&cur[i]);
 	}
-	GOTO_IF_ERROR(rp_index_prepare(ix, &del, "DELETE FROM run WHERE gen IN (?1, ?2)"));
-	sqlite3_bind_int64(del, 1, a);
-	sqlite3_bind_int64(del, 2, b);
-	int rc = sqlite3_step(del);
-	if (rc != SQLITE_DONE)
-		GOTO_IF_ERROR(rp_index_db_fail(ix, "merging runs", rc));
-	sqlite3_finalize(del);
-	del = NULL;
-	GOTO_IF_ERROR(rp_index_prepare(ix, &del, "DELETE FROM dead WHERE gen IN (?1, ?2)"));
-	sqlite3_bind_int64(del, 1, a);
-	sqlite3_bind_int64(del, 2, b);
-	rc = sqlite3_step(del);
-	if (rc != SQLITE_DONE)
-		GOTO_IF_ERROR(rp_index_db_fail(ix, "merging runs", rc));
+	/* Blocks of kinds not merged (none in a sound file) and the parts'
+	 * removed entries. */
+	static const char *const drop[] = {
+		"DELETE FROM run WHERE gen >= ?1 AND gen < ?2",
+		"DELETE FROM dead WHERE gen >= ?1 AND gen < ?2",
+	};
+	for (size_t q = 0; q < 2; q++) {
+		GOTO_IF_ERROR(rp_index_prepare(ix, &del, drop[q]));
+		sqlite3_bind_int64(del, 1, from);
+		sqlite3_bind_int64(del, 2, c);
+		int rc = sqlite3_step(del);
+		if (rc != SQLITE_DONE)
+			GOTO_IF_ERROR(rp_index_db_fail(ix, "merging runs", rc));
+		sqlite3_finalize(del);
+		del = NULL;
+	}
 cleanup:
-	cur_close(&ca);
-	cur_close(&cb);
+	for (size_t i = 0; cur && i < ng; i++)
+		cur_close(&cur[i]);
+	free(cur);
 	sqlite3_finalize(w.ins);
 	free(w.buf);
 	sqlite3_finalize(del);
-	free(kinds);
 	return err;
 }

@@ -52,6 +52,12 @@ RP_INTERNAL void rp_runs_end(rp_index *ix);
 RP_INTERNAL int rp_runs_lookup(rp_index *ix, int kind, uint64_t key,
 			       rp_runvec *out);
 
+/* counts[i]: how many live entries have key keys[i], in every
+ * generation (keys ascending and distinct): rp_runs_lookup's count for
+ * each key, with one walk of each generation where keys are dense. */
+RP_INTERNAL int rp_runs_count(rp_index *ix, int kind, const uint64_t *keys,
+			      size_t n, size_t *counts);
+
 /* Every live entry of one generation and kind, appended, in key order. */
 RP_INTERNAL int rp_runs_all(rp_index *ix, int64_t gen, int kind,
 			    rp_runvec *out);
@@ -63,8 +69,9 @@ RP_INTERNAL int rp_runs_kinds(rp_index *ix, int **kinds, size_t *n);
 RP_INTERNAL int rp_runs_dead(const rp_index *ix, int64_t gen, int kind,
 			     int64_t doc);
 
-/* Write the live entries of generations a and b as generation c; drop
- * a's and b's blocks and removed entries. */
-RP_INTERNAL int rp_runs_merge(rp_index *ix, int64_t a, int64_t b, int64_t c);
+/* Write the live entries of the generations from `from` up to c (the
+ * newest ones; ids as rp_runs_begin read them) as generation c; drop
+ * their blocks and removed entries. */
+RP_INTERNAL int rp_runs_merge(rp_index *ix, int64_t from, int64_t c);
 
 #endif
