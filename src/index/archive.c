@@ -19,7 +19,8 @@
  *                               the lines on three pages or more (the
  *                               rerun cap is 3 at least: only those can
  *                               change kind when it moves)
- *   runs (runs.c), a generation per batch, merged fourfold:
+ *   runs (runs.c), a generation per batch; an add's own merged in
+ *   tiers and into one at its end, then fourfold with the older ones:
  *     line postings             every distinct line of every page with an
  *                               outlet, hashed as chrome learning hashes
  *                               it (salted by the outlet's name): a line's
@@ -944,8 +945,13 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	 * and the new ones (not yet), analysed with those numbers. */
 	GOTO_IF_ERROR(work_corpus(ix, &c));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, x, nx));
+	/* The new pages' texts are src's, checked when src took them and
+	 * held until the add returns: borrowed, not copied (a batch's
+	 * texts copied were fresh pages, a page fault each). */
+	c->borrow_texts = 1;
 	for (size_t i = 0; i < n; i++)
 		GOTO_IF_ERROR(copy_doc(c, src, idx[i]));
+	c->borrow_texts = 0;
 	counted = calloc(nx + n + 1, 1);
 	all = reallocarray(NULL, nx + n + 1, sizeof(*all));
 	GOTO_IF(!counted || !all, RP_ENOMEM);

@@ -79,7 +79,9 @@ struct rp_corpus {
 	 * where the caller's rp_doc_input points (NUL-terminated, read-only
 	 * mappings the corpus holds: rp_corpus_hold_map), the documents of a
 	 * stage file, whose texts were checked (NUL, UTF-8, empty) when its
-	 * part was read and are not checked again. */
+	 * part was read and are not checked again; or another corpus's
+	 * documents, checked when it took them, that outlive this one (the
+	 * new pages of an index batch). */
 	int borrow_texts;
 	/* A sink (the shard read stage, shard.c): each document the corpus
 	 * accepts is handed to it, text and anchors, as it is added, and the
