@@ -315,18 +315,70 @@ int rp_runs_lookup(rp_index *ix, int kind, uint64_t key, rp_runvec *out)
 }
 
 /*
- * A generation's blocks of one kind walked in key order beside sorted
- * keys: where keys are dense (a batch's lines against a generation of
- * similar size), stepping to the next block costs less than a descent
- * per key; where they are sparse, a walk that passes MAX_MISSES blocks
- * holding none of the keys seeks again (the descent rp_runs_lookup
- * makes).
+ * Counting sorted keys in one generation, two ways. A few keys (a
+ * query's lines) are sought one block at a time: a descent for a key,
+ * and the keys after it up to the block's last entry counted from the
+ * same block (never more descents than a lookup per key). Many keys (a
+ * batch's lines against a generation of similar size) are counted by
+ * walking the generation's blocks in key order beside them: stepping to
+ * the next block costs less than a descent, and a block none of the keys
+ * falls in is not decoded; a walk that passes MAX_MISSES such blocks in
+ * a row seeks again.
  */
+#define FEW_KEYS 4096
 #define MAX_MISSES 4
 
-static int count_gen(rp_index *ix, sqlite3_stmt *seq, int64_t gen, int kind,
-		     const uint64_t *keys, size_t n, size_t *counts,
-		     rp_runvec *v)
+/* Count keys[*i] (which the block v holds, if any entry has it) and the
+ * keys after it below `end` (all of them when open), from v: a block's
+ * live entries. */
+static void count_block(const rp_runvec *v, const uint64_t *keys, size_t n,
+			size_t *i, size_t *counts, uint64_t end, int open)
+{
+	size_t j = 0;
+	do {
+		while (j < v->n && v->e[j].key < keys[*i])
+			j++;
+		for (; j < v->n && v->e[j].key == keys[*i]; j++)
+			counts[*i]++;
+		(*i)++;
+	} while (*i < n && (open || keys[*i] < end));
+}
+
+static int count_few(rp_index *ix, int64_t gen, int kind, const uint64_t *keys,
+		     size_t n, size_t *counts, rp_runvec *v)
+{
+	sqlite3_stmt *look = ix->look;
+	sqlite3_bind_int64(look, 1, gen);
+	sqlite3_bind_int64(look, 2, kind);
+	for (size_t i = 0; i < n;) {
+		sqlite3_bind_int64(look, 3, to_col(keys[i]));
+		int rc = sqlite3_step(look), err = RP_OK;
+		if (rc == SQLITE_ROW) {
+			const uint8_t *p = sqlite3_column_blob(look, 1);
+			v->n = 0;
+			if (p)
+				err = decode(ix, p, (size_t)sqlite3_column_bytes(look, 1),
+					     kind, from_col(sqlite3_column_int64(look, 0)),
+					     gen, 0, 0, v);
+			/* (the keys up to its last entry are this block's) */
+			uint64_t end = v->n ? v->e[v->n - 1].key : 0;
+			if (err == RP_OK)
+				count_block(v, keys, n, &i, counts, end + 1,
+					    end == UINT64_MAX);
+		} else if (rc == SQLITE_DONE) {
+			i++; /* before the first block */
+		} else {
+			err = rp_index_db_fail(ix, "reading runs", rc);
+		}
+		sqlite3_reset(look);
+		FORWARD_IF_ERROR(err);
+	}
+	return RP_OK;
+}
+
+static int count_walk(rp_index *ix, sqlite3_stmt *seq, int64_t gen, int kind,
+		      const uint64_t *keys, size_t n, size_t *counts,
+		      rp_runvec *v, uint8_t **buf, size_t *cap)
 {
 	sqlite3_stmt *look = ix->look;
 	int err = RP_OK, rc;
@@ -351,31 +403,32 @@ static int count_gen(rp_index *ix, sqlite3_stmt *seq, int64_t gen, int kind,
 			break; /* no block at or after keys[i] */
 		unsigned misses = 0;
 		for (;;) {
-			/* The statement is on a block: decode it, then look at
-			 * the next block's first key. */
+			/* The statement is on a block: keep it, and look at the
+			 * next block's first key. */
 			uint64_t first = from_col(sqlite3_column_int64(seq, 0));
 			const uint8_t *p = sqlite3_column_blob(seq, 1);
-			v->n = 0;
-			if (p)
-				err = decode(ix, p, (size_t)sqlite3_column_bytes(seq, 1),
-					     kind, first, gen, 0, 0, v);
+			size_t len = p ? (size_t)sqlite3_column_bytes(seq, 1) : 0;
+			err = rp_grow((void **)buf, cap, len + 1, 1);
 			if (err < 0)
 				break;
+			if (len)
+				memcpy(*buf, p, len);
 			rc = sqlite3_step(seq);
 			int last = rc != SQLITE_ROW;
 			uint64_t next = last ? 0 : from_col(sqlite3_column_int64(seq, 0));
 			/* Keys before this block have no entries here. */
 			while (i < n && keys[i] < first)
 				i++;
-			size_t j = 0, before = i;
-			while (i < n && (last || keys[i] < next)) {
-				while (j < v->n && v->e[j].key < keys[i])
-					j++;
-				for (; j < v->n && v->e[j].key == keys[i]; j++)
-					counts[i]++;
-				i++;
+			if (i < n && (last || keys[i] < next)) {
+				v->n = 0;
+				err = decode(ix, *buf, len, kind, first, gen, 0, 0, v);
+				if (err < 0)
+					break;
+				count_block(v, keys, n, &i, counts, next, last);
+				misses = 0;
+			} else {
+				misses++;
 			}
-			misses = i > before ? 0 : misses + 1;
 			if (last || i == n || misses >= MAX_MISSES)
 				break;
 		}
@@ -391,16 +444,24 @@ int rp_runs_count(rp_index *ix, int kind, const uint64_t *keys, size_t n,
 		  size_t *counts)
 {
 	sqlite3_stmt *seq = NULL;
+	uint8_t *buf = NULL;
+	size_t cap = 0;
 	rp_runvec v;
+	int err = RP_OK;
 	memset(&v, 0, sizeof(v));
 	memset(counts, 0, n * sizeof(*counts));
 	if (!n)
 		return RP_OK;
-	int err = rp_index_prepare(ix, &seq, "SELECT first, data FROM run WHERE gen = ?1"
-				   " AND kind = ?2 AND first >= ?3 ORDER BY first");
+	if (n >= FEW_KEYS)
+		err = rp_index_prepare(ix, &seq, "SELECT first, data FROM run WHERE"
+				       " gen = ?1 AND kind = ?2 AND first >= ?3"
+				       " ORDER BY first");
 	for (size_t g = 0; err == RP_OK && g < ix->ngens; g++)
-		err = count_gen(ix, seq, ix->gens[g], kind, keys, n, counts, &v);
+		err = n < FEW_KEYS ? count_few(ix, ix->gens[g], kind, keys, n, counts, &v)
+				   : count_walk(ix, seq, ix->gens[g], kind, keys, n,
+						counts, &v, &buf, &cap);
 	sqlite3_finalize(seq);
+	free(buf);
 	free(v.e);
 	return err;
 }
