@@ -7,6 +7,8 @@
 # reprints to find. Prints, from one run:
 #   - scan of the archive and index add of it (10,000 documents a batch),
 #     each in seconds, documents/s, MB/s and peak RSS, and their ratio;
+#     scan's own reading, chrome learning and signing (its --stats), the
+#     work an add repeats before it writes, and the add's ratio to those;
 #   - the index file: bytes per document beyond the text, with and
 #     without SQLite's free pages (left by merged generations, reused by
 #     later adds);
@@ -43,7 +45,7 @@ run() { # name, command...: seconds and peak KB into $name.t
 	name=$1; shift
 	/usr/bin/time -f "%e %M" -o "$name.t" "$@"
 }
-run scan "$B/reprint" scan -q arch.jsonl -o scan.tsv
+run scan "$B/reprint" scan -q arch.jsonl -o scan.tsv --stats scan.json
 rm -f idx.db idx.db-wal idx.db-shm
 run add "$B/reprint" index add -q idx.db arch.jsonl
 read s_sec s_kb < scan.t
@@ -57,6 +59,9 @@ fig add_docs_per_s "$(calc "$N / $a_sec")" docs/s
 fig add_MB_per_s "$(calc "$bytes / 1000000 / $a_sec" 1)" MB/s
 fig add_peak_rss "$((a_kb / 1024))" MB
 fig add_over_scan "$(calc "$a_sec / $s_sec" 2)" x
+sign=$(python3 -c "import json; s = json.load(open('scan.json'))['seconds']; print(s['read'] + s['boilerplate'] + s['sign'])")
+fig scan_read_chrome_sign "$(calc "$sign" 2)" s
+fig add_over_scan_signing "$(calc "$a_sec / $sign" 2)" x
 text=$("$B/reprint" index stats idx.db | awk '$1 == "text_bytes" { print $2 }')
 file=$("$B/reprint" index stats idx.db | awk '$1 == "file_bytes" { print $2 }')
 free=$(python3 -c "import sqlite3; c = sqlite3.connect('idx.db'); print(c.execute('PRAGMA freelist_count').fetchone()[0] * c.execute('PRAGMA page_size').fetchone()[0])")
