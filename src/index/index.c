@@ -682,15 +682,20 @@ static void ckpt_before_batch(ckpt *k)
 		ckpt_wait(k);
 }
 
+/* Raise one of the thread's flags (want, stop). */
+static void ckpt_set(ckpt *k, int *flag)
+{
+	pthread_mutex_lock(&k->mu);
+	*flag = 1;
+	pthread_cond_broadcast(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+}
+
 /* After a commit. */
 static void ckpt_kick(ckpt *k)
 {
-	if (!k->on)
-		return;
-	pthread_mutex_lock(&k->mu);
-	k->want = 1;
-	pthread_cond_broadcast(&k->cv);
-	pthread_mutex_unlock(&k->mu);
+	if (k->on)
+		ckpt_set(k, &k->want);
 }
 
 /* Stop the thread (after the checkpoint asked for) and give the writer
@@ -699,10 +704,7 @@ static void ckpt_stop(rp_index *ix, ckpt *k)
 {
 	if (!k->on)
 		return;
-	pthread_mutex_lock(&k->mu);
-	k->stop = 1;
-	pthread_cond_broadcast(&k->cv);
-	pthread_mutex_unlock(&k->mu);
+	ckpt_set(k, &k->stop);
 	pthread_join(k->th, NULL);
 	pthread_cond_destroy(&k->cv);
 	pthread_mutex_destroy(&k->mu);
