@@ -116,6 +116,17 @@ Test(index, filled_in_three_batches_it_answers_as_scan)
 			 bin(), d, d, bin(), all, d), 1);
 	cr_assert_eq(sh(NULL, "cmp %s/ip2 %s/sp2", d, d), 0);
 	cr_assert_eq(sh(NULL, "%s index check %s/db", bin(), d), 0);
+
+	/* Under a memory bound well below the collection (its texts in a
+	 * temporary file, their pages let go batch by batch), the same
+	 * index: checked, and scanning as scan. */
+	cr_assert_leq(sh(NULL, "%s index add -q --memory 1M --batch 50 %s/dbm %s/arch",
+			 bin(), d, d), 1);
+	cr_assert_eq(sh(&out, "%s index check %s/dbm 2>&1", bin(), d), 0, "%s", out);
+	cr_assert_leq(sh(NULL, "%s index scan -q %s/dbm --clusters %s/icm > %s/ipm",
+			 bin(), d, d, d), 1);
+	cr_assert_eq(sh(NULL, "cmp %s/ipm %s/sp && cmp %s/icm %s/sc", d, d, d, d), 0,
+		     "index add under --memory 1M differs");
 	sh(NULL, "rm -rf %s", d);
 	free(d);
 }

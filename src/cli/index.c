@@ -100,6 +100,11 @@ static int index_add(cli *cl, const char *db, int argc, char **argv, int first)
 		return rc;
 	}
 	rp_corpus *c = new_corpus(cl, &rc);
+	if (c && bound_memory(cl, c) < 0) {
+		rp_corpus_free(c);
+		c = NULL;
+		rc = EXIT_FAIL;
+	}
 	if (c && (rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
 		size_t nrej = print_rejects(c, cl->quiet);
 		if (cl->rejects) {

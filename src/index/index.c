@@ -720,6 +720,7 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 	int err = RP_OK, open_tx = 0;
 	rp_index_add_stats st;
 	ckpt k;
+	size_t paced = 0;
 
 	RETURN_ERROR_IF(!ix || !c, RP_EINVAL);
 	RETURN_ERROR_IF(!ix->db, RP_ESTATE);
@@ -772,6 +773,7 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 			GOTO_IF_ERROR(db_fail(ix, "starting a batch", rc));
 		int64_t batch = sqlite3_last_insert_rowid(ix->db);
 		size_t end = RP_MIN(n, i + batch_docs), before = st.added;
+		size_t batch_first = i;
 		s.n = 0;
 		s.replaced = 0;
 		for (; i < end; i++)
@@ -813,6 +815,10 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 		GOTO_IF_ERROR(exec(ix, "COMMIT"));
 		open_tx = 0;
 		ckpt_kick(&k);
+		/* The batch's texts read: under a memory bound, the pages of
+		 * spooled texts are let go as a scan lets them go. */
+		for (size_t j = batch_first; j < i; j++)
+			rp_corpus_pace(c, &paced, c->docs[j].text_len);
 		st.batches += st.added > before;
 		if (ix->ao.progress &&
 		    ix->ao.progress(&(rp_progress){ "index", i - first, n - first, 0 },
