@@ -291,25 +291,36 @@ int rp_runs_dead(const rp_index *ix, int64_t gen, int kind, int64_t doc)
 	return lo < ix->ndead && cmp_dead(&ix->dead[lo], &k) == 0;
 }
 
+/* The block of generation gen and this kind that would hold key (the
+ * last whose first key is not above it), decoded into out (appended):
+ * its entries with that key (only), or all of them; *found: there was
+ * such a block. */
+static int seek_block(rp_index *ix, int64_t gen, int kind, uint64_t key,
+		      int only, rp_runvec *out, int *found)
+{
+	sqlite3_stmt *st = ix->look;
+	sqlite3_bind_int64(st, 1, gen);
+	sqlite3_bind_int64(st, 2, kind);
+	sqlite3_bind_int64(st, 3, to_col(key));
+	int rc = sqlite3_step(st), err = RP_OK;
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW) {
+		uint64_t first = from_col(sqlite3_column_int64(st, 0));
+		const uint8_t *p = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		err = p ? decode(ix, p, len, kind, first, gen, only, key, out) : RP_OK;
+	} else if (rc != SQLITE_DONE) {
+		err = rp_index_db_fail(ix, "reading runs", rc);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
 int rp_runs_lookup(rp_index *ix, int kind, uint64_t key, rp_runvec *out)
 {
 	for (size_t g = 0; g < ix->ngens; g++) {
-		sqlite3_stmt *st = ix->look;
-		sqlite3_bind_int64(st, 1, ix->gens[g]);
-		sqlite3_bind_int64(st, 2, kind);
-		sqlite3_bind_int64(st, 3, to_col(key));
-		int rc = sqlite3_step(st), err = RP_OK;
-		if (rc == SQLITE_ROW) {
-			uint64_t first = from_col(sqlite3_column_int64(st, 0));
-			const uint8_t *p = sqlite3_column_blob(st, 1);
-			size_t len = (size_t)sqlite3_column_bytes(st, 1);
-			err = p ? decode(ix, p, len, kind, first, ix->gens[g], 1, key, out)
-				: RP_OK;
-		} else if (rc != SQLITE_DONE) {
-			err = rp_index_db_fail(ix, "reading runs", rc);
-		}
-		sqlite3_reset(st);
-		FORWARD_IF_ERROR(err);
+		int found;
+		FORWARD_IF_ERROR(seek_block(ix, ix->gens[g], kind, key, 1, out, &found));
 	}
 	return RP_OK;
 }
@@ -347,31 +358,17 @@ static void count_block(const rp_runvec *v, const uint64_t *keys, size_t n,
 static int count_few(rp_index *ix, int64_t gen, int kind, const uint64_t *keys,
 		     size_t n, size_t *counts, rp_runvec *v)
 {
-	sqlite3_stmt *look = ix->look;
-	sqlite3_bind_int64(look, 1, gen);
-	sqlite3_bind_int64(look, 2, kind);
 	for (size_t i = 0; i < n;) {
-		sqlite3_bind_int64(look, 3, to_col(keys[i]));
-		int rc = sqlite3_step(look), err = RP_OK;
-		if (rc == SQLITE_ROW) {
-			const uint8_t *p = sqlite3_column_blob(look, 1);
-			v->n = 0;
-			if (p)
-				err = decode(ix, p, (size_t)sqlite3_column_bytes(look, 1),
-					     kind, from_col(sqlite3_column_int64(look, 0)),
-					     gen, 0, 0, v);
-			/* (the keys up to its last entry are this block's) */
-			uint64_t end = v->n ? v->e[v->n - 1].key : 0;
-			if (err == RP_OK)
-				count_block(v, keys, n, &i, counts, end + 1,
-					    end == UINT64_MAX);
-		} else if (rc == SQLITE_DONE) {
+		int found;
+		v->n = 0;
+		FORWARD_IF_ERROR(seek_block(ix, gen, kind, keys[i], 0, v, &found));
+		if (!found) {
 			i++; /* before the first block */
-		} else {
-			err = rp_index_db_fail(ix, "reading runs", rc);
+			continue;
 		}
-		sqlite3_reset(look);
-		FORWARD_IF_ERROR(err);
+		/* (the keys up to its last entry are this block's) */
+		uint64_t end = v->n ? v->e[v->n - 1].key : 0;
+		count_block(v, keys, n, &i, counts, end + 1, end == UINT64_MAX);
 	}
 	return RP_OK;
 }
