@@ -345,10 +345,7 @@ static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
 	}
 	if (nh > 1)
 		qsort(hs, nh, sizeof(*hs), cmp_u64v);
-	size_t w = 0;
-	for (size_t k = 0; k < nh; k++)
-		if (w == 0 || hs[k] != hs[w - 1])
-			hs[w++] = hs[k];
+	size_t w = rp_unique_u64(hs, nh);
 	*out = reallocarray(NULL, w + 1, sizeof(**out));
 	counts = reallocarray(NULL, w + 1, sizeof(*counts));
 	GOTO_IF(!*out || !counts, RP_ENOMEM);
@@ -702,8 +699,12 @@ static int new_gen(rp_index *ix, size_t docs)
 }
 
 /* The generations (ids ascending) and their documents. */
+typedef struct gen_row {
+	int64_t id, docs;
+} gen_row;
+
 typedef struct gens {
-	int64_t *id, *docs;
+	gen_row *r;
 	size_t n, cap;
 } gens;
 
@@ -714,14 +715,12 @@ static int read_gens(rp_index *ix, gens *g)
 	g->n = 0;
 	FORWARD_IF_ERROR(rp_index_prepare(ix, &st, "SELECT id, docs FROM gen ORDER BY id"));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t cap = g->cap;
-		if (rp_grow((void **)&g->id, &cap, g->n + 1, sizeof(*g->id)) < 0 ||
-		    rp_grow((void **)&g->docs, &g->cap, g->n + 1, sizeof(*g->docs)) < 0) {
+		if (RP_GROW(g->r, g->cap, g->n + 1) < 0) {
 			sqlite3_finalize(st);
 			return RP_ENOMEM;
 		}
-		g->id[g->n] = sqlite3_column_int64(st, 0);
-		g->docs[g->n++] = sqlite3_column_int64(st, 1);
+		g->r[g->n++] = (gen_row){ sqlite3_column_int64(st, 0),
+					  sqlite3_column_int64(st, 1) };
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? RP_OK : rp_index_db_fail(ix, "reading generations", rc);
@@ -729,8 +728,7 @@ static int read_gens(rp_index *ix, gens *g)
 
 static void gens_free(gens *g)
 {
-	free(g->id);
-	free(g->docs);
+	free(g->r);
 }
 
 /* Merge the generations g[i..n) (the newest) into a new one: their live
@@ -743,17 +741,17 @@ static int merge_from(rp_index *ix, const gens *g, size_t i)
 	};
 	int64_t docs = 0;
 	for (size_t k = i; k < g->n; k++)
-		docs += g->docs[k];
+		docs += g->r[k].docs;
 	/* (the merge reads what is removed as of now) */
 	FORWARD_IF_ERROR(rp_runs_begin(ix));
 	FORWARD_IF_ERROR(new_gen(ix, (size_t)docs));
 	int64_t c = ix->gen;
-	int err = rp_runs_merge(ix, g->id[i], c);
+	int err = rp_runs_merge(ix, g->r[i].id, c);
 	for (size_t k = 0; err == RP_OK && k < sizeof(steps) / sizeof(steps[0]); k++) {
 		sqlite3_stmt *st = NULL;
 		err = rp_index_prepare(ix, &st, steps[k]);
 		if (err == RP_OK) {
-			sqlite3_bind_int64(st, 1, g->id[i]);
+			sqlite3_bind_int64(st, 1, g->r[i].id);
 			sqlite3_bind_int64(st, 2, c);
 			err = step_done(ix, st, "merging generations");
 		}
@@ -781,9 +779,9 @@ static int compact(rp_index *ix)
 		/* The longest run of newest generations whose merge the
 		 * rule would make one pair at a time, merged at once. */
 		size_t i = g.n - 1;
-		int64_t sum = g.docs[i];
-		while (i > 0 && 4 * sum >= g.docs[i - 1])
-			sum += g.docs[--i];
+		int64_t sum = g.r[i].docs;
+		while (i > 0 && 4 * sum >= g.r[i - 1].docs)
+			sum += g.r[--i].docs;
 		if (i < g.n - 1)
 			err = merge_from(ix, &g, i);
 	}
@@ -809,7 +807,7 @@ static int compact_add(rp_index *ix, int64_t after)
 	for (;;) {
 		GOTO_IF_ERROR(read_gens(ix, &g));
 		size_t n = g.n;
-		if (n < 4 || g.id[n - 4] <= after || g.docs[n - 4] > 2 * g.docs[n - 1])
+		if (n < 4 || g.r[n - 4].id <= after || g.r[n - 4].docs > 2 * g.r[n - 1].docs)
 			break;
 		GOTO_IF_ERROR(merge_from(ix, &g, n - 4));
 	}
@@ -845,7 +843,7 @@ int rp_index_merge_since(rp_index *ix, int64_t after)
 	memset(&g, 0, sizeof(g));
 	int err = read_gens(ix, &g);
 	size_t i = g.n;
-	while (err == RP_OK && i > 0 && g.id[i - 1] > after)
+	while (err == RP_OK && i > 0 && g.r[i - 1].id > after)
 		i--;
 	if (err == RP_OK && g.n - i >= 2)
 		err = merge_from(ix, &g, i);
