@@ -322,6 +322,55 @@ Test(normalize, character_texts_are_told_by_the_script_of_most_letters)
 	cr_assert(is_char(big));
 }
 
+/* The test reads ASCII sixteen bytes at a time, and stops early where
+ * the rest cannot change the answer: random texts of ASCII runs (long and
+ * short, at every alignment), Latin letters and Han and Hangul characters,
+ * in proportions around one to one, against the counts themselves. */
+Test(normalize, character_text_answers_are_the_counts_answer)
+{
+	static const struct { const char *s; int chars, others; } parts[] = {
+		{ "a", 0, 1 }, { "7", 0, 1 }, { " ", 0, 0 }, { ".", 0, 0 },
+		{ "The quick brown fox ", 0, 16 },
+		{ "abcdefghijklmnopqrstuvwxyz0123456789", 0, 36 },
+		{ "\n\n", 0, 0 }, { "-- ", 0, 0 },
+		{ "\xc3\xa9", 0, 1 },                 /* e acute: a letter */
+		{ "\xe6\xb8\xaf", 1, 0 },             /* Han */
+		{ "\xed\x95\x9c", 1, 0 },             /* Hangul */
+		{ "\xe3\x80\x82", 0, 0 },             /* ideographic full stop */
+	};
+	enum { NP = sizeof(parts) / sizeof(parts[0]) };
+	static char text[16384];
+	uint64_t st = 7;
+	int yes = 0, no = 0;
+	for (int round = 0; round < 4000; round++) {
+		size_t len = 0, want = 1 + (size_t)tu_rand(&st) % 600;
+		size_t chars = 0, others = 0;
+		/* A bias between the parts with characters and without. */
+		unsigned bias = (unsigned)(tu_rand(&st) % 100);
+		while (len < want) {
+			size_t k = tu_rand(&st) % 100 < bias
+					   ? 9 + tu_rand(&st) % 2
+					   : tu_rand(&st) % NP;
+			size_t pl = strlen(parts[k].s);
+			if (len + pl >= sizeof(text))
+				break;
+			memcpy(text + len, parts[k].s, pl);
+			len += pl;
+			chars += (size_t)parts[k].chars;
+			others += (size_t)parts[k].others;
+		}
+		int expect = chars > others;
+		yes += expect;
+		no += !expect;
+		cr_assert_eq(rp_is_char_text(text, len), expect,
+			     "round %d: %zu characters, %zu other letters, "
+			     "%zu bytes", round, chars, others, len);
+	}
+	/* Both answers were asked for, often. */
+	cr_assert_gt(yes, 500);
+	cr_assert_gt(no, 500);
+}
+
 /* Tokens of s in character mode. */
 static void char_tokens(rp_tokbuf *tb, const char *s)
 {

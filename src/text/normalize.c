@@ -188,6 +188,34 @@ int rp_is_char_text(const char *text, size_t len)
 	size_t nchar = 0, nother = 0, steps = 0;
 
 	for (size_t i = 0; i < len;) {
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+		/* Sixteen ASCII bytes at once, as sixteen steps of the byte
+		 * loop below: the same counts, and the check it makes at every
+		 * 64th step made at the same byte, with the bytes before it
+		 * counted. */
+		if (len - i >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+			if (!_mm_movemask_epi8(x)) {
+				unsigned m = alnum_mask(x);
+				/* the check comes before byte j (of 0..15) */
+				size_t j = 63 - steps % 64;
+				steps += 16;
+				if (j < 16) {
+					unsigned lo = m & ((1u << j) - 1);
+					nother += (size_t)__builtin_popcount(lo);
+					size_t rest = len - (i + j);
+					if (nother >= nchar + rest / 3)
+						return 0;
+					if (nchar > nother + rest)
+						return 1;
+					m &= ~((1u << j) - 1);
+				}
+				nother += (size_t)__builtin_popcount(m);
+				i += 16;
+				continue;
+			}
+		}
+#endif
 		/* Settled either way? A code point of those scripts takes three
 		 * or four bytes, any other letter at least one. */
 		if (++steps % 64 == 0) {
