@@ -651,10 +651,24 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				     ? estimate_lines(docs, nd)
 				     : 0;
 		int filtered = est && est > pace->memory / 4 / LINE_TABLE_BYTES;
-		if (filtered) {
+		/* A prior that counts every page and names the lines it counts
+		 * twice or more: only those (and the few that share a bit
+		 * with one) are kept; no sweep to mark. */
+		int known = !filtered && chrome && prior && prior->keep &&
+			    prior->stride;
+		for (size_t d = 0; known && d < nd; d++)
+			known = prior->counted[d] != 0;
+		if (filtered || known) {
 			own_extra = calloc(nd, sizeof(*own_extra));
 			GOTO_IF(!own_extra, RP_ENOMEM);
-			GOTO_IF_ERROR(filter_init(&filt, est));
+			/* (sixteen bits a known line: about one line in
+			 * sixteen on one page kept with them) */
+			GOTO_IF_ERROR(filter_init(&filt, filtered ? est
+								  : 4 * prior->nkeep));
+		}
+		for (size_t k = 0; known && k < prior->nkeep; k++) {
+			uint64_t h = prior->keep[k * prior->stride] >> filt.shift;
+			filt.twice[h >> 6] |= (uint64_t)1 << (h & 63);
 		}
 		nt = threads ? RP_MIN(threads, (unsigned)RP_MAX_THREADS) : 1;
 		if (nt > nd)
@@ -670,7 +684,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				jobs[t].from = nd * t / nt;
 				jobs[t].to = nd * (t + 1) / nt;
 				jobs[t].pace = pace;
-				jobs[t].filter = filtered ? &filt : NULL;
+				jobs[t].filter = filtered || known ? &filt : NULL;
 				jobs[t].mark = mark;
 				jobs[t].own_extra = own_extra;
 				jobs[t].tf = filtered ? tf : NULL;

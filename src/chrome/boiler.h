@@ -69,6 +69,13 @@ typedef struct rp_boiler_prior {
 	int (*line)(void *ctx, const char *name, uint64_t h, size_t *pages);
 	const uint8_t *counted;
 	void *ctx;
+	/* Optional, when the prior counts every page given (counted[d] set
+	 * for all): the hashes of every line it counts on two pages or
+	 * more, keep[0], keep[stride], ... (nkeep of them); a line not among
+	 * them is then on one page, never chrome, and is not kept in the
+	 * line table (its bytes are still its page's own). */
+	const uint64_t *keep;
+	size_t nkeep, stride;
 } rp_boiler_prior;
 
 /* One distinct line of a page, as chrome learning counts it. */

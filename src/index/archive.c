@@ -957,7 +957,8 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	if (nx)
 		memcpy(all, x, nx * sizeof(*all));
 	memcpy(all + nx, ns, n * sizeof(*all));
-	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc };
+	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc,
+				  NULL, 0, 0 };
 	c->prior = &prior;
 	err = features(ix, c, &f);
 	c->prior = NULL;
@@ -1383,7 +1384,8 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	GOTO_IF(!counted, RP_ENOMEM);
 	memset(counted, 1, nx);
 	GOTO_IF_ERROR(prior_open(ix, &pc, hc, nhc));
-	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc };
+	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &pc,
+				  NULL, 0, 0 };
 	s1->prior = &prior;
 	err = features(ix, s1, &f1);
 	s1->prior = NULL;

@@ -473,6 +473,8 @@ typedef struct lent {
 
 #define KEY_LENT(x) ((x).h)
 static RP_DEFINE_RADIX(sort_lent, lent, KEY_LENT)
+#define KEY_FPH(x) ((uint64_t)(x).h)
+static RP_DEFINE_RADIX(sort_fp_hash, rp_fp, KEY_FPH)
 
 static int cmp_kv(const void *x, const void *y)
 {
@@ -1260,7 +1262,10 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 
 	/* The analysis scan runs, with the whole collection's chrome: band
 	 * keys of the question's banding, fingerprints of its window. */
-	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &m };
+	/* (the model counts every page, and keeps every line on two
+	 * pages or more: the others need not be in the line table) */
+	rp_boiler_prior prior = { prior_outlet, prior_line, counted, &m,
+				  m.lines, (size_t)m.nlines, 2 };
 	rp_need need = { 1, sq.w, 0, sq.bands, sq.rows };
 	rp_work wk;
 	memset(&wk, 0, sizeof(wk));
@@ -1319,16 +1324,33 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 						RP_MAX_THREADS, part)));
 		/* A document's fingerprints are together and in position
 		 * order: a stable sort by (hash, document) orders them by
-		 * (hash, document, position), whatever the threads. */
-		GOTO_IF_ERROR(RP_GROW(fkv, capfkv, 2 * nfp + 1));
-		for (size_t x = 0; x < nfp; x++)
-			fkv[x] = (rp_kv){ (uint64_t)fp[x].h << 32 | glob[fp[x].doc],
-					  fp[x].pos };
-		rp_sort_kv(fkv, fkv + nfp, nfp);
-		for (size_t x = 0; x < nfp; x++)
-			fp[x] = (rp_fp){ (uint32_t)(fkv[x].key >> 32),
-					 (uint32_t)fkv[x].key,
-					 (uint32_t)fkv[x].val };
+		 * (hash, document, position), whatever the threads. When the
+		 * documents come in order too (one thread), a stable sort by
+		 * the hash alone gives that order: half the passes, over
+		 * the fingerprints themselves. (glob is increasing, so the
+		 * order by document is the order by collection number.) */
+		size_t x = 1;
+		while (x < nfp && (fp[x].doc > fp[x - 1].doc ||
+				   (fp[x].doc == fp[x - 1].doc &&
+				    fp[x].pos >= fp[x - 1].pos)))
+			x++;
+		if (x >= nfp) {
+			GOTO_IF_ERROR(RP_GROW(fkv, capfkv, nfp / 4 * 3 + 2));
+			sort_fp_hash(fp, (rp_fp *)fkv, nfp);
+			for (x = 0; x < nfp; x++)
+				fp[x].doc = glob[fp[x].doc];
+		} else {
+			GOTO_IF_ERROR(RP_GROW(fkv, capfkv, 2 * nfp + 1));
+			for (x = 0; x < nfp; x++)
+				fkv[x] = (rp_kv){ (uint64_t)fp[x].h << 32 |
+							  glob[fp[x].doc],
+						  fp[x].pos };
+			rp_sort_kv(fkv, fkv + nfp, nfp);
+			for (x = 0; x < nfp; x++)
+				fp[x] = (rp_fp){ (uint32_t)(fkv[x].key >> 32),
+						 (uint32_t)fkv[x].key,
+						 (uint32_t)fkv[x].val };
+		}
 		rp_sfw_bytes(&w, fp, nfp * sizeof(*fp));
 		total += nfp;
 	}
