@@ -49,6 +49,13 @@ static rp_corpus *load_archive(cli *cl, rp_index *ix, int *rc)
 	rp_corpus *c = new_corpus(cl, rc);
 	if (!c)
 		return NULL;
+	/* Scan's memory bound: texts past an eighth of it in a temporary
+	 * file as they are read from the DB. */
+	if (bound_memory(cl, c) < 0) {
+		rp_corpus_free(c);
+		*rc = EXIT_FAIL;
+		return NULL;
+	}
 	int err = rp_index_load(ix, c);
 	if (err < 0) {
 		msg("%s", rp_index_error(ix));
