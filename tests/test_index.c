@@ -109,6 +109,19 @@ Test(index, filled_in_three_batches_it_answers_as_scan)
 			"print $2,$1,$3,$5,$4,$6,s,$8,$9 } }' held.ids all.tsv | sort > want && "
 			"tail -n +2 q | sort > got && cmp want got", d), 0,
 		     "index query differs from scan");
+	/* Under a memory bound well below the archive, the same answers:
+	 * from the kept candidates, and from the whole archive read back
+	 * (another threshold than the kept question's). */
+	cr_assert_leq(sh(NULL, "%s index query -q --memory 1M %s/db %s/held > %s/qm",
+			 bin(), d, d, d), 1);
+	cr_assert_eq(sh(NULL, "cmp %s/q %s/qm", d, d), 0,
+		     "index query under --memory 1M differs");
+	cr_assert_leq(sh(NULL, "%s index query -q --threshold 0.7 %s/db %s/held > %s/qw && "
+			 "%s index query -q --threshold 0.7 --memory 1M %s/db %s/held > %s/qwm",
+			 bin(), d, d, d, bin(), d, d, d), 1);
+	cr_assert_eq(sh(NULL, "cmp %s/qw %s/qwm && test $(wc -l < %s/qw) -gt 1",
+			d, d, d), 0,
+		     "index query of the whole archive under --memory 1M differs");
 	/* --add: the held-back documents join, and the index scans like the
 	 * whole collection. */
 	cr_assert_leq(sh(NULL, "%s index query -q --add %s/db %s/held > /dev/null", bin(), d, d), 1);

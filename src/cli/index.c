@@ -138,6 +138,11 @@ static int index_query(cli *cl, const char *db, int argc, char **argv, int first
 	run_start(&rs, cl);
 	rp_index *ix = open_index(cl, db, cl->add ? 0 : RP_INDEX_READONLY, &rc);
 	rp_corpus *c = ix ? new_corpus(cl, &rc) : NULL;
+	if (c && bound_memory(cl, c) < 0) {
+		rp_corpus_free(c);
+		c = NULL;
+		rc = EXIT_FAIL;
+	}
 	if (c && (rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
 		double read_secs = secs_since(&rs.t0);
 		rp_corpus *work = NULL;

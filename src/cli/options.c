@@ -153,14 +153,14 @@ static const opt_def OPTS[] = {
 	{ "stats", 0, "FILE", OPT_STATS, S | D,
 	  "the run as JSON: counts, each stage's seconds, peak memory,\n"
 	  "temporary bytes, parameters" },
-	{ "memory", 0, "SIZE", OPT_MEMORY, S | D | SH | IA | IS,
+	{ "memory", 0, "SIZE", OPT_MEMORY, S | D | SH | IA | IS | IQ,
 	  "keep the run's memory near SIZE (512M, 2G; default: an\n"
 	  "eighth of RAM, at most 1G; 0: no bound): texts past an\n"
 	  "eighth of it are kept in a temporary file" },
-	{ "tmpdir", 0, "DIR", OPT_TMPDIR, S | D | SH | IA | IS,
+	{ "tmpdir", 0, "DIR", OPT_TMPDIR, S | D | SH | IA | IS | IQ,
 	  "temporary files there ($TMPDIR, else /tmp); they have no\n"
 	  "name, so nothing is left behind on any exit" },
-	{ "progress", 0, NULL, OPT_PROGRESS, S | D | IA | IS,
+	{ "progress", 0, NULL, OPT_PROGRESS, S | D | IA | IS | IQ,
 	  "a progress line every 5 s on stderr, also when it is not a\n"
 	  "terminal (a batch job's log)" },
 	{ "rejects", 0, "FILE", OPT_REJECTS, S | IA | IQ | IS | D | SF,

@@ -866,6 +866,23 @@ static int work_corpus(rp_index *ix, rp_corpus **out)
 	return err;
 }
 
+/* A work corpus for a query of qc's documents: under qc's memory bound
+ * (the archive's texts it reads past an eighth of it in a temporary
+ * file, as the query's own). */
+static int query_corpus(rp_index *ix, rp_corpus **out, const rp_corpus *qc)
+{
+	FORWARD_IF_ERROR(work_corpus(ix, out));
+	int err = qc->memory ? rp_corpus_set_memory(*out, qc->memory,
+						     qc->tmpdir)
+			     : RP_OK;
+	if (err < 0) {
+		rp_index_set_err(ix, "%s", rp_corpus_error(*out));
+		rp_corpus_free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
 /* Copy document i of src into dst. */
 static int copy_doc(rp_corpus *dst, const rp_corpus *src, size_t i)
 {
@@ -1241,7 +1258,7 @@ static int query_whole(rp_index *ix, const rp_corpus *qc, const rp_question *q,
 {
 	rp_corpus *c = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(work_corpus(ix, &c));
+	GOTO_IF_ERROR(query_corpus(ix, &c, qc));
 	GOTO_IF_ERROR(rp_index_load(ix, c));
 	*first = c->ndocs;
 	size_t seen = c->records_seen;
@@ -1418,7 +1435,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 
 	/* 6. The candidates' documents, then the query's, analysed with the
 	 * archive's counts; passages checked on their fingerprints. */
-	GOTO_IF_ERROR(work_corpus(ix, &s2));
+	GOTO_IF_ERROR(query_corpus(ix, &s2, qc));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, s2, cn, ncn));
 	for (size_t i = 0; i < nkeep; i++)
 		GOTO_IF_ERROR(copy_doc(s2, qc, keep[i]));
