@@ -1834,6 +1834,8 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	pe = calloc(np, sizeof(*pe));
 	pbody = calloc(np, sizeof(*pbody));
 	GOTO_IF(!pr || !pe || !pbody, RP_ENOMEM);
+	uint64_t per = c->memory ? RP_MAX(c->memory / 2 / 32, (size_t)1 << 16)
+				 : UINT64_MAX;
 
 	/* 1. This share's candidates and passage entries, from every task
 	 * of the pairs stage. */
@@ -1870,28 +1872,34 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 				cand[ncand++] = p[x];
 			}
 		rp_sfr_close(&r1);
-		/* The entries file: checked, its share counted; kept open for
-		 * the passes below. */
+		/* The entries file: checked, its share counted and gathered
+		 * while the share fits one pass (below); kept open for more
+		 * passes. */
 		GOTO_IF_ERROR(pents_open(s, &pr[j], j, np, &pe[j], &pbody[j], vc));
-		for (uint64_t x = 0; x < pbody[j]; x++)
-			inshare += share_of(pe[j][x].key, n) == i;
+		for (uint64_t x = 0; x < pbody[j]; x++) {
+			if (share_of(pe[j][x].key, n) != i)
+				continue;
+			if (inshare++ < per) {
+				GOTO_IF_ERROR(RP_GROW(ent, capent, nent + 1));
+				ent[nent++] = pe[j][x];
+			}
+		}
 		rp_sfr_release(&pr[j]);
 	}
 	GOTO_IF_ERROR(sort_unique(cand, &ncand));
 	/* Passage candidates: a pair's entries of every posting, by the rule
 	 * rp_contain_candidates applies; in passes over sub-shares whose
 	 * entries (16 bytes, and 16 to sort them) take half of the memory
-	 * bound. */
-	uint64_t per = c->memory ? RP_MAX(c->memory / 2 / 32, (size_t)1 << 16)
-				 : UINT64_MAX;
+	 * bound (one pass: gathered above). */
 	uint64_t passes = inshare / per + 1;
 	for (uint64_t pass = 0; pass < passes; pass++) {
-		nent = 0;
-		for (unsigned j = 0; j < np; j++) {
+		if (passes > 1)
+			nent = 0;
+		for (unsigned j = 0; j < np && passes > 1; j++) {
 			const rp_kv *e = pe[j];
 			for (uint64_t x = 0; x < pbody[j]; x++) {
 				if (share_of(e[x].key, n) != i ||
-				    (passes > 1 && pass_of(e[x].key, passes) != pass))
+				    pass_of(e[x].key, passes) != pass)
 					continue;
 				GOTO_IF_ERROR(RP_GROW(ent, capent, nent + 1));
 				ent[nent++] = e[x];
