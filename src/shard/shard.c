@@ -1335,7 +1335,8 @@ int rp_shard_sign(rp_shard *s, rp_corpus *c, const rp_question *qin,
 				    fp[x].pos >= fp[x - 1].pos)))
 			x++;
 		if (x >= nfp) {
-			GOTO_IF_ERROR(RP_GROW(fkv, capfkv, nfp / 4 * 3 + 2));
+			/* (the sort's scratch: nfp fingerprints, in fkv) */
+			GOTO_IF_ERROR(RP_GROW(fkv, capfkv, nfp + 1));
 			sort_fp_hash(fp, (rp_fp *)fkv, nfp);
 			for (x = 0; x < nfp; x++)
 				fp[x].doc = glob[fp[x].doc];
