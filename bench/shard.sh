@@ -6,8 +6,9 @@
 #   [ROUNDS=n] bash bench/shard.sh BUILD CORPUS [TASKS...]
 # Prints each run's wall time and peak RSS (of the largest process), its
 # ratio to the scan of the same round, whether its pairs and clusters are
-# scan's byte for byte, the stage times from the driver's log, and the
-# bytes each stage wrote per document.
+# scan's byte for byte, the stage times from the driver's log, the
+# bytes each stage wrote per document, and at the end each task count's
+# ratios and their median.
 set -euo pipefail
 build=${1:?BUILD}
 corpus=${2:?CORPUS}
@@ -24,6 +25,7 @@ echo "machine  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "corpus   $corpus ($(du -h "$corpus" | cut -f1))"
 cat "$corpus" >/dev/null # a warm page cache: the tool's cost, not the disk's
 
+declare -A ratios
 for ((r = 1; r <= rounds; r++)); do
 	/usr/bin/time -f "%e %M" -o "$work/time" "$bin" scan -q "$corpus" \
 		-o "$work/scan.tsv" --clusters "$work/scan.cl"
@@ -40,9 +42,11 @@ for ((r = 1; r <= rounds; r++)); do
 		same="same pairs and clusters"
 		cmp -s "$work/scan.tsv" "$work/sh.tsv" && cmp -s "$work/scan.cl" "$work/sh.cl" ||
 			same="OTHER PAIRS OR CLUSTERS"
+		ratio=$(echo "$wall / $swall" | bc -l)
+		ratios[$n]="${ratios[$n]:-} $ratio"
 		printf "round %d  --local %2d    wall %7.1f s  peak RSS %6.0f MB  %.2fx scan  %s\n" \
 			"$r" "$n" "$wall" "$(echo "$kb / 1024" | bc -l)" \
-			"$(echo "$wall / $swall" | bc -l)" "$same"
+			"$ratio" "$same"
 		grep -h "stage" "$work/err" | sed 's/^/          /' || true
 		if [ "$r" = 1 ]; then
 			docs=$(grep -c . "$corpus")
@@ -53,4 +57,13 @@ for ((r = 1; r <= rounds; r++)); do
 			done
 		fi
 	done
+done
+# Each task count's ratios to the scan of its round, and their median
+# (the machine moves between rounds more than one round tells).
+for n in "${tasks[@]}"; do
+	[ -n "${ratios[$n]:-}" ] || continue
+	printf "%d tasks: ratios%s; median %s\n" "$n" \
+		"$(printf ' %.2f' ${ratios[$n]})" \
+		"$(printf '%s\n' ${ratios[$n]} | sort -g |
+			awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2fx", m}')"
 done
