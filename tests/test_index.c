@@ -135,6 +135,16 @@ Test(index, filled_in_three_batches_it_answers_as_scan)
 			 bin(), d, d), 1);
 	cr_assert_eq(sh(NULL, "cmp %s/ip3 %s/sp2", d, d), 0,
 		     "index scan under --memory 1M differs");
+	/* A temporary file that cannot be made: a message naming its
+	 * folder and exit status 3, as scan's. */
+	cr_assert_eq(sh(&out, "%s index scan -q --memory 1M --tmpdir %s/none "
+			"%s/db 2>&1 >/dev/null", bin(), d, d), 3);
+	cr_assert(strstr(out, "temporary file in") && strstr(out, "/none"),
+		  "index scan: '%s'", out);
+	cr_assert_eq(sh(&out, "%s index query -q --memory 1M --tmpdir %s/none "
+			"--threshold 0.7 %s/db %s/held 2>&1 >/dev/null", bin(), d, d, d), 3);
+	cr_assert(strstr(out, "temporary file in") && strstr(out, "/none"),
+		  "index query: '%s'", out);
 	cr_assert_eq(sh(NULL, "%s index check %s/db", bin(), d), 0);
 
 	/* Under a memory bound well below the collection (its texts in a

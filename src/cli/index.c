@@ -59,7 +59,7 @@ static rp_corpus *load_archive(cli *cl, rp_index *ix, int *rc)
 	int err = rp_index_load(ix, c);
 	if (err < 0) {
 		msg("%s", rp_index_error(ix));
-		*rc = err == RP_ENOMEM ? EXIT_FAIL : EXIT_INPUT;
+		*rc = err == RP_ENOMEM || err == RP_ETEMP ? EXIT_FAIL : EXIT_INPUT;
 		rp_corpus_free(c);
 		return NULL;
 	}

@@ -883,8 +883,10 @@ static int query_corpus(rp_index *ix, rp_corpus **out, const rp_corpus *qc)
 	return err;
 }
 
-/* Copy document i of src into dst. */
-static int copy_doc(rp_corpus *dst, const rp_corpus *src, size_t i)
+/* Copy document i of src into dst; a failure other than the document's
+ * own (RP_EINPUT: on dst's reject list) is ix's error. */
+static int copy_doc(rp_index *ix, rp_corpus *dst, const rp_corpus *src,
+		    size_t i)
 {
 	const rp_doc *d = &src->docs[i];
 	rp_doc_input in = { d->id, strlen(d->id), d->text, d->text_len,
@@ -896,6 +898,10 @@ static int copy_doc(rp_corpus *dst, const rp_corpus *src, size_t i)
 	int err = rp_corpus_add(dst, &in);
 	if (err == RP_OK && dst->ndocs != before + 1)
 		err = RP_EINPUT;
+	if (err < 0 && err != RP_EINPUT)
+		rp_index_set_err(ix, "%s", *rp_corpus_error(dst)
+						 ? rp_corpus_error(dst)
+						 : rp_strerror(err));
 	return err;
 }
 
@@ -965,7 +971,7 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	 * texts copied were fresh pages, a page fault each). */
 	c->borrow_texts = 1;
 	for (size_t i = 0; i < n; i++)
-		GOTO_IF_ERROR(copy_doc(c, src, idx[i]));
+		GOTO_IF_ERROR(copy_doc(ix, c, src, idx[i]));
 	c->borrow_texts = 0;
 	counted = calloc(nx + n + 1, 1);
 	all = reallocarray(NULL, nx + n + 1, sizeof(*all));
@@ -1263,7 +1269,7 @@ static int query_whole(rp_index *ix, const rp_corpus *qc, const rp_question *q,
 	*first = c->ndocs;
 	size_t seen = c->records_seen;
 	for (size_t i = 0; i < qc->ndocs; i++) {
-		err = copy_doc(c, qc, i);
+		err = copy_doc(ix, c, qc, i);
 		if (err == RP_EINPUT)
 			err = RP_OK; /* a duplicate id: on the reject list */
 		GOTO_IF_ERROR(err);
@@ -1396,7 +1402,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	 * counts; their band keys and fingerprints. */
 	GOTO_IF_ERROR(rp_index_load_docs(ix, s1, x, nx));
 	for (size_t i = 0; i < nkeep; i++)
-		GOTO_IF_ERROR(copy_doc(s1, qc, keep[i]));
+		GOTO_IF_ERROR(copy_doc(ix, s1, qc, keep[i]));
 	counted = calloc(nx + nkeep + 1, 1);
 	GOTO_IF(!counted, RP_ENOMEM);
 	memset(counted, 1, nx);
@@ -1438,7 +1444,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	GOTO_IF_ERROR(query_corpus(ix, &s2, qc));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, s2, cn, ncn));
 	for (size_t i = 0; i < nkeep; i++)
-		GOTO_IF_ERROR(copy_doc(s2, qc, keep[i]));
+		GOTO_IF_ERROR(copy_doc(ix, s2, qc, keep[i]));
 	free(counted);
 	counted = calloc(ncn + nkeep + 1, 1);
 	GOTO_IF(!counted, RP_ENOMEM);

@@ -876,7 +876,12 @@ int rp_index_add_row(rp_index *ix, rp_corpus *c, sqlite3_stmt *st)
 			    f[5] ? f[5] : ix->path,
 			    (size_t)sqlite3_column_int64(st, 6) };
 	int err = rp_corpus_add(c, &in);
-	return err == RP_EINPUT ? RP_OK : err; /* on the corpus's reject list */
+	if (err == RP_EINPUT)
+		return RP_OK; /* on the corpus's reject list */
+	if (err < 0) /* (its temporary file, memory) */
+		set_err(ix, "%s", *rp_corpus_error(c) ? rp_corpus_error(c)
+						     : rp_strerror(err));
+	return err;
 }
 
 int rp_index_load(rp_index *ix, rp_corpus *c)
