@@ -313,8 +313,21 @@ int rp_page_lines(rp_page_line **out, size_t *n, size_t *cap,
 	}
 	rp_page_line *p = *out + first;
 	size_t m = *n - first, w = 0;
-	if (m > 1)
+	/* (by hash, then start: no two lines have one start, so any sort
+	 * gives this order; a page's few lines by insertion) */
+	if (m > 32) {
 		qsort(p, m, sizeof(*p), cmp_page_line);
+	} else {
+		for (size_t i = 1; i < m; i++) {
+			rp_page_line x = p[i];
+			size_t j = i;
+			while (j > 0 && cmp_page_line(&p[j - 1], &x) > 0) {
+				p[j] = p[j - 1];
+				j--;
+			}
+			p[j] = x;
+		}
+	}
 	for (size_t k = 0; k < m; k++)
 		if (w == 0 || p[k].h != p[w - 1].h)
 			p[w++] = p[k];
