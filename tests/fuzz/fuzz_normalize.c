@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			abort();
 	}
 	static char pad[1 << 17];
-	size_t sp = (size_t)(data[0] % 37);
-	if (size && sp + ok <= sizeof(pad)) {
+	size_t sp = size ? (size_t)(data[0] % 37) : 0;
+	if (sp + ok <= sizeof(pad)) {
 		memset(pad, ' ', sp);
 		memcpy(pad + sp, s, ok);
 		int a = rp_is_char_text(s, ok);
