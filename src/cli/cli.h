@@ -84,10 +84,6 @@ int option_args(int argc, char **argv, int end, int which, char ***out,
  * them? 0, or a usage error's status (2) after its message. */
 int options_in_full(int argc, char **argv, int end);
 
-/* Apply --memory and --tmpdir (or the default) to a new corpus: 0, or -1
- * after a message. */
-int bound_memory(cli *cl, rp_corpus *c);
-
 /* Parse the options of command cmd (argv[0] is the command); positional
  * arguments start at optind afterwards. Returns 0, 1 after printing the
  * command's help (exit 0), -1 after a usage error. */
@@ -133,6 +129,10 @@ int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
 /* A new corpus configured with cl's analysis options, and cl's question
  * checked; on error a message and NULL (exit status in *rc). */
 rp_corpus *new_corpus(cli *cl, int *rc);
+
+/* new_corpus under --memory and --tmpdir (or the default bound); on
+ * error a message and NULL (exit status in *rc). */
+rp_corpus *new_bounded_corpus(cli *cl, int *rc);
 
 /* An output file written under a temporary name and renamed when complete
  * (regular files only; devices and pipes are written in place). */

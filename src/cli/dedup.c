@@ -211,12 +211,8 @@ int cmd_dedup(cli *cl, int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("dedup needs at least one INPUT");
 	run_start(&rs, cl);
-	if (!(c = new_corpus(cl, &rc)))
+	if (!(c = new_bounded_corpus(cl, &rc)))
 		goto done;
-	if (bound_memory(cl, c) < 0) {
-		rc = EXIT_FAIL;
-		goto done;
-	}
 	if ((rc = read_inputs(cl, c, argc, argv, optind)) != EXIT_OK)
 		goto done;
 	double read_secs = secs_since(&rs.t0);

@@ -46,16 +46,11 @@ static rp_index *open_index(cli *cl, const char *path, unsigned flags,
 /* The archive in a new corpus; NULL after a message. */
 static rp_corpus *load_archive(cli *cl, rp_index *ix, int *rc)
 {
-	rp_corpus *c = new_corpus(cl, rc);
-	if (!c)
-		return NULL;
 	/* Scan's memory bound: texts past an eighth of it in a temporary
 	 * file as they are read from the DB. */
-	if (bound_memory(cl, c) < 0) {
-		rp_corpus_free(c);
-		*rc = EXIT_FAIL;
+	rp_corpus *c = new_bounded_corpus(cl, rc);
+	if (!c)
 		return NULL;
-	}
 	int err = rp_index_load(ix, c);
 	if (err < 0) {
 		msg("%s", rp_index_error(ix));
@@ -106,12 +101,7 @@ static int index_add(cli *cl, const char *db, int argc, char **argv, int first)
 		run_stop_progress(&rs);
 		return rc;
 	}
-	rp_corpus *c = new_corpus(cl, &rc);
-	if (c && bound_memory(cl, c) < 0) {
-		rp_corpus_free(c);
-		c = NULL;
-		rc = EXIT_FAIL;
-	}
+	rp_corpus *c = new_bounded_corpus(cl, &rc);
 	if (c && (rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
 		size_t nrej = print_rejects(c, cl->quiet);
 		if (cl->rejects) {
@@ -137,12 +127,7 @@ static int index_query(cli *cl, const char *db, int argc, char **argv, int first
 	run_state rs;
 	run_start(&rs, cl);
 	rp_index *ix = open_index(cl, db, cl->add ? 0 : RP_INDEX_READONLY, &rc);
-	rp_corpus *c = ix ? new_corpus(cl, &rc) : NULL;
-	if (c && bound_memory(cl, c) < 0) {
-		rp_corpus_free(c);
-		c = NULL;
-		rc = EXIT_FAIL;
-	}
+	rp_corpus *c = ix ? new_bounded_corpus(cl, &rc) : NULL;
 	if (c && (rc = read_inputs(cl, c, argc, argv, first)) == EXIT_OK) {
 		double read_secs = secs_since(&rs.t0);
 		rp_corpus *work = NULL;

@@ -361,7 +361,7 @@ rp_corpus *new_corpus(cli *cl, int *rc)
  * the bound. */
 #define ONE_ARENA_BELOW ((size_t)256 << 20)
 
-int bound_memory(cli *cl, rp_corpus *c)
+static int bound_memory(cli *cl, rp_corpus *c)
 {
 	size_t bound = cl->memory_set ? cl->memory : default_memory();
 
@@ -372,6 +372,17 @@ int bound_memory(cli *cl, rp_corpus *c)
 		return -1;
 	}
 	return 0;
+}
+
+rp_corpus *new_bounded_corpus(cli *cl, int *rc)
+{
+	rp_corpus *c = new_corpus(cl, rc);
+	if (c && bound_memory(cl, c) < 0) {
+		rp_corpus_free(c);
+		*rc = EXIT_FAIL;
+		return NULL;
+	}
+	return c;
 }
 
 /* ---- tune ---- */
@@ -682,9 +693,8 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 	if (cl->html && html_target_ok(cl->html) < 0)
 		return EXIT_USAGE;
 	run_start(&rs, cl);
-	if ((c = new_corpus(cl, &rc)) && bound_memory(cl, c) < 0)
-		rc = EXIT_FAIL;
-	else if (c && (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK)
+	if ((c = new_bounded_corpus(cl, &rc)) &&
+	    (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK)
 		rc = ask_and_report(cl, c, &rs, SIZE_MAX);
 	if (rs.ps)
 		end_progress(rs.ps);

@@ -127,12 +127,8 @@ static int stage_read(cli *cl, int argc, char **argv)
 		rc = stage_fail(s, err);
 		goto done;
 	}
-	if (!(c = new_corpus(cl, &rc)))
+	if (!(c = new_bounded_corpus(cl, &rc)))
 		goto done;
-	if (bound_memory(cl, c) < 0) {
-		rc = EXIT_FAIL;
-		goto done;
-	}
 	err = rp_shard_read(s, c, &cl->q, (const char *const *)argv + optind,
 			    (size_t)(argc - optind), cl->part_i, cl->part_n,
 			    &cl->ro);
@@ -187,12 +183,8 @@ int cmd_shard(cli *cl, unsigned cmd, int argc, char **argv)
 	}
 	if (cmd == CMD_SHARD_FINISH)
 		run_start(&rs, cl);
-	if (!(c = new_corpus(cl, &rc)))
+	if (!(c = new_bounded_corpus(cl, &rc)))
 		goto done;
-	if (bound_memory(cl, c) < 0) {
-		rc = EXIT_FAIL;
-		goto done;
-	}
 	switch (cmd) {
 	case CMD_SHARD_SIGN:
 		err = rp_shard_sign(s, c, &cl->q, cl->part_i);
