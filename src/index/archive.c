@@ -853,30 +853,17 @@ int rp_index_merge_since(rp_index *ix, int64_t after)
 
 /* ---- add, rebuild ---- */
 
-/* A new corpus with the index's analysis options. */
-static int work_corpus(rp_index *ix, rp_corpus **out)
+/* A new corpus with the index's analysis options; with like, under its
+ * memory bound (a query's: the archive's texts read past an eighth of it
+ * in a temporary file, as the query's own). */
+static int work_corpus(rp_index *ix, rp_corpus **out, const rp_corpus *like)
 {
 	FORWARD_IF_ERROR(rp_corpus_new(out, NULL));
 	int err = rp_corpus_configure(*out, &ix->ao);
+	if (err == RP_OK && like && like->memory)
+		err = rp_corpus_set_memory(*out, like->memory, like->tmpdir);
 	if (err < 0) {
-		rp_index_set_err(ix, "%s", rp_corpus_error(*out));
-		rp_corpus_free(*out);
-		*out = NULL;
-	}
-	return err;
-}
-
-/* A work corpus for a query of qc's documents: under qc's memory bound
- * (the archive's texts it reads past an eighth of it in a temporary
- * file, as the query's own). */
-static int query_corpus(rp_index *ix, rp_corpus **out, const rp_corpus *qc)
-{
-	FORWARD_IF_ERROR(work_corpus(ix, out));
-	int err = qc->memory ? rp_corpus_set_memory(*out, qc->memory,
-						     qc->tmpdir)
-			     : RP_OK;
-	if (err < 0) {
-		rp_index_set_err(ix, "%s", rp_corpus_error(*out));
+		rp_index_corpus_fail(ix, *out, err);
 		rp_corpus_free(*out);
 		*out = NULL;
 	}
@@ -899,9 +886,7 @@ static int copy_doc(rp_index *ix, rp_corpus *dst, const rp_corpus *src,
 	if (err == RP_OK && dst->ndocs != before + 1)
 		err = RP_EINPUT;
 	if (err < 0 && err != RP_EINPUT)
-		rp_index_set_err(ix, "%s", *rp_corpus_error(dst)
-						 ? rp_corpus_error(dst)
-						 : rp_strerror(err));
+		rp_index_corpus_fail(ix, dst, err);
 	return err;
 }
 
@@ -925,7 +910,7 @@ int rp_index_rebuild(rp_index *ix)
 	}
 	if (rc != SQLITE_DONE)
 		GOTO_IF_ERROR(rp_index_db_fail(ix, "reading documents", rc));
-	GOTO_IF_ERROR(work_corpus(ix, &c));
+	GOTO_IF_ERROR(work_corpus(ix, &c, NULL));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
 	GOTO_IF_ERROR(features(ix, c, &f));
 	GOTO_IF_ERROR(new_gen(ix, n));
@@ -964,7 +949,7 @@ int rp_index_added(rp_index *ix, const rp_corpus *src, const size_t *idx,
 	GOTO_IF_ERROR(prior_open(ix, &pc, hc, nhc));
 	/* The affected archived pages (counted in the archive's numbers)
 	 * and the new ones (not yet), analysed with those numbers. */
-	GOTO_IF_ERROR(work_corpus(ix, &c));
+	GOTO_IF_ERROR(work_corpus(ix, &c, NULL));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, x, nx));
 	/* The new pages' texts are src's, checked when src took them and
 	 * held until the add returns: borrowed, not copied (a batch's
@@ -1264,7 +1249,7 @@ static int query_whole(rp_index *ix, const rp_corpus *qc, const rp_question *q,
 {
 	rp_corpus *c = NULL;
 	int err = RP_OK;
-	GOTO_IF_ERROR(query_corpus(ix, &c, qc));
+	GOTO_IF_ERROR(work_corpus(ix, &c, qc));
 	GOTO_IF_ERROR(rp_index_load(ix, c));
 	*first = c->ndocs;
 	size_t seen = c->records_seen;
@@ -1326,7 +1311,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 	GOTO_IF_ERROR(rp_runs_begin(ix));
 
 	/* 1. Can the kept candidates answer this question? */
-	GOTO_IF_ERROR(work_corpus(ix, &s1));
+	GOTO_IF_ERROR(work_corpus(ix, &s1, NULL));
 	err = rp_question_resolve(&q, s1, qin);
 	if (err < 0) {
 		rp_index_set_err(ix, "%s", rp_corpus_error(s1));
@@ -1441,7 +1426,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 
 	/* 6. The candidates' documents, then the query's, analysed with the
 	 * archive's counts; passages checked on their fingerprints. */
-	GOTO_IF_ERROR(query_corpus(ix, &s2, qc));
+	GOTO_IF_ERROR(work_corpus(ix, &s2, qc));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, s2, cn, ncn));
 	for (size_t i = 0; i < nkeep; i++)
 		GOTO_IF_ERROR(copy_doc(ix, s2, qc, keep[i]));
@@ -1663,7 +1648,7 @@ int rp_index_check_kept(rp_index *ix)
 		GOTO_IF_ERROR(rp_index_db_fail(ix, "reading documents", rc));
 	/* What the texts give, computed from scratch, as a digest per
 	 * document (a sum of its entries' hashes and their number)... */
-	GOTO_IF_ERROR(work_corpus(ix, &c));
+	GOTO_IF_ERROR(work_corpus(ix, &c, NULL));
 	GOTO_IF_ERROR(rp_index_load_docs(ix, c, ns, n));
 	GOTO_IF_ERROR(features(ix, c, &f));
 	want = calloc(2 * (n + 1), sizeof(*want));

@@ -856,6 +856,13 @@ int rp_index_conflicts(const size_t **docs, size_t *count, const rp_index *ix)
 	return RP_OK;
 }
 
+int rp_index_corpus_fail(rp_index *ix, const rp_corpus *c, int err)
+{
+	set_err(ix, "%s", *rp_corpus_error(c) ? rp_corpus_error(c)
+					     : rp_strerror(err));
+	return err;
+}
+
 int rp_index_add_row(rp_index *ix, rp_corpus *c, sqlite3_stmt *st)
 {
 	const char *f[6];
@@ -878,10 +885,8 @@ int rp_index_add_row(rp_index *ix, rp_corpus *c, sqlite3_stmt *st)
 	int err = rp_corpus_add(c, &in);
 	if (err == RP_EINPUT)
 		return RP_OK; /* on the corpus's reject list */
-	if (err < 0) /* (its temporary file, memory) */
-		set_err(ix, "%s", *rp_corpus_error(c) ? rp_corpus_error(c)
-						     : rp_strerror(err));
-	return err;
+	/* (its temporary file, memory) */
+	return err < 0 ? rp_index_corpus_fail(ix, c, err) : err;
 }
 
 int rp_index_load(rp_index *ix, rp_corpus *c)

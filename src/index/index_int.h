@@ -49,6 +49,11 @@ RP_INTERNAL void rp_index_set_err(rp_index *ix, const char *fmt, ...)
 /* An SQLite failure as a status, with its message on the handle. */
 RP_INTERNAL int rp_index_db_fail(rp_index *ix, const char *what, int rc);
 
+/* A failure of corpus c (err < 0) as ix's: its message (or err's text
+ * when c has none) on the handle; returns err. */
+RP_INTERNAL int rp_index_corpus_fail(rp_index *ix, const rp_corpus *c,
+				     int err);
+
 RP_INTERNAL int rp_index_exec(rp_index *ix, const char *sql);
 
 /* Prepare sql on the handle, or fail with the statement in the message. */
