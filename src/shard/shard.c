@@ -1894,18 +1894,19 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	 * bound (one pass: gathered above). */
 	uint64_t passes = inshare / per + 1;
 	for (uint64_t pass = 0; pass < passes; pass++) {
-		if (passes > 1)
+		if (passes > 1) { /* this pass's entries, gathered again */
 			nent = 0;
-		for (unsigned j = 0; j < np && passes > 1; j++) {
-			const rp_kv *e = pe[j];
-			for (uint64_t x = 0; x < pbody[j]; x++) {
-				if (share_of(e[x].key, n) != i ||
-				    pass_of(e[x].key, passes) != pass)
-					continue;
-				GOTO_IF_ERROR(RP_GROW(ent, capent, nent + 1));
-				ent[nent++] = e[x];
+			for (unsigned j = 0; j < np; j++) {
+				const rp_kv *e = pe[j];
+				for (uint64_t x = 0; x < pbody[j]; x++) {
+					if (share_of(e[x].key, n) != i ||
+					    pass_of(e[x].key, passes) != pass)
+						continue;
+					GOTO_IF_ERROR(RP_GROW(ent, capent, nent + 1));
+					ent[nent++] = e[x];
+				}
+				rp_sfr_release(&pr[j]);
 			}
-			rp_sfr_release(&pr[j]);
 		}
 		rp_kv *t = reallocarray(NULL, nent + 1, sizeof(*t));
 		GOTO_IF(!t, RP_ENOMEM);
