@@ -83,6 +83,21 @@ Test(corpus, many_ids_stay_unique)
 	}
 	cr_assert_eq(add(c, "doc-4321", "words", 5), RP_EINPUT);
 	cr_assert_eq(rp_corpus_count(c), 5000);
+	/* After the table grew (from 1,024 slots), every id is found where
+	 * it was added, each is a duplicate once more, and one id's prefix
+	 * or extension is another id or none. */
+	for (int i = 0; i < 5000; i++) {
+		size_t at = SIZE_MAX;
+		snprintf(id, sizeof(id), "doc-%d", i);
+		cr_assert_eq(rp_corpus_find(&at, c, id), RP_OK);
+		cr_assert_eq(at, (size_t)i);
+		cr_assert_eq(add(c, id, "again", 5), RP_EINPUT);
+	}
+	size_t at;
+	cr_assert_eq(rp_corpus_find(&at, c, "doc-"), RP_EINPUT);
+	cr_assert_eq(rp_corpus_find(&at, c, "doc-49999"), RP_EINPUT);
+	cr_assert_eq(rp_corpus_count(c), 5000);
+	cr_assert_eq(rp_corpus_reject_count(c), 5001);
 	rp_corpus_free(c);
 }
 

@@ -455,21 +455,34 @@ int rp_corpus_reject_record(rp_corpus *c, const char *source, size_t line,
 
 /* ---- id table ---- */
 
+/* An id's hash as the table keeps it: 32 bits, which place it (its low
+ * bits) and tell most other ids apart without reading them (an entry is
+ * the document + 1 in its low half, this in its high half: a probe reads
+ * another id's bytes only when the tags agree, and growing rehashes from
+ * the tags alone). */
+static uint32_t id_tag(const char *id, size_t len)
+{
+	uint64_t h = XXH3_64bits(id, len);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 static size_t id_slot(const rp_corpus *c, const char *id, size_t len,
-		      int *found)
+		      uint32_t tag, int *found)
 {
 	size_t mask = c->idcap - 1;
-	size_t i = (size_t)XXH3_64bits(id, len) & mask;
+	size_t i = (size_t)tag & mask;
 	for (;;) {
-		uint32_t v = c->idtab[i];
+		uint64_t v = c->idtab[i];
 		if (v == 0) {
 			*found = 0;
 			return i;
 		}
-		const char *other = c->docs[v - 1].id;
-		if (strncmp(other, id, len) == 0 && other[len] == '\0') {
-			*found = 1;
-			return i;
+		if ((uint32_t)(v >> 32) == tag) {
+			const char *other = c->docs[(uint32_t)v - 1].id;
+			if (strncmp(other, id, len) == 0 && other[len] == '\0') {
+				*found = 1;
+				return i;
+			}
 		}
 		i = (i + 1) & mask;
 	}
@@ -478,7 +491,7 @@ static size_t id_slot(const rp_corpus *c, const char *id, size_t len,
 static int id_table_grow(rp_corpus *c)
 {
 	size_t ncap = c->idcap ? c->idcap * 2 : 1024;
-	uint32_t *old = c->idtab;
+	uint64_t *old = c->idtab;
 	size_t oldcap = c->idcap;
 	c->idtab = calloc(ncap, sizeof(*c->idtab));
 	if (!c->idtab) {
@@ -489,9 +502,9 @@ static int id_table_grow(rp_corpus *c)
 	for (size_t i = 0; i < oldcap; i++) {
 		if (!old[i])
 			continue;
-		const char *id = c->docs[old[i] - 1].id;
-		int found;
-		size_t slot = id_slot(c, id, strlen(id), &found);
+		size_t slot = (size_t)(old[i] >> 32) & (ncap - 1);
+		while (c->idtab[slot])
+			slot = (slot + 1) & (ncap - 1);
 		c->idtab[slot] = old[i];
 	}
 	free(old);
@@ -720,9 +733,10 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	if (c->ndocs + 1 > c->idcap / 2)
 		FORWARD_IF_ERROR(id_table_grow(c));
 	int found;
-	size_t slot = id_slot(c, id, id_len, &found);
+	uint32_t tag = id_tag(id, id_len);
+	size_t slot = id_slot(c, id, id_len, tag, &found);
 	if (found) {
-		const rp_doc *first = &c->docs[c->idtab[slot] - 1];
+		const rp_doc *first = &c->docs[(uint32_t)c->idtab[slot] - 1];
 		REJECT(
 			       c, in->source, in->line, shortid,
 			       "duplicate id (first seen at %s:%zu)",
@@ -761,7 +775,7 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	if (in->date && rp_parse_date(&d->timestamp, in->date, in->date_len) ==
 				RP_OK)
 		d->has_timestamp = 1;
-	c->idtab[slot] = (uint32_t)(c->ndocs + 1);
+	c->idtab[slot] = (uint64_t)tag << 32 | (uint32_t)(c->ndocs + 1);
 	c->ndocs++;
 	if (c->sink)
 		return c->sink(c->sink_ud, c, c->ndocs - 1, in->text,
@@ -815,10 +829,11 @@ int rp_corpus_find(size_t *out, const rp_corpus *c, const char *id)
 	if (!c->idcap)
 		return RP_EINPUT;
 	int found;
-	size_t slot = id_slot(c, id, strlen(id), &found);
+	size_t len = strlen(id);
+	size_t slot = id_slot(c, id, len, id_tag(id, len), &found);
 	if (!found)
 		return RP_EINPUT;
-	*out = c->idtab[slot] - 1;
+	*out = (uint32_t)c->idtab[slot] - 1;
 	return RP_OK;
 }
 

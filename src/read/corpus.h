@@ -50,7 +50,8 @@ struct rp_corpus {
 				     before it (where it came among them) */
 	size_t capreject_docs;
 	size_t records_seen;
-	uint32_t *idtab;       /* open addressing: doc index + 1, 0 = empty */
+	uint64_t *idtab;       /* open addressing: doc index + 1, its id's
+				 * tag in the high half (corpus.c); 0 = empty */
 	size_t idcap;          /* power of two */
 	const char *last_source;
 	rp_skipped *skipped;      /* files of directories not read, by kind */
