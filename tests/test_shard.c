@@ -187,6 +187,29 @@ static void damaged_copy(const char *w, const char *file)
 	cr_assert_eq(rc, 0, "%s", err);
 }
 
+/* Finish of the work folder dir through the library, the pairs' texts
+ * checked or not (rp_shard_print_texts): its status, *err its message. */
+static int finish_in_process(const char *dir, int print, char **err)
+{
+	rp_shard *s = NULL;
+	rp_corpus *c = NULL;
+	rp_result *r = NULL;
+	rp_question q;
+	rp_question_init(&q, RP_QUESTION_VERSION);
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	int rc = rp_shard_open(&s, dir, NULL, 0);
+	if (rc == RP_OK) {
+		if (!print)
+			rp_shard_print_texts(s, 0);
+		rc = rp_shard_finish(s, c, &q, &r);
+	}
+	*err = strdup(s ? rp_shard_error(s) : "");
+	rp_result_free(r);
+	rp_corpus_free(c);
+	rp_shard_free(s);
+	return rc;
+}
+
 /* A task run again writes the same bytes; a stage refuses files of other
  * parameters, damaged or truncated ones and a stage before it not done,
  * naming the file, with exit status 3. */
@@ -224,14 +247,38 @@ Test(shard, stage_files_are_checked_and_tasks_can_run_again)
 	cr_assert_eq(rc, 0, "no pairs task refused the damaged file: %s", err);
 	cr_assert(strstr(err, "sign-0.fps") && strstr(err, "damaged (checksum of "
 							   "bytes"), "%s", err);
-	/* Finish reads each document's record through the checking buffer
-	 * (its text borrowed, not read): a block damaged in the middle of
-	 * a documents file, text or fields, is still found. */
+	/* Finish reads each document's fields through the checking buffer:
+	 * a block damaged in the middle of a documents file is found. */
 	damaged_copy(w, "read-1.docs");
 	rc = run(NULL, &err, "%s shard finish -q %s.3 -o /dev/null", bin(), w);
 	cr_assert_eq(rc, 3, "%s", err);
 	cr_assert(strstr(err, "read-1.docs") && strstr(err, "damaged (checksum of "
 							    "bytes"), "%s", err);
+	/* It reads the texts of the pairs' documents when a report prints
+	 * them (--html), not otherwise (sign and verify checked them): with
+	 * a byte of every block of a texts file damaged but its first
+	 * (which every stage reads), finish with --html refuses it, naming
+	 * it; without, its pairs are those of the whole folder. */
+	rc = run(NULL, &err, "set -e; rm -rf %s.3; cp -r %s %s.3; f=%s.3/read-1.texts; "
+		 "n=$(( ($(stat -c %%s $f) - 64) / 4096 )); "
+		 "for b in $(seq 1 $((n - 1))); do printf 'X' | dd of=$f bs=1 "
+		 "seek=$((64 + 4096 * b + 100)) conv=notrunc 2>/dev/null; done; "
+		 "test $n -ge 4", w, w, w, w);
+	cr_assert_eq(rc, 0, "%s", err);
+	char d3[80];
+	snprintf(d3, sizeof(d3), "%s.3", w);
+	cr_assert_eq(finish_in_process(d3, 1, &err), RP_EINPUT);
+	cr_assert(strstr(err, "read-1.texts") && strstr(err, "damaged (checksum of "
+							     "bytes"), "%s", err);
+	free(err);
+	cr_assert_eq(finish_in_process(d3, 0, &err), RP_OK, "%s", err);
+	free(err);
+	rc = run(NULL, &err, "set -e; %s shard finish -q %s.3 -o %s.3.pairs || "
+		 "test $? = 1; %s shard finish -q %s -o %s.pairs || test $? = 1; "
+		 "cmp %s.3.pairs %s.pairs; test $(wc -l < %s.pairs) -gt 5; "
+		 "rm -rf %s.3.pairs %s.pairs", bin(), w, w, bin(), w, w, w, w, w,
+		 w, w);
+	cr_assert_eq(rc, 0, "%s", err);
 	run(NULL, NULL, "rm -rf %s.3", w);
 
 	/* Other parameters: the folder is refused, so is a file of another

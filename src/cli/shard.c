@@ -196,6 +196,8 @@ int cmd_shard(cli *cl, unsigned cmd, int argc, char **argv)
 		err = rp_shard_verify(s, c, &cl->q, cl->part_i, cl->part_n);
 		break;
 	default:
+		/* (only the HTML report prints the pairs' texts) */
+		rp_shard_print_texts(s, cl->html != NULL);
 		err = rp_shard_finish(s, c, &cl->q, &r);
 		break;
 	}

@@ -6,9 +6,11 @@
  * calling the same code:
  *
  *   read    part i of the inputs (rp_corpus_read_part) -> read-i.docs
- *           (its documents as the corpus holds them, its rejects and
- *           skipped files) and read-i.lines (per outlet its pages; every
- *           distinct line with the pages of the part it is on; its ids)
+ *           (its documents' fields as the corpus holds them, where each
+ *           text is in read-i.texts, its rejects and skipped files),
+ *           read-i.texts (the texts, one after another) and read-i.lines
+ *           (per outlet its pages; every distinct line with the pages of
+ *           the part it is on; its ids)
  *   chrome  every part's evidence -> chrome: per outlet pages and `top`,
  *           the lines on two pages or more, exactly the counts chrome
  *           learning makes over the whole collection (boiler.h's prior);
@@ -36,8 +38,11 @@
  *           pairs of every share, clusters: the result scan gives.
  *
  * Texts are not copied: a stage's corpus borrows them from the mapped
- * documents files (corpus.h), and every file read through is let go of
- * as it is read, so a task keeps to its memory bound.
+ * texts files (corpus.h), and every file read through is let go of as it
+ * is read, so a task keeps to its memory bound. Finish, which needs every
+ * document's fields and few texts, reads the fields alone (4% of the
+ * bytes of the 1M bench corpus's) and checks only the texts its outputs
+ * may print (texts_check).
  *
  * Documents are numbered across parts by the counts of the parts before
  * (read-i.docs), so a pair is the same 64-bit RP_PAIR in every stage;
@@ -71,6 +76,7 @@ struct rp_shard {
 	uint64_t params;          /* hash of the parameters */
 	char *pbytes;
 	size_t plen;
+	int quiet_texts;          /* rp_shard_print_texts(0) */
 	char err[1024];
 };
 
@@ -185,6 +191,12 @@ void rp_shard_free(rp_shard *s)
 	free(s);
 }
 
+void rp_shard_print_texts(rp_shard *s, int print)
+{
+	if (s)
+		s->quiet_texts = !print;
+}
+
 const char *rp_shard_error(const rp_shard *s)
 {
 	return s ? s->err : "";
@@ -261,8 +273,9 @@ static int parts_of(rp_shard *s, const char *stage, const char *ext,
 /* ---- the documents of a part (read-i.docs) ---- */
 
 typedef struct docs_file {
-	rp_sfr r;
-	int lent;               /* the mapping is a corpus's (docs_lend) */
+	rp_sfr r;               /* read-i.docs: the records */
+	rp_sfr t;               /* read-i.texts */
+	int lent;               /* t's mapping is a corpus's (docs_lend) */
 	size_t paced;           /* bytes read since the pages were let go */
 	uint64_t next;          /* the document after the last one added */
 	uint64_t ndocs, nrejects, nskipped, seen;
@@ -270,11 +283,14 @@ typedef struct docs_file {
 	const uint8_t *table;   /* ndocs u64 offsets */
 	/* Documents taken for their fields, their texts borrowed, not read
 	 * here (finish; sign and verify, whose analysis reads them later,
-	 * after the pages touched here were let go): records read through
-	 * the checking buffer (rp_sfr's buffered: RP_SFR_BUFFERED, and
-	 * RP_SFR_AHEAD where all are taken in order), the fields copied to
-	 * scratch before the text's blocks are checked. */
+	 * after the pages touched here were let go): records and texts read
+	 * through the checking buffers (rp_sfr's buffered: RP_SFR_BUFFERED,
+	 * and RP_SFR_AHEAD where all are taken in order), the fields copied
+	 * to scratch. */
 	int fields_only;
+	/* The texts' blocks not checked as they are taken (finish: the
+	 * caller checks those it keeps, texts_check). */
+	int texts_later;
 	char *scratch;
 	size_t capscratch;
 } docs_file;
@@ -285,8 +301,21 @@ static int docs_open(rp_shard *s, docs_file *f, unsigned i)
 	memset(f, 0, sizeof(*f));
 	name_of(name, sizeof(name), "read", i, "docs");
 	FORWARD_IF_ERROR(sopen(s, &f->r, name, RP_SF_DOCS));
-	if (f->r.paylen < DOCS_TRAILER * 8 + 8)
+	name_of(name, sizeof(name), "read", i, "texts");
+	int err = sopen(s, &f->t, name, RP_SF_TEXTS);
+	if (err < 0) {
+		rp_sfr_close(&f->r);
+		return err;
+	}
+	/* (the part each names: one task's pair of files) */
+	uint32_t ti = rp_sfr_u32(&f->t), tn = rp_sfr_u32(&f->t);
+	uint32_t di = rp_sfr_u32(&f->r), dn = rp_sfr_u32(&f->r);
+	if (f->r.bad || di != i || f->r.paylen < DOCS_TRAILER * 8 + 8)
 		goto bad;
+	if (f->t.bad || ti != i || tn != dn) {
+		err = corrupt(s, &f->t);
+		goto out;
+	}
 	rp_sfr_seek(&f->r, f->r.paylen - DOCS_TRAILER * 8);
 	f->ndocs = rp_sfr_u64(&f->r);
 	f->nrejects = rp_sfr_u64(&f->r);
@@ -300,26 +329,29 @@ static int docs_open(rp_shard *s, docs_file *f, unsigned i)
 	if (f->r.bad || f->ndocs >= UINT32_MAX)
 		goto bad;
 	return RP_OK;
-bad:;
-	int err = corrupt(s, &f->r);
+bad:
+	err = corrupt(s, &f->r);
+out:
 	rp_sfr_close(&f->r);
+	rp_sfr_close(&f->t);
 	return err;
 }
 
-/* The documents added to c from now on keep their texts in f's mapping,
- * which c holds from now on (texts are not copied). */
+/* The documents added to c from now on keep their texts in f's texts
+ * mapping, which c holds from now on (texts are not copied). */
 static int docs_lend(docs_file *f, rp_corpus *c)
 {
 	f->lent = 1;
 	c->borrow_texts = 1;
-	return rp_corpus_hold_map(c, (void *)f->r.map, f->r.size);
+	return rp_corpus_hold_map(c, (void *)f->t.map, f->t.size);
 }
 
 static void docs_close(docs_file *f)
 {
 	if (f->lent)
-		f->r.map = NULL;
+		f->t.map = NULL;
 	rp_sfr_close(&f->r);
+	rp_sfr_close(&f->t);
 	free(f->scratch);
 	f->scratch = NULL;
 	f->capscratch = 0;
@@ -366,14 +398,28 @@ static int docs_get(rp_shard *s, docs_file *f, uint64_t d, rp_doc_input *in,
 	in->date = str[3];
 	in->date_len = len[3];
 	in->source = str[4];
-	in->text = rp_sfr_str_kept(&f->r, &in->text_len);
+	uint64_t toff = rp_sfr_u64(&f->r), tlen = rp_sfr_u64(&f->r);
 	uint32_t n = rp_sfr_u32(&f->r);
 	rp_sfr_align(&f->r, 4);
 	*map = rp_sfr_array(&f->r, n, sizeof(rp_anchor));
 	*nmap = n;
 	f->r.buffered = 0;
-	if (f->r.bad || !in->id || !in->text)
+	if (f->r.bad || !in->id)
 		return corrupt(s, &f->r);
+	/* The text and its terminator, inside the texts file. */
+	if (toff < 8 || toff > f->t.paylen || tlen >= f->t.paylen - toff)
+		return corrupt(s, &f->r);
+	rp_sfr_seek(&f->t, toff);
+	if (f->texts_later) {
+		in->text = (const char *)f->t.pay + toff;
+	} else {
+		f->t.buffered = f->fields_only;
+		in->text = rp_sfr_kept(&f->t, (size_t)tlen + 1);
+		f->t.buffered = 0;
+		if (!in->text)
+			return corrupt(s, &f->t);
+	}
+	in->text_len = (size_t)tlen;
 	return RP_OK;
 }
 
@@ -494,7 +540,7 @@ static int cmp_str(const void *x, const void *y)
  * anchors, and its page's lines kept as chrome evidence; the corpus keeps
  * the rest. */
 typedef struct read_sink {
-	rp_sfw *w;
+	rp_sfw *w, *tw;         /* read-i.docs, read-i.texts */
 	uint64_t *offs;         /* per document, its record's offset */
 	size_t capoffs;
 	lent *e;                /* (line, document, credit): see write_lines */
@@ -519,7 +565,10 @@ static int read_doc(void *ud, const rp_corpus *c, size_t d, const char *text,
 	rp_sfw_str(w, doc->outlet, doc->outlet ? strlen(doc->outlet) : 0);
 	rp_sfw_str(w, doc->date, doc->date ? strlen(doc->date) : 0);
 	rp_sfw_str(w, doc->source, doc->source ? strlen(doc->source) : 0);
-	rp_sfw_str(w, text, len);
+	rp_sfw_u64(w, k->tw->len);
+	rp_sfw_u64(w, len);
+	rp_sfw_bytes(k->tw, text, len);
+	rp_sfw_u8(k->tw, 0);
 	rp_sfw_u32(w, (uint32_t)nmap);
 	rp_sfw_align(w, 4);
 	rp_sfw_bytes(w, map, nmap * sizeof(rp_anchor));
@@ -636,20 +685,26 @@ int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
 	RETURN_ERROR_IF(c->ndocs || c->nrejects || c->sink, RP_ESTATE);
 	char name[64];
 	shard_q sq;
-	rp_sfw w;
+	rp_sfw w, tw;
 	read_sink k;
 	int err = RP_OK;
 	memset(&w, 0, sizeof(w));
+	memset(&tw, 0, sizeof(tw));
 	memset(&k, 0, sizeof(k));
 	/* A question the stages do not answer is refused before any work. */
 	FORWARD_IF_ERROR(resolve_q(s, c, q, &sq));
 	name_of(name, sizeof(name), "read", i, "docs");
 	FORWARD_IF_ERROR(wopen(s, &w, name, RP_SF_DOCS));
+	name_of(name, sizeof(name), "read", i, "texts");
+	GOTO_IF_ERROR(wopen(s, &tw, name, RP_SF_TEXTS));
 	rp_sfw_u32(&w, i);
 	rp_sfw_u32(&w, n);
-	/* The documents go to the file as they are read (read_doc): the
+	rp_sfw_u32(&tw, i);
+	rp_sfw_u32(&tw, n);
+	/* The documents go to the files as they are read (read_doc): the
 	 * part's texts are never held, only written once. */
 	k.w = &w;
+	k.tw = &tw;
 	c->sink = read_doc;
 	c->sink_ud = &k;
 	err = rp_corpus_read_part(c, paths, npaths, i, n, ro);
@@ -676,12 +731,15 @@ int rp_shard_read(rp_shard *s, rp_corpus *c, const rp_question *q,
 					   c->records_seen, rej_pos, skip_pos,
 					   table_pos };
 	rp_sfw_bytes(&w, trailer, sizeof(trailer));
+	GOTO_IF_ERROR(wclose(s, &tw, 1));
 	GOTO_IF_ERROR(wclose(s, &w, 1));
 	GOTO_IF_ERROR(write_lines(s, c, i, n, k.e, k.ne));
 	err = mark_done(s, "read", i);
 cleanup:
 	if (err < 0 && w.fp)
 		wclose(s, &w, 0);
+	if (err < 0 && tw.fp)
+		wclose(s, &tw, 0);
 	free(k.offs);
 	free(k.e);
 	free(k.pl);
@@ -2064,6 +2122,46 @@ static void short_id(char *out, size_t n, const char *id, size_t len)
 			*p = ' ';
 }
 
+/* Check the texts finish's outputs may print, which its reading did not
+ * (sign checked every one when it read them, verify the pairs'): those
+ * of documents not read from a JSONL line (the deduplicated output writes
+ * them) and, unless the caller prints none (rp_shard_print_texts), the
+ * pairs' documents (the HTML report). tx[j]: part j's texts file, whose
+ * documents are c's first[j] to first[j + 1]. */
+static int texts_check(rp_shard *s, rp_corpus *c, rp_sfr *tx,
+		       const size_t *first, unsigned n, const vpair *vp,
+		       size_t nvp)
+{
+	uint8_t *want = calloc(c->ndocs + 1, 1);
+	RETURN_ERROR_IF(!want, RP_ENOMEM);
+	for (size_t x = 0; x < nvp && !s->quiet_texts; x++)
+		want[vp[x].p.a] = want[vp[x].p.b] = 1;
+	int err = RP_OK;
+	unsigned j = 0;
+	for (size_t d = 0; d < c->ndocs && err == RP_OK; d++) {
+		const rp_doc *doc = &c->docs[d];
+		if (!want[d] && doc->line && doc->source)
+			continue;
+		while (j + 1 < n && d >= first[j + 1])
+			j++;
+		/* (through the buffer: the text's pages are not touched,
+		 * its terminator read where its blocks were) */
+		rp_sfr *t = &tx[j];
+		const uint8_t *p = (const uint8_t *)doc->text;
+		if (p < t->pay || p > t->end) {
+			err = corrupt(s, t);
+			break;
+		}
+		rp_sfr_seek(t, (uint64_t)(p - t->pay));
+		t->buffered = RP_SFR_BUFFERED;
+		if (rp_sfr_kept(t, doc->text_len + 1) != doc->text)
+			err = corrupt(s, t);
+		t->buffered = 0;
+	}
+	free(want);
+	return err;
+}
+
 int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		    rp_result **out)
 {
@@ -2072,8 +2170,9 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	model m;
 	shard_q sq;
 	docs_file df;
-	rp_sfr *vr = NULL;
+	rp_sfr *vr = NULL, *tx = NULL;
 	uint32_t *dense = NULL;
+	size_t *first = NULL;
 	uint8_t *active = NULL, *chars = NULL;
 	vpair *vp = NULL;
 	rp_result *r = NULL;
@@ -2090,14 +2189,20 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	GOTO_IF_ERROR(stage_done(s, "verify", nv));
 	uint64_t total = m.base[m.n];
 	size_t capdense = 0;
+	tx = calloc(m.n + 1, sizeof(*tx));
+	first = calloc(m.n + 2, sizeof(*first));
+	GOTO_IF(!tx || !first, RP_ENOMEM);
 
 	/* 1. Every document, part after part, with the part's rejects as
-	 * its reading made them, then the ids an earlier part held. */
+	 * its reading made them, then the ids an earlier part held. The
+	 * texts are not read (texts_check, below). */
 	size_t seen = 0;
 	for (unsigned j = 0; j < m.n; j++) {
 		GOTO_IF_ERROR(docs_open(s, &df, j));
 		GOTO_IF_ERROR(docs_lend(&df, c));
 		df.fields_only = RP_SFR_BUFFERED | RP_SFR_AHEAD;
+		df.texts_later = 1;
+		first[j] = c->ndocs;
 		GOTO_IF(df.ndocs != m.base[j + 1] - m.base[j], corrupt(s, &df.r));
 		/* (grown as parts prove their counts: not sized by the
 		 * model's word alone) */
@@ -2150,8 +2255,14 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		}
 		GOTO_IF(df.r.bad, corrupt(s, &df.r));
 		seen += df.seen;
+		/* (the texts file stays open for texts_check; the corpus holds
+		 * its mapping) */
+		tx[j] = df.t;
+		memset(&df.t, 0, sizeof(df.t));
+		df.lent = 0;
 		docs_close(&df);
 	}
+	first[m.n] = c->ndocs;
 
 	/* 2. What the base pass found of each document, and its rejects
 	 * (after every reader's, as in a scan). */
@@ -2238,6 +2349,7 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		GOTO_IF(f->bad, corrupt(s, f));
 	}
 	sort_any(vp, nvp, sizeof(*vp), cmp_vpair);
+	GOTO_IF_ERROR(texts_check(s, c, tx, first, m.n, vp, nvp));
 
 	/* 4. The result: those pairs, their stories. */
 	GOTO_IF_ERROR(rp_result_new(&r, c, &sq.q));
@@ -2283,6 +2395,12 @@ cleanup:
 	docs_close(&df);
 	for (unsigned j = 0; vr && j < nv; j++)
 		rp_sfr_close(&vr[j]);
+	for (unsigned j = 0; tx && j < m.n; j++) {
+		tx[j].map = NULL; /* (the corpus's: docs_lend) */
+		rp_sfr_close(&tx[j]);
+	}
+	free(tx);
+	free(first);
 	free(vr);
 	free(vp);
 	free(dense);

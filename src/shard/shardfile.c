@@ -433,17 +433,13 @@ const char *rp_sfr_str(rp_sfr *r, size_t *len)
 	return s;
 }
 
-const char *rp_sfr_str_kept(rp_sfr *r, size_t *len)
+const char *rp_sfr_kept(rp_sfr *r, size_t n)
 {
-	uint32_t n = rp_sfr_u32(r);
-	*len = 0;
-	if (n == 0)
-		return NULL;
 	const char *s = (const char *)r->p;
-	if (!rp_sfr_bytes(r, n))
+	if (!n || !rp_sfr_bytes(r, n))
 		return NULL;
 	/* The terminator from the buffer when it holds it (it holds the
-	 * text's last blocks when they were checked just now). */
+	 * string's last blocks when they were checked just now). */
 	uint64_t z = (uint64_t)((const uint8_t *)s + n - 1 - r->pay);
 	char last = r->buffered && r->buf && z >= r->win_off &&
 			    z - r->win_off < r->win_len
@@ -452,7 +448,6 @@ const char *rp_sfr_str_kept(rp_sfr *r, size_t *len)
 		r->bad = 1;
 		return NULL;
 	}
-	*len = n - 1;
 	return s;
 }
 

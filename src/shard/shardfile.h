@@ -27,14 +27,15 @@
 
 #include "common.h"
 
-#define RP_SHARD_FORMAT 4u
+#define RP_SHARD_FORMAT 5u
 /* Bytes of payload per checksum (a page: a document read alone checks
  * about its own bytes). */
 #define RP_SF_BLOCK 4096u
 
 enum {
 	RP_SF_PARAMS = 1, RP_SF_DOCS, RP_SF_LINES, RP_SF_CHROME, RP_SF_KEYS,
-	RP_SF_FPS, RP_SF_FLAGS, RP_SF_CANDS, RP_SF_PENTS, RP_SF_VERIFIED
+	RP_SF_FPS, RP_SF_FLAGS, RP_SF_CANDS, RP_SF_PENTS, RP_SF_VERIFIED,
+	RP_SF_TEXTS
 };
 
 /* A file being written. */
@@ -121,10 +122,11 @@ RP_INTERNAL const void *rp_sfr_bytes(rp_sfr *r, size_t n);
 /* A string as rp_sfw_str wrote it (NUL-terminated in the file; NULL for
  * a NULL string, *len its length). */
 RP_INTERNAL const char *rp_sfr_str(rp_sfr *r, size_t *len);
-/* The same string as a pointer into the mapping, which lasts while r is
- * open, also when r is buffered (its terminator then checked in the
- * buffer): a text borrowed, not read. */
-RP_INTERNAL const char *rp_sfr_str_kept(rp_sfr *r, size_t *len);
+/* The n bytes at the cursor, the last a NUL, as a pointer into the
+ * mapping, which lasts while r is open, also when r is buffered (the
+ * terminator then checked in the buffer): a text borrowed, not read.
+ * NULL and bad when short or unterminated. */
+RP_INTERNAL const char *rp_sfr_kept(rp_sfr *r, size_t n);
 /* Skip to the next multiple of a, as rp_sfw_align wrote it. */
 RP_INTERNAL void rp_sfr_align(rp_sfr *r, size_t a);
 /* Move the cursor to payload offset off (bad when past the end). */

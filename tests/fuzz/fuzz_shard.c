@@ -31,6 +31,7 @@ static const struct {
 	{ "sign-1.fps", RP_SF_FPS, 3 },     { "sign-0.flags", RP_SF_FLAGS, 4 },
 	{ "pairs-0.cands", RP_SF_CANDS, 4 }, { "pairs-0.pents", RP_SF_PENTS, 4 },
 	{ "verify-0.pairs", RP_SF_VERIFIED, 5 },
+	{ "read-1.texts", RP_SF_TEXTS, 1 },
 };
 #define NFILES (sizeof(FILES) / sizeof(FILES[0]))
 
