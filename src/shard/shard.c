@@ -1111,7 +1111,7 @@ cleanup:
 		wclose(s, &w, 0);
 	for (unsigned i = 0; lf && df && i < n; i++) {
 		lines_close(&lf[i]);
-		rp_sfr_close(&df[i].r);
+		docs_close(&df[i]);
 	}
 	for (size_t x = 0; x < ndup; x++)
 		free(dups[x].reason);
