@@ -82,7 +82,8 @@ RP_INTERNAL size_t rp_unique_u64(uint64_t *keys, size_t n);
  * stable, an element of an earlier run before an equal one of a later, so
  * the result is what a stable sort of the runs laid end to end gives, in
  * O(total log n) instead of a sort's passes. Adjacent runs are merged in
- * halves, out and tmp trading places at each level.
+ * halves, out and tmp trading places at each level; two runs merge from
+ * where they are (two parts: one pass over the elements, tmp untouched).
  */
 #define RP_DEFINE_MERGE(NAME, T, KEY)                                         \
 	static void NAME##_two(T *out, const T *a, size_t na, const T *b,     \
@@ -101,6 +102,10 @@ RP_INTERNAL size_t rp_unique_u64(uint64_t *keys, size_t n);
 			return;                                               \
 		if (n == 1) {                                                 \
 			memcpy(out, runs[0], lens[0] * sizeof(T));            \
+			return;                                               \
+		}                                                             \
+		if (n == 2) { /* (from the runs: no copy of them first) */    \
+			NAME##_two(out, runs[0], lens[0], runs[1], lens[1]);  \
 			return;                                               \
 		}                                                             \
 		size_t h = n / 2, left = 0, right = 0;                        \
