@@ -61,6 +61,9 @@ int rp_sfw_open(rp_sfw *w, const char *dir, const char *name, uint32_t kind,
 		rp_sfw_close(w, 0, NULL, 0);
 		return RP_EIO;
 	}
+	/* A write of a MiB at a time, not of stdio's 4 KiB: a documents or
+	 * fingerprints file is gigabytes. */
+	(void)setvbuf(w->fp, NULL, _IOFBF, (size_t)1 << 20);
 	static const uint8_t zero[HEADER];
 	if (fwrite(zero, 1, HEADER, w->fp) != HEADER) {
 		w->failed = 1;
