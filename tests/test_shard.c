@@ -254,11 +254,13 @@ Test(shard, stage_files_are_checked_and_tasks_can_run_again)
 	cr_assert_eq(rc, 3, "%s", err);
 	cr_assert(strstr(err, "read-1.docs") && strstr(err, "damaged (checksum of "
 							    "bytes"), "%s", err);
-	/* It reads the texts of the pairs' documents when a report prints
-	 * them (--html), not otherwise (sign and verify checked them): with
-	 * a byte of every block of a texts file damaged but its first
-	 * (which every stage reads), finish with --html refuses it, naming
-	 * it; without, its pairs are those of the whole folder. */
+	/* It checks the texts of the pairs' documents when the caller's
+	 * reports print them (the library's default), not otherwise (sign
+	 * and verify checked them; the CLI's finish prints none): with a
+	 * byte of every block of a texts file damaged but its first (which
+	 * every stage reads), finish through the library refuses it, naming
+	 * it; told the texts are not printed, it finishes, and the CLI's
+	 * pairs are those of the undamaged folder. */
 	rc = run(NULL, &err, "set -e; rm -rf %s.3; cp -r %s %s.3; f=%s.3/read-1.texts; "
 		 "n=$(( ($(stat -c %%s $f) - 64) / 4096 )); "
 		 "for b in $(seq 1 $((n - 1))); do printf 'X' | dd of=$f bs=1 "
