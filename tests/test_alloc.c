@@ -2,6 +2,7 @@
  * the samples fail in turn; every failure must come back as RP_ENOMEM,
  * with no crash (and, under ASan, no leak). */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,105 @@ Test(alloc, every_allocation_failure_of_a_samples_scan_is_reported)
 	}
 	unlink(jsonl);
 	free(jsonl);
+}
+
+/* The VmFlags of the mapping holding address p ("" when not found). */
+static void vm_flags(const void *p, char *out, size_t outlen)
+{
+	FILE *fp = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int inside = 0;
+	out[0] = '\0';
+	cr_assert_not_null(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') &&
+		    line[0] != 'V') {
+			inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+			continue;
+		}
+		if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(out, outlen, "%s", line + 8);
+			break;
+		}
+	}
+	fclose(fp);
+}
+
+static int thp_kernel(void)
+{
+	return access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
+}
+
+#define MiB ((size_t)1 << 20)
+
+Test(alloc, a_block_grown_past_a_huge_page_keeps_its_bytes_and_is_advised)
+{
+	/* 1 MiB written, grown to 9 and then 33 MiB (moved by hand, not by
+	 * realloc), shrunk back: the bytes are the same each time. */
+	size_t n = MiB;
+	unsigned char *p = rp_malloc(n);
+	cr_assert_not_null(p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7 + i / 4096);
+	size_t sizes[] = { 9 * MiB, 33 * MiB, 3 * MiB };
+	for (size_t k = 0; k < 3; k++) {
+		p = k == 1 ? rp_reallocarray(p, sizes[k] / 8, 8)
+			   : rp_realloc(p, sizes[k]);
+		cr_assert_not_null(p);
+		for (size_t i = 0; i < n; i++)
+			cr_assert_eq(p[i], (unsigned char)(i * 7 + i / 4096),
+				     "byte %zu after growing to %zu", i, sizes[k]);
+		if (k == 1) {
+			memset(p + n, 0xAB, sizes[k] - n); /* all of it usable */
+			if (thp_kernel()) {
+				char fl[512];
+				/* a whole huge page inside the block */
+				uintptr_t a = ((uintptr_t)p + 2 * MiB) &
+					      ~(uintptr_t)(2 * MiB - 1);
+				vm_flags((void *)a, fl, sizeof(fl));
+				cr_assert(strstr(fl, " hg") != NULL,
+					  "the grown block is advised: %s", fl);
+			}
+		}
+	}
+	free(p);
+	/* An overflowing count is an allocation failure, not a wrap. */
+	cr_assert_null(rp_reallocarray(NULL, SIZE_MAX / 2, 4));
+	cr_assert(rp_oom_take());
+}
+
+Test(alloc, a_memory_bound_under_256_MiB_turns_huge_pages_off)
+{
+	cr_assert(rp_huge_pages_advised(2 * MiB));
+	cr_assert(!rp_huge_pages_advised(MiB), "small blocks never");
+	rp_options o = RP_OPTIONS_INIT;
+	rp_corpus *c = NULL;
+	cr_assert_eq(rp_corpus_new(&c, &o), RP_OK);
+	/* No bound and a large one leave it on. */
+	cr_assert_eq(rp_corpus_set_memory(c, 0, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_set_memory(c, 1024 * MiB, NULL), RP_OK);
+	cr_assert(rp_huge_pages_advised(8 * MiB));
+	unsigned char *p = rp_malloc(8 * MiB);
+	cr_assert_not_null(p);
+	char fl[512];
+	uintptr_t a = ((uintptr_t)p + 2 * MiB) & ~(uintptr_t)(2 * MiB - 1);
+	if (thp_kernel()) {
+		vm_flags((void *)a, fl, sizeof(fl));
+		cr_assert(strstr(fl, " hg") != NULL, "advised: %s", fl);
+	}
+	free(p);
+	cr_assert_eq(rp_corpus_set_memory(c, 64 * MiB, NULL), RP_OK);
+	cr_assert(!rp_huge_pages_advised(8 * MiB));
+	cr_assert(!rp_huge_pages_advised(SIZE_MAX - 1));
+	p = rp_malloc(8 * MiB);
+	cr_assert_not_null(p);
+	a = ((uintptr_t)p + 2 * MiB) & ~(uintptr_t)(2 * MiB - 1);
+	vm_flags((void *)a, fl, sizeof(fl));
+	cr_assert(strstr(fl, " hg") == NULL, "not advised: %s", fl);
+	free(p);
+	/* and it stays off */
+	cr_assert_eq(rp_corpus_set_memory(c, 1024 * MiB, NULL), RP_OK);
+	cr_assert(!rp_huge_pages_advised(8 * MiB));
+	rp_corpus_free(c);
 }

@@ -71,6 +71,17 @@ RP_INTERNAL void *rp_realloc(void *p, size_t n);
 RP_INTERNAL void *rp_reallocarray(void *p, size_t n, size_t size);
 RP_INTERNAL int rp_oom_take(void);
 
+/*
+ * Blocks of 2 MiB and more are given transparent huge pages
+ * (madvise(MADV_HUGEPAGE)) and, grown, are moved into advised memory
+ * before their bytes are copied. rp_huge_pages_bound(budget) turns that
+ * off for the rest of the process when a memory bound under 256 MiB is
+ * set (a huge page partly used is resident whole); 0 changes nothing.
+ * rp_huge_pages_advised(n): would a block of n bytes be advised now?
+ */
+RP_INTERNAL void rp_huge_pages_bound(size_t budget);
+RP_INTERNAL int rp_huge_pages_advised(size_t n);
+
 /* Test hook: fail allocation number n from now on (1 = the next one);
  * 0 turns failures off. Returns how many allocations were made since the
  * previous call. */

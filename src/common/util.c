@@ -3,7 +3,10 @@
  * strings, version, defaults.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,24 +35,87 @@ static void *noted(void *p)
 	return p;
 }
 
+/* Transparent huge pages for the whole 2 MiB pages inside a block of n
+ * bytes. This machine kind's kernels give them only where asked
+ * ("madvise" mode), and a first touch of fresh memory costs a fault per
+ * 4 KiB page otherwise: the arrays, scratch and text blocks a scan fills
+ * once were most of its faults (news 100k: 270,000 faults, a sixth of its
+ * time). A huge page is resident whole once touched, so a block partly
+ * used can hold up to 2 MiB more than a small-page one: under a memory
+ * bound below HUGE_BUDGET no block is advised (rp_huge_pages_bound). The
+ * advice is a hint: an error (a kernel without THP) changes nothing. */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+#define HUGE_BUDGET ((size_t)256 << 20)
+
+static size_t huge_from = HUGE_PAGE; /* advise blocks of this size on */
+
+void rp_huge_pages_bound(size_t budget)
+{
+	if (budget && budget < HUGE_BUDGET)
+		__atomic_store_n(&huge_from, SIZE_MAX, __ATOMIC_RELAXED);
+}
+
+int rp_huge_pages_advised(size_t n)
+{
+	return n >= __atomic_load_n(&huge_from, __ATOMIC_RELAXED);
+}
+
+static void *huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	if (p && rp_huge_pages_advised(n)) {
+		uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+		uintptr_t b = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+		if (b > a)
+			(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+	}
+#else
+	(void)n;
+#endif
+	return p;
+}
+
 void *rp_malloc(size_t n)
 {
-	return noted(should_fail() ? NULL : malloc(n));
+	return huge(noted(should_fail() ? NULL : malloc(n)), n);
 }
 
 void *rp_calloc(size_t n, size_t size)
 {
-	return noted(should_fail() ? NULL : calloc(n, size));
+	return huge(noted(should_fail() ? NULL : calloc(n, size)),
+		    n <= SIZE_MAX / (size ? size : 1) ? n * size : 0);
+}
+
+/* realloc, except that a block grown past a huge page is moved by hand:
+ * glibc copies a big (mapped) block into fresh memory before the advice
+ * could be given, a fault per 4 KiB page of the copy. */
+static void *resize(void *p, size_t n)
+{
+	size_t old = p ? malloc_usable_size(p) : 0;
+	if (!p || !rp_huge_pages_advised(n) || n <= old)
+		return huge(realloc(p, n), n);
+	void *q = huge(malloc(n), n);
+	if (q) {
+		memcpy(q, p, old);
+		free(p);
+	}
+	return q;
 }
 
 void *rp_realloc(void *p, size_t n)
 {
-	return noted(should_fail() ? NULL : realloc(p, n));
+	return noted(should_fail() ? NULL : resize(p, n));
 }
 
 void *rp_reallocarray(void *p, size_t n, size_t size)
 {
-	return noted(should_fail() ? NULL : reallocarray(p, n, size));
+	if (should_fail())
+		return noted(NULL);
+	if (size && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return noted(NULL);
+	}
+	return noted(resize(p, n * size));
 }
 
 int rp_oom_take(void)

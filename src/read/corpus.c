@@ -23,7 +23,11 @@
 
 #include "spool.h"
 
+/* The ids, fields and texts kept in memory fill blocks in order: of four
+ * huge pages where blocks get them (common.h), else of 1 MiB (a memory
+ * bound under 256 MiB: a block's first touch is all it costs). */
 #define ARENA_BLOCK ((size_t)1 << 20)
+#define ARENA_BLOCK_HUGE ((size_t)8 << 20)
 
 struct rp_arena_block {
 	rp_arena_block *next;
@@ -35,7 +39,9 @@ static void *arena_alloc(rp_arena *a, size_t n)
 {
 	n = (n + 7) & ~(size_t)7;
 	if (!a->head || a->size - a->used < n) {
-		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		size_t block = rp_huge_pages_advised(ARENA_BLOCK_HUGE)
+				       ? ARENA_BLOCK_HUGE : ARENA_BLOCK;
+		size_t size = n > block / 4 ? n : block;
 		rp_arena_block *b = malloc(sizeof(*b) + size);
 		if (!b)
 			return NULL;
@@ -633,6 +639,7 @@ int rp_corpus_set_memory(rp_corpus *c, size_t budget, const char *tmpdir)
 	c->tmpdir = dir;
 	c->memory = budget;
 	c->text_share = budget / 8;
+	rp_huge_pages_bound(budget);
 	return RP_OK;
 }
 
