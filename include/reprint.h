@@ -571,6 +571,9 @@ RP_API int rp_corpus_doc(rp_doc_info *out, const rp_corpus *corpus, size_t i);
  * the first document; RP_ESTATE after it. A temporary file that cannot be
  * made or written makes rp_corpus_add() and the readers return RP_ETEMP
  * with a message (rp_corpus_error): the collection cannot go on.
+ * The library gives its blocks of 2 MiB and more transparent huge pages
+ * (fewer page faults); a budget under 256 MiB turns that off for the rest
+ * of the process, since a huge page partly used is resident whole.
  */
 RP_API int rp_corpus_set_memory(rp_corpus *corpus, size_t budget,
 				const char *tmpdir);
