@@ -693,3 +693,74 @@ Test(scan, passage_rule_counts_characters_between_character_texts)
 		rp_corpus_free(c);
 	}
 }
+
+/* A corpus of the generated families, then a long text of distinct words
+ * and its first 90%; budget: the memory bound (0: none). */
+static rp_corpus *families_and_long(size_t budget, size_t nwords)
+{
+	rp_options o = RP_OPTIONS_INIT;
+	o.threads = 2;
+	rp_corpus *c = families(&o, 300, 6);
+	rp_corpus *b;
+	cr_assert_eq(rp_corpus_new(&b, &o), RP_OK);
+	if (budget)
+		cr_assert_eq(rp_corpus_set_memory(b, budget, NULL), RP_OK);
+	/* the families again, into the bounded corpus */
+	for (size_t i = 0; i < rp_corpus_count(c); i++) {
+		rp_doc_info di;
+		cr_assert_eq(rp_corpus_doc(&di, c, i), RP_OK);
+		rp_doc_input in = { di.id, strlen(di.id), di.text, di.text_len,
+				    NULL, 0, NULL, 0, NULL, 0, "gen", 0 };
+		cr_assert_eq(rp_corpus_add(b, &in), RP_OK);
+	}
+	rp_corpus_free(c);
+	char *text = malloc(nwords * 12);
+	cr_assert_not_null(text);
+	size_t len = 0, cut = 0;
+	for (size_t i = 0; i < nwords; i++) {
+		len += (size_t)sprintf(text + len, "u%zux ", i * 7919 % nwords);
+		if (i + 1 == nwords * 9 / 10)
+			cut = len;
+	}
+	rp_doc_input whole = { "long", 4, text, len, NULL, 0, NULL, 0, NULL, 0,
+			       "gen", 0 };
+	rp_doc_input part = { "long-cut", 8, text, cut, NULL, 0, NULL, 0, NULL,
+			      0, "gen", 0 };
+	cr_assert_eq(rp_corpus_add(b, &whole), RP_OK);
+	cr_assert_eq(rp_corpus_add(b, &part), RP_OK);
+	free(text);
+	return b;
+}
+
+Test(scan, sets_across_slabs_and_larger_than_one_give_exact_scores)
+{
+	/* 150,000 distinct words: a set of 149,996 shingles, over a slab of
+	 * the small kind (1 MiB) a memory bound under 256 MiB gives; 1,800
+	 * family texts fill several. Unbounded first (the small bound turns
+	 * the large slabs off for the rest of the process). */
+	size_t nw = 150000, cutw = nw * 9 / 10;
+	rp_corpus *c[2] = { families_and_long(0, nw),
+			    families_and_long((size_t)64 << 20, nw) };
+	rp_result *r[2];
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(rp_scan(&r[k], c[k]), RP_OK);
+		size_t n = rp_corpus_count(c[k]), found = 0;
+		const rp_pair *p = rp_result_pairs(r[k]);
+		for (size_t i = 0; i < rp_result_pair_count(r[k]); i++)
+			if ((p[i].a == n - 2 && p[i].b == n - 1) ||
+			    (p[i].a == n - 1 && p[i].b == n - 2)) {
+				found++;
+				/* every shingle of the cut is in the whole */
+				cr_assert_float_eq(p[i].jaccard,
+						   (double)(cutw - 4) / (double)(nw - 4),
+						   1e-9, "%.9f", p[i].jaccard);
+			}
+		cr_assert_eq(found, 1, "the long pair, bound %d", k);
+		cr_assert_gt(rp_result_pair_count(r[k]), 900);
+	}
+	same_results(r[0], r[1]);
+	for (int k = 0; k < 2; k++) {
+		rp_result_free(r[k]);
+		rp_corpus_free(c[k]);
+	}
+}

@@ -67,6 +67,7 @@ typedef struct rp_analysis {
 	rp_contain_stats sstats;
 	uint64_t **sets;           /* per document, NULL until built */
 	uint32_t *nsets;
+	struct set_slab *slabs;    /* where the sets are (analysis.c) */
 
 	/* A pass's fingerprints and samples, until rp_analysis_candidates. */
 	rp_fpbuf *pend_fbuf;
