@@ -642,3 +642,85 @@ Test(input, jsonl_gzip_zstd_stdin_and_html_pages_give_the_same_pairs)
 	system(cmd);
 	free(d);
 }
+
+/* Reading overlaps adding (read.c): under a memory bound batches are of
+ * 1 MiB, so a 6 MB file is read in six; with three threads (a producer
+ * reading ahead) and with one (no producer) the same documents and
+ * rejects come out, in input order, and a gzip stream cut in its fourth
+ * batch gives every record before the cut and then the cut. */
+Test(input, reading_ahead_over_many_batches_keeps_order_up_to_a_cut)
+{
+	char *d = dir(), p[4096];
+	size_t n = 0, cap = 6 << 20, good = 0;
+	char *big = malloc(cap);
+	for (int i = 0; n + 300 < cap; i++) {
+		if (i % 5003 == 17)
+			n += (size_t)snprintf(big + n, 300, "{broken %d\n", i);
+		else if (++good)
+			n += (size_t)snprintf(big + n, 300,
+					      "{\"id\":\"r%d\",\"text\":\"record %d of "
+					      "a file read in batches, line after "
+					      "line after line\"}\n", i, i * 7919);
+	}
+	snprintf(p, sizeof(p), "%s/many.jsonl.gz", d);
+	put_gzip(p, big, n);
+	for (int cut = 0; cut < 2; cut++) {
+		if (cut) {
+			FILE *fp = fopen(p, "rb");
+			fseek(fp, 0, SEEK_END);
+			long size = ftell(fp);
+			fclose(fp);
+			cr_assert_eq(truncate(p, size * 7 / 12), 0);
+		}
+		rp_corpus *c[2];
+		for (int k = 0; k < 2; k++) {
+			rp_options o = RP_OPTIONS_INIT;
+			o.threads = k ? 3 : 1;
+			cr_assert_eq(rp_corpus_new(&c[k], &o), RP_OK);
+			cr_assert_eq(rp_corpus_set_memory(c[k], (size_t)32 << 20,
+							  NULL), RP_OK);
+			int err = rp_corpus_read_path(c[k], p, NULL);
+			cr_assert_eq(err, cut ? RP_EIO : RP_OK, "status %d", err);
+		}
+		size_t nd = rp_corpus_count(c[0]), nr = rp_corpus_reject_count(c[0]);
+		cr_assert_eq(rp_corpus_count(c[1]), nd);
+		cr_assert_eq(rp_corpus_reject_count(c[1]), nr);
+		/* Every record of the whole file; before the cut, more than
+		 * three batches of about 10,000 lines. */
+		if (cut)
+			cr_assert(nd > 30000 && nd < good, "%zu documents", nd);
+		else
+			cr_assert_eq(nd, good);
+		size_t line = 0;
+		for (size_t i = 0; i < nd; i++) {
+			rp_doc_info a, b;
+			rp_corpus_doc(&a, c[0], i);
+			rp_corpus_doc(&b, c[1], i);
+			cr_assert_str_eq(a.id, b.id);
+			cr_assert_eq(a.line, b.line);
+			cr_assert_gt(a.line, line, "documents in line order");
+			line = a.line;
+		}
+		size_t prev = 0;
+		for (size_t i = 0; i < nr; i++) {
+			rp_reject a, b;
+			rp_corpus_reject(&a, c[0], i);
+			rp_corpus_reject(&b, c[1], i);
+			cr_assert_eq(a.line, b.line);
+			cr_assert_str_eq(a.reason, b.reason);
+			cr_assert_gt(a.line, prev, "rejects in line order");
+			prev = a.line;
+		}
+		if (cut)
+			cr_assert(strstr(reject_reason(c[1], nr - 1),
+					 "gzip data ends early at byte "),
+				  "%s", reject_reason(c[1], nr - 1));
+		for (int k = 0; k < 2; k++)
+			rp_corpus_free(c[k]);
+	}
+	free(big);
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	system(cmd);
+	free(d);
+}

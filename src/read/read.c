@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -350,96 +351,199 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 	return 1;
 }
 
+/*
+ * Reading, parsing and adding overlap: a producer reads a batch of lines
+ * and parses it on the analysis's threads while the calling thread adds
+ * the previous batch's records (in input order: ids, rejects and documents
+ * come out as from one thread). Two batches are in flight, each a 32nd of
+ * a memory bound (with what parsing makes, about as much again, the two
+ * take an eighth). With one thread, or when no thread can be started, the
+ * calling thread reads and parses each batch itself before adding it.
+ */
+typedef struct feed {
+	rp_corpus *c;          /* (read only: limits and threads) */
+	line_reader lr;
+	size_t batch_bytes;
+	size_t lineno;         /* lines read so far */
+	uint64_t bytes;
+	int read_errno;        /* errno of a failed read (the producer's) */
+	batch b[2];
+	uint64_t upto[2];      /* bytes read up to the end of b[k] */
+	size_t applied[2];     /* lines of b[k] added (or freed) */
+	int full[2];           /* b[k] parsed, not yet added */
+	int last[2];           /* b[k] is the stream's last */
+	int nomem[2];          /* reading b[k] ran out of memory */
+	int stop;              /* the adding side stopped */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} feed;
+
+/* Read batch k and parse it; says whether it is the last. */
+static int produce(feed *f, int k)
+{
+	batch *b = &f->b[k];
+	rp_corpus *c = f->c;
+	b->len = b->n = 0;
+	f->applied[k] = 0;
+	f->nomem[k] = 0;
+	int last = 0;
+	errno = 0;
+	while (b->n < BATCH_LINES && b->len < f->batch_bytes) {
+		const char *line;
+		size_t len;
+		int got = next_line(&f->lr, &line, &len);
+		if (got < 0) {
+			f->nomem[k] = 1;
+			last = 1;
+			break;
+		}
+		if (got == 0) {
+			last = 1;
+			break;
+		}
+		f->lineno++;
+		f->bytes += (uint64_t)len + 1;
+		int toolong = !line || len > max_line(c);
+		if (!toolong && len && line[len - 1] == '\r')
+			len--;
+		if (!toolong && blank(line, len))
+			continue;
+		size_t keep = toolong ? 0 : len; /* a long line is not kept */
+		if (RP_GROW(b->buf, b->cap, b->len + keep + 1) < 0 ||
+		    RP_GROW(b->line, b->capn, b->n + 1) < 0) {
+			f->nomem[k] = 1;
+			last = 1;
+			break;
+		}
+		if (keep)
+			memcpy(b->buf + b->len, line, keep);
+		b->buf[b->len + keep] = '\0';
+		b->line[b->n++] = (bline){
+			b->len, len, f->lineno,
+			{ toolong ? LINE_TOOLONG : LINE_OBJ, 0, NULL } };
+		b->len += keep + 1;
+	}
+	if (ferror(f->lr.fp))
+		f->read_errno = errno;
+	f->upto[k] = f->bytes;
+	parse_batch(b, c->ao.threads);
+	return last;
+}
+
+static void *producer(void *arg)
+{
+	feed *f = arg;
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&f->mu);
+		while (f->full[k] && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		int stop = f->stop;
+		pthread_mutex_unlock(&f->mu);
+		if (stop)
+			break;
+		int last = produce(f, k);
+		pthread_mutex_lock(&f->mu);
+		f->full[k] = 1;
+		f->last[k] = last;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		if (last)
+			break;
+	}
+	return NULL;
+}
+
 static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		      const rp_read_options *ro, const rp_input *src,
 		      size_t line0)
 {
-	line_reader lr = { fp, NULL, 0, 0, 0, max_line(c), 0 };
-	size_t lineno = line0, applied = 0, nparsed = 0;
-	uint64_t bytes = 0;
-	int err = RP_OK, eof = 0;
-	batch b;
+	feed f;
+	int err = RP_OK, threaded = 0;
 
 	if (!name)
 		name = "(stream)";
-	memset(&b, 0, sizeof(b));
-	/* Under a memory bound a batch (and what parsing it makes, about as
-	 * much again) takes a sixteenth of it, at least 1 MiB. */
-	size_t batch_bytes = c->memory ? RP_MIN(BATCH_BYTES,
-						RP_MAX(c->memory / 16,
-						       (size_t)1 << 20))
-				       : BATCH_BYTES;
+	memset(&f, 0, sizeof(f));
+	f.c = c;
+	f.lr = (line_reader){ fp, NULL, 0, 0, 0, max_line(c), 0 };
+	f.lineno = line0;
+	f.batch_bytes = c->memory ? RP_MIN(BATCH_BYTES,
+					   RP_MAX(c->memory / 32,
+						  (size_t)1 << 20))
+				  : BATCH_BYTES;
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	pthread_t th;
+	if (rp_thread_count(c->ao.threads, 2) > 1)
+		threaded = pthread_create(&th, NULL, producer, &f) == 0;
 
-	/* Read a batch of lines, parse it on nt threads, then add its records
-	 * in order (ids, rejects and documents stay in input order). */
-	while (!eof) {
-		b.len = b.n = 0;
-		applied = nparsed = 0;
-		errno = 0;
-		while (b.n < BATCH_LINES && b.len < batch_bytes) {
-			const char *line;
-			size_t len;
-			int got = next_line(&lr, &line, &len);
-			if (got < 0)
-				GOTO_IF(1, RP_ENOMEM);
-			if (got == 0) {
-				eof = 1;
-				break;
-			}
-			lineno++;
-			bytes += (uint64_t)len + 1;
-			int toolong = !line || len > max_line(c);
-			if (!toolong && len && line[len - 1] == '\r')
-				len--;
-			if (!toolong && blank(line, len))
-				continue;
-			size_t keep = toolong ? 0 : len; /* a long line is not kept */
-			GOTO_IF_ERROR(RP_GROW(b.buf, b.cap, b.len + keep + 1));
-			GOTO_IF_ERROR(RP_GROW(b.line, b.capn, b.n + 1));
-			if (keep)
-				memcpy(b.buf + b.len, line, keep);
-			b.buf[b.len + keep] = '\0';
-			b.line[b.n++] = (bline){
-				b.len, len, lineno,
-				{ toolong ? LINE_TOOLONG : LINE_OBJ, 0, NULL } };
-			b.len += keep + 1;
+	for (int k = 0;; k ^= 1) {
+		if (threaded) {
+			pthread_mutex_lock(&f.mu);
+			while (!f.full[k])
+				pthread_cond_wait(&f.cv, &f.mu);
+			pthread_mutex_unlock(&f.mu);
+		} else {
+			f.last[k] = produce(&f, k);
+			f.full[k] = 1;
 		}
-		parse_batch(&b, c->ao.threads);
-		nparsed = b.n;
-		for (applied = 0; applied < b.n; applied++) {
-			bline *l = &b.line[applied];
-			err = jsonl_record(c, b.buf + l->off, l->len, name,
+		batch *b = &f.b[k];
+		/* Lines before a failed read are added; then the error. */
+		for (; f.applied[k] < b->n; f.applied[k]++) {
+			bline *l = &b->line[f.applied[k]];
+			err = jsonl_record(c, b->buf + l->off, l->len, name,
 					   l->lineno, ro, &l->res);
 			cJSON_Delete(l->res.obj);
 			l->res.obj = NULL;
 			if (err < 0) {
-				applied++;
+				f.applied[k]++;
 				goto cleanup;
 			}
 		}
-		GOTO_IF(rp_progress_report(c, "read", c->records_seen, 0, bytes),
+		GOTO_IF(f.nomem[k], RP_ENOMEM);
+		int last = f.last[k];
+		pthread_mutex_lock(&f.mu);
+		f.full[k] = 0;
+		pthread_cond_broadcast(&f.cv);
+		pthread_mutex_unlock(&f.mu);
+		GOTO_IF(rp_progress_report(c, "read", c->records_seen, 0,
+					   f.upto[k]),
 			RP_ECANCELED);
-	}
-	if (ferror(fp)) {
-		int e = errno;
-		const char *why = src ? rp_input_error(src) : NULL;
-		if (why)
-			GOTO_IF_ERROR(rp_corpus_reject_add(
-				c, name, lineno + 1, NULL, "%s (after %zu lines)",
-				why, lineno - line0));
-		else
-			GOTO_IF_ERROR(rp_corpus_reject_add(
-				c, name, lineno + 1, NULL, "read error: %s",
-				e ? strerror(e) : "unknown"));
-		err = RP_EIO;
+		if (last)
+			break;
 	}
 cleanup:
-	/* Parsed lines not applied (after an error) are freed too. */
-	for (size_t i = applied; i < nparsed; i++)
-		cJSON_Delete(b.line[i].res.obj);
-	free(b.buf);
-	free(b.line);
-	free(lr.buf);
+	if (threaded) {
+		pthread_mutex_lock(&f.mu);
+		f.stop = 1;
+		pthread_cond_broadcast(&f.cv);
+		pthread_mutex_unlock(&f.mu);
+		pthread_join(th, NULL);
+	}
+	if (err == RP_OK && ferror(fp)) {
+		int e = f.read_errno;
+		const char *why = src ? rp_input_error(src) : NULL;
+		if (why)
+			err = rp_corpus_reject_add(
+				c, name, f.lineno + 1, NULL,
+				"%s (after %zu lines)", why, f.lineno - line0);
+		else
+			err = rp_corpus_reject_add(
+				c, name, f.lineno + 1, NULL, "read error: %s",
+				e ? strerror(e) : "unknown");
+		if (err == RP_OK)
+			err = RP_EIO;
+	}
+	/* Parsed lines not added (after an error) are freed too. */
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = f.full[k] ? f.applied[k] : f.b[k].n;
+		     i < f.b[k].n; i++)
+			cJSON_Delete(f.b[k].line[i].res.obj);
+		free(f.b[k].buf);
+		free(f.b[k].line);
+	}
+	pthread_cond_destroy(&f.cv);
+	pthread_mutex_destroy(&f.mu);
+	free(f.lr.buf);
 	return err;
 }
 
