@@ -4,7 +4,9 @@
  * rejection, plus at most one rejection of the stream itself; every
  * reported pair meets the Jaccard or the containment threshold, or shares
  * a passage of at least min_passage unedited words; the same records
- * read under a tiny memory bound give the same pairs. */
+ * read under a tiny memory bound, on two threads (a producer reading and
+ * parsing ahead of the adding thread), give the same documents and
+ * pairs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +66,28 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	 * answer as without it, pair for pair. */
 	rp_corpus *cb = NULL;
 	rp_result *ra = NULL, *rb = NULL;
-	if (rp_corpus_new(&cb, &o) == RP_OK &&
+	rp_options o2 = o;
+	o2.threads = 2;
+	if (rp_corpus_new(&cb, &o2) == RP_OK &&
 	    rp_corpus_set_memory(cb, 4096, NULL) == RP_OK) {
 		fp = fmemopen((void *)data, size, "r");
 		if (size && fp) {
 			rp_corpus_read_jsonl(cb, fp, "fuzz", NULL);
 			fclose(fp);
 		}
-		if (rp_corpus_count(cb) != rp_corpus_count(c))
+		/* (c was scanned: its rejects count texts without words) */
+		if (rp_corpus_count(cb) != rp_corpus_count(c) ||
+		    rp_corpus_records_seen(cb) != rp_corpus_records_seen(c))
 			abort();
+		for (size_t i = 0; i < rp_corpus_count(c); i++) {
+			rp_doc_info x, y;
+			if (rp_corpus_doc(&x, c, i) != RP_OK ||
+			    rp_corpus_doc(&y, cb, i) != RP_OK ||
+			    strcmp(x.id, y.id) != 0 || x.line != y.line ||
+			    x.text_len != y.text_len ||
+			    memcmp(x.text, y.text, x.text_len) != 0)
+				abort();
+		}
 		rp_question q;
 		rp_question_init(&q, RP_QUESTION_VERSION);
 		q.release = 1;
