@@ -136,3 +136,30 @@ const char *tu_samples(void)
 	cr_assert_not_null(s, "REPRINT_SAMPLES must name samples/");
 	return s;
 }
+
+void tu_same_reading(const rp_corpus *x, const rp_corpus *y)
+{
+	size_t nd = rp_corpus_count(x), nr = rp_corpus_reject_count(x);
+	cr_assert_eq(rp_corpus_count(y), nd);
+	cr_assert_eq(rp_corpus_reject_count(y), nr);
+	size_t line = 0;
+	for (size_t i = 0; i < nd; i++) {
+		rp_doc_info a, b;
+		cr_assert_eq(rp_corpus_doc(&a, x, i), RP_OK);
+		cr_assert_eq(rp_corpus_doc(&b, y, i), RP_OK);
+		cr_assert_str_eq(a.id, b.id);
+		cr_assert_eq(a.line, b.line);
+		cr_assert_gt(a.line, line, "documents in line order");
+		line = a.line;
+	}
+	line = 0;
+	for (size_t i = 0; i < nr; i++) {
+		rp_reject a, b;
+		cr_assert_eq(rp_corpus_reject(&a, x, i), RP_OK);
+		cr_assert_eq(rp_corpus_reject(&b, y, i), RP_OK);
+		cr_assert_eq(a.line, b.line);
+		cr_assert_str_eq(a.reason, b.reason);
+		cr_assert_gt(a.line, line, "rejects in line order");
+		line = a.line;
+	}
+}

@@ -33,6 +33,10 @@ const char *tu_samples(void);
 /* A corpus built from (id, text) string pairs; NULL-terminated list. */
 rp_corpus *tu_corpus(const rp_options *o, const char *const *id_text);
 
+/* Two corpora read from the same input hold the same documents (ids and
+ * lines) and the same rejects (lines and reasons), each in line order. */
+void tu_same_reading(const rp_corpus *x, const rp_corpus *y);
+
 /* Deterministic 64-bit generator (splitmix64). */
 uint64_t tu_rand(uint64_t *state);
 
