@@ -86,9 +86,11 @@ void *rp_calloc(size_t n, size_t size)
 		    n <= SIZE_MAX / (size ? size : 1) ? n * size : 0);
 }
 
-/* realloc, except that a block grown past a huge page is moved by hand:
- * glibc copies a big (mapped) block into fresh memory before the advice
- * could be given, a fault per 4 KiB page of the copy. */
+/* realloc, except that a block grown past a huge page is moved by hand
+ * into memory advised before the copy: realloc's own move (a copy into
+ * fresh memory, or mremap of a mapped block) leaves the block on small
+ * pages that advice given after it does not change (news 100k with
+ * realloc for blocks already past 1 MiB: 230,000 faults against 85,000). */
 static void *resize(void *p, size_t n)
 {
 	size_t old = p ? malloc_usable_size(p) : 0;
