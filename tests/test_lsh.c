@@ -240,3 +240,78 @@ Test(lsh, merging_sorted_runs_gives_the_stable_sort_order)
 		}
 	}
 }
+
+/* Appends to one temporary file from several threads at once (it is
+ * RP_TMP_FILES files, an append taking one no other append writes):
+ * every chunk reads back as written, chunks whose space was given back
+ * leave the others as they were, and the bytes appended are counted. */
+typedef struct tmp_job {
+	rp_tmpfile *tf;
+	unsigned id;
+	uint64_t off[400];
+	int err;
+} tmp_job;
+
+static void fill_chunk(uint64_t *buf, unsigned id, unsigned i, size_t n)
+{
+	for (size_t x = 0; x < n; x++)
+		buf[x] = (uint64_t)id << 40 | (uint64_t)i << 20 | x;
+}
+
+static void *tmp_worker(void *arg)
+{
+	tmp_job *j = arg;
+	uint64_t buf[512];
+	for (unsigned i = 0; i < 400 && !j->err; i++) {
+		size_t n = 1 + (i * 37 + j->id) % 512;
+		fill_chunk(buf, j->id, i, n);
+		j->err = rp_tmpfile_append(j->tf, buf, n * sizeof(*buf),
+					   &j->off[i]);
+	}
+	return NULL;
+}
+
+Test(lsh, a_temporary_file_appended_from_threads_reads_back_each_chunk)
+{
+	rp_tmpfile *tf;
+	char why[512];
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	enum { NT = 6 };
+	tmp_job jobs[NT];
+	for (unsigned t = 0; t < NT; t++)
+		jobs[t] = (tmp_job){ tf, t, { 0 }, 0 };
+	rp_run_jobs(tmp_worker, jobs, sizeof(jobs[0]), NT);
+	uint64_t total = 0, buf[512], want[512];
+	for (unsigned t = 0; t < NT; t++) {
+		cr_assert_eq(jobs[t].err, RP_OK);
+		for (unsigned i = 0; i < 400; i++)
+			total += (1 + (i * 37 + t) % 512) * sizeof(uint64_t);
+	}
+	cr_assert_eq(tf->at, total);
+	/* Give back every other chunk of thread 0, then read all others. */
+	for (unsigned i = 0; i < 400; i += 2)
+		rp_tmpfile_discard(tf, jobs[0].off[i],
+				   (1 + (i * 37) % 512) * sizeof(uint64_t));
+	for (unsigned t = 0; t < NT; t++)
+		for (unsigned i = t ? 0 : 1; i < 400; i += t ? 1 : 2) {
+			size_t n = 1 + (i * 37 + t) % 512;
+			fill_chunk(want, t, i, n);
+			cr_assert_eq(rp_tmpfile_read(tf, buf, n * sizeof(*buf),
+						     jobs[t].off[i]), RP_OK);
+			cr_assert_arr_eq(buf, want, n * sizeof(*buf),
+					 "thread %u chunk %u", t, i);
+		}
+	rp_tmpfile_close(tf);
+
+	/* One thread alone writes one file, its chunks one after another. */
+	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
+	uint64_t prev_end = 0;
+	for (unsigned i = 0; i < 50; i++) {
+		uint64_t off;
+		cr_assert_eq(rp_tmpfile_append(tf, buf, 8 * (i + 1), &off), RP_OK);
+		if (i)
+			cr_assert_eq(off, prev_end, "append %u follows the last", i);
+		prev_end = off + 8 * (i + 1);
+	}
+	rp_tmpfile_close(tf);
+}

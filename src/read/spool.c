@@ -163,15 +163,24 @@ int rp_tmpfile_open(rp_tmpfile **out, const char *dir, char *why,
 	rp_tmpfile *t = calloc(1, sizeof(*t));
 	RETURN_ERROR_IF(!t, RP_ENOMEM);
 	strlcpy(t->dir, dir, sizeof(t->dir));
-	t->fd = unnamed_file(dir);
-	if (t->fd < 0) {
-		int e = errno;
-		free(t);
-		return fail(why, whylen, "cannot make a", dir, e);
+	for (unsigned k = 0; k < RP_TMP_FILES; k++) {
+		t->fd[k] = unnamed_file(dir);
+		if (t->fd[k] < 0) {
+			int e = errno;
+			while (k--)
+				close(t->fd[k]);
+			free(t);
+			return fail(why, whylen, "cannot make a", dir, e);
+		}
 	}
 	*out = t;
 	return RP_OK;
 }
+
+/* An offset: the file in the top bits, the place in it below. */
+#define FILE_SHIFT 60
+#define FILE_OFF(o) ((o) & (((uint64_t)1 << FILE_SHIFT) - 1))
+#define FILE_OF(o) ((unsigned)((o) >> FILE_SHIFT) % RP_TMP_FILES)
 
 /* The first error is kept (threads may fail together). */
 static int tmp_error(rp_tmpfile *t, const char *what, int e)
@@ -188,16 +197,41 @@ static int tmp_error(rp_tmpfile *t, const char *what, int e)
 
 int rp_tmpfile_append(rp_tmpfile *t, const void *p, size_t len, uint64_t *off)
 {
-	*off = __atomic_fetch_add(&t->at, (uint64_t)len, __ATOMIC_RELAXED);
+	/* The file this thread wrote last, if no one writes it now, else
+	 * the next free one; when all are taken, the first tried (the
+	 * kernel orders the writes). One thread appending alone always
+	 * writes one file, its appends one after the other. */
+	static _Thread_local unsigned last;
+	unsigned k = last % RP_TMP_FILES, took = 0;
+	for (unsigned i = 0; i < RP_TMP_FILES && !took; i++) {
+		unsigned s = (last + i) % RP_TMP_FILES;
+		int free_ = 0;
+		if (__atomic_compare_exchange_n(&t->busy[s], &free_, 1, 0,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED)) {
+			k = s;
+			took = 1;
+		}
+	}
+	last = k;
+	uint64_t at = __atomic_fetch_add(&t->end[k], (uint64_t)len,
+					 __ATOMIC_RELAXED);
+	__atomic_fetch_add(&t->at, (uint64_t)len, __ATOMIC_RELAXED);
+	*off = (uint64_t)k << FILE_SHIFT | at;
 	size_t done;
-	int e = rp_whole_io(t->fd, (char *)p, len, *off, 1, &done);
+	int e = at + len >= ((uint64_t)1 << FILE_SHIFT)
+			? EFBIG
+			: rp_whole_io(t->fd[k], (char *)p, len, at, 1, &done);
+	if (took)
+		__atomic_store_n(&t->busy[k], 0, __ATOMIC_RELEASE);
 	return e ? tmp_error(t, "cannot write the", e) : RP_OK;
 }
 
 int rp_tmpfile_read(rp_tmpfile *t, void *p, size_t len, uint64_t off)
 {
 	size_t done;
-	int e = rp_whole_io(t->fd, p, len, off, 0, &done);
+	int e = rp_whole_io(t->fd[FILE_OF(off)], p, len, FILE_OFF(off), 0,
+			    &done);
 	return e ? tmp_error(t, "cannot read the", e) : RP_OK;
 }
 
@@ -205,8 +239,9 @@ void rp_tmpfile_discard(rp_tmpfile *t, uint64_t off, uint64_t len)
 {
 #ifdef FALLOC_FL_PUNCH_HOLE
 	if (len)
-		(void)fallocate(t->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-				(off_t)off, (off_t)len);
+		(void)fallocate(t->fd[FILE_OF(off)],
+				FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				(off_t)FILE_OFF(off), (off_t)len);
 #else
 	(void)t;
 	(void)off;
@@ -218,6 +253,7 @@ void rp_tmpfile_close(rp_tmpfile *t)
 {
 	if (!t)
 		return;
-	close(t->fd);
+	for (unsigned k = 0; k < RP_TMP_FILES; k++)
+		close(t->fd[k]);
 	free(t);
 }

@@ -60,10 +60,16 @@ RP_INTERNAL void rp_spool_close(rp_spool *s);
  * A temporary file that stages append to and read back (fingerprints set
  * aside under a memory bound): unnamed as the spool is, appended to from
  * several threads at once (each append gets its own range), read with
- * pread. `at` is the bytes appended so far.
+ * pread. It is RP_TMP_FILES files: an append takes one no other append is
+ * writing (two writers of one file wait on its inode lock: 2% of a 1M
+ * scan's cycles spinning), so an offset names its file in its top bits.
+ * `at` is the bytes appended so far, all files.
  */
+#define RP_TMP_FILES 4
 typedef struct rp_tmpfile {
-	int fd;
+	int fd[RP_TMP_FILES];
+	uint64_t end[RP_TMP_FILES];  /* each file's length (atomic) */
+	int busy[RP_TMP_FILES];      /* an append is writing it (atomic) */
 	uint64_t at;
 	char dir[256];
 	char why[320];         /* the first write error */
