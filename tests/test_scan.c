@@ -732,12 +732,12 @@ static rp_corpus *families_and_long(size_t budget, size_t nwords)
 	return b;
 }
 
-Test(scan, sets_across_slabs_and_larger_than_one_give_exact_scores)
+Test(scan, sets_across_arena_blocks_and_larger_than_one_give_exact_scores)
 {
-	/* 150,000 distinct words: a set of 149,996 shingles, over a slab of
-	 * the small kind (1 MiB) a memory bound under 256 MiB gives; 1,800
-	 * family texts fill several. Unbounded first (the small bound turns
-	 * the large slabs off for the rest of the process). */
+	/* 150,000 distinct words: a set of 149,996 shingles, over an arena
+	 * block of the small kind (1 MiB) a memory bound under 256 MiB gives;
+	 * 1,800 family texts fill several. Unbounded first (the small bound
+	 * turns the large blocks off for the rest of the process). */
 	size_t nw = 150000, cutw = nw * 9 / 10;
 	rp_corpus *c[2] = { families_and_long(0, nw),
 			    families_and_long((size_t)64 << 20, nw) };

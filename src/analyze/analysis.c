@@ -39,53 +39,6 @@
 enum { DOC_OK = 0, DOC_NO_WORDS = 1, DOC_WHOLE = 2 };
 enum { PASS_DOCS, PASS_SETS };
 
-/* Sets are kept in slabs, each thread filling its own in order, freed
- * together: a set of its own per document was a fresh allocation and a
- * fault per 4 KiB page (a third of a news scan's faults), where a slab of
- * SLAB_HUGE bytes gets huge pages (common.h); SLAB_SMALL under a memory
- * bound that turns them off. */
-#define SLAB_HUGE ((size_t)8 << 20)
-#define SLAB_SMALL ((size_t)1 << 20)
-
-typedef struct set_slab {
-	struct set_slab *next;
-	size_t used, cap; /* hashes */
-	uint64_t h[];
-} set_slab;
-
-static uint64_t *slab_alloc(set_slab **head, size_t n)
-{
-	set_slab *s = *head;
-	if (!s || s->cap - s->used < n) {
-		size_t bytes = rp_huge_pages_advised(SLAB_HUGE) ? SLAB_HUGE
-								: SLAB_SMALL;
-		size_t cap = (bytes - sizeof(*s)) / sizeof(uint64_t);
-		if (cap < n)
-			cap = n; /* a set larger than a slab: one of its own */
-		if (cap > (SIZE_MAX - sizeof(*s)) / sizeof(uint64_t))
-			return NULL;
-		s = malloc(sizeof(*s) + cap * sizeof(uint64_t));
-		if (!s)
-			return NULL;
-		s->used = 0;
-		s->cap = cap;
-		s->next = *head;
-		*head = s;
-	}
-	uint64_t *p = s->h + s->used;
-	s->used += n;
-	return p;
-}
-
-static void free_slabs(set_slab *s)
-{
-	while (s) {
-		set_slab *next = s->next;
-		free(s);
-		s = next;
-	}
-}
-
 /* Containment samples gathered by one thread. */
 typedef struct sample_vec {
 	rp_kv *kv;
@@ -111,7 +64,7 @@ typedef struct doc_job {
 	size_t *done;          /* documents finished, all threads (atomic) */
 	int *cancel;           /* set when the progress callback says stop */
 	size_t shingles, shingled, signed_, built; /* this thread's counts */
-	set_slab *slabs;       /* PASS_SETS: this thread's */
+	rp_arena sets;         /* PASS_SETS: this thread's sets */
 	int err;
 } doc_job;
 
@@ -258,7 +211,11 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 	}
 	FORWARD_IF_ERROR(rp_shingle_set(sb));
 	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
-	uint64_t *set = slab_alloc(&job->slabs, sb->n ? sb->n : 1);
+	/* Sets fill the thread's arena blocks, freed together: a set of its
+	 * own per document was a fresh allocation faulted a 4 KiB page at a
+	 * time and freed one by one (a third of a news scan's faults). */
+	uint64_t *set = rp_arena_alloc(&job->sets,
+				       (sb->n ? sb->n : 1) * sizeof(*set));
 	RETURN_ERROR_IF(!set, RP_ENOMEM);
 	memcpy(set, sb->h, sb->n * sizeof(*set));
 	an->sets[d] = set;
@@ -339,15 +296,9 @@ static int run_pass(const doc_job *proto, doc_job *sum)
 		sum->shingled += jobs[t].shingled;
 		sum->signed_ += jobs[t].signed_;
 		sum->built += jobs[t].built;
-		/* A thread's slabs go to the analysis (freed with its sets),
-		 * whatever the pass's outcome. */
-		if (jobs[t].slabs) {
-			set_slab **tail = &jobs[t].slabs;
-			while (*tail)
-				tail = &(*tail)->next;
-			*tail = proto->an->slabs;
-			proto->an->slabs = jobs[t].slabs;
-		}
+		/* A thread's sets go to the analysis's arena (freed with
+		 * them), whatever the pass's outcome. */
+		rp_arena_join(&proto->an->set_arena, &jobs[t].sets);
 	}
 	if (err == RP_OK && cancel)
 		err = RP_ECANCELED;
@@ -802,8 +753,7 @@ void rp_analysis_release_sets(rp_analysis *an, size_t ndocs)
 {
 	if (an->sets)
 		memset(an->sets, 0, ndocs * sizeof(*an->sets));
-	free_slabs(an->slabs);
-	an->slabs = NULL;
+	rp_arena_free(&an->set_arena);
 	if (an->nsets)
 		memset(an->nsets, 0, ndocs * sizeof(*an->nsets));
 }

@@ -28,6 +28,7 @@
 #include "boiler.h"
 #include "common.h"
 #include "contain.h"
+#include "corpus.h"
 #include "normalize.h"
 #include "shingle.h"
 
@@ -67,7 +68,7 @@ typedef struct rp_analysis {
 	rp_contain_stats sstats;
 	uint64_t **sets;           /* per document, NULL until built */
 	uint32_t *nsets;
-	struct set_slab *slabs;    /* where the sets are (analysis.c) */
+	rp_arena set_arena;        /* where the sets are */
 
 	/* A pass's fingerprints and samples, until rp_analysis_candidates. */
 	rp_fpbuf *pend_fbuf;

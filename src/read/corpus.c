@@ -35,7 +35,7 @@ struct rp_arena_block {
 	char data[];
 };
 
-static void *arena_alloc(rp_arena *a, size_t n)
+void *rp_arena_alloc(rp_arena *a, size_t n)
 {
 	n = (n + 7) & ~(size_t)7;
 	if (!a->head || a->size - a->used < n) {
@@ -62,7 +62,7 @@ static void *arena_alloc(rp_arena *a, size_t n)
 	return p;
 }
 
-static void arena_free(rp_arena *a)
+void rp_arena_free(rp_arena *a)
 {
 	rp_arena_block *b = a->head;
 	while (b) {
@@ -73,10 +73,27 @@ static void arena_free(rp_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void rp_arena_join(rp_arena *into, rp_arena *from)
+{
+	if (!from->head)
+		return;
+	if (!into->head) {
+		*into = *from;
+	} else {
+		/* from's blocks behind into's current one */
+		rp_arena_block *tail = from->head;
+		while (tail->next)
+			tail = tail->next;
+		tail->next = into->head->next;
+		into->head->next = from->head;
+	}
+	memset(from, 0, sizeof(*from));
+}
+
 char *rp_arena_strndup(rp_arena *a, const char *s, size_t len)
 {
 	RETURN_ERROR_IF(len == SIZE_MAX, NULL);
-	char *p = arena_alloc(a, len + 1);
+	char *p = rp_arena_alloc(a, len + 1);
 	if (!p)
 		return NULL;
 	if (len)
@@ -359,7 +376,7 @@ void rp_corpus_free(rp_corpus *c)
 		rp_analysis_free(c->an, c->ndocs);
 		free(c->an);
 	}
-	arena_free(&c->arena);
+	rp_arena_free(&c->arena);
 	for (size_t i = 0; i < c->nmaps; i++)
 		munmap(c->maps[i].p, c->maps[i].n);
 	free(c->maps);
@@ -806,7 +823,7 @@ int rp_corpus_add_mapped(rp_corpus *c, const rp_doc_input *in,
 	if (err != RP_OK || !n || c->ndocs != before + 1 || c->sink)
 		return err;
 	RETURN_ERROR_IF(n > SIZE_MAX / sizeof(*map), RP_ENOMEM);
-	rp_anchor *m = arena_alloc(&c->arena, n * sizeof(*map));
+	rp_anchor *m = rp_arena_alloc(&c->arena, n * sizeof(*map));
 	RETURN_ERROR_IF(!m, RP_ENOMEM);
 	memcpy(m, map, n * sizeof(*map));
 	c->docs[before].srcmap = m;

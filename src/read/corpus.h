@@ -145,7 +145,14 @@ RP_INTERNAL int rp_corpus_tmpfile(rp_corpus *c, struct rp_tmpfile **out);
  * corpus's message. */
 RP_INTERNAL int rp_corpus_temp_error(rp_corpus *c, int err);
 
+/* n bytes (8-aligned) from the arena: blocks of 8 MiB where blocks get
+ * huge pages (common.h), else of 1 MiB; more than a quarter of a block
+ * gets a block of its own behind the current one. NULL out of memory. */
+RP_INTERNAL void *rp_arena_alloc(rp_arena *a, size_t n);
 RP_INTERNAL char *rp_arena_strndup(rp_arena *a, const char *s, size_t len);
+/* Move from's blocks into `into` (freed with it); from is left empty. */
+RP_INTERNAL void rp_arena_join(rp_arena *into, rp_arena *from);
+RP_INTERNAL void rp_arena_free(rp_arena *a);
 
 /* The corpus holds the mapping p[0..n) from now on, and unmaps it when
  * freed (also when this fails: RP_ENOMEM). */
