@@ -136,8 +136,8 @@ RP_INTERNAL int rp_fpbuf_unpack_part(rp_fp **out, size_t *n, size_t *cap,
 
 /* Does one diagonal hold RP_PASSAGE_FPS fingerprints spanning more than
  * w shingles? v[0..m): (diagonal << 32 | position in the pair's first
- * document), sorted here; the rule rp_contain_candidates applies to the
- * shared fingerprints of a pair. */
+ * document), sorted here, v[m..2m) its scratch; the rule
+ * rp_contain_candidates applies to the shared fingerprints of a pair. */
 RP_INTERNAL int rp_passage_diagonal(uint64_t *v, size_t m, unsigned w);
 
 /* Of entries e[0..ne) sorted by pair (key: RP_PAIR, val: diagonal << 32 |

@@ -1227,6 +1227,7 @@ static int passage_pair(const dfeat *fa, const dfeat *fq, const uint8_t *live,
 		i = i2;
 		k = k2;
 	}
+	FORWARD_IF_ERROR(rp_grow((void **)v, capv, 2 * m + 1, sizeof(**v)));
 	*yes = rp_passage_diagonal(*v, m, w);
 	return RP_OK;
 }
