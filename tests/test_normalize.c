@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "scalar_normalize.h"
 #include "testutil.h"
 
 /* Tokenize and return the normalized text (tokens joined by spaces). */
@@ -268,6 +269,101 @@ Test(normalize, mixed_words_are_the_same_tokens_near_the_end_or_not)
 	rp_tokbuf_free(&tb);
 	rp_tokbuf_free(&one);
 	rp_tokbuf_free(&padded);
+}
+
+/* Whether tokenizing text[0..len) in `flags` with skipped ranges gives
+ * what the scalar tokenizer gives: the same tokens (ranges, hashes,
+ * figure flags) and the same normalized text. */
+static void assert_scalar_tokens(rp_tokbuf *tb, rp_tokbuf *sc,
+				 const char *text, size_t len, int flags,
+				 const uint32_t *skip, size_t nskip, int round)
+{
+	int err = rp_tokenize_skip(tb, text, len, flags, skip, nskip);
+	cr_assert_eq(err, RP_OK, "round %d flags %d: error %d on '%.*s'", round,
+		     flags, err, (int)len, text);
+	cr_assert_eq(rp_scalar_tokenize_skip(sc, text, len, flags, skip, nskip),
+		     RP_OK);
+	cr_assert_eq(tb->ntok, sc->ntok, "round %d flags %d: %zu tokens, "
+		     "scalar %zu: '%.*s'", round, flags, tb->ntok, sc->ntok,
+		     (int)len, text);
+	for (size_t k = 0; k < tb->ntok; k++) {
+		const rp_token *t = &tb->tok[k], *u = &sc->tok[k];
+		cr_assert(t->start == u->start && t->end == u->end &&
+			  t->hash == u->hash && t->numeric == u->numeric,
+			  "round %d flags %d: token %zu [%u, %u) differs from "
+			  "the scalar [%u, %u): '%.*s'", round, flags, k,
+			  t->start, t->end, u->start, u->end, (int)len, text);
+	}
+	if (flags & RP_TOK_NORM)
+		cr_assert_str_eq(tb->norm, sc->norm, "round %d", round);
+}
+
+/* The tokenizer's SIMD paths (sixty-four and sixteen bytes at once) stop
+ * before every byte they cannot judge and hand it to the byte-at-a-time
+ * path: the same texts through the tokenizer built without them give the
+ * same tokens. Texts of up to 40 pieces (figures with thousands
+ * separators, references, non-ASCII letters and separators, character
+ * scripts, words long and short) and of random bytes, in every mode, with
+ * and without skipped ranges. */
+Test(normalize, simd_paths_give_the_scalar_tokens)
+{
+	static const char *parts[] = {
+		"2,000", "1,234,567", "12,34", "word", "Caf\xc3\xa9", "na\xc3\xafve",
+		"&amp;", "Brazil&rsquo;s", "\xe2\x80\x94", "\xe2\x80\x99", "x",
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij", "2024", ",",
+		". ", "2,000x", "a2,000", "\xe4\xb8\xad\xe6\x96\x87", "3", ",5",
+		"the", "Reuters", "said on Tuesday", "&#8217;", "AT&T", "&",
+		"\xc2\xa0", "\n\n", "9,", ",000", "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0",
+		"\xe0\xb8\x81\xe0\xb8\xb2", "0", "Z", "\xef\xbc\x92\xef\xbc\x90",
+		"soft\xc2\xadhyphen", "\xe2\x80\x8bzw",
+	};
+	size_t np = sizeof(parts) / sizeof(parts[0]);
+	static const int modes[] = { 0, RP_TOK_NORM, RP_TOK_CHARS,
+				     RP_TOK_CHARS | RP_TOK_NORM };
+	char text[4096];
+	rp_tokbuf tb, sc;
+	memset(&tb, 0, sizeof(tb));
+	memset(&sc, 0, sizeof(sc));
+	uint64_t st = 99;
+	for (int round = 0; round < 4000; round++) {
+		size_t len = 0, n = 1 + tu_rand(&st) % 40;
+		if (round % 4 == 3) {
+			/* random ASCII bytes, NUL and controls among them */
+			len = 1 + tu_rand(&st) % 400;
+			for (size_t x = 0; x < len; x++)
+				text[x] = (char)(tu_rand(&st) % (round % 8 == 3
+								 ? 128 : 64) + 32 * (round % 8 == 7));
+		} else {
+			for (size_t x = 0; x < n; x++) {
+				const char *p = parts[tu_rand(&st) % np];
+				size_t pl = strlen(p);
+				memcpy(text + len, p, pl);
+				len += pl;
+				unsigned sep = (unsigned)(tu_rand(&st) % 4);
+				if (sep == 1)
+					text[len++] = ' ';
+				else if (sep == 2)
+					text[len++] = (char)(" .,;\n-"[tu_rand(&st) % 6]);
+			}
+		}
+		int flags = modes[round % 4 == 3 ? (round / 4) % 4 : round % 4];
+		assert_scalar_tokens(&tb, &sc, text, len, flags, NULL, 0, round);
+		uint32_t skip[4];
+		uint32_t a = (uint32_t)(tu_rand(&st) % (len + 1));
+		uint32_t b = a + (uint32_t)(tu_rand(&st) % (len - a + 1));
+		uint32_t c = b + (uint32_t)(tu_rand(&st) % (len - b + 1));
+		skip[0] = a;
+		skip[1] = b;
+		skip[2] = c;
+		skip[3] = c + (uint32_t)(tu_rand(&st) % 80);
+		/* (ranges begin and end between characters, as lines do) */
+		for (int x = 0; x < 4; x++)
+			while (skip[x] < len && (text[skip[x]] & 0xC0) == 0x80)
+				skip[x]++;
+		assert_scalar_tokens(&tb, &sc, text, len, flags, skip, 2, round);
+	}
+	rp_tokbuf_free(&tb);
+	rp_tokbuf_free(&sc);
 }
 
 Test(normalize, utf8_validation_finds_the_first_bad_byte)

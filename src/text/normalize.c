@@ -442,6 +442,72 @@ static int tokenize_reset(rp_tokbuf *tb, size_t len, int keep_norm)
 	return RP_GROW(tb->tok, tb->captok, len / 2 + 1);
 }
 
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+/* Of sixteen bytes, those equal to c, a bit each. */
+static inline unsigned eq_mask(__m128i x, char c)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+}
+
+/*
+ * Sixty-four bytes of text[*at, *at + 64) at once, where *at is not inside
+ * a word: the words of plain ASCII are found by bit masks (a word is a run
+ * of letter and digit bits; the byte-at-a-time path mispredicts at every
+ * word's end) and pushed as the path below would push them. It stops
+ * before the first byte that path must judge itself: a non-ASCII byte, a
+ * '&' (which may open a character reference), or a comma after a digit
+ * (which may be a thousands separator), and before a word that may run on
+ * past the block. *at moves to the first byte not handled; *clean says
+ * that nothing stopped it but the block's end (so a word left for the next
+ * block, if any, starts at *at).
+ */
+static int ascii_block(rp_tokbuf *tb, const unsigned char *s, size_t *at,
+		       int keep_norm, int *clean)
+{
+	char low[64];
+	uint64_t alnum = 0, digit = 0, stop = 0, comma = 0;
+	for (int q = 0; q < 4; q++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + *at + 16 * q));
+		_mm_storeu_si128((__m128i *)(low + 16 * q),
+				 _mm_or_si128(x, _mm_set1_epi8(0x20)));
+		__m128i dig = _mm_and_si128(
+			_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+			_mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+		alnum |= (uint64_t)alnum_mask(x) << (16 * q);
+		digit |= (uint64_t)(unsigned)_mm_movemask_epi8(dig) << (16 * q);
+		stop |= (uint64_t)((unsigned)_mm_movemask_epi8(x) |
+				   eq_mask(x, '&')) << (16 * q);
+		comma |= (uint64_t)eq_mask(x, ',') << (16 * q);
+	}
+	stop |= comma & (digit << 1);
+	/* Words end where a letter or digit is followed by anything else;
+	 * the runs are [start, end]. */
+	uint64_t starts = alnum & ~(alnum << 1), ends = alnum & ~(alnum >> 1);
+	unsigned limit = stop ? (unsigned)__builtin_ctzll(stop) : 64;
+	size_t base = *at;
+	*clean = limit == 64;
+	while (starts) {
+		unsigned a = (unsigned)__builtin_ctzll(starts);
+		unsigned b = (unsigned)__builtin_ctzll(ends) + 1;
+		/* (b == 64: the word may go on; b == limit: that byte
+		 * decides where it ends; a > limit: that byte first) */
+		if (b >= limit) {
+			*at = base + RP_MIN(a, limit);
+			return RP_OK;
+		}
+		unsigned wlen = b - a;
+		uint64_t bits = (wlen == 64 ? ~0ULL : ((1ULL << wlen) - 1)) << a;
+		FORWARD_IF_ERROR(push_token_known(tb, base + a, base + b,
+						  low + a, wlen, keep_norm,
+						  (digit & bits) == bits));
+		starts &= starts - 1;
+		ends &= ends - 1;
+	}
+	*at = base + limit;
+	return RP_OK;
+}
+#endif
+
 /* Append the tokens of text[from, len) (offsets count from text). */
 static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 			  size_t len, int keep_norm, int chars)
@@ -453,6 +519,15 @@ static int tokenize_range(rp_tokbuf *tb, const char *text, size_t from,
 
 	while (i < len) {
 #if defined(__SSE2__) && !defined(RP_NO_SIMD)
+		/* Plain ASCII sixty-four bytes at once, then what stopped it
+		 * a word at a time below. (i is never inside a word here.) */
+		if (i + 64 <= len) {
+			int clean;
+			size_t was = i;
+			FORWARD_IF_ERROR(ascii_block(tb, s, &i, keep_norm, &clean));
+			if (clean && i > was)
+				continue;
+		}
 		/* The separators before a word, sixteen bytes at once: ASCII
 		 * that is not a letter, a digit or '&' (which may open a
 		 * character reference, below). */
