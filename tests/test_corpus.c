@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "corpus.h"
 #include "reprint.h"
 
 static int add(rp_corpus *c, const char *id, const char *text, size_t len)
@@ -125,5 +126,49 @@ Test(corpus, no_documents_after_a_scan)
 	cr_assert_eq(rp_scan(&r, c), RP_OK);
 	cr_assert_eq(add(c, "b", "three four", 10), RP_ESTATE);
 	rp_result_free(r);
+	rp_corpus_free(c);
+}
+
+/* Under a bound, texts past its eighth go to the spool; a reader taking
+ * them out of order gets each read from the file into its buffer (not
+ * through the mapping), equal to the text added, NUL-terminated; texts
+ * held in memory are handed out as they are. */
+Test(corpus, spooled_texts_read_apart_are_the_texts_added)
+{
+	rp_corpus *c;
+	char id[32], text[2100];
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_set_memory(c, (size_t)1 << 20, NULL), RP_OK);
+	for (int i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "d%d", i);
+		for (int x = 0; x < 2048; x++)
+			text[x] = (char)('a' + (i * 7 + x * 13) % 26);
+		text[(size_t)(100 + i)] = ' ';
+		cr_assert_eq(add(c, id, text, (size_t)(1000 + 3 * i)), RP_OK);
+	}
+	cr_assert_eq(rp_corpus_texts_ready(c), RP_OK);
+	char *buf = NULL;
+	size_t cap = 0, apart = 0;
+	for (size_t d = 0; d < 300; d++) {
+		/* backwards: out of order */
+		size_t e = 299 - d;
+		for (int x = 0; x < 2048; x++)
+			text[x] = (char)('a' + ((int)e * 7 + x * 13) % 26);
+		text[100 + e] = ' ';
+		size_t len = 1000 + 3 * e;
+		const char *t = rp_corpus_text_at(c, e, &buf, &cap);
+		cr_assert_not_null(t);
+		cr_assert_eq(c->docs[e].text_len, len);
+		cr_assert(memcmp(t, text, len) == 0 && t[len] == '\0',
+			  "document %zu read apart differs", e);
+		if (t == buf)
+			apart++;
+		else
+			cr_assert_eq(t, c->docs[e].text);
+	}
+	/* 128 KiB held, the rest (about 400 KB) in the file */
+	cr_assert_gt(apart, 150, "%zu of 300 texts read from the file", apart);
+	cr_assert_lt(apart, 300);
+	free(buf);
 	rp_corpus_free(c);
 }

@@ -74,6 +74,7 @@ void rp_scratch_free(rp_scratch *sc)
 	free(sc->skip);
 	free(sc->sig);
 	free(sc->row);
+	free(sc->text);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -83,6 +84,12 @@ int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 	const rp_doc *doc = &c->docs[d];
 	const char *text = doc->text;
 	size_t len = doc->text_len, nskip = 0;
+
+	if (flags & RP_DOC_APART) {
+		text = rp_corpus_text_at(c, d, &sc->text, &sc->textcap);
+		RETURN_ERROR_IF(!text, RP_ENOMEM);
+		flags &= ~RP_DOC_APART;
+	}
 	const uint32_t *skip = NULL;
 
 	if (bo->spans && bo->off[d + 1] > bo->off[d]) {
@@ -106,19 +113,21 @@ int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 }
 
 /* Shingle hashes of document d (text order, duplicates kept) into sb;
- * chars: d is a character text. */
+ * chars: d is a character text; apart: RP_DOC_APART or 0. */
 static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
-		       rp_shinglebuf *sb, rp_scratch *sc, size_t d, int chars)
+		       rp_shinglebuf *sb, rp_scratch *sc, size_t d, int chars,
+		       int apart)
 {
 	const rp_analysis_options *o = &c->ao;
 	if (chars) {
-		FORWARD_IF_ERROR(rp_doc_tokens(c, bo, tb, sc, d, RP_TOK_CHARS,
+		FORWARD_IF_ERROR(rp_doc_tokens(c, bo, tb, sc, d,
+					       RP_TOK_CHARS | apart,
 					       o->include_title));
 		return rp_shingle_words(sb, tb, RP_CHAR_TEXT_K);
 	}
 	FORWARD_IF_ERROR(rp_doc_tokens(c, bo, tb, sc, d,
-				       o->shingle == RP_SHINGLE_CHAR ? RP_TOK_NORM
-								     : 0,
+				       (o->shingle == RP_SHINGLE_CHAR ? RP_TOK_NORM
+								      : 0) | apart,
 				       o->include_title));
 	if (o->shingle == RP_SHINGLE_CHAR)
 		return rp_shingle_chars(sb, tb, o->k);
@@ -130,7 +139,8 @@ int rp_analysis_shingles(const rp_corpus *c, size_t d, rp_tokbuf *tb,
 {
 	const rp_analysis *an = c->an;
 	RETURN_ERROR_IF(!an || !an->based || d >= c->ndocs, RP_ESTATE);
-	return shingle_doc(c, &an->boil, tb, sb, sc, d, an->chars[d]);
+	return shingle_doc(c, &an->boil, tb, sb, sc, d, an->chars[d],
+			   RP_DOC_APART);
 }
 
 static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
@@ -151,14 +161,16 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 			       rp_is_char_text(job->c->docs[d].text,
 					       job->c->docs[d].text_len);
 	int chars = an->chars[d];
-	FORWARD_IF_ERROR(shingle_doc(job->c, &an->boil, tb, sb, sc, d, chars));
+	/* (the sets pass reads some texts, out of order: apart) */
+	FORWARD_IF_ERROR(shingle_doc(job->c, &an->boil, tb, sb, sc, d, chars,
+				     job->pass == PASS_SETS ? RP_DOC_APART : 0));
 	if (job->pass == PASS_DOCS) {
 		const rp_boiler *bo = &an->boil;
 		if (job->base && sb->n == 0 && bo->off &&
 		    bo->off[d + 1] > bo->off[d]) {
 			static const rp_boiler none; /* nothing left out */
 			FORWARD_IF_ERROR(shingle_doc(job->c, &none, tb, sb, sc,
-						     d, chars));
+						     d, chars, 0));
 			job->status[d] = DOC_WHOLE;
 		}
 		job->shingled++;
@@ -238,13 +250,11 @@ static void *doc_worker(void *arg)
 	for (size_t d = job->tid; d < nd; d += job->nthreads) {
 		if (__atomic_load_n(job->cancel, __ATOMIC_RELAXED))
 			break;
-		/* A pass over every text reads them in order; the sets pass
-		 * reads a few, each mapping its neighbours (fault-around). */
+		/* A pass over every text reads them in order, through the
+		 * mapping; the sets pass reads some, apart (rp_doc_tokens). */
 		size_t len = job->c->docs[d].text_len;
 		if (job->pass != PASS_SETS)
 			rp_corpus_pace(job->c, &paced, len);
-		else if (job->want[d])
-			rp_corpus_pace(job->c, &paced, RP_MAX(len, RP_PACE_RANDOM));
 		int err = doc_pass(job, &tb, &sb, &sc, d);
 		/* Every document has a row, in the pass's order. */
 		if (err == RP_OK && job->kspill)

@@ -143,6 +143,8 @@ typedef struct rp_scratch {
 	int row_set;               /* row holds this document's keys */
 	uint32_t *skip;
 	size_t skipcap;
+	char *text;                /* a spooled text read (RP_DOC_APART) */
+	size_t textcap;
 } rp_scratch;
 
 RP_INTERNAL void rp_scratch_free(rp_scratch *sc);
@@ -153,9 +155,12 @@ RP_INTERNAL int rp_analysis_shingles(const rp_corpus *c, size_t d,
 				     rp_tokbuf *tb, rp_shinglebuf *sb,
 				     rp_scratch *sc);
 
+/* rp_doc_tokens: the text is read out of order (rp_corpus_text_at). */
+#define RP_DOC_APART 0x100
+
 /* Tokens of document d, leaving out its excluded ranges; with_title
  * tokenizes "title\n\ntext" (offsets then count from the title). flags:
- * RP_TOK_NORM, RP_TOK_CHARS (normalize.h). */
+ * RP_TOK_NORM, RP_TOK_CHARS (normalize.h), RP_DOC_APART. */
 RP_INTERNAL int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo,
 			      rp_tokbuf *tb, rp_scratch *sc, size_t d,
 			      int flags, int with_title);

@@ -618,6 +618,18 @@ int rp_corpus_texts_ready(const rp_corpus *c)
 	return err;
 }
 
+const char *rp_corpus_text_at(const rp_corpus *c, size_t d, char **buf,
+			      size_t *cap)
+{
+	const rp_doc *doc = &c->docs[d];
+	if (!c->spool)
+		return doc->text;
+	if (rp_grow((void **)buf, cap, doc->text_len + 1, 1) < 0)
+		return NULL;
+	return rp_spool_read(c->spool, doc->text, doc->text_len, *buf)
+		       ? *buf : doc->text;
+}
+
 void rp_corpus_pace(const rp_corpus *c, size_t *since, size_t bytes)
 {
 	if (!c)

@@ -129,6 +129,12 @@ RP_INTERNAL int rp_progress_report(const rp_corpus *c, const char *stage,
  * analysis and before a text is handed out. RP_EIO with a message. */
 RP_INTERNAL int rp_corpus_texts_ready(const rp_corpus *c);
 
+/* The text of document d for a reader that takes texts out of order: a
+ * spooled text read into *buf (grown; *cap its size), else the text
+ * itself. NULL when *buf cannot grow. */
+RP_INTERNAL const char *rp_corpus_text_at(const rp_corpus *c, size_t d,
+					  char **buf, size_t *cap);
+
 /* A pass read `bytes` of texts (*since: the caller's count): release the
  * spool's mapped pages every quantum (spool.h). A text read out of order
  * counts at least RP_PACE_RANDOM bytes: a page fault maps the pages

@@ -121,6 +121,17 @@ int rp_spool_add(rp_spool *s, const char **text, const char *p, size_t len,
 	return RP_OK;
 }
 
+int rp_spool_read(const rp_spool *s, const char *text, size_t len, char *out)
+{
+	if (!s || text < s->base || (uint64_t)(text - s->base) + len > s->flushed)
+		return 0;
+	size_t done;
+	if (rp_whole_io(s->fd, out, len, (uint64_t)(text - s->base), 0, &done))
+		return 0;
+	out[len] = '\0';
+	return 1;
+}
+
 /* Release every page of the mapping now. */
 static void spool_release(rp_spool *s)
 {

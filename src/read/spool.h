@@ -13,7 +13,9 @@
  * the bytes they read, and every quantum bytes the whole mapping is
  * released (MADV_DONTNEED: the pages stay in the page cache, and a later
  * read maps them again). So the texts cost the budget's share, however
- * large the collection.
+ * large the collection. Readers that take a few texts out of order (the
+ * sets of candidates, alignment) copy each from the file instead
+ * (rp_spool_read), which maps nothing.
  *
  * Invariant: every byte below `len` has been written to the file, or is
  * in the write buffer until rp_spool_flush (texts are read only after
@@ -49,6 +51,16 @@ RP_INTERNAL int rp_spool_add(rp_spool *s, const char **text, const char *p,
 
 /* Write the buffer to the file; RP_ETEMP (why set) when it cannot be. */
 RP_INTERNAL int rp_spool_flush(rp_spool *s, char *why, size_t whylen);
+
+/* A copy of the spooled text at `text` (len bytes, a pointer rp_spool_add
+ * gave) read from the file into out (room for len + 1: a NUL ends it),
+ * for a reader that takes texts out of order: a pread from the page cache
+ * costs less than the page faults of the mapping and the releases they
+ * make necessary (news 100k alignment: 1.3 -> 0.9 s). 1 when done; 0
+ * when text is not in the file or it cannot be read (the mapping then
+ * serves, as before). */
+RP_INTERNAL int rp_spool_read(const rp_spool *s, const char *text, size_t len,
+			      char *out);
 
 /* A pass read `bytes` more of the spool's texts (*since: its own count):
  * release the mapping's pages when a quantum was read. s may be NULL. */

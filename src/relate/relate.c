@@ -94,7 +94,7 @@ typedef struct tok_cache {
  * (then the least recently used slot takes them). */
 static int cached_tokens(tok_cache *tc, const rp_corpus *c,
 			 const rp_analysis *an, rp_scratch *sc, size_t d,
-			 size_t *paced, const rp_tokbuf **out)
+			 const rp_tokbuf **out)
 {
 	unsigned x, lru = 0;
 	for (x = 0; x < TOK_SLOTS; x++) {
@@ -105,10 +105,10 @@ static int cached_tokens(tok_cache *tc, const rp_corpus *c,
 	}
 	if (x == TOK_SLOTS) {
 		x = lru;
-		rp_corpus_pace(c, paced, RP_PACE_RANDOM);
 		tc->doc[x] = SIZE_MAX;
 		FORWARD_IF_ERROR(rp_doc_tokens(c, &an->boil, &tc->tb[x], sc, d,
-					       an->chars[d] ? RP_TOK_CHARS : 0,
+					       RP_DOC_APART |
+						       (an->chars[d] ? RP_TOK_CHARS : 0),
 					       0));
 		tc->doc[x] = d;
 	}
@@ -172,9 +172,9 @@ static void *align_worker(void *arg)
 			     : o->shingle == RP_SHINGLE_WORD ? o->k : 5;
 		size_t min_run = ca && cb ? r->char_passage
 					  : (size_t)r->q.min_passage;
-		err = cached_tokens(&tc, c, an, &sc, p->a, &paced, &ta);
+		err = cached_tokens(&tc, c, an, &sc, p->a, &ta);
 		if (err == RP_OK)
-			err = cached_tokens(&tc, c, an, &sc, p->b, &paced, &tb);
+			err = cached_tokens(&tc, c, an, &sc, p->b, &tb);
 		/* A pair kept only for a passage is aligned to find it, even
 		 * with alignment turned off, and dropped without one. */
 		int tentative = r->tent && r->tent[i] == TENT_PASSAGE;
@@ -204,9 +204,12 @@ static void *align_worker(void *arg)
 					 al.lead_a, al.lead_b, al.trail_a,
 					 al.trail_b, 0 };
 		/* Only a would-be template needs the (text-long) look. */
-		if (align && al.word_edits == 0 && al.figure_edits > 0)
+		if (align && al.word_edits == 0 && al.figure_edits > 0) {
+			/* (through the mapping: its pages are paced) */
+			rp_corpus_pace(c, &paced, 2 * RP_PACE_RANDOM);
 			sum.correction = rp_speaks_of_correction(da) ||
 					 rp_speaks_of_correction(db);
+		}
 		for (size_t x = 0; align && x < al.npass; x++) {
 			sum.covered_a += al.pass[x].words_a;
 			sum.covered_b += al.pass[x].words_b;
