@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "boiler.h"
+#include "scalar_layout.h"
 #include "spool.h"
 #include "testutil.h"
 #include "reprint.h"
@@ -400,4 +401,68 @@ Test(boiler, lines_let_go_under_a_bound_change_nothing)
 	rp_corpus_free(bound);
 	free(pages);
 	free(docs);
+}
+
+/* Layout rules count a line's words and look for notice phrases sixteen
+ * bytes at a time; built without that (scalar_layout.c) they must mark
+ * the same lines. Pages of 1-30 lines from pieces: notice phrases, words,
+ * spaces and tabs and control spaces, '(' before a phrase, headings,
+ * times, bullets, long and short lines, lines of exactly 16 and 32
+ * bytes. */
+Test(boiler, layout_rules_are_the_same_sixteen_bytes_at_a_time)
+{
+	static const char *parts[] = {
+		"Share on Facebook", "share via email", "(privacy policy)",
+		"All rights reserved", "Subscribe now", "follow us on",
+		"the", "minister", "said", "on Tuesday.", "\t", "  ", "\v",
+		"\f", "\r", "Recent Posts", "3 days ago", "\xe2\x80\xa2 Politics",
+		"Read also: more", "News | World | Sport", "1.", "...",
+		"\xe2\x80\xa6", "Updated 09:27, 01/01/2026", "(", "word(",
+		"0123456789abcdef", "abcdefghijklmnopqrstuvwxyz012345",
+		"use cookies", "our newsletter", "\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c",
+	};
+	size_t np = sizeof(parts) / sizeof(parts[0]);
+	char text[8192];
+	rp_span *a = NULL, *b = NULL;
+	size_t na, nb, capa = 0, capb = 0;
+	rp_layout_scratch sa, sb;
+	memset(&sa, 0, sizeof(sa));
+	memset(&sb, 0, sizeof(sb));
+	uint64_t st = 5;
+	size_t marked = 0;
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0, lines = 1 + tu_rand(&st) % 30;
+		for (size_t l = 0; l < lines; l++) {
+			size_t n = tu_rand(&st) % 3 ? 1 + tu_rand(&st) % 12
+						    : 20 + tu_rand(&st) % 50;
+			for (size_t x = 0; x < n && len < sizeof(text) - 80; x++) {
+				const char *p = parts[tu_rand(&st) % np];
+				size_t pl = strlen(p);
+				memcpy(text + len, p, pl);
+				len += pl;
+				if (tu_rand(&st) % 4)
+					text[len++] = ' ';
+			}
+			text[len++] = '\n';
+			if (tu_rand(&st) % 3 == 0)
+				text[len++] = '\n';
+		}
+		int layout = round % 4 != 3, notices = round % 2;
+		na = nb = 0;
+		cr_assert_eq(rp_layout_spans(&a, &na, &capa, text, len, layout,
+					     notices, &sa), RP_OK);
+		cr_assert_eq(rp_scalar_layout_spans(&b, &nb, &capb, text, len,
+						    layout, notices, &sb), RP_OK);
+		cr_assert_eq(na, nb, "round %d: %zu lines, scalar %zu", round,
+			     na, nb);
+		for (size_t k = 0; k < na; k++)
+			cr_assert(a[k].start == b[k].start && a[k].end == b[k].end,
+				  "round %d: span %zu differs", round, k);
+		marked += na;
+	}
+	cr_assert_gt(marked, 3000, "lines were marked: %zu", marked);
+	free(a);
+	free(b);
+	free(sa.lines);
+	free(sb.lines);
 }

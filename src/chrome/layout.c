@@ -36,6 +36,9 @@
 
 #include <pthread.h>
 #include <strings.h>
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 static int is_sp(unsigned char c)
 {
@@ -43,12 +46,38 @@ static int is_sp(unsigned char c)
 	       c == '\n';
 }
 
-/* Words (runs of non-space bytes) of a line, counted up to cap. */
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+/* Of sixteen bytes, the spaces of is_sp (' ' and \t \n \v \f \r, 9-13;
+ * signed compares: bytes from 0x80 on are negative), a bit each. */
+static inline unsigned space_mask(__m128i x)
+{
+	__m128i ctl = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(8)),
+				    _mm_cmplt_epi8(x, _mm_set1_epi8(14)));
+	return (unsigned)_mm_movemask_epi8(
+		_mm_or_si128(ctl, _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))));
+}
+#endif
+
+/* Words (runs of non-space bytes) of a line, counted up to cap: the
+ * smaller of its words and cap. */
 static size_t words_of(const char *s, size_t n, size_t cap)
 {
-	size_t w = 0;
+	size_t w = 0, i = 0;
 	int in = 0;
-	for (size_t i = 0; i < n; i++) {
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+	/* Sixteen bytes at once: a word starts at a non-space byte after a
+	 * space (or after the last block's last byte, when that was one). */
+	for (; i + 16 <= n && w < cap; i += 16) {
+		unsigned sp = space_mask(_mm_loadu_si128((const __m128i *)(s + i)));
+		unsigned word = ~sp & 0xFFFFu;
+		unsigned before = (sp << 1 | (unsigned)!in) & 0xFFFFu;
+		w += (size_t)__builtin_popcount(word & before);
+		in = (int)(word >> 15);
+	}
+	if (w >= cap)
+		return cap;
+#endif
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		int sp = c <= ' ' && is_sp(c);
 		if (!sp && !in && ++w >= cap)
@@ -458,6 +487,20 @@ static void init_phrase_index(void)
 	}
 }
 
+/* Does a phrase start at buf[i] (buf: n bytes and a NUL)? */
+static inline int phrase_at(const char *buf, size_t n, size_t i)
+{
+	const uint8_t *k = phrase_index[(unsigned char)buf[i]];
+	/* (Every phrase is two bytes or more, and buf ends in a NUL: the
+	 * second byte rules most of them out.) */
+	for (; *k != 0xff; k++)
+		if (buf[i + 1] == phrases_all[*k][1] &&
+		    phrase_len[*k] <= n - i &&
+		    memcmp(buf + i, phrases_all[*k], phrase_len[*k]) == 0)
+			return 1;
+	return 0;
+}
+
 static int is_notice_line(const char *s, size_t n, size_t nwords)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -468,17 +511,28 @@ static int is_notice_line(const char *s, size_t n, size_t nwords)
 	 * word's are compared there. */
 	(void)pthread_once(&once, init_phrase_index);
 	lower_copy(buf, sizeof(buf), s, n);
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+	/* Sixteen bytes at once: the places after a space or a '(' (and
+	 * the first) are looked at, no others. */
+	unsigned carry = 1;
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(buf + i));
+		unsigned after = space_mask(x) |
+				 (unsigned)_mm_movemask_epi8(
+					 _mm_cmpeq_epi8(x, _mm_set1_epi8('(')));
+		unsigned at = (after << 1 | carry) & 0xFFFFu;
+		carry = after >> 15 & 1;
+		for (; at; at &= at - 1)
+			if (phrase_at(buf, n, i + (size_t)__builtin_ctz(at)))
+				return 1;
+	}
+#endif
+	for (; i < n; i++) {
 		if (i > 0 && !is_sp((unsigned char)buf[i - 1]) && buf[i - 1] != '(')
 			continue;
-		const uint8_t *k = phrase_index[(unsigned char)buf[i]];
-		/* (Every phrase is two bytes or more, and buf ends in a NUL:
-		 * the second byte rules most of them out.) */
-		for (; *k != 0xff; k++)
-			if (buf[i + 1] == phrases_all[*k][1] &&
-			    phrase_len[*k] <= n - i &&
-			    memcmp(buf + i, phrases_all[*k], phrase_len[*k]) == 0)
-				return 1;
+		if (phrase_at(buf, n, i))
+			return 1;
 	}
 	return 0;
 }
