@@ -15,14 +15,20 @@
  * previous one (the first from `first`), the document, and for
  * fingerprints how often it is in the document. A key never spans two
  * blocks, so a lookup reads one block per generation: the one with the
- * greatest first <= key. The table is WITHOUT ROWID, keyed by (gen,
- * kind, first): a lookup descends one B-tree and finds the block in the
- * leaf it lands on, where a rowid table and an index on the key cost two
- * descents, so two page reads where the archive is not in memory. A
- * block stays under SQLite's limit for a row held wholly in a 4 KB leaf
- * page (1002 bytes of record: about 950 of data with the key and the
- * header); only the block of a key with a very long posting spills to
- * overflow pages. Removing a document's entries from a
+ * greatest first <= key, found by the unique index run_key(gen, kind,
+ * first), then read from the rowid table. Schema 5 kept the blocks in a
+ * WITHOUT ROWID table keyed by (gen, kind, first), one descent instead
+ * of two; but such a table is an index B-tree, whose interior cells
+ * carry whole rows, so with blocks of about 950 bytes an interior page
+ * held four of them and a 1M-document archive's tree was about ten
+ * levels deep: one cold query read 654 interior pages for 148 leaves.
+ * The index's entries are a few dozen bytes (its interior pages stay in
+ * the page cache) and the table's interior cells are rowids: page reads
+ * of a query against the 1M bench archive 652 -> 347, p50 3.9-4.3 ->
+ * 3.0-3.6 ms (bench_index, the same 400 queries, alternating). A block
+ * stays well under the payload a 4 KB table leaf holds inline (4061
+ * bytes); only the block of a key with a very long posting spills to
+ * overflow pages (BLOCK_BYTES below). Removing a document's entries from a
  * generation does not rewrite blocks: dead(gen, class, doc) lists them,
  * lookups skip them, and merging generations drops them.
  */
@@ -32,11 +38,14 @@
 #include "sort.h"
 
 /* A block is flushed when the key changes at or past BLOCK_BYTES: for
- * most keys a few bytes past it, so the row with its key columns stays
- * within the 1002-byte record a 4 KB leaf holds inline (the file's page
- * size is set to 4096 when it is made); a key with a long posting makes a
- * longer block, which spills to overflow pages. */
-#define BLOCK_BYTES 900
+ * most keys a few bytes past it, so two rows share a 4 KB leaf (the
+ * file's page size is set to 4096 when it is made); a key with a long
+ * posting makes a longer block, which may spill to overflow pages. Of
+ * 900 (four rows a leaf), 1900 and 3500 bytes (one), 1900 made the 100k
+ * bench archive smallest (2,249 bytes a document beyond the text, 2,329
+ * and 2,353) and added it fastest (11.9 s, 14.6, 13.1), at the same
+ * query latency (bench/index.sh, one run each). */
+#define BLOCK_BYTES 1900
 
 /* ---- varints ---- */
 
