@@ -578,6 +578,7 @@ typedef struct line {
 	uint8_t words;    /* words, counted up to LONG_LINE + 1 */
 	uint8_t chrome;
 	uint8_t wrapped;  /* part of a hard-wrapped paragraph */
+	uint8_t after_blank; /* a blank line between it and the line before */
 } line;
 
 /* No rule applies to a line of more words than this, or of more bytes
@@ -590,6 +591,7 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 		    rp_layout_scratch *sc)
 {
 	size_t nl = 0;
+	int blank = 0;
 	/* Non-blank lines, trimmed. */
 	for (size_t i = 0; i < len;) {
 		const char *nlp = memchr(t + i, '\n', len - i);
@@ -605,7 +607,11 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 			size_t w = b - a > LONG_BYTES ? LONG_LINE + 1
 						      : words_of(t + a, b - a, LONG_LINE + 1);
 			((line *)sc->lines)[nl++] = (line){ (uint32_t)a, (uint32_t)b,
-							    (uint8_t)w, 0, 0 };
+							    (uint8_t)w, 0, 0,
+							    (uint8_t)blank };
+			blank = 0;
+		} else {
+			blank = 1;
 		}
 		i = e + 1;
 	}
@@ -617,8 +623,8 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 	 * Words and prefixes that notices use are only trusted on a line
 	 * that stands alone. */
 	for (size_t x = 1; x < nl; x++) {
-		const char *gap = memchr(t + L[x - 1].b, '\n', L[x].a - L[x - 1].b);
-		int adjacent = gap && !memchr(gap + 1, '\n', (size_t)(t + L[x].a - gap - 1));
+		/* (one line break between them: no blank line) */
+		int adjacent = !L[x].after_blank;
 		if (adjacent && !ends_sentence(LS(x - 1), LN(x - 1)))
 			L[x - 1].wrapped = L[x].wrapped = 1;
 	}
