@@ -84,13 +84,13 @@ int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 	const rp_doc *doc = &c->docs[d];
 	const char *text = doc->text;
 	size_t len = doc->text_len, nskip = 0;
+	const uint32_t *skip = NULL;
 
 	if (flags & RP_DOC_APART) {
 		text = rp_corpus_text_at(c, d, &sc->text, &sc->textcap);
 		RETURN_ERROR_IF(!text, RP_ENOMEM);
 		flags &= ~RP_DOC_APART;
 	}
-	const uint32_t *skip = NULL;
 
 	if (bo->spans && bo->off[d + 1] > bo->off[d]) {
 		skip = (const uint32_t *)(bo->spans + bo->off[d]);
