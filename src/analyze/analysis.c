@@ -805,13 +805,10 @@ void rp_dfeats_free(rp_dfeat *f, size_t n)
 	free(f);
 }
 
-static int cmp_rp_fpent(const void *x, const void *y)
-{
-	const rp_fpent *a = x, *b = y;
-	if (a->h != b->h)
-		return a->h < b->h ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
+/* A document's fingerprints by (hash, position): a radix sort (glibc's
+ * qsort with a comparison was 7% of an index add's cycles). */
+#define KEY_FPENT(x) ((uint64_t)(x).h << 32 | (x).pos)
+static RP_DEFINE_RADIX(sort_fpent, rp_fpent, KEY_FPENT)
 
 typedef struct feat_job {
 	rp_corpus *c;
@@ -827,7 +824,8 @@ static void *feat_worker(void *arg)
 	rp_shinglebuf sb;
 	rp_scratch sc;
 	rp_fp *fp = NULL;
-	size_t capfp = 0;
+	rp_fpent *tmp = NULL;
+	size_t capfp = 0, captmp = 0;
 	const rp_analysis_options *o = &j->c->ao;
 	uint64_t *sig = reallocarray(NULL, o->num_perm, sizeof(*sig));
 	memset(&tb, 0, sizeof(tb));
@@ -860,6 +858,8 @@ static void *feat_worker(void *arg)
 		f->fp = reallocarray(NULL, nfp + 1, sizeof(*f->fp));
 		if (err == RP_OK && !f->fp)
 			err = RP_ENOMEM;
+		if (err == RP_OK)
+			err = RP_GROW(tmp, captmp, nfp + 1);
 		if (err < 0) {
 			j->err = err;
 			break;
@@ -867,11 +867,12 @@ static void *feat_worker(void *arg)
 		for (size_t i = 0; i < nfp; i++)
 			f->fp[i] = (rp_fpent){ fp[i].h, fp[i].pos };
 		f->nfp = nfp;
-		qsort(f->fp, nfp, sizeof(*f->fp), cmp_rp_fpent);
+		sort_fpent(f->fp, tmp, nfp);
 		f->active = 1;
 	}
 	free(sig);
 	free(fp);
+	free(tmp);
 	rp_tokbuf_free(&tb);
 	rp_shinglebuf_free(&sb);
 	rp_scratch_free(&sc);
