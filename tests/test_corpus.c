@@ -148,7 +148,7 @@ Test(corpus, spooled_texts_read_apart_are_the_texts_added)
 	}
 	cr_assert_eq(rp_corpus_texts_ready(c), RP_OK);
 	char *buf = NULL;
-	size_t cap = 0, apart = 0;
+	size_t cap = 0, apart = 0, paced = 0;
 	for (size_t d = 0; d < 300; d++) {
 		/* backwards: out of order */
 		size_t e = 299 - d;
@@ -156,7 +156,7 @@ Test(corpus, spooled_texts_read_apart_are_the_texts_added)
 			text[x] = (char)('a' + ((int)e * 7 + x * 13) % 26);
 		text[100 + e] = ' ';
 		size_t len = 1000 + 3 * e;
-		const char *t = rp_corpus_text_at(c, e, &buf, &cap);
+		const char *t = rp_corpus_text_at(c, e, &buf, &cap, &paced);
 		cr_assert_not_null(t);
 		cr_assert_eq(c->docs[e].text_len, len);
 		cr_assert(memcmp(t, text, len) == 0 && t[len] == '\0',

@@ -87,7 +87,8 @@ int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 	const uint32_t *skip = NULL;
 
 	if (flags & RP_DOC_APART) {
-		text = rp_corpus_text_at(c, d, &sc->text, &sc->textcap);
+		text = rp_corpus_text_at(c, d, &sc->text, &sc->textcap,
+					 &sc->paced);
 		RETURN_ERROR_IF(!text, RP_ENOMEM);
 		flags &= ~RP_DOC_APART;
 	}

@@ -145,6 +145,7 @@ typedef struct rp_scratch {
 	size_t skipcap;
 	char *text;                /* a spooled text read (RP_DOC_APART) */
 	size_t textcap;
+	size_t paced;              /* texts read apart through a mapping */
 } rp_scratch;
 
 RP_INTERNAL void rp_scratch_free(rp_scratch *sc);

@@ -619,15 +619,19 @@ int rp_corpus_texts_ready(const rp_corpus *c)
 }
 
 const char *rp_corpus_text_at(const rp_corpus *c, size_t d, char **buf,
-			      size_t *cap)
+			      size_t *cap, size_t *paced)
 {
 	const rp_doc *doc = &c->docs[d];
-	if (!c->spool)
-		return doc->text;
-	if (rp_grow((void **)buf, cap, doc->text_len + 1, 1) < 0)
-		return NULL;
-	return rp_spool_read(c->spool, doc->text, doc->text_len, *buf)
-		       ? *buf : doc->text;
+	if (c->spool) {
+		if (rp_grow((void **)buf, cap, doc->text_len + 1, 1) < 0)
+			return NULL;
+		if (rp_spool_read(c->spool, doc->text, doc->text_len, *buf))
+			return *buf;
+	}
+	/* Through a mapping (the spool's when the file could not be read,
+	 * a held one): paced as a read out of order. */
+	rp_corpus_pace(c, paced, RP_MAX(doc->text_len, RP_PACE_RANDOM));
+	return doc->text;
 }
 
 void rp_corpus_pace(const rp_corpus *c, size_t *since, size_t bytes)

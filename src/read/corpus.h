@@ -131,9 +131,12 @@ RP_INTERNAL int rp_corpus_texts_ready(const rp_corpus *c);
 
 /* The text of document d for a reader that takes texts out of order: a
  * spooled text read into *buf (grown; *cap its size), else the text
- * itself. NULL when *buf cannot grow. */
+ * itself, whose reading through a mapping (a held one, or the spool's
+ * when its file cannot be read) counts in *paced (rp_corpus_pace). NULL
+ * when *buf cannot grow. */
 RP_INTERNAL const char *rp_corpus_text_at(const rp_corpus *c, size_t d,
-					  char **buf, size_t *cap);
+					  char **buf, size_t *cap,
+					  size_t *paced);
 
 /* A pass read `bytes` of texts (*since: the caller's count): release the
  * spool's mapped pages every quantum (spool.h). A text read out of order
