@@ -17,7 +17,7 @@
 #     (should be 0).
 # Timings are wall-clock on a shared machine: compare within one run.
 set -e
-B=${1:?usage: index.sh BUILD N [WORK]}
+B=$(cd "${1:?usage: index.sh BUILD N [WORK]}" && pwd)
 N=${2:?usage: index.sh BUILD N [WORK]}
 W=${3:-/tmp/reprint-index-bench-$N}
 mkdir -p "$W"
