@@ -622,15 +622,19 @@ const char *rp_corpus_text_at(const rp_corpus *c, size_t d, char **buf,
 			      size_t *cap, size_t *paced)
 {
 	const rp_doc *doc = &c->docs[d];
+	int got = 0;
 	if (c->spool) {
 		if (rp_grow((void **)buf, cap, doc->text_len + 1, 1) < 0)
 			return NULL;
-		if (rp_spool_read(c->spool, doc->text, doc->text_len, *buf))
+		got = rp_spool_read(c->spool, doc->text, doc->text_len, *buf);
+		if (got > 0)
 			return *buf;
 	}
-	/* Through a mapping (the spool's when the file could not be read,
-	 * a held one): paced as a read out of order. */
-	rp_corpus_pace(c, paced, RP_MAX(doc->text_len, RP_PACE_RANDOM));
+	/* Through a mapping (the spool's when its file could not be read,
+	 * a held one), paced as a read out of order; a text in memory as
+	 * it is. */
+	if (got < 0 || c->nmaps)
+		rp_corpus_pace(c, paced, RP_MAX(doc->text_len, RP_PACE_RANDOM));
 	return doc->text;
 }
 

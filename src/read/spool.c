@@ -127,7 +127,7 @@ int rp_spool_read(const rp_spool *s, const char *text, size_t len, char *out)
 		return 0;
 	size_t done;
 	if (rp_whole_io(s->fd, out, len, (uint64_t)(text - s->base), 0, &done))
-		return 0;
+		return -1;
 	out[len] = '\0';
 	return 1;
 }

@@ -57,8 +57,8 @@ RP_INTERNAL int rp_spool_flush(rp_spool *s, char *why, size_t whylen);
  * for a reader that takes texts out of order: a pread from the page cache
  * costs less than the page faults of the mapping and the releases they
  * make necessary (news 100k alignment: 1.3 -> 0.9 s). 1 when done; 0
- * when text is not in the file or it cannot be read (the mapping then
- * serves, as before). */
+ * when text is not in the file (a text held in memory); -1 when the file
+ * cannot be read (the mapping then serves, as before). */
 RP_INTERNAL int rp_spool_read(const rp_spool *s, const char *text, size_t len,
 			      char *out);
 
