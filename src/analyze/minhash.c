@@ -41,8 +41,11 @@ void rp_sign_oph(uint64_t *sig, unsigned K, const uint64_t *set, size_t n,
 		uint64_t v = rp_mix64(set[i] ^ mseed);
 		v -= v == EMPTY;
 		unsigned b = bin_of(v, K);
-		if (v < sig[b])
-			sig[b] = v;
+		/* (a store every time, so a conditional move: whether a
+		 * value is its bin's new minimum is a coin toss early on,
+		 * and the branch it was mispredicted) */
+		uint64_t cur = sig[b];
+		sig[b] = v < cur ? v : cur;
 	}
 	if (n == 0)
 		return;
