@@ -247,7 +247,7 @@ static void *doc_worker(void *arg)
 	memset(&tb, 0, sizeof(tb));
 	memset(&sb, 0, sizeof(sb));
 	memset(&sc, 0, sizeof(sc));
-	size_t k = 0, nd = job->c->ndocs, paced = 0;
+	size_t k = 0, nd = job->c->ndocs;
 	for (size_t d = job->tid; d < nd; d += job->nthreads) {
 		if (__atomic_load_n(job->cancel, __ATOMIC_RELAXED))
 			break;
@@ -255,7 +255,7 @@ static void *doc_worker(void *arg)
 		 * mapping; the sets pass reads some, apart (rp_doc_tokens). */
 		size_t len = job->c->docs[d].text_len;
 		if (job->pass != PASS_SETS)
-			rp_corpus_pace(job->c, &paced, len);
+			rp_corpus_pace(job->c, &sc.paced, len);
 		int err = doc_pass(job, &tb, &sb, &sc, d);
 		/* Every document has a row, in the pass's order. */
 		if (err == RP_OK && job->kspill)

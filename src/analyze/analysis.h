@@ -145,7 +145,8 @@ typedef struct rp_scratch {
 	size_t skipcap;
 	char *text;                /* a spooled text read (RP_DOC_APART) */
 	size_t textcap;
-	size_t paced;              /* texts read apart through a mapping */
+	size_t paced;              /* this thread's texts read through a
+	                            * mapping (rp_corpus_pace) */
 } rp_scratch;
 
 RP_INTERNAL void rp_scratch_free(rp_scratch *sc);

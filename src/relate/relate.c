@@ -150,7 +150,7 @@ static void *align_worker(void *arg)
 		tc.doc[x] = SIZE_MAX;
 	memset(&al, 0, sizeof(al));
 	memset(&sc, 0, sizeof(sc));
-	size_t paced = 0, i = 0, end = 0;
+	size_t i = 0, end = 0;
 	for (;; i++) {
 		if (i == end) {
 			i = __atomic_fetch_add(job->next, ALIGN_CHUNK,
@@ -206,7 +206,7 @@ static void *align_worker(void *arg)
 		/* Only a would-be template needs the (text-long) look. */
 		if (align && al.word_edits == 0 && al.figure_edits > 0) {
 			/* (through the mapping: its pages are paced) */
-			rp_corpus_pace(c, &paced, 2 * RP_PACE_RANDOM);
+			rp_corpus_pace(c, &sc.paced, 2 * RP_PACE_RANDOM);
 			sum.correction = rp_speaks_of_correction(da) ||
 					 rp_speaks_of_correction(db);
 		}

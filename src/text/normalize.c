@@ -495,8 +495,8 @@ static int ascii_block(rp_tokbuf *tb, const unsigned char *s, size_t *at,
 			*at = base + RP_MIN(a, limit);
 			return RP_OK;
 		}
-		unsigned wlen = b - a;
-		uint64_t bits = (wlen == 64 ? ~0ULL : ((1ULL << wlen) - 1)) << a;
+		unsigned wlen = b - a; /* (under 64: b < limit <= 64) */
+		uint64_t bits = ((1ULL << wlen) - 1) << a;
 		FORWARD_IF_ERROR(push_token_known(tb, base + a, base + b,
 						  low + a, wlen, keep_norm,
 						  (digit & bits) == bits));
