@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "reprint.h"
+#include "json_oracle.h"
 #include "testutil.h"
 
 static void expect_reject(rp_corpus *c, size_t i, size_t line, const char *what)
@@ -214,6 +215,254 @@ Test(read, parallel_parsing_keeps_input_order)
 	cr_assert_gt(rp_corpus_reject_count(c[0]), 10);
 	for (int k = 0; k < 2; k++)
 		rp_corpus_free(c[k]);
+	unlink(path);
+	free(path);
+}
+
+/* ---- rp_json_fields against cJSON ---- */
+
+static unsigned long long jrng = 0x9e3779b97f4a7c15ULL;
+static unsigned jr(unsigned n)
+{
+	jrng ^= jrng << 13;
+	jrng ^= jrng >> 7;
+	jrng ^= jrng << 17;
+	return (unsigned)(jrng % n);
+}
+
+typedef struct jbuf {
+	char *s;
+	size_t n, cap;
+} jbuf;
+
+static void jput(jbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		cr_assert(b->s);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+#define JPUT(b, lit) jput(b, lit, sizeof(lit) - 1)
+
+/* Some white space: mostly none or JSON's, sometimes a byte cJSON alone
+ * takes for white space. */
+static void jws(jbuf *b)
+{
+	static const char *const w[] = { "", "", "", " ", "\t", "\r", "  ",
+					 "\x01", "\x1f", "\v" };
+	const char *s = w[jr(10)];
+	jput(b, s, strlen(s));
+}
+
+static void jstring(jbuf *b)
+{
+	static const char *const pieces[] = {
+		"plain words", "\\n\\n", "\\\"", "\\\\", "\\/", "\\b", "\\f",
+		"\\r", "\\t", "\\u00e9", "\\u20AC", "\\ud83d\\ude00", "\\u0041",
+		"caf\xc3\xa9", "\xe2\x80\x9c", "\t", "\x01", "\\ud83d", "\\ude00",
+		"\\u0000", "\\uZZZZ", "\\x", "\\u12", "\\ud83dx", "\\ud83d\\u0041",
+		"{[,:]}", "null", "  ", "a",
+	};
+	JPUT(b, "\"");
+	unsigned k = jr(8);
+	for (unsigned i = 0; i < k; i++) {
+		/* the lenient escapes more rarely than the rest */
+		unsigned p = jr(4) ? jr(17) : jr(sizeof(pieces) / sizeof(pieces[0]));
+		jput(b, pieces[p], strlen(pieces[p]));
+	}
+	JPUT(b, "\"");
+}
+
+static void jvalue(jbuf *b, int depth);
+
+static void jnumber(jbuf *b)
+{
+	static const char *const nums[] = {
+		"0", "-1", "42", "3.25", "-0.5e+10", "1E5", "6.02e23",
+		"1234567890123456789012345678901234567890123456789012345678901",
+		"12345678901234567890123456789012345678901234567890123456789012345",
+		"01", "+1", ".5", "1.", "1e", "-", "1.5.3", "0x10", "1e+", "-01",
+	};
+	unsigned k = jr(4) ? jr(9) : jr(sizeof(nums) / sizeof(nums[0]));
+	jput(b, nums[k], strlen(nums[k]));
+}
+
+static void jcontainer(jbuf *b, int depth, int obj)
+{
+	static const char *const keys[] = { "id", "text", "title", "outlet",
+					    "date", "x", "tags", "te\\u0078t",
+					    "", "body" };
+	jput(b, obj ? "{" : "[", 1);
+	jws(b);
+	unsigned k = jr(depth > 60 ? 2 : 6);
+	for (unsigned i = 0; i < k; i++) {
+		if (i) {
+			JPUT(b, ",");
+			jws(b);
+		}
+		if (obj) {
+			const char *key = keys[jr(10)];
+			JPUT(b, "\"");
+			jput(b, key, strlen(key));
+			JPUT(b, "\"");
+			jws(b);
+			JPUT(b, ":");
+			jws(b);
+		}
+		jvalue(b, depth + 1);
+		jws(b);
+	}
+	jput(b, obj ? "}" : "]", 1);
+}
+
+static void jvalue(jbuf *b, int depth)
+{
+	switch (jr(depth > 2 && jr(4) ? 6 : 9)) {
+	case 0: case 1: case 2:
+		jstring(b);
+		break;
+	case 3:
+		jnumber(b);
+		break;
+	case 4:
+		JPUT(b, "null");
+		break;
+	case 5: {
+		static const char *const lits[] = { "true", "false", "nul",
+						    "tru", "nullx" };
+		const char *l = lits[jr(4) ? jr(2) : jr(5)];
+		jput(b, l, strlen(l));
+		break;
+	}
+	case 6: case 7:
+		jcontainer(b, depth, 1);
+		break;
+	default:
+		/* sometimes deep: over rp_json_fields' 64 levels */
+		if (!jr(20)) {
+			for (int i = 0; i < 70; i++)
+				JPUT(b, "[");
+			for (int i = 0; i < 70; i++)
+				JPUT(b, "]");
+		} else {
+			jcontainer(b, depth, 0);
+		}
+		break;
+	}
+}
+
+/* A record line: an object of the reader's fields and others, in any
+ * order, sometimes twice, sometimes with a byte changed, dropped or
+ * added, sometimes with something after it. */
+static void jrecord(jbuf *b)
+{
+	static const char *const keys[] = { "id", "text", "title", "outlet",
+					    "date", "x", "tags", "text" };
+	b->n = 0;
+	if (!jr(30))
+		jws(b);
+	JPUT(b, "{");
+	jws(b);
+	unsigned k = jr(7);
+	for (unsigned i = 0; i <= k; i++) {
+		if (i) {
+			JPUT(b, ",");
+			jws(b);
+		}
+		/* the text first, or among the others */
+		const char *key = i == 0 && jr(2) ? "text" : keys[jr(8)];
+		JPUT(b, "\"");
+		jput(b, key, strlen(key));
+		JPUT(b, "\"");
+		jws(b);
+		JPUT(b, ":");
+		jws(b);
+		if (jr(3))
+			jstring(b);
+		else
+			jvalue(b, 2);
+		jws(b);
+	}
+	JPUT(b, "}");
+	if (!jr(10))
+		JPUT(b, " {\"id\":\"next\"}");
+	if (!jr(3) && b->n) {
+		size_t at = jr((unsigned)b->n);
+		static const char bytes[] = "\"\\{}[],: 0eu\x01\xc3";
+		char c = bytes[jr(sizeof(bytes) - 1)];
+		switch (jr(3)) {
+		case 0:
+			b->s[at] = c;
+			break;
+		case 1:
+			memmove(b->s + at, b->s + at + 1, b->n - at - 1);
+			b->n--;
+			break;
+		default:
+			jput(b, "", 0);
+			jput(b, &c, 1);
+			memmove(b->s + at + 1, b->s + at, b->n - at - 1);
+			b->s[at] = c;
+			break;
+		}
+	}
+}
+
+Test(read, json_fields_answer_as_cjson_does)
+{
+	static const char *const names[] = { "id", "text", "title", "outlet",
+					     "date" };
+	static const char *const twice[] = { "text", "x", "text", NULL };
+	jbuf b = { NULL, 0, 0 };
+	size_t took = 0, total = 60000;
+	for (size_t i = 0; i < total; i++) {
+		jrecord(&b);
+		int t;
+		const char *bad = json_oracle(b.s, b.n, names, 5, 1, &t);
+		cr_assert_null(bad, "line %zu: %s: %.*s", i, bad, (int)b.n, b.s);
+		took += (size_t)t;
+		bad = json_oracle(b.s, b.n, twice, 4, 4, &t);
+		cr_assert_null(bad, "line %zu (names twice): %s: %.*s", i, bad,
+			       (int)b.n, b.s);
+	}
+	/* It must answer often enough to be tested (and to be of use). */
+	cr_assert_gt(took, total / 10, "answered %zu of %zu lines", took,
+		     total);
+	free(b.s);
+}
+
+Test(read, records_the_fast_reader_takes_read_as_before)
+{
+	/* Lines rp_json_fields answers for and lines it leaves to cJSON
+	 * give the same documents; what follows an object is a reject. */
+	const char data[] =
+		"{\"id\":\"a\",\"text\":\"caf\\u00e9 \\\"one\\\"\\nline\",\"title\":null}\n"
+		"{\"id\":\"b\",\"text\":\"caf\\u00e9 \\\"one\\\"\\nline\",\"n\":01}\n"
+		"{\"id\":\"c\",\"text\":\"x\",\"id\":\"ignored\"} \t\n"
+		"{\"id\":\"d\",\"text\":\"y\"}{\"id\":\"e\",\"text\":\"z\"}\n"
+		"{\"id\":\"f\",\"text\":\"w\"} ,\n";
+	char *path = tu_write_temp(data, sizeof(data) - 1);
+	rp_corpus *c;
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_read_path(c, path, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_count(c), 3);
+	rp_doc_info da, db, dc;
+	cr_assert_eq(rp_corpus_doc(&da, c, 0), RP_OK);
+	cr_assert_eq(rp_corpus_doc(&db, c, 1), RP_OK);
+	cr_assert_eq(rp_corpus_doc(&dc, c, 2), RP_OK);
+	cr_assert_str_eq(da.id, "a");
+	cr_assert_str_eq(db.id, "b");
+	cr_assert_str_eq(dc.id, "c");
+	cr_assert_eq(da.text_len, db.text_len);
+	cr_assert_eq(memcmp(da.text, "caf\xc3\xa9 \"one\"\nline", da.text_len), 0);
+	cr_assert_eq(memcmp(da.text, db.text, da.text_len), 0);
+	cr_assert_eq(rp_corpus_reject_count(c), 2);
+	expect_reject(c, 0, 4, "after the JSON object at column 22");
+	expect_reject(c, 1, 5, "after the JSON object at column 23");
+	rp_corpus_free(c);
 	unlink(path);
 	free(path);
 }
