@@ -107,15 +107,16 @@ int rp_winnow(rp_fp **fp, size_t *nfp, size_t *cap, const uint64_t *h,
  * position). That is about 5-6 bytes a fingerprint where the plain form
  * takes 12, and each part is unpacked and sorted alone, once per pass:
  * what keeps the index within a fraction of the collection's text. */
-static int put_varint(rp_fppart *b, uint64_t v)
+/* A varint at p (room for 10 bytes); returns the bytes written. */
+static inline size_t put_varint(uint8_t *p, uint64_t v)
 {
-	FORWARD_IF_ERROR(rp_grow((void **)&b->buf, &b->cap, b->len + 10, 1));
+	size_t n = 0;
 	while (v >= 0x80) {
-		b->buf[b->len++] = (uint8_t)(v | 0x80);
+		p[n++] = (uint8_t)(v | 0x80);
 		v >>= 7;
 	}
-	b->buf[b->len++] = (uint8_t)v;
-	return RP_OK;
+	p[n++] = (uint8_t)v;
+	return n;
 }
 
 static uint64_t get_varint(const uint8_t **p)
@@ -215,20 +216,24 @@ int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n)
 		while (j < n && part_of_hash(b->sorted[j].h, b->bits) == p)
 			j++;
 		rp_fppart *q = &b->part[p];
-		size_t before = q->len;
-		FORWARD_IF_ERROR(put_varint(q, doc - q->last_doc));
-		FORWARD_IF_ERROR(put_varint(q, j - i));
-		FORWARD_IF_ERROR(rp_grow((void **)&q->buf, &q->cap,
-					 q->len + (j - i) * 9, 1));
+		/* Room for the run at once: two varints of the document and
+		 * the count, 4 + at most 5 bytes a fingerprint. */
+		if (q->cap - q->len < 20 + (j - i) * 9)
+			FORWARD_IF_ERROR(rp_grow((void **)&q->buf, &q->cap,
+						 q->len + 20 + (j - i) * 9, 1));
+		uint8_t *o = q->buf + q->len;
+		o += put_varint(o, doc - q->last_doc);
+		o += put_varint(o, j - i);
 		uint32_t prev = 0;
 		for (size_t x = i; x < j; x++) {
-			memcpy(q->buf + q->len, &b->sorted[x].h, 4);
-			q->len += 4;
-			FORWARD_IF_ERROR(put_varint(q, b->sorted[x].pos - prev));
+			memcpy(o, &b->sorted[x].h, 4);
+			o += 4 + put_varint(o + 4, b->sorted[x].pos - prev);
 			prev = b->sorted[x].pos;
 		}
+		size_t len = (size_t)(o - q->buf);
+		b->held += len - q->len;
+		q->len = len;
 		q->last_doc = doc;
-		b->held += q->len - before;
 		i = j;
 	}
 	b->nfp += n;
