@@ -71,7 +71,7 @@ static size_t words_of(const char *s, size_t n, size_t cap)
 		unsigned sp = space_mask(_mm_loadu_si128((const __m128i *)(s + i)));
 		unsigned word = ~sp & 0xFFFFu;
 		unsigned before = (sp << 1 | (unsigned)!in) & 0xFFFFu;
-		w += (size_t)__builtin_popcount(word & before);
+		w += (size_t)rp_popcount16(word & before);
 		in = (int)(word >> 15);
 	}
 	if (w >= cap)

@@ -202,7 +202,7 @@ int rp_is_char_text(const char *text, size_t len)
 				steps += 16;
 				if (j < 16) {
 					unsigned lo = m & ((1u << j) - 1);
-					nother += (size_t)__builtin_popcount(lo);
+					nother += (size_t)rp_popcount16(lo);
 					size_t rest = len - (i + j);
 					if (nother >= nchar + rest / 3)
 						return 0;
@@ -210,7 +210,7 @@ int rp_is_char_text(const char *text, size_t len)
 						return 1;
 					m &= ~((1u << j) - 1);
 				}
-				nother += (size_t)__builtin_popcount(m);
+				nother += (size_t)rp_popcount16(m);
 				i += 16;
 				continue;
 			}
