@@ -313,12 +313,6 @@ static int cmp_lrow(const void *x, const void *y)
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
-static int cmp_u64v(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 /* The distinct lines of pages docs[0..n) of c (those with an outlet)
  * with their archived pages, sorted by hash, into *out. */
 static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
@@ -343,8 +337,12 @@ static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		for (size_t k = 0; k < npl; k++)
 			hs[nh++] = pl[k].h;
 	}
-	if (nh > 1)
-		qsort(hs, nh, sizeof(*hs), cmp_u64v);
+	if (nh > 1) {
+		uint64_t *tmp = reallocarray(NULL, nh, sizeof(*tmp));
+		GOTO_IF(!tmp, RP_ENOMEM);
+		rp_sort_u64(hs, tmp, nh);
+		free(tmp);
+	}
 	size_t w = rp_unique_u64(hs, nh);
 	*out = reallocarray(NULL, w + 1, sizeof(**out));
 	counts = reallocarray(NULL, w + 1, sizeof(*counts));
@@ -464,17 +462,16 @@ cleanup:
 typedef struct qline {
 	const char *outlet;
 	uint64_t h;
+	uint32_t rank;         /* of its outlet among the batch's, by name */
 	uint8_t credit, prose;
 } qline;
 
-static int cmp_qline(const void *x, const void *y)
-{
-	const qline *a = x, *b = y;
-	int s = strcmp(a->outlet, b->outlet);
-	if (s)
-		return s;
-	return a->h < b->h ? -1 : a->h > b->h;
-}
+/* By outlet name, then hash: sorted by hash, then stably by the outlet's
+ * rank (two radix sorts: qsort with strcmp was 4% of an add's cycles). */
+#define QL_H(x) ((x).h)
+#define QL_RANK(x) ((uint64_t)(x).rank)
+static RP_DEFINE_RADIX(sort_ql_h, qline, QL_H)
+static RP_DEFINE_RADIX(sort_ql_rank, qline, QL_RANK)
 
 static int cmp_str(const void *x, const void *y)
 {
@@ -536,8 +533,8 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 {
 	qline *ql = NULL;
 	rp_page_line *pl = NULL;
-	const char **names = NULL;
-	size_t nql = 0, capql = 0, npl = 0, cappl = 0, nn = 0, capx = 0;
+	const char **names = NULL, **uniq = NULL;
+	size_t nql = 0, capql = 0, npl = 0, cappl = 0, nn = 0, nu = 0, capx = 0;
 	sqlite3_stmt *so = NULL, *all = NULL, *range = NULL;
 	rp_runvec v;
 	int err = RP_OK;
@@ -549,24 +546,40 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		return RP_OK;
 	unsigned minp = RP_MAX(ix->ao.chrome_min_pages, 2u);
 	names = reallocarray(NULL, n + 1, sizeof(*names));
-	GOTO_IF(!names, RP_ENOMEM);
+	uniq = reallocarray(NULL, n + 1, sizeof(*uniq));
+	GOTO_IF(!names || !uniq, RP_ENOMEM);
+	for (size_t i = 0; i < n; i++) {
+		const rp_doc *d = &c->docs[docs[i]];
+		if (d->outlet)
+			names[nn++] = d->outlet;
+	}
+	if (nn > 1)
+		qsort(names, nn, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < nn; i++)
+		if (!nu || strcmp(uniq[nu - 1], names[i]) != 0)
+			uniq[nu++] = names[i];
 	for (size_t i = 0; i < n; i++) {
 		const rp_doc *d = &c->docs[docs[i]];
 		if (!d->outlet)
 			continue;
-		names[nn++] = d->outlet;
+		const char **at = bsearch(&d->outlet, uniq, nu, sizeof(*uniq),
+					  cmp_str);
 		npl = 0;
 		GOTO_IF_ERROR(rp_page_lines(&pl, &npl, &cappl, d->text, d->text_len,
 					    rp_outlet_salt(d->outlet)));
 		GOTO_IF_ERROR(RP_GROW(ql, capql, nql + npl));
 		for (size_t k = 0; k < npl; k++)
-			ql[nql++] = (qline){ d->outlet, pl[k].h, pl[k].credit,
+			ql[nql++] = (qline){ d->outlet, pl[k].h,
+					     (uint32_t)(at - uniq), pl[k].credit,
 					     pl[k].prose };
 	}
-	if (nn > 1)
-		qsort(names, nn, sizeof(*names), cmp_str);
-	if (nql > 1)
-		qsort(ql, nql, sizeof(*ql), cmp_qline);
+	if (nql > 1) {
+		qline *tmp = reallocarray(NULL, nql, sizeof(*tmp));
+		GOTO_IF(!tmp, RP_ENOMEM);
+		sort_ql_h(ql, tmp, nql);
+		sort_ql_rank(ql, tmp, nql);
+		free(tmp);
+	}
 	GOTO_IF_ERROR(rp_index_prepare(ix, &so, "SELECT id, pages, top FROM outlet"
 				       " WHERE name = ?1"));
 	GOTO_IF_ERROR(rp_index_prepare(ix, &all, "SELECT n FROM doc WHERE outlet = ?1"));
@@ -676,6 +689,7 @@ cleanup:
 	free(ql);
 	free(pl);
 	free(names);
+	free(uniq);
 	if (err < 0) {
 		free(*x);
 		*x = NULL;
