@@ -204,7 +204,13 @@ int rp_is_credit_line(const char *line, size_t len)
 		size_t n = len - (size_t)inner;
 		if (inner && !(*line == '(' || *line == '['))
 			break;
+		/* (the first byte before the call: most lines differ there) */
+		unsigned char c0 = (unsigned char)*p;
+		if (c0 >= 'A' && c0 <= 'Z')
+			c0 = (unsigned char)(c0 | 0x20);
 		for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+			if ((unsigned char)prefixes[k][0] != c0)
+				continue;
 			size_t pl = strlen(prefixes[k]);
 			if (n >= pl && strncasecmp(p, prefixes[k], pl) == 0)
 				return 1;
