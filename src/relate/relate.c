@@ -249,13 +249,14 @@ static uint32_t group_of(uint32_t *parent, uint32_t d)
 	return d;
 }
 
-/* The pairs' indexes by (group of documents they connect, a, b), or NULL
- * (out of memory: the pairs' own order does as well, only slower). */
-static uint32_t *pair_order(const rp_result *r)
+/* The pairs' indexes by (group of documents they connect, a, b) into
+ * *out, or NULL there when the pairs' own order is kept (a single pair). */
+static int pair_order(const rp_result *r, uint32_t **out)
 {
 	size_t n = r->npairs, nd = r->corpus->ndocs;
+	*out = NULL;
 	if (n < 2 || n > UINT32_MAX || nd > UINT32_MAX)
-		return NULL;
+		return RP_OK;
 	uint32_t *parent = calloc(nd, sizeof(*parent));
 	rp_kv *kv = reallocarray(NULL, n, 2 * sizeof(*kv));
 	uint32_t *order = reallocarray(NULL, n, sizeof(*order));
@@ -263,7 +264,7 @@ static uint32_t *pair_order(const rp_result *r)
 		free(parent);
 		free(kv);
 		free(order);
-		return NULL;
+		return RP_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint32_t a = group_of(parent, r->pairs[i].a),
@@ -279,7 +280,8 @@ static uint32_t *pair_order(const rp_result *r)
 		order[i] = (uint32_t)kv[i].val;
 	free(parent);
 	free(kv);
-	return order;
+	*out = order;
+	return RP_OK;
 }
 
 int rp_relate_pairs(rp_result *r, int keep_all)
@@ -287,7 +289,8 @@ int rp_relate_pairs(rp_result *r, int keep_all)
 	unsigned nt = rp_thread_count(r->corpus->ao.threads, r->npairs);
 	align_job jobs[RP_MAX_THREADS];
 	size_t next = 0;
-	uint32_t *order = pair_order(r);
+	uint32_t *order;
+	FORWARD_IF_ERROR(pair_order(r, &order));
 
 	for (unsigned t = 0; t < nt; t++)
 		jobs[t] = (align_job){ r, keep_all, &next, order, 0 };
