@@ -404,6 +404,8 @@ typedef struct line_job {
 	rp_span *lsp;          /* layout spans of pages from .. to */
 	size_t nlsp, caplsp;
 	size_t *loff;          /* page from + i: lsp[loff[i] .. loff[i + 1]) */
+	uint32_t *dateline;    /* page from + i: its dateline's length (with
+				  notices), found while its text is at hand */
 	const rp_corpus *pace;
 	int err;
 } line_job;
@@ -475,7 +477,8 @@ static void *line_worker(void *arg)
 	}
 	rp_layout_scratch ls = { NULL, 0 };
 	j->loff = reallocarray(NULL, j->to - j->from + 1, sizeof(*j->loff));
-	if (!j->loff) {
+	j->dateline = calloc(j->to - j->from + 1, sizeof(*j->dateline));
+	if (!j->loff || !j->dateline) {
 		j->err = RP_ENOMEM;
 		return NULL;
 	}
@@ -491,6 +494,9 @@ static void *line_worker(void *arg)
 			j->err = RP_ENOMEM;
 			break;
 		}
+		if (j->notices)
+			j->dateline[d - j->from] =
+				(uint32_t)rp_dateline_len(t, doc->len);
 		if (!j->chrome || doc->outlet == UINT32_MAX)
 			continue;
 		size_t i = 0, a, b;
@@ -834,14 +840,11 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	 * threads), learned chrome, dateline. Learned lines on few pages (LINE_SOFT) stay text on a
 	 * page where they are more of it than its own lines: there they are
 	 * the story, run again. Occurrences are in page order. */
-	size_t x = 0, paced = 0;
+	size_t x = 0;
 	unsigned jt = 0;
 	for (size_t d = 0; d < nd; d++) {
 		size_t first = nsp;
 		out->off[d] = nsp;
-		const char *t = docs[d].text;
-		size_t len = docs[d].len;
-		rp_corpus_pace(pace, &paced, len);
 		while (jt + 1 < nt && d >= jobs[jt].to)
 			jt++;
 		const rp_span *ls = NULL;
@@ -875,9 +878,11 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, ls[k].start,
 					       ls[k].end));
 		out->docs_stripped += stripped || nls;
-		if (notices)
+		/* (the dateline as the threads found it: a page's text is
+		 * not read again here, one thread, out of its cache) */
+		if (notices && nt)
 			GOTO_IF_ERROR(add_span(&sp, &nsp, &capsp, 0,
-					       rp_dateline_len(t, len)));
+					       jobs[jt].dateline[d - jobs[jt].from]));
 		if (nsp > first)
 			nsp = first + merge_spans(sp + first, nsp - first);
 		for (size_t s = first; s < nsp; s++)
@@ -896,6 +901,7 @@ cleanup:
 		free(jobs[t].occ);
 		free(jobs[t].lsp);
 		free(jobs[t].loff);
+		free(jobs[t].dateline);
 		free(jobs[t].rec);
 		free(jobs[t].ch);
 	}
