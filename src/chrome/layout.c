@@ -91,8 +91,19 @@ static size_t words_of(const char *s, size_t n, size_t cap)
  * most cap - 1 bytes, NUL-terminated. */
 static void lower_copy(char *dst, size_t cap, const char *s, size_t n)
 {
-	size_t m = RP_MIN(n, cap - 1);
-	for (size_t i = 0; i < m; i++) {
+	size_t m = RP_MIN(n, cap - 1), i = 0;
+#if defined(__SSE2__) && !defined(RP_NO_SIMD)
+	/* A-Z sixteen bytes at once (signed compares: bytes over 0x7f are
+	 * negative, never in range, kept as they are). */
+	for (; i + 16 <= m; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+					   _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+		_mm_storeu_si128((__m128i *)(void *)(dst + i),
+				 _mm_add_epi8(x, _mm_and_si128(up, _mm_set1_epi8(32))));
+	}
+#endif
+	for (; i < m; i++) {
 		unsigned char c = (unsigned char)s[i];
 		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
@@ -470,14 +481,25 @@ static const char *const phrases_all[] = {
 };
 
 enum { NPHRASES = sizeof(phrases_all) / sizeof(phrases_all[0]) };
-/* For each first byte, the phrases that start with it (0xff ends). */
+/* For each first byte, the phrases that start with it (0xff ends); a bit
+ * for each pair of first two bytes some phrase starts with (most words
+ * start with none: one load rules them out). */
 static uint8_t phrase_index[256][NPHRASES + 1];
 static size_t phrase_len[NPHRASES];
+static uint64_t phrase_two[65536 / 64];
+
+static inline unsigned two_bytes(const char *p)
+{
+	return (unsigned)(unsigned char)p[0] | (unsigned)(unsigned char)p[1] << 8;
+}
 
 static void init_phrase_index(void)
 {
-	for (size_t k = 0; k < (size_t)NPHRASES; k++)
+	for (size_t k = 0; k < (size_t)NPHRASES; k++) {
 		phrase_len[k] = strlen(phrases_all[k]);
+		unsigned t = two_bytes(phrases_all[k]);
+		phrase_two[t >> 6] |= (uint64_t)1 << (t & 63);
+	}
 	for (int c = 0; c < 256; c++) {
 		size_t m = 0;
 		for (size_t k = 0; k < (size_t)NPHRASES; k++)
@@ -490,9 +512,12 @@ static void init_phrase_index(void)
 /* Does a phrase start at buf[i] (buf: n bytes and a NUL)? */
 static inline int phrase_at(const char *buf, size_t n, size_t i)
 {
+	/* (Every phrase is two bytes or more, and buf ends in a NUL: its
+	 * first two bytes rule most places out.) */
+	unsigned t = two_bytes(buf + i);
+	if (!(phrase_two[t >> 6] >> (t & 63) & 1))
+		return 0;
 	const uint8_t *k = phrase_index[(unsigned char)buf[i]];
-	/* (Every phrase is two bytes or more, and buf ends in a NUL: the
-	 * second byte rules most of them out.) */
 	for (; *k != 0xff; k++)
 		if (buf[i + 1] == phrases_all[*k][1] &&
 		    phrase_len[*k] <= n - i &&
