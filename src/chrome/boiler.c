@@ -354,9 +354,14 @@ int rp_page_lines(rp_page_line **out, size_t *n, size_t *cap,
  * have added to its page's own bytes (step 3) is summed per page.
  */
 typedef struct line_filter {
-	uint64_t *seen, *twice;
+	uint64_t *bits;        /* word w of seen at 2w, of twice at 2w + 1:
+				  one cache line holds both (each line's
+				  mark is a miss in tables of megabytes) */
 	unsigned shift;        /* bit = hash >> shift */
 } line_filter;
+
+#define SEEN(f, h) ((f)->bits[2 * ((h) >> 6)])
+#define TWICE(f, h) ((f)->bits[2 * ((h) >> 6) + 1])
 
 /* A line as record mode writes it. */
 typedef struct line_rec {
@@ -415,11 +420,22 @@ static void mark_line(const line_filter *f, uint64_t key)
 {
 	uint64_t h = key >> f->shift;
 	uint64_t bit = (uint64_t)1 << (h & 63);
-	if (__atomic_load_n(&f->twice[h >> 6], __ATOMIC_RELAXED) & bit)
+	if (__atomic_load_n(&TWICE(f, h), __ATOMIC_RELAXED) & bit)
 		return;
-	if (__atomic_fetch_or(&f->seen[h >> 6], bit, __ATOMIC_RELAXED) & bit)
-		__atomic_fetch_or(&f->twice[h >> 6], bit, __ATOMIC_RELAXED);
+	if (__atomic_fetch_or(&SEEN(f, h), bit, __ATOMIC_RELAXED) & bit)
+		__atomic_fetch_or(&TWICE(f, h), bit, __ATOMIC_RELAXED);
 }
+
+/* Ask for the words of key's bits ahead of mark_line. */
+static inline void mark_ahead(const line_filter *f, uint64_t key)
+{
+	__builtin_prefetch(&SEEN(f, key >> f->shift), 1);
+}
+
+/* The marks of records rec[from .. to) (one page's lines, whose words
+ * were asked for as they were hashed). */
+static void mark_records(const line_filter *f, const struct line_rec *rec,
+			 size_t from, size_t to);
 
 /* The first sweep: every line hash of pages [from, to) into the bits. */
 static void mark_lines(line_job *j)
@@ -435,6 +451,13 @@ static void mark_lines(line_job *j)
 			mark_line(j->filter, XXH3_64bits_withSeed(doc->text + a,
 								  b - a, doc->salt));
 	}
+}
+
+static void mark_records(const line_filter *f, const line_rec *rec,
+			 size_t from, size_t to)
+{
+	for (size_t x = from; x < to; x++)
+		mark_line(f, rec[x].key);
 }
 
 /* Record mode: the records so far to tf as a chunk. */
@@ -465,7 +488,7 @@ static int layout_at(const rp_span *lay, size_t nlay, size_t *l, size_t a)
 static int may_repeat(const line_filter *f, uint64_t key)
 {
 	uint64_t h = key >> f->shift;
-	return (f->twice[h >> 6] >> (h & 63)) & 1;
+	return (TWICE(f, h) >> (h & 63)) & 1;
 }
 
 static void *line_worker(void *arg)
@@ -502,11 +525,19 @@ static void *line_worker(void *arg)
 		size_t i = 0, a, b;
 		size_t nlay = j->nlsp - j->loff[d - j->from], l = 0;
 		const rp_span *lay = nlay ? j->lsp + j->loff[d - j->from] : NULL;
+		size_t r0 = j->nrec; /* (record mode: this page's records) */
 		while (next_line(t, doc->len, &i, &a, &b)) {
 			uint64_t key = XXH3_64bits_withSeed(t + a, b - a, doc->salt);
 			if (j->tf) {
-				mark_line(j->filter, key);
-				int e = j->nrec == LINE_CHUNK ? write_records(j) : RP_OK;
+				/* marked at the page's end, the words asked
+				 * for now: the misses overlap */
+				mark_ahead(j->filter, key);
+				int e = RP_OK;
+				if (j->nrec == LINE_CHUNK) {
+					mark_records(j->filter, j->rec, r0, j->nrec);
+					e = write_records(j);
+					r0 = 0;
+				}
 				if (e == RP_OK &&
 				    RP_GROW(j->rec, j->caprec, j->nrec + 1) < 0)
 					e = RP_ENOMEM;
@@ -534,6 +565,8 @@ static void *line_worker(void *arg)
 			j->keys[j->n] = key;
 			j->occ[j->n++] = (occ){ (uint32_t)d, (uint32_t)a, (uint32_t)b };
 		}
+		if (j->tf)
+			mark_records(j->filter, j->rec, r0, j->nrec);
 	}
 	j->loff[j->to - j->from] = j->nlsp;
 	if (j->tf && j->err == RP_OK)
@@ -595,9 +628,8 @@ static int filter_init(line_filter *f, size_t lines)
 		log2++;
 	size_t words = ((size_t)1 << log2) / 64;
 	f->shift = 64 - log2;
-	f->seen = calloc(words, sizeof(*f->seen));
-	f->twice = calloc(words, sizeof(*f->twice));
-	return f->seen && f->twice ? RP_OK : RP_ENOMEM;
+	f->bits = calloc(2 * words, sizeof(*f->bits));
+	return f->bits ? RP_OK : RP_ENOMEM;
 }
 
 /* Record mode's join: job j's records read back in order, those that
@@ -655,7 +687,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	size_t nsp = 0, capsp = 0;
 	line_job jobs[RP_MAX_THREADS];
 	unsigned nt = 0;
-	line_filter filt = { NULL, NULL, 0 };
+	line_filter filt = { NULL, 0 };
 	size_t *own_extra = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -693,7 +725,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		}
 		for (size_t k = 0; known && k < prior->nkeep; k++) {
 			uint64_t h = prior->keep[k * prior->stride] >> filt.shift;
-			filt.twice[h >> 6] |= (uint64_t)1 << (h & 63);
+			TWICE(&filt, h) |= (uint64_t)1 << (h & 63);
 		}
 		nt = threads ? RP_MIN(threads, (unsigned)RP_MAX_THREADS) : 1;
 		if (nt > nd)
@@ -740,9 +772,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			jobs[t].occ = NULL;
 		}
 		free(rbuf);
-		free(filt.seen);
-		free(filt.twice);
-		filt.seen = filt.twice = NULL;
+		free(filt.bits);
+		filt.bits = NULL;
 		GOTO_IF_ERROR(err);
 	}
 
@@ -905,8 +936,7 @@ cleanup:
 		free(jobs[t].rec);
 		free(jobs[t].ch);
 	}
-	free(filt.seen);
-	free(filt.twice);
+	free(filt.bits);
 	free(own_extra);
 	free(kv);
 	free(tmp);
