@@ -467,7 +467,8 @@ typedef struct qline {
 } qline;
 
 /* By outlet name, then hash: sorted by hash, then stably by the outlet's
- * rank (two radix sorts: qsort with strcmp was 4% of an add's cycles). */
+ * rank (two radix sorts; this qsort with strcmp and the one of line
+ * hashes in line_counts were 4% of an add's cycles). */
 #define QL_H(x) ((x).h)
 #define QL_RANK(x) ((uint64_t)(x).rank)
 static RP_DEFINE_RADIX(sort_ql_h, qline, QL_H)
