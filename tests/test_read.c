@@ -20,6 +20,17 @@ static void expect_reject(rp_corpus *c, size_t i, size_t line, const char *what)
 		  r.reason, what);
 }
 
+/* A corpus read from data written to a temporary file (*path: its name,
+ * for the caller to unlink and free). */
+static rp_corpus *read_temp(const char *data, size_t len, char **path)
+{
+	rp_corpus *c;
+	*path = tu_write_temp(data, len);
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_read_path(c, *path, NULL), RP_OK);
+	return c;
+}
+
 Test(read, jsonl_bad_lines_are_named_and_good_ones_kept)
 {
 	const char data[] =
@@ -35,10 +46,8 @@ Test(read, jsonl_bad_lines_are_named_and_good_ones_kept)
 		"{\"id\":\"g\",\"text\":\"nul \\u0000 escape\"}\n"
 		"{\"id\":7,\"text\":\"numeric id is fine\",\"title\":null}\n"
 		"{\"text\":\"no id at all\"}\r\n";
-	char *path = tu_write_temp(data, sizeof(data) - 1);
-	rp_corpus *c;
-	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
-	cr_assert_eq(rp_corpus_read_path(c, path, NULL), RP_OK);
+	char *path;
+	rp_corpus *c = read_temp(data, sizeof(data) - 1, &path);
 	cr_assert_eq(rp_corpus_count(c), 3);
 	cr_assert_eq(rp_corpus_reject_count(c), 8);
 	expect_reject(c, 0, 2, "malformed JSON");
@@ -278,6 +287,17 @@ static void jstring(jbuf *b)
 
 static void jvalue(jbuf *b, int depth);
 
+/* A member's name and its colon, with white space around. */
+static void jkey(jbuf *b, const char *key)
+{
+	JPUT(b, "\"");
+	jput(b, key, strlen(key));
+	JPUT(b, "\"");
+	jws(b);
+	JPUT(b, ":");
+	jws(b);
+}
+
 static void jnumber(jbuf *b)
 {
 	static const char *const nums[] = {
@@ -303,15 +323,8 @@ static void jcontainer(jbuf *b, int depth, int obj)
 			JPUT(b, ",");
 			jws(b);
 		}
-		if (obj) {
-			const char *key = keys[jr(10)];
-			JPUT(b, "\"");
-			jput(b, key, strlen(key));
-			JPUT(b, "\"");
-			jws(b);
-			JPUT(b, ":");
-			jws(b);
-		}
+		if (obj)
+			jkey(b, keys[jr(10)]);
 		jvalue(b, depth + 1);
 		jws(b);
 	}
@@ -373,13 +386,7 @@ static void jrecord(jbuf *b)
 			jws(b);
 		}
 		/* the text first, or among the others */
-		const char *key = i == 0 && jr(2) ? "text" : keys[jr(8)];
-		JPUT(b, "\"");
-		jput(b, key, strlen(key));
-		JPUT(b, "\"");
-		jws(b);
-		JPUT(b, ":");
-		jws(b);
+		jkey(b, i == 0 && jr(2) ? "text" : keys[jr(8)]);
 		if (jr(3))
 			jstring(b);
 		else
@@ -444,10 +451,8 @@ Test(read, records_the_fast_reader_takes_read_as_before)
 		"{\"id\":\"c\",\"text\":\"x\",\"id\":\"ignored\"} \t\n"
 		"{\"id\":\"d\",\"text\":\"y\"}{\"id\":\"e\",\"text\":\"z\"}\n"
 		"{\"id\":\"f\",\"text\":\"w\"} ,\n";
-	char *path = tu_write_temp(data, sizeof(data) - 1);
-	rp_corpus *c;
-	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
-	cr_assert_eq(rp_corpus_read_path(c, path, NULL), RP_OK);
+	char *path;
+	rp_corpus *c = read_temp(data, sizeof(data) - 1, &path);
 	cr_assert_eq(rp_corpus_count(c), 3);
 	rp_doc_info da, db, dc;
 	cr_assert_eq(rp_corpus_doc(&da, c, 0), RP_OK);
