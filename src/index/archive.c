@@ -460,7 +460,6 @@ cleanup:
 /* ---- archived pages whose chrome new pages change ---- */
 
 typedef struct qline {
-	const char *outlet;
 	uint64_t h;
 	uint32_t rank;         /* of its outlet among the batch's, by name */
 	uint8_t credit, prose;
@@ -570,9 +569,8 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 					    rp_outlet_salt(d->outlet)));
 		GOTO_IF_ERROR(RP_GROW(ql, capql, nql + npl));
 		for (size_t k = 0; k < npl; k++)
-			ql[nql++] = (qline){ d->outlet, pl[k].h,
-					     (uint32_t)(at - uniq), pl[k].credit,
-					     pl[k].prose };
+			ql[nql++] = (qline){ pl[k].h, (uint32_t)(at - uniq),
+					     pl[k].credit, pl[k].prose };
 	}
 	if (nql > 1) {
 		qline *tmp = reallocarray(NULL, nql, sizeof(*tmp));
@@ -587,7 +585,8 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 	GOTO_IF_ERROR(rp_index_prepare(ix, &range, "SELECT h FROM linetot WHERE outlet = ?1"
 					  " AND pages > ?2 AND pages <= ?3"));
 	size_t q = 0; /* into ql */
-	for (size_t i = 0; i < nn && !*many;) {
+	/* (names[i..j) is the outlet uniq[u]: its lines have rank u) */
+	for (size_t i = 0, u = 0; i < nn && !*many; u++) {
 		size_t j = i + 1;
 		while (j < nn && strcmp(names[j], names[i]) == 0)
 			j++;
@@ -609,15 +608,14 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		sqlite3_reset(so);
 		size_t n_new = n_old + qpages, top_new = top_old;
 		/* This outlet's lines: their counts before and after. */
-		while (q < nql && strcmp(ql[q].outlet, name) < 0)
+		while (q < nql && ql[q].rank < u)
 			q++;
 		typedef struct { size_t old, new_; uint64_t h; int prose; } cnt;
 		cnt *lc = NULL;
 		size_t nlc = 0, caplc = 0;
-		while (q < nql && strcmp(ql[q].outlet, name) == 0) {
+		while (q < nql && ql[q].rank == u) {
 			size_t r = q + 1;
-			while (r < nql && strcmp(ql[r].outlet, name) == 0 &&
-			       ql[r].h == ql[q].h)
+			while (r < nql && ql[r].rank == u && ql[r].h == ql[q].h)
 				r++;
 			size_t p_old = 0;
 			if (id >= 0)
