@@ -142,7 +142,19 @@ typedef struct parsed {
 	rp_jfield f[NFIELDS];
 } parsed;
 
-static int blank(const char *s, size_t len);
+/* The blanks (space, tab, CR) that s[0..len) starts with. */
+static size_t blanks(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static int blank(const char *s, size_t len)
+{
+	return blanks(s, len) == len;
+}
 
 /* names: the fields to read without cJSON, or NULL. */
 static void parse_line(parsed *out, char *line, size_t len,
@@ -176,10 +188,11 @@ static void parse_line(parsed *out, char *line, size_t len,
 	}
 	/* One record a line: what follows the object is not ignored (it
 	 * may be another record). */
-	if (end && end >= line && end < line + len &&
-	    !blank(end, (size_t)(line + len - end))) {
-		while (*end == ' ' || *end == '\t' || *end == '\r')
-			end++;
+	size_t rest = end && end >= line && end < line + len
+			      ? (size_t)(line + len - end) : 0;
+	size_t lead = blanks(end, rest);
+	if (lead < rest) {
+		end += lead;
 		cJSON_Delete(out->obj);
 		out->obj = NULL;
 		out->kind = LINE_TRAILING;
@@ -282,14 +295,6 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 		err = RP_OK;
 cleanup:
 	return err;
-}
-
-static int blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-			return 0;
-	return 1;
 }
 
 /* A batch of lines read ahead, parsed on several threads. */
