@@ -434,8 +434,12 @@ static inline void mark_ahead(const line_filter *f, uint64_t key)
 
 /* The marks of records rec[from .. to) (one page's lines, whose words
  * were asked for as they were hashed). */
-static void mark_records(const line_filter *f, const struct line_rec *rec,
-			 size_t from, size_t to);
+static void mark_records(const line_filter *f, const line_rec *rec,
+			 size_t from, size_t to)
+{
+	for (size_t x = from; x < to; x++)
+		mark_line(f, rec[x].key);
+}
 
 /* The first sweep: every line hash of pages [from, to) into the bits. */
 static void mark_lines(line_job *j)
@@ -451,13 +455,6 @@ static void mark_lines(line_job *j)
 			mark_line(j->filter, XXH3_64bits_withSeed(doc->text + a,
 								  b - a, doc->salt));
 	}
-}
-
-static void mark_records(const line_filter *f, const line_rec *rec,
-			 size_t from, size_t to)
-{
-	for (size_t x = from; x < to; x++)
-		mark_line(f, rec[x].key);
 }
 
 /* Record mode: the records so far to tf as a chunk. */
