@@ -234,6 +234,13 @@ typedef struct wanted {
 	unsigned char seen[MAX_NAMES];
 } wanted;
 
+/* Is k[0..klen) wanted name i, not met yet? */
+static int wants(const wanted *w, size_t i, const char *k, size_t klen)
+{
+	return w->names[i] && !w->seen[i] && w->nlen[i] == klen &&
+	       memcmp(w->names[i], k, klen) == 0;
+}
+
 /* Past the object at p (its '{'), or NULL. With w (the top level), the
  * first member of each wanted name is noted. */
 static char *object_end(char *p, const char *e, int depth, wanted *w)
@@ -260,12 +267,8 @@ static char *object_end(char *p, const char *e, int depth, wanted *w)
 		if (p >= e)
 			return NULL;
 		int want = 0;
-		if (w)
-			for (size_t i = 0; i < w->n; i++)
-				if (w->names[i] && !w->seen[i] &&
-				    w->nlen[i] == klen &&
-				    memcmp(w->names[i], k, klen) == 0)
-					want = 1;
+		for (size_t i = 0; w && i < w->n; i++)
+			want |= wants(w, i, k, klen);
 		char *ve;
 		if (want) {
 			char *at = NULL;
@@ -280,9 +283,7 @@ static char *object_end(char *p, const char *e, int depth, wanted *w)
 			if (!ve)
 				return NULL;
 			for (size_t i = 0; i < w->n; i++)
-				if (w->names[i] && !w->seen[i] &&
-				    w->nlen[i] == klen &&
-				    memcmp(w->names[i], k, klen) == 0) {
+				if (wants(w, i, k, klen)) {
 					w->seen[i] = 1;
 					w->at[i] = at;
 					w->end[i] = ve;
