@@ -49,7 +49,11 @@ void rp_align_free(rp_align *al)
 	free(al->sb);
 	free(al->ht);
 	free(al->next);
+	free(al->twice);
 	free(al->anch);
+	free(al->link);
+	free(al->open);
+	free(al->done);
 	memset(al, 0, sizeof(*al));
 }
 
@@ -86,12 +90,12 @@ static int shingles(uint64_t **out, size_t *cap, const rp_token *t, size_t n,
 	return RP_OK;
 }
 
-/* An open chain while anchors are scanned. */
-typedef struct chain {
+/* A chain of anchors while they are scanned: its members are anchors
+ * first, link[first], link[link[first]], ... (count of them). */
+typedef struct rp_chain {
 	size_t last_i, last_j;
 	size_t count;
-	size_t *members;  /* anchor indexes */
-	size_t cap;
+	size_t first, last;       /* anchor indexes */
 	/* extent once closed: words [i0, i1) of a and [j0, j1) of b, of
 	 * which lead/trail words were added by edge_run */
 	size_t i0, i1, j0, j1, lead, trail;
@@ -193,9 +197,11 @@ static int add_passage(rp_align *al, const rp_token *ta, const rp_token *tb,
 	p->first_edit = al->nedits;
 	al->run_from = i0;
 	FORWARD_IF_ERROR(push_gap(al, p, ta, tb, i0, i0 + lead, j0, j0 + lead));
-	for (size_t m = 1; m < c->count; m++) {
-		size_t pi = an[2 * c->members[m - 1]], pj = an[2 * c->members[m - 1] + 1];
-		size_t ni = an[2 * c->members[m]], nj = an[2 * c->members[m] + 1];
+	for (size_t m = 1, prev = c->first; m < c->count; m++) {
+		size_t cur = al->link[prev];
+		size_t pi = an[2 * prev], pj = an[2 * prev + 1];
+		size_t ni = an[2 * cur], nj = an[2 * cur + 1];
+		prev = cur;
 		size_t ga = ni > pi + k ? ni - pi - k : 0;
 		size_t gb = nj > pj + k ? nj - pj - k : 0;
 		if (ga == 0 && gb == 0)
@@ -232,7 +238,7 @@ static int make_passages(rp_align *al, const rp_token *ta, size_t na,
 	RETURN_ERROR_IF(!order, RP_ENOMEM);
 	for (size_t x = 0; x < n; x++) {
 		chain *c = &ch[x];
-		size_t i0 = an[2 * c->members[0]], j0 = an[2 * c->members[0] + 1];
+		size_t i0 = an[2 * c->first], j0 = an[2 * c->first + 1];
 		size_t i1 = c->last_i + k, j1 = c->last_j + k;
 		c->lead = edge_run(ta, na, tb, nb, i0, j0, -1);
 		c->trail = edge_run(ta, na, tb, nb, i1, j1, 1);
@@ -295,9 +301,6 @@ static int make_passages(rp_align *al, const rp_token *ta, size_t na,
 int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		    const rp_token *tb, size_t nb, unsigned k, uint64_t a_key)
 {
-	int err = RP_OK;
-	chain *open = NULL, *done = NULL;
-	size_t nopen = 0, capopen = 0, ndone = 0, capdone = 0;
 	size_t nsa, nsb;
 
 	al->npass = al->nedits = al->shared_words = al->nanch = 0;
@@ -323,20 +326,27 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 	 * a, so one index serves all of a's partners). */
 	if (!a_key || a_key != al->a_key || k != al->a_k) {
 		/* Open addressing, power-of-two size, load <= 1/2; positions
-		 * with equal hashes are linked through al->next. */
+		 * with equal hashes are linked through al->next, and marked in
+		 * al->twice. */
 		size_t cap = 16;
 		while (cap < 2 * nsa)
 			cap *= 2;
+		al->a_key = 0; /* (until the index is whole) */
 		FORWARD_IF_ERROR(rp_grow((void **)&al->ht, &al->capht, cap,
 					 sizeof(*al->ht)));
 		FORWARD_IF_ERROR(rp_grow((void **)&al->next, &al->capnext,
 					 nsa + 1, sizeof(*al->next)));
+		FORWARD_IF_ERROR(rp_grow((void **)&al->twice, &al->captwice,
+					 nsa + 1, 1));
 		memset(al->ht, 0, cap * sizeof(*al->ht));
+		memset(al->twice, 0, nsa);
 		al->htmask = cap - 1;
 		for (size_t i = nsa; i-- > 0;) {
 			size_t slot = (size_t)al->sa[i] & al->htmask;
 			while (al->ht[slot] && al->sa[al->ht[slot] - 1] != al->sa[i])
 				slot = (slot + 1) & al->htmask;
+			if (al->ht[slot])
+				al->twice[i] = al->twice[al->ht[slot] - 1] = 1;
 			al->next[i] = al->ht[slot];   /* 0 ends the list */
 			al->ht[slot] = (uint32_t)i + 1; /* smallest i first */
 		}
@@ -344,9 +354,23 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		al->a_k = k;
 	}
 
-	/* Anchors in order of j (position in b), then i. */
+	/* Anchors in order of j (position in b), then i. Where b runs on
+	 * as a does, b's next shingle is a's next one: when that one occurs
+	 * once in a, it is the whole answer of the table, found without a
+	 * probe. */
+	size_t guess = SIZE_MAX; /* a's position after j - 1's last anchor */
 	for (size_t j = 0; j < nsb; j++) {
 		uint64_t h = al->sb[j];
+		if (guess < nsa && al->sa[guess] == h && !al->twice[guess]) {
+			FORWARD_IF_ERROR(RP_GROW(al->anch, al->capanch,
+						 2 * (al->nanch + 1)));
+			al->anch[2 * al->nanch] = (uint32_t)guess;
+			al->anch[2 * al->nanch + 1] = (uint32_t)j;
+			al->nanch++;
+			guess++;
+			continue;
+		}
+		guess = SIZE_MAX;
 		size_t slot = (size_t)h & al->htmask;
 		while (al->ht[slot] && al->sa[al->ht[slot] - 1] != h)
 			slot = (slot + 1) & al->htmask;
@@ -364,18 +388,24 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 			al->anch[2 * al->nanch] = x - 1;
 			al->anch[2 * al->nanch + 1] = (uint32_t)j;
 			al->nanch++;
+			guess = x; /* (x - 1) + 1 */
 		}
 	}
 
 	/* Chain anchors, walking b. */
 	const size_t G = k + GAP_EXTRA;
+	size_t nopen = 0, ndone = 0;
+	FORWARD_IF_ERROR(rp_grow((void **)&al->link, &al->caplink,
+				 al->nanch + 1, sizeof(*al->link)));
 	for (size_t a = 0; a < al->nanch; a++) {
 		size_t i = al->anch[2 * a], j = al->anch[2 * a + 1];
+		chain *open = al->open;
 		/* Close chains that fell behind; they can no longer grow. */
 		for (size_t c = 0; c < nopen;) {
 			if (open[c].last_j + G < j) {
-				GOTO_IF_ERROR(RP_GROW(done, capdone, ndone + 1));
-				done[ndone++] = open[c];
+				FORWARD_IF_ERROR(RP_GROW(al->done, al->capdone,
+							 ndone + 1));
+				al->done[ndone++] = open[c];
 				open[c] = open[--nopen];
 				continue;
 			}
@@ -394,28 +424,22 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 			}
 		}
 		if (best == SIZE_MAX) {
-			GOTO_IF_ERROR(RP_GROW(open, capopen, nopen + 1));
+			FORWARD_IF_ERROR(RP_GROW(al->open, al->capopen, nopen + 1));
+			open = al->open;
 			memset(&open[nopen], 0, sizeof(open[nopen]));
+			open[nopen].first = a;
 			best = nopen++;
+		} else {
+			al->link[open[best].last] = (uint32_t)a;
 		}
 		chain *ch = &open[best];
-		GOTO_IF_ERROR(rp_grow((void **)&ch->members, &ch->cap,
-				      ch->count + 1, sizeof(size_t)));
-		ch->members[ch->count++] = a;
+		ch->last = a;
+		ch->count++;
 		ch->last_i = i;
 		ch->last_j = j;
 	}
-	GOTO_IF_ERROR(RP_GROW(done, capdone, ndone + nopen + 1));
+	FORWARD_IF_ERROR(RP_GROW(al->done, al->capdone, ndone + nopen + 1));
 	for (size_t c = 0; c < nopen; c++)
-		done[ndone++] = open[c];
-	nopen = 0;
-	GOTO_IF_ERROR(make_passages(al, ta, na, tb, nb, done, ndone, k));
-cleanup:
-	for (size_t c = 0; c < nopen; c++)
-		free(open[c].members);
-	for (size_t c = 0; c < ndone; c++)
-		free(done[c].members);
-	free(open);
-	free(done);
-	return err;
+		al->done[ndone++] = al->open[c];
+	return make_passages(al, ta, na, tb, nb, al->done, ndone, k);
 }

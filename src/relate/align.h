@@ -33,8 +33,14 @@ typedef struct rp_align {
 	size_t capsa, capsb;
 	uint32_t *ht, *next;     /* hash table of a's windows: position + 1 */
 	size_t capht, capnext, htmask;
+	uint8_t *twice;          /* a's window i occurs again in a */
+	size_t captwice;
 	uint32_t *anch;          /* anchors: pairs (i, j) */
 	size_t nanch, capanch;
+	uint32_t *link;          /* the next anchor of an anchor's passage */
+	size_t caplink;
+	struct rp_chain *open, *done; /* passages being made */
+	size_t capopen, capdone;
 	uint64_t a_key;          /* identity of the indexed a (0: none) */
 	unsigned a_k;
 } rp_align;
