@@ -67,9 +67,18 @@ static inline unsigned rp_popcount16(unsigned x)
 
 /*
  * Grow *arr (element size `size`) so that it holds at least `need` elements.
- * Capacity doubles; every multiplication goes through reallocarray.
+ * Capacity doubles; every multiplication goes through reallocarray. The
+ * check is inline (hot loops grow an array per element); rp_grow_to
+ * grows.
  */
-RP_INTERNAL int rp_grow(void **arr, size_t *cap, size_t need, size_t size);
+RP_INTERNAL int rp_grow_to(void **arr, size_t *cap, size_t need, size_t size);
+
+static inline int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap && *arr)
+		return RP_OK;
+	return rp_grow_to(arr, cap, need, size);
+}
 
 #define RP_GROW(arr, cap, need) \
 	rp_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))

@@ -141,7 +141,7 @@ int rp_alloc_failed(void)
 	return alloc_fired;
 }
 
-int rp_grow(void **arr, size_t *cap, size_t need, size_t size)
+int rp_grow_to(void **arr, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap && *arr)
 		return RP_OK;

@@ -207,8 +207,12 @@ static int decode(rp_index *ix, const uint8_t *p, size_t len, int kind,
 {
 	const uint8_t *end = p + len;
 	uint64_t count, key = first;
-	if (!get_varint(&p, end, &count) || count > len)
+	/* (an entry takes two bytes at least: room for all of them at
+	 * once stays within sixteen times the block's bytes) */
+	if (!get_varint(&p, end, &count) || count > (size_t)(end - p) / 2)
 		goto bad;
+	FORWARD_IF_ERROR(rp_grow((void **)&out->e, &out->cap, out->n + count,
+				 sizeof(*out->e)));
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t d, doc, cnt = 1;
 		if (!get_varint(&p, end, &d) || !get_varint(&p, end, &doc) ||
@@ -219,10 +223,8 @@ static int decode(rp_index *ix, const uint8_t *p, size_t len, int kind,
 			break;
 		if (only_set && key != only)
 			continue;
-		if (rp_runs_dead(ix, gen, kind, (int64_t)doc))
+		if (ix->ndead && rp_runs_dead(ix, gen, kind, (int64_t)doc))
 			continue;
-		FORWARD_IF_ERROR(rp_grow((void **)&out->e, &out->cap, out->n + 1,
-					 sizeof(*out->e)));
 		out->e[out->n++] = (rp_runent){ key, (int64_t)doc, (uint32_t)cnt, gen };
 	}
 	return RP_OK;
