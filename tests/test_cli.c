@@ -738,5 +738,17 @@ Test(cli, a_memory_bound_well_below_the_collection_gives_the_same_pairs)
 			      "the unbounded run holds the 24 MB of texts: %.1f "
 			      "vs %.1f MB", fpeak, bpeak);
 	}
+	/* The temporary file cannot grow past 1 MB (sh's ulimit -f counts
+	 * 512-byte blocks): the spool's writer fails while reading goes on,
+	 * and the run says so and stops, with no output and nothing left
+	 * behind. */
+	rc = run(&out, &err, "cd %s && ulimit -f 2048 && %s scan -q --memory %dM "
+		 "--tmpdir tmp in.jsonl -o capped.tsv; echo $?; ls -A . tmp",
+		 d, bin(), mb);
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(out, "3\n") == out, "exit 3: %s", out);
+	cr_assert_null(strstr(out, "capped.tsv"), "no output: %s", out);
+	cr_assert(strstr(err, "cannot write the temporary file in tmp: File too large"),
+		  "%s", err);
 	run(NULL, NULL, "rm -rf %s", d);
 }

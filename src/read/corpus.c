@@ -609,7 +609,7 @@ static int spool_text(rp_corpus *c, const char **text, const char *p,
 
 int rp_corpus_texts_ready(const rp_corpus *c)
 {
-	if (!c || !c->spool || !c->spool->nbuf)
+	if (!c || !rp_spool_pending(c->spool))
 		return RP_OK;
 	char why[512];
 	int err = rp_spool_flush(c->spool, why, sizeof(why));

@@ -18,6 +18,8 @@
 #define SPOOL_RESERVE_MIN ((size_t)1 << 30)
 #define SPOOL_BUF ((size_t)1 << 20)
 
+static void writer_start(rp_spool *s);
+
 static int fail(char *why, size_t whylen, const char *what, const char *dir,
 		int e)
 {
@@ -81,20 +83,127 @@ int rp_spool_open(rp_spool **out, const char *dir, size_t quantum, char *why,
 		return fail(why, whylen, "cannot map a", dir, e);
 	}
 	s->base = m;
+	writer_start(s);
 	*out = s;
+	return RP_OK;
+}
+
+/* Write b[0..*n) at s->flushed; what was written stays written (the
+ * rest moves to b's front, *n bytes of it: a retry goes on from there).
+ * Returns 0 or an errno. */
+static int write_at_end(rp_spool *s, char *b, size_t *n)
+{
+	size_t done;
+	int e = rp_whole_io(s->fd, b, *n, s->flushed, 1, &done);
+	memmove(b, b + done, *n - done);
+	*n -= done;
+	s->flushed += done;
+	return e;
+}
+
+static void *writer_main(void *arg)
+{
+	rp_spool *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->busy && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (!s->busy)
+			break;
+		pthread_mutex_unlock(&s->mu);
+		/* (flushed and wbuf are the writer's while it is busy) */
+		int e = write_at_end(s, s->wbuf, &s->wlen);
+		pthread_mutex_lock(&s->mu);
+		s->werr = e;
+		s->busy = 0;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Wait until the writer is idle; its error (an errno), or 0, taken. */
+static int writer_wait(rp_spool *s)
+{
+	if (!s->th_on)
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	while (s->busy)
+		pthread_cond_wait(&s->cv, &s->mu);
+	int e = s->werr;
+	s->werr = 0;
+	pthread_mutex_unlock(&s->mu);
+	return e;
+}
+
+static void writer_start(rp_spool *s)
+{
+	if (pthread_mutex_init(&s->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&s->cv, NULL) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		return;
+	}
+	if (pthread_create(&s->th, NULL, writer_main, s) != 0) {
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		return;
+	}
+	s->th_on = 1;
+}
+
+static void writer_stop(rp_spool *s)
+{
+	if (!s->th_on)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->th, NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	s->th_on = 0;
+}
+
+/* The full write buffer to the writer, once it has written the last one
+ * (the two buffers change places); without the writer, written here. */
+static int hand_over(rp_spool *s, char *why, size_t whylen)
+{
+	if (!s->th_on)
+		return rp_spool_flush(s, why, whylen);
+	int e = writer_wait(s);
+	if (!e && s->wlen) /* (what a failed write left: written first) */
+		e = write_at_end(s, s->wbuf, &s->wlen);
+	if (e)
+		return fail(why, whylen, "cannot write the", s->dir, e);
+	char *b = s->wbuf;
+	size_t cap = s->capwbuf;
+	s->wbuf = s->buf;
+	s->capwbuf = s->capbuf;
+	s->wlen = s->nbuf;
+	s->buf = b;
+	s->capbuf = cap;
+	s->nbuf = 0;
+	s->unsettled = 1;
+	pthread_mutex_lock(&s->mu);
+	s->busy = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
 	return RP_OK;
 }
 
 int rp_spool_flush(rp_spool *s, char *why, size_t whylen)
 {
-	if (!s || !s->nbuf)
+	if (!rp_spool_pending(s))
 		return RP_OK;
-	size_t done;
-	int e = rp_whole_io(s->fd, s->buf, s->nbuf, s->flushed, 1, &done);
-	/* What was written stays written: a retry goes on from there. */
-	memmove(s->buf, s->buf + done, s->nbuf - done);
-	s->nbuf -= done;
-	s->flushed += done;
+	int e = writer_wait(s);
+	if (!e && s->wlen)
+		e = write_at_end(s, s->wbuf, &s->wlen);
+	if (!e)
+		s->unsettled = 0;
+	if (!e && s->nbuf)
+		e = write_at_end(s, s->buf, &s->nbuf);
 	return e ? fail(why, whylen, "cannot write the", s->dir, e) : RP_OK;
 }
 
@@ -104,7 +213,7 @@ int rp_spool_add(rp_spool *s, const char **text, const char *p, size_t len,
 	RETURN_ERROR_IF(!s || !text || len >= SIZE_MAX - 1, RP_EINVAL);
 	RETURN_ERROR_IF(s->len + len + 1 > s->reserve, RP_ELIMIT);
 	if (s->nbuf + len + 1 > SPOOL_BUF && s->nbuf)
-		FORWARD_IF_ERROR(rp_spool_flush(s, why, whylen));
+		FORWARD_IF_ERROR(hand_over(s, why, whylen));
 	if (s->capbuf < s->nbuf + len + 1) {
 		size_t cap = RP_MAX(SPOOL_BUF, s->nbuf + len + 1);
 		char *b = realloc(s->buf, cap);
@@ -159,9 +268,11 @@ void rp_spool_close(rp_spool *s)
 {
 	if (!s)
 		return;
+	writer_stop(s);
 	munmap(s->base, s->reserve);
 	close(s->fd);
 	free(s->buf);
+	free(s->wbuf);
 	free(s);
 }
 

@@ -17,12 +17,19 @@
  * sets of candidates, alignment) copy each from the file instead
  * (rp_spool_read), which maps nothing.
  *
+ * A full write buffer is written by a thread of the spool's own while
+ * the next one fills (the kernel's copy into the page cache was two
+ * thirds of the adding thread's time, the read stage's bottleneck); with
+ * no thread (it could not be started) the adding thread writes it.
+ *
  * Invariant: every byte below `len` has been written to the file, or is
- * in the write buffer until rp_spool_flush (texts are read only after
- * it: the analysis flushes first).
+ * in the write buffer or the one being written until rp_spool_flush
+ * (texts are read only after it: the analysis flushes first).
  */
 #ifndef RP_SPOOL_H
 #define RP_SPOOL_H
+
+#include <pthread.h>
 
 #include "common.h"
 
@@ -36,6 +43,16 @@ typedef struct rp_spool {
 	size_t nbuf, capbuf;
 	size_t quantum;        /* bytes a pass reads between releases */
 	char dir[256];         /* for messages */
+	/* The writer: it writes wbuf[0..wlen) at `flushed` while busy; a
+	 * failed write leaves what it did not write there, with werr. */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int th_on, busy, stop, werr;
+	int unsettled;         /* a buffer was handed over since the last
+				  rp_spool_flush (the adding thread's) */
+	char *wbuf;
+	size_t wlen, capwbuf;
 } rp_spool;
 
 /* Open a spool in dir (NULL or "": $TMPDIR, else /tmp); quantum as above.
@@ -49,8 +66,15 @@ RP_INTERNAL int rp_spool_open(rp_spool **out, const char *dir, size_t quantum,
 RP_INTERNAL int rp_spool_add(rp_spool *s, const char **text, const char *p,
 			     size_t len, char *why, size_t whylen);
 
-/* Write the buffer to the file; RP_ETEMP (why set) when it cannot be. */
+/* Write what is buffered to the file, after the writer's buffer; RP_ETEMP
+ * (why set) when it cannot be. */
 RP_INTERNAL int rp_spool_flush(rp_spool *s, char *why, size_t whylen);
+
+/* Is anything not yet in the file (rp_spool_flush would write it)? */
+static inline int rp_spool_pending(const rp_spool *s)
+{
+	return s && (s->nbuf || s->unsettled);
+}
 
 /* A copy of the spooled text at `text` (len bytes, a pointer rp_spool_add
  * gave) read from the file into out (room for len + 1: a NUL ends it),
