@@ -430,7 +430,7 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 			open[nopen].first = a;
 			best = nopen++;
 		} else {
-			al->link[open[best].last] = (uint32_t)a;
+			al->link[open[best].last] = a;
 		}
 		chain *ch = &open[best];
 		ch->last = a;

@@ -37,7 +37,7 @@ typedef struct rp_align {
 	size_t captwice;
 	uint32_t *anch;          /* anchors: pairs (i, j) */
 	size_t nanch, capanch;
-	uint32_t *link;          /* the next anchor of an anchor's passage */
+	size_t *link;            /* the next anchor of an anchor's passage */
 	size_t caplink;
 	struct rp_chain *open, *done; /* passages being made */
 	size_t capopen, capdone;
