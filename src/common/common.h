@@ -8,6 +8,7 @@
 #ifndef RP_COMMON_H
 #define RP_COMMON_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,28 @@ RP_INTERNAL unsigned rp_thread_count(unsigned threads, size_t work);
 
 RP_INTERNAL void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size,
 			     unsigned n);
+
+/*
+ * A thread beside the caller that runs fn(arg) each time it is kicked
+ * (kicks while it runs make one more run): the spool's writer, the
+ * index's checkpoints. When it cannot be started, on stays 0 and kick,
+ * wait and stop do nothing: the caller does the work itself.
+ */
+typedef struct rp_worker {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	void (*fn)(void *);
+	void *arg;
+	int on, want, busy, stop;
+} rp_worker;
+
+RP_INTERNAL void rp_worker_start(rp_worker *w, void (*fn)(void *), void *arg);
+RP_INTERNAL void rp_worker_kick(rp_worker *w);
+/* Until no run is asked for or running (what fn wrote is then seen). */
+RP_INTERNAL void rp_worker_wait(rp_worker *w);
+/* After the run asked for, if any. */
+RP_INTERNAL void rp_worker_stop(rp_worker *w);
 
 /* Write (pwrite) or read (pread) all len bytes at off, through EINTR and
  * short transfers; *done: the bytes moved. 0, or the errno of the failure

@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -169,6 +170,82 @@ unsigned rp_thread_count(unsigned threads, size_t work)
 	if (work < n)
 		n = work ? (unsigned)work : 1;
 	return n;
+}
+
+static void *worker_main(void *arg)
+{
+	rp_worker *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->want && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->want)
+			break;
+		w->want = 0;
+		w->busy = 1;
+		pthread_mutex_unlock(&w->mu);
+		w->fn(w->arg);
+		pthread_mutex_lock(&w->mu);
+		w->busy = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+void rp_worker_start(rp_worker *w, void (*fn)(void *), void *arg)
+{
+	memset(w, 0, sizeof(*w));
+	w->fn = fn;
+	w->arg = arg;
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&w->cv, NULL) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		return;
+	}
+	if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return;
+	}
+	w->on = 1;
+}
+
+/* Raise one of the worker's flags (want, stop). */
+static void worker_set(rp_worker *w, int *flag)
+{
+	pthread_mutex_lock(&w->mu);
+	*flag = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void rp_worker_kick(rp_worker *w)
+{
+	if (w->on)
+		worker_set(w, &w->want);
+}
+
+void rp_worker_wait(rp_worker *w)
+{
+	if (!w->on)
+		return;
+	pthread_mutex_lock(&w->mu);
+	while (w->want || w->busy)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void rp_worker_stop(rp_worker *w)
+{
+	if (!w->on)
+		return;
+	worker_set(w, &w->stop);
+	pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	w->on = 0;
 }
 
 void rp_run_jobs(void *(*fn)(void *), void *jobs, size_t size, unsigned n)

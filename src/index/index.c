@@ -34,7 +34,6 @@
  * leaves whole batches.
  */
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -600,37 +599,18 @@ static int add_one(rp_index *ix, add_stmts *s, const rp_corpus *c, size_t i,
 #define WAL_KEEP 65536 /* pages: 256 MB */
 
 typedef struct ckpt {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	rp_worker w;
 	sqlite3 *db;
-	int on, want, busy, stop;
 	int log_pages;          /* the log's pages after the last commit */
 } ckpt;
 
-static void *ckpt_main(void *arg)
+static void ckpt_run(void *arg)
 {
 	ckpt *k = arg;
-	pthread_mutex_lock(&k->mu);
-	for (;;) {
-		while (!k->want && !k->stop)
-			pthread_cond_wait(&k->cv, &k->mu);
-		if (!k->want)
-			break;
-		k->want = 0;
-		k->busy = 1;
-		pthread_mutex_unlock(&k->mu);
-		/* (a failure leaves the pages in the log, still committed:
-		 * the next checkpoint, or the last connection's close, copies
-		 * them) */
-		(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-						NULL, NULL);
-		pthread_mutex_lock(&k->mu);
-		k->busy = 0;
-		pthread_cond_broadcast(&k->cv);
-	}
-	pthread_mutex_unlock(&k->mu);
-	return NULL;
+	/* (a failure leaves the pages in the log, still committed: the next
+	 * checkpoint, or the last connection's close, copies them) */
+	(void)sqlite3_wal_checkpoint_v2(k->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+					NULL, NULL);
 }
 
 /* The writer's WAL hook (its thread, after each commit). */
@@ -648,18 +628,9 @@ static void ckpt_start(rp_index *ix, ckpt *k)
 	if (sqlite3_open_v2(ix->path, &k->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    sqlite3_exec(k->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (pthread_mutex_init(&k->mu, NULL) != 0)
+	rp_worker_start(&k->w, ckpt_run, k);
+	if (!k->w.on)
 		goto fail;
-	if (pthread_cond_init(&k->cv, NULL) != 0) {
-		pthread_mutex_destroy(&k->mu);
-		goto fail;
-	}
-	if (pthread_create(&k->th, NULL, ckpt_main, k) != 0) {
-		pthread_cond_destroy(&k->cv);
-		pthread_mutex_destroy(&k->mu);
-		goto fail;
-	}
-	k->on = 1;
 	sqlite3_wal_hook(ix->db, ckpt_count, k); /* (instead of autocheckpoints) */
 	return;
 fail:
@@ -667,53 +638,22 @@ fail:
 	k->db = NULL;
 }
 
-/* Wait until the last checkpoint asked for is done. */
-static void ckpt_wait(ckpt *k)
-{
-	if (!k->on)
-		return;
-	pthread_mutex_lock(&k->mu);
-	while (k->want || k->busy)
-		pthread_cond_wait(&k->cv, &k->mu);
-	pthread_mutex_unlock(&k->mu);
-}
-
 /* Before a batch begins: a log of WAL_KEEP pages or more is checkpointed
  * whole first, so that the batch's commit starts it again. */
 static void ckpt_before_batch(ckpt *k)
 {
-	if (k->on && k->log_pages >= WAL_KEEP)
-		ckpt_wait(k);
-}
-
-/* Raise one of the thread's flags (want, stop). */
-static void ckpt_set(ckpt *k, int *flag)
-{
-	pthread_mutex_lock(&k->mu);
-	*flag = 1;
-	pthread_cond_broadcast(&k->cv);
-	pthread_mutex_unlock(&k->mu);
-}
-
-/* After a commit. */
-static void ckpt_kick(ckpt *k)
-{
-	if (k->on)
-		ckpt_set(k, &k->want);
+	if (k->w.on && k->log_pages >= WAL_KEEP)
+		rp_worker_wait(&k->w);
 }
 
 /* Stop the thread (after the checkpoint asked for) and give the writer
  * its automatic checkpoints back. */
 static void ckpt_stop(rp_index *ix, ckpt *k)
 {
-	if (!k->on)
+	if (!k->w.on)
 		return;
-	ckpt_set(k, &k->stop);
-	pthread_join(k->th, NULL);
-	pthread_cond_destroy(&k->cv);
-	pthread_mutex_destroy(&k->mu);
+	rp_worker_stop(&k->w);
 	sqlite3_close(k->db);
-	k->on = 0;
 	sqlite3_wal_autocheckpoint(ix->db, 1000);
 }
 
@@ -818,7 +758,7 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 			GOTO_IF(1, RP_ECANCELED);
 		GOTO_IF_ERROR(exec(ix, "COMMIT"));
 		open_tx = 0;
-		ckpt_kick(&k);
+		rp_worker_kick(&k.w); /* (after a commit) */
 		/* The batch's texts read: under a memory bound, the pages of
 		 * spooled texts are let go as a scan lets them go. */
 		for (size_t j = batch_first; j < i; j++)
@@ -839,7 +779,7 @@ int rp_index_add(rp_index *ix, const rp_corpus *c, size_t first, int replace,
 		GOTO_IF_ERROR(rp_index_merge_since(ix, gen0));
 		GOTO_IF_ERROR(exec(ix, "COMMIT"));
 		open_tx = 0;
-		ckpt_kick(&k);
+		rp_worker_kick(&k.w); /* (after a commit) */
 	}
 cleanup:
 	if (open_tx)

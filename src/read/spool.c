@@ -18,7 +18,7 @@
 #define SPOOL_RESERVE_MIN ((size_t)1 << 30)
 #define SPOOL_BUF ((size_t)1 << 20)
 
-static void writer_start(rp_spool *s);
+static void writer_run(void *arg);
 
 static int fail(char *why, size_t whylen, const char *what, const char *dir,
 		int e)
@@ -83,7 +83,7 @@ int rp_spool_open(rp_spool **out, const char *dir, size_t quantum, char *why,
 		return fail(why, whylen, "cannot map a", dir, e);
 	}
 	s->base = m;
-	writer_start(s);
+	rp_worker_start(&s->w, writer_run, s);
 	*out = s;
 	return RP_OK;
 }
@@ -101,76 +101,28 @@ static int write_at_end(rp_spool *s, char *b, size_t *n)
 	return e;
 }
 
-static void *writer_main(void *arg)
+/* The writer's run: wbuf[0..wlen) to the file (flushed, wbuf, wlen
+ * and werr are the writer's from the kick until rp_worker_wait). */
+static void writer_run(void *arg)
 {
 	rp_spool *s = arg;
-	pthread_mutex_lock(&s->mu);
-	for (;;) {
-		while (!s->busy && !s->stop)
-			pthread_cond_wait(&s->cv, &s->mu);
-		if (!s->busy)
-			break;
-		pthread_mutex_unlock(&s->mu);
-		/* (flushed and wbuf are the writer's while it is busy) */
-		int e = write_at_end(s, s->wbuf, &s->wlen);
-		pthread_mutex_lock(&s->mu);
-		s->werr = e;
-		s->busy = 0;
-		pthread_cond_broadcast(&s->cv);
-	}
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
+	s->werr = write_at_end(s, s->wbuf, &s->wlen);
 }
 
 /* Wait until the writer is idle; its error (an errno), or 0, taken. */
 static int writer_wait(rp_spool *s)
 {
-	if (!s->th_on)
-		return 0;
-	pthread_mutex_lock(&s->mu);
-	while (s->busy)
-		pthread_cond_wait(&s->cv, &s->mu);
+	rp_worker_wait(&s->w);
 	int e = s->werr;
 	s->werr = 0;
-	pthread_mutex_unlock(&s->mu);
 	return e;
-}
-
-static void writer_start(rp_spool *s)
-{
-	if (pthread_mutex_init(&s->mu, NULL) != 0)
-		return;
-	if (pthread_cond_init(&s->cv, NULL) != 0) {
-		pthread_mutex_destroy(&s->mu);
-		return;
-	}
-	if (pthread_create(&s->th, NULL, writer_main, s) != 0) {
-		pthread_cond_destroy(&s->cv);
-		pthread_mutex_destroy(&s->mu);
-		return;
-	}
-	s->th_on = 1;
-}
-
-static void writer_stop(rp_spool *s)
-{
-	if (!s->th_on)
-		return;
-	pthread_mutex_lock(&s->mu);
-	s->stop = 1;
-	pthread_cond_broadcast(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	pthread_join(s->th, NULL);
-	pthread_cond_destroy(&s->cv);
-	pthread_mutex_destroy(&s->mu);
-	s->th_on = 0;
 }
 
 /* The full write buffer to the writer, once it has written the last one
  * (the two buffers change places); without the writer, written here. */
 static int hand_over(rp_spool *s, char *why, size_t whylen)
 {
-	if (!s->th_on)
+	if (!s->w.on)
 		return rp_spool_flush(s, why, whylen);
 	int e = writer_wait(s);
 	if (!e && s->wlen) /* (what a failed write left: written first) */
@@ -186,10 +138,7 @@ static int hand_over(rp_spool *s, char *why, size_t whylen)
 	s->capbuf = cap;
 	s->nbuf = 0;
 	s->unsettled = 1;
-	pthread_mutex_lock(&s->mu);
-	s->busy = 1;
-	pthread_cond_broadcast(&s->cv);
-	pthread_mutex_unlock(&s->mu);
+	rp_worker_kick(&s->w);
 	return RP_OK;
 }
 
@@ -268,7 +217,7 @@ void rp_spool_close(rp_spool *s)
 {
 	if (!s)
 		return;
-	writer_stop(s);
+	rp_worker_stop(&s->w);
 	munmap(s->base, s->reserve);
 	close(s->fd);
 	free(s->buf);

@@ -29,8 +29,6 @@
 #ifndef RP_SPOOL_H
 #define RP_SPOOL_H
 
-#include <pthread.h>
-
 #include "common.h"
 
 typedef struct rp_spool {
@@ -43,12 +41,10 @@ typedef struct rp_spool {
 	size_t nbuf, capbuf;
 	size_t quantum;        /* bytes a pass reads between releases */
 	char dir[256];         /* for messages */
-	/* The writer: it writes wbuf[0..wlen) at `flushed` while busy; a
-	 * failed write leaves what it did not write there, with werr. */
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int th_on, busy, stop, werr;
+	/* The writer: a run writes wbuf[0..wlen) at `flushed`; a failed
+	 * write leaves what it did not write there, with werr. */
+	rp_worker w;
+	int werr;
 	int unsettled;         /* a buffer was handed over since the last
 				  rp_spool_flush (the adding thread's) */
 	char *wbuf;
