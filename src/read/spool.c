@@ -109,12 +109,15 @@ static void writer_run(void *arg)
 	s->werr = write_at_end(s, s->wbuf, &s->wlen);
 }
 
-/* Wait until the writer is idle; its error (an errno), or 0, taken. */
-static int writer_wait(rp_spool *s)
+/* Wait until the writer is idle, then write what a failed write of its
+ * left; 0 or an errno (the writer's is taken). */
+static int settle(rp_spool *s)
 {
 	rp_worker_wait(&s->w);
 	int e = s->werr;
 	s->werr = 0;
+	if (!e && s->wlen)
+		e = write_at_end(s, s->wbuf, &s->wlen);
 	return e;
 }
 
@@ -124,9 +127,7 @@ static int hand_over(rp_spool *s, char *why, size_t whylen)
 {
 	if (!s->w.on)
 		return rp_spool_flush(s, why, whylen);
-	int e = writer_wait(s);
-	if (!e && s->wlen) /* (what a failed write left: written first) */
-		e = write_at_end(s, s->wbuf, &s->wlen);
+	int e = settle(s);
 	if (e)
 		return fail(why, whylen, "cannot write the", s->dir, e);
 	char *b = s->wbuf;
@@ -146,9 +147,7 @@ int rp_spool_flush(rp_spool *s, char *why, size_t whylen)
 {
 	if (!rp_spool_pending(s))
 		return RP_OK;
-	int e = writer_wait(s);
-	if (!e && s->wlen)
-		e = write_at_end(s, s->wbuf, &s->wlen);
+	int e = settle(s);
 	if (!e)
 		s->unsettled = 0;
 	if (!e && s->nbuf)
