@@ -419,9 +419,12 @@ Test(normalize, character_texts_are_told_by_the_script_of_most_letters)
 }
 
 /* The test reads ASCII sixteen bytes at a time, and stops early where
- * the rest cannot change the answer: random texts of ASCII runs (long and
- * short, at every alignment), Latin letters and Han and Hangul characters,
- * in proportions around one to one, against the counts themselves. */
+ * the rest cannot change the answer or where the text's ASCII letters
+ * outnumber its bytes that open three- and four-byte code points: random
+ * texts of ASCII runs (long and short, at every alignment), Latin letters,
+ * Han and Hangul characters and punctuation written in three bytes, in
+ * proportions around one to one, against the counts themselves (the SIMD
+ * build and the scalar one). */
 Test(normalize, character_text_answers_are_the_counts_answer)
 {
 	static const struct { const char *s; int chars, others; } parts[] = {
@@ -433,6 +436,8 @@ Test(normalize, character_text_answers_are_the_counts_answer)
 		{ "\xe6\xb8\xaf", 1, 0 },             /* Han */
 		{ "\xed\x95\x9c", 1, 0 },             /* Hangul */
 		{ "\xe3\x80\x82", 0, 0 },             /* ideographic full stop */
+		{ "\xe2\x80\x99", 0, 0 },             /* right single quote */
+		{ "\xe2\x80\x94", 0, 0 },             /* em dash */
 	};
 	enum { NP = sizeof(parts) / sizeof(parts[0]) };
 	static char text[16384];
@@ -461,6 +466,8 @@ Test(normalize, character_text_answers_are_the_counts_answer)
 		cr_assert_eq(rp_is_char_text(text, len), expect,
 			     "round %d: %zu characters, %zu other letters, "
 			     "%zu bytes", round, chars, others, len);
+		cr_assert_eq(rp_scalar_is_char_text(text, len), expect,
+			     "round %d, scalar", round);
 	}
 	/* Both answers were asked for, often. */
 	cr_assert_gt(yes, 500);

@@ -31,10 +31,10 @@ Test(verify, threshold_is_inclusive)
 	uint64_t cand = RP_PAIR(0, 1);
 	rp_pair *out;
 	size_t nout;
-	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0, 0.5, 0), RP_OK); /* J = 2/4 */
+	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0, 0.5, 0, 1), RP_OK); /* J = 2/4 */
 	cr_assert_eq(nout, 1);
 	free(out);
-	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0, 0.51, 0), RP_OK);
+	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0, 0.51, 0, 1), RP_OK);
 	cr_assert_eq(nout, 0);
 	free(out);
 }
@@ -127,4 +127,56 @@ Test(verify, containment_search_equals_brute_force)
 	check_against_brute_force(0.5, 0.3);
 	check_against_brute_force(0.8, 0.6);
 	check_against_brute_force(1.0, 0.9);
+}
+
+/* Verification on several threads, each a contiguous share of the
+ * candidates, gives what one thread gives: the same pairs, in the same
+ * order, with the same tentative marks (every pair of 400 documents is a
+ * candidate; every third one may share a passage). */
+Test(verify, threads_give_what_one_thread_gives)
+{
+	const size_t nd = 400;
+	uint64_t **h;
+	uint32_t *n;
+	random_collection(&h, &n, nd, 5);
+	rp_sets S = { (const uint64_t *const *)h, n, nd };
+	size_t ncand = 0, nkeep = 0;
+	uint64_t *cand = malloc(nd * nd / 2 * sizeof(*cand));
+	uint64_t *keep = malloc(nd * nd / 2 * sizeof(*keep));
+	for (size_t a = 0; a < nd; a++)
+		for (size_t b = a + 1; b < nd; b++) {
+			if (ncand % 3 == 0)
+				keep[nkeep++] = RP_PAIR(a, b);
+			cand[ncand++] = RP_PAIR(a, b);
+		}
+	rp_pair *one, *many;
+	uint8_t *t1, *tm;
+	size_t n1, nm;
+	cr_assert_eq(rp_verify(&one, &n1, &t1, &S, cand, ncand, keep, nkeep, 3,
+			       0.5, 0.5, 1), RP_OK);
+	size_t tent = 0;
+	for (size_t i = 0; i < n1; i++)
+		tent += t1[i];
+	cr_assert_gt(n1, 100);
+	cr_assert_gt(tent, 0, "some pairs are kept for alignment only");
+	cr_assert_lt(tent, n1);
+	const unsigned threads[] = { 2, 3, 7 };
+	for (size_t k = 0; k < 3; k++) {
+		cr_assert_eq(rp_verify(&many, &nm, &tm, &S, cand, ncand, keep,
+				       nkeep, 3, 0.5, 0.5, threads[k]), RP_OK);
+		cr_assert_eq(nm, n1, "%u threads", threads[k]);
+		cr_assert_eq(memcmp(many, one, n1 * sizeof(*one)), 0,
+			     "%u threads", threads[k]);
+		cr_assert_eq(memcmp(tm, t1, n1), 0, "%u threads", threads[k]);
+		free(many);
+		free(tm);
+	}
+	free(one);
+	free(t1);
+	free(cand);
+	free(keep);
+	for (size_t d = 0; d < nd; d++)
+		free(h[d]);
+	free(h);
+	free(n);
 }

@@ -59,43 +59,146 @@ int rp_pair_passes(const rp_pair *p, double t, double c)
 		 ratio_at_least(p->shared, p->size_b, c)));
 }
 
+/* One thread's share of rp_verify: candidates cand[0..ncand), with the
+ * part of keep that falls among them. */
+typedef struct verify_job {
+	const rp_sets *sets;
+	const uint64_t *cand, *keep;
+	size_t ncand, nkeep, keep_shared;
+	double threshold, containment;
+	int tentative;
+	rp_pair *res; /* out (malloc'd; NULL when none passed) */
+	uint8_t *tent;
+	size_t n;
+	int err;
+} verify_job;
+
+static int verify_range(verify_job *j)
+{
+	size_t cap = 0, capt = 0, k = 0;
+	for (size_t i = 0; i < j->ncand; i++) {
+		rp_pair p;
+		rp_score_pair(&p, j->sets, RP_PAIR_A(j->cand[i]),
+			      RP_PAIR_B(j->cand[i]));
+		while (k < j->nkeep && j->keep[k] < j->cand[i])
+			k++;
+		int passed = rp_pair_passes(&p, j->threshold, j->containment);
+		int kept = !passed && j->tentative && k < j->nkeep &&
+			   j->keep[k] == j->cand[i] && p.shared >= j->keep_shared;
+		if (!passed && !kept)
+			continue;
+		RETURN_ERROR_IF(RP_GROW(j->res, cap, j->n + 1) < 0 ||
+					(j->tentative &&
+					 RP_GROW(j->tent, capt, j->n + 1) < 0),
+				RP_ENOMEM);
+		if (j->tentative)
+			j->tent[j->n] = (uint8_t)kept;
+		j->res[j->n++] = p;
+	}
+	return RP_OK;
+}
+
+static void *verify_worker(void *arg)
+{
+	verify_job *j = arg;
+	j->err = verify_range(j);
+	return NULL;
+}
+
+/* The first of keep[0..n) that is not below x. */
+static size_t lower_bound(const uint64_t *keep, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (keep[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Candidates per thread before a second one pays for its start. */
+#define VERIFY_PER_THREAD 4096
+
 int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 	      const rp_sets *sets, const uint64_t *cand, size_t ncand,
 	      const uint64_t *keep, size_t nkeep, size_t keep_shared,
-	      double threshold, double containment)
+	      double threshold, double containment, unsigned threads)
 {
-	rp_pair *res = NULL;
-	uint8_t *tent = NULL;
-	size_t n = 0, cap = 0, capt = 0, k = 0;
+	verify_job jobs[RP_MAX_THREADS];
+	unsigned nt = rp_thread_count(threads, ncand / VERIFY_PER_THREAD + 1);
+	int err = RP_OK;
 
 	*out = NULL;
 	*nout = 0;
 	if (tentative)
 		*tentative = NULL;
-	for (size_t i = 0; i < ncand; i++) {
-		rp_pair p;
-		rp_score_pair(&p, sets, RP_PAIR_A(cand[i]), RP_PAIR_B(cand[i]));
-		while (k < nkeep && keep[k] < cand[i])
-			k++;
-		int passed = rp_pair_passes(&p, threshold, containment);
-		int kept = !passed && tentative && k < nkeep && keep[k] == cand[i] &&
-			   p.shared >= keep_shared;
-		if (!passed && !kept)
-			continue;
-		if (RP_GROW(res, cap, n + 1) < 0 ||
-		    (tentative && RP_GROW(tent, capt, n + 1) < 0)) {
-			free(res);
-			free(tent);
-			return RP_ENOMEM;
+	/* Contiguous shares of about equal work (a pair costs about its two
+	 * sets' sizes), so the shares' results, appended, are in order. */
+	uint64_t total = 0, sum = 0;
+	for (size_t i = 0; nt > 1 && i < ncand; i++)
+		total += sets->n[RP_PAIR_A(cand[i])] + sets->n[RP_PAIR_B(cand[i])];
+	size_t from = 0;
+	for (unsigned t = 0; t < nt; t++) {
+		size_t to = from;
+		if (t + 1 == nt) {
+			to = ncand;
+		} else {
+			uint64_t upto = total / nt * (t + 1);
+			while (to < ncand && sum < upto) {
+				sum += sets->n[RP_PAIR_A(cand[to])] +
+				       sets->n[RP_PAIR_B(cand[to])];
+				to++;
+			}
 		}
-		if (tentative)
-			tent[n] = (uint8_t)kept;
-		res[n++] = p;
+		size_t k0 = from ? lower_bound(keep, nkeep, cand[from]) : 0;
+		size_t k1 = to < ncand ? lower_bound(keep, nkeep, cand[to])
+				       : nkeep;
+		jobs[t] = (verify_job){ sets, cand + from, keep ? keep + k0 : NULL,
+					to - from, k1 - k0, keep_shared,
+					threshold, containment, tentative != NULL,
+					NULL, NULL, 0, RP_OK };
+		from = to;
 	}
-	*out = res;
-	*nout = n;
+	rp_run_jobs(verify_worker, jobs, sizeof(jobs[0]), nt);
+	size_t n = 0;
+	for (unsigned t = 0; t < nt; t++) {
+		if (jobs[t].err < 0 && err == RP_OK)
+			err = jobs[t].err;
+		n += jobs[t].n;
+	}
+	if (err == RP_OK && nt > 1 && n) {
+		/* The first share's arrays take the others'. */
+		verify_job *j = &jobs[0];
+		size_t cap = j->n, capt = j->n;
+		if (RP_GROW(j->res, cap, n) < 0 ||
+		    (tentative && RP_GROW(j->tent, capt, n) < 0)) {
+			err = RP_ENOMEM;
+		} else {
+			for (unsigned t = 1; t < nt; t++) {
+				if (!jobs[t].n)
+					continue;
+				memcpy(j->res + j->n, jobs[t].res,
+				       jobs[t].n * sizeof(*j->res));
+				if (tentative)
+					memcpy(j->tent + j->n, jobs[t].tent,
+					       jobs[t].n);
+				j->n += jobs[t].n;
+			}
+		}
+	}
+	for (unsigned t = err == RP_OK ? 1 : 0; t < nt; t++) {
+		free(jobs[t].res);
+		free(jobs[t].tent);
+	}
+	if (err < 0)
+		return err;
+	*out = jobs[0].res;
+	*nout = jobs[0].n;
 	if (tentative)
-		*tentative = tent;
+		*tentative = jobs[0].tent;
 	return RP_OK;
 }
 
@@ -263,7 +366,7 @@ int rp_exact_pairs(rp_pair **out, size_t *nout, size_t *ncand,
 	ncd = rp_unique_u64(cand, ncd);
 	*ncand = ncd;
 	GOTO_IF_ERROR(rp_verify(out, nout, NULL, sets, cand, ncd, NULL, 0, 0,
-				threshold, containment));
+				threshold, containment, 1));
 cleanup:
 	free(kv);
 	free(kvtmp);

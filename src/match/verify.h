@@ -40,14 +40,15 @@ RP_INTERNAL int rp_pair_passes(const rp_pair *p, double t, double c);
  * share a passage: when tentative is not NULL, those that fail the
  * thresholds but share keep_shared shingles or more (what a passage of
  * the length sought holds) are kept too, with (*tentative)[i] = 1
- * (alignment decides).
+ * (alignment decides). On up to `threads` threads (0: one per core), each
+ * taking a contiguous share: the output is the same for any number.
  * *out and *tentative are malloc'd (caller frees).
  */
 RP_INTERNAL int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 			  const rp_sets *sets, const uint64_t *cand,
 			  size_t ncand, const uint64_t *keep, size_t nkeep,
 			  size_t keep_shared, double threshold,
-			  double containment);
+			  double containment, unsigned threads);
 
 /*
  * All pairs with Jaccard >= threshold (> 0), or with either containment >=

@@ -196,7 +196,8 @@ static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
 		GOTO_IF_ERROR(rp_verify(&p, &np, q->min_passage ? &t : NULL, &S,
 					cand + i, j - i, keep ? keep + k : NULL,
 					k2 - k, passage_shingles(c, q),
-					q->threshold, q->containment));
+					q->threshold, q->containment,
+					c->ao.threads));
 		rp_analysis_release_sets(an, nd);
 		if (np) {
 			GOTO_IF_ERROR(RP_GROW(r->pairs, cap, r->npairs + np));
@@ -363,7 +364,7 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 					given ? given->npcand
 					      : passages ? an->npcand : 0,
 					passage_shingles(c, &q), q.threshold,
-					q.containment));
+					q.containment, c->ao.threads));
 		r->stats.seconds_verify = rp_now() - t2;
 	}
 verified:
