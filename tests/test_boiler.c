@@ -39,10 +39,19 @@ Test(boiler, credit_and_notice_lines)
 			      "(Additional reporting by X)", "(c) 2026 Baltic Wire",
 			      "\xc2\xa9 Copyright 2026", "Reuter", "REUTER",
 			      "Share this article", "Quelle: dpa", "Fuente: EFE",
-			      "(Corrects figure in paragraph 1)", "Share" };
+			      "(Corrects figure in paragraph 1)", "Share",
+			      "This article was originally published by Reuters "
+			      "and is republished here with permission.",
+			      "This article originally appeared in The Daily "
+			      "Post. Republished with permission.",
+			      "This article is republished from The "
+			      "Conversation under a Creative Commons license." };
 	const char *no[] = { "The minister said the plan was ready.",
 			     "Sources said the talks failed.",
-			     "Reporters were told to leave." };
+			     "Reporters were told to leave.",
+			     "The article was published in March.",
+			     "Originally published in 1851, the novel sold "
+			     "poorly." };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		cr_assert(rp_is_credit_line(yes[i], strlen(yes[i])), "'%s'", yes[i]);
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -166,6 +175,32 @@ Test(boiler, notice_words_inside_a_wrapped_paragraph_are_story)
 		     "improve your experience. Read our cookie policy.\n");
 	cr_assert_str_eq(got, "Lithuanian Times uses cookies to improve your experience. "
 		     "Read our cookie policy.");
+}
+
+/* Republication and reporting credits are chrome on a line of their own,
+ * also after other words; the same words inside a story's paragraph (a
+ * wrapped one, or one of more than 40 words) are story. */
+Test(boiler, republication_credits_are_notices_on_a_line_of_their_own)
+{
+	char got[1024];
+	layout_lines(got, sizeof(got),
+		"The port handled a record tonnage in the year, the board said.\n\n"
+		"Harbour Times reporters contributed to this report. This story "
+		"was originally published by the Baltic Post.\n\n"
+		"This article originally appeared in The Harbour Times. "
+		"Republished with permission.\n");
+	cr_assert_str_eq(got, "Harbour Times reporters contributed to this report. "
+		"This story was originally published by the Baltic Post.|"
+		"This article originally appeared in The Harbour Times. "
+		"Republished with permission.");
+	layout_lines(got, sizeof(got),
+		"The novel, which was originally published by a small press in\n"
+		"Vilnius, sold out in a week, the publisher said.\n\n"
+		"The memoir was originally published in 1951 and has been out of print "
+		"for decades, but a new edition with letters, photographs and an essay "
+		"by the author's daughter reaches the shops next week, the publisher "
+		"said on Tuesday.\n");
+	cr_assert_str_eq(got, "");
 }
 
 /* An outlet whose pages share no template line (a wire archive) learns

@@ -183,6 +183,14 @@ int rp_is_credit_line(const char *line, size_t len)
 		"sources:", "quelle:", "fuente:", "fonte:", "\xc5\xba\x72\xc3\xb3\x64\xc5\x82\x6f:",
 		"\xc5\xa1\x61ltinis:", "autor:", "author:", "photo:", "foto:",
 		"corrects ", "updates ", "tags:", "advertisement",
+		/* republication credits (the story's source varies with
+		 * the page, so the line is not learned as chrome) */
+		"this article was originally published",
+		"this article originally appeared",
+		"this article first appeared", "this article is republished",
+		"this story was originally published",
+		"this story originally appeared", "this story first appeared",
+		"republished with permission",
 	};
 	static const char *whole[] = { "reuter", "reuters", "share", "(ap)",
 				       "(afp)", "(dpa)", "(bns)", "(elta)",

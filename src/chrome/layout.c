@@ -464,6 +464,15 @@ static const char *const phrases_all[] = {
 	"share on linkedin", "share via email", "share via e-mail",
 	"leave a comment", "log in to comment", "got a story?",
 	"support independent journalism",
+	/* credits: republication ("... This story was originally published
+	 * by ...", after the site's own footer words), a wire story's
+	 * reporters; not the words a story uses of a book or an essay */
+	"this story was originally published",
+	"this article was originally published",
+	"this story originally appeared", "this article originally appeared",
+	"this story first appeared", "this article first appeared",
+	"this article is republished", "republished with permission",
+	"republished here with permission", "contributed to this report",
 	"slapuk", "naujienlai\xc5\xa1k", "teis\xc4\x97s saugomos",
 	"prenumeruokite", "rechte vorbehalten", "verwenden cookies",
 	"datenschutzerkl\xc3\xa4rung", "newsletter abonnieren",

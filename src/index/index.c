@@ -2,7 +2,9 @@
  * index.c - the archive index: a collection kept in an SQLite database,
  * added to in batches, asked again later.
  *
- * What is kept (schema version 6; 5 kept the blocks of `run` in a
+ * What is kept (schema version 7; 6 kept the same tables, filled by
+ * chrome rules without the republication credits, so its features are
+ * not what this reprint computes; 5 kept the blocks of `run` in a
  * WITHOUT ROWID table, runs.c says why no longer):
  *   meta(key, value)   the schema version, the analysis options the
  *                      archive was made with, the kept question's banding
@@ -54,7 +56,7 @@
 #include <xxhash.h>
 
 #define APP_ID 0x52505249 /* "RPRI" */
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 #define DEFAULT_BATCH 10000
 
 #define set_err rp_index_set_err
