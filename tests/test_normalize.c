@@ -419,8 +419,7 @@ Test(normalize, character_texts_are_told_by_the_script_of_most_letters)
 }
 
 /* The test reads ASCII sixteen bytes at a time, and stops early where
- * the rest cannot change the answer or where the text's ASCII letters
- * outnumber its bytes that open three- and four-byte code points: random
+ * the rest cannot change the answer: random
  * texts of ASCII runs (long and short, at every alignment), Latin letters,
  * Han and Hangul characters and punctuation written in three bytes, in
  * proportions around one to one, against the counts themselves (the SIMD
