@@ -37,6 +37,12 @@ Test(verify, threshold_is_inclusive)
 	cr_assert_eq(rp_verify(&out, &nout, NULL, &S, &cand, 1, NULL, 0, 0, 0.51, 0, 1), RP_OK);
 	cr_assert_eq(nout, 0);
 	free(out);
+	/* No candidates at all (no array): nothing, on any threads. */
+	uint8_t *tent;
+	cr_assert_eq(rp_verify(&out, &nout, &tent, &S, NULL, 0, NULL, 0, 0, 0.5, 0, 2), RP_OK);
+	cr_assert_eq(nout, 0);
+	free(out);
+	free(tent);
 }
 
 /* A collection of families: each family is a base set with documents that

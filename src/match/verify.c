@@ -156,7 +156,8 @@ int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 		size_t k0 = from ? lower_bound(keep, nkeep, cand[from]) : 0;
 		size_t k1 = to < ncand ? lower_bound(keep, nkeep, cand[to])
 				       : nkeep;
-		jobs[t] = (verify_job){ sets, cand + from, keep ? keep + k0 : NULL,
+		jobs[t] = (verify_job){ sets, cand ? cand + from : NULL,
+					keep ? keep + k0 : NULL,
 					to - from, k1 - k0, keep_shared,
 					threshold, containment, tentative != NULL,
 					NULL, NULL, 0, RP_OK };
