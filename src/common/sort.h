@@ -24,6 +24,20 @@ RP_INTERNAL void rp_sort_kv(rp_kv *kv, rp_kv *tmp, size_t n);
 /* Remove adjacent duplicates of a sorted array; returns the new length. */
 RP_INTERNAL size_t rp_unique_u64(uint64_t *keys, size_t n);
 
+/* The first of the sorted x[0..n) that is >= v (n when none is). */
+static inline size_t rp_lower_u64(const uint64_t *x, size_t n, uint64_t v)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * RP_DEFINE_RADIX(NAME, T, KEY) defines void NAME(T *a, T *tmp, size_t n):
  * a[0..n) sorted by the 64-bit KEY(element), stably (an LSD radix sort;

@@ -105,20 +105,6 @@ static void *verify_worker(void *arg)
 	return NULL;
 }
 
-/* The first of keep[0..n) that is not below x. */
-static size_t lower_bound(const uint64_t *keep, size_t n, uint64_t x)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (keep[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Candidates per thread before a second one pays for its start. */
 #define VERIFY_PER_THREAD 4096
 
@@ -153,8 +139,8 @@ int rp_verify(rp_pair **out, size_t *nout, uint8_t **tentative,
 				to++;
 			}
 		}
-		size_t k0 = from ? lower_bound(keep, nkeep, cand[from]) : 0;
-		size_t k1 = to < ncand ? lower_bound(keep, nkeep, cand[to])
+		size_t k0 = from ? rp_lower_u64(keep, nkeep, cand[from]) : 0;
+		size_t k1 = to < ncand ? rp_lower_u64(keep, nkeep, cand[to])
 				       : nkeep;
 		jobs[t] = (verify_job){ sets, cand ? cand + from : NULL,
 					keep ? keep + k0 : NULL,

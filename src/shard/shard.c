@@ -1487,20 +1487,6 @@ static int keys_band(rp_shard *s, rp_sfr *r, unsigned j, unsigned nb,
 RP_DEFINE_MERGE(merge_kv, rp_kv, KEY_KV)
 RP_DEFINE_MERGE(merge_fp, rp_fp, KEY_FP)
 
-/* The first of the sorted x[0..n) that is >= v. */
-static size_t lower_u64(const uint64_t *x, size_t n, uint64_t v)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (x[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The first fingerprint of fp[0..n) with hash >= h. */
 static size_t fp_lower(const rp_fp *fp, size_t n, uint64_t h)
 {
@@ -2013,8 +1999,8 @@ int rp_shard_verify(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	for (size_t x = 0; x < ncand + npc; x++) {
 		uint64_t *p = x < ncand ? &cand[x] : &pcand[x - ncand];
 		uint64_t a = RP_PAIR_A(*p), b = RP_PAIR_B(*p);
-		size_t la = (size_t)(lower_u64(need, nneed, a));
-		size_t lb = (size_t)(lower_u64(need, nneed, b));
+		size_t la = (size_t)(rp_lower_u64(need, nneed, a));
+		size_t lb = (size_t)(rp_lower_u64(need, nneed, b));
 		*p = RP_PAIR(la, lb);
 	}
 	/* What the sign stage found of each: which have words, which are
