@@ -50,8 +50,8 @@ Test(boiler, credit_and_notice_lines)
 			     "Sources said the talks failed.",
 			     "Reporters were told to leave.",
 			     "The article was published in March.",
-			     "Originally published in 1851, the novel sold "
-			     "poorly." };
+			     ("Originally published in 1851, the novel sold "
+			      "poorly.") };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		cr_assert(rp_is_credit_line(yes[i], strlen(yes[i])), "'%s'", yes[i]);
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -267,8 +267,8 @@ Test(boiler, notice_phrases_in_other_languages)
 		"Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten.",
 		"\xc2\xa9 Le Quotidien. Tous droits r\xc3\xa9serv\xc3\xa9s.",
 		"Todos los derechos reservados.",
-		"\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c "
-		"\xd0\xbd\xd0\xb0 \xd1\x80\xd0\xb0\xd1\x81\xd1\x81\xd1\x8b\xd0\xbb\xd0\xba\xd1\x83.",
+		("\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xbf\xd0\xb8\xd1\x88\xd0\xb8\xd1\x82\xd0\xb5\xd1\x81\xd1\x8c "
+		 "\xd0\xbd\xd0\xb0 \xd1\x80\xd0\xb0\xd1\x81\xd1\x81\xd1\x8b\xd0\xbb\xd0\xba\xd1\x83."),
 	};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		char text[512], got[512];

@@ -186,7 +186,7 @@ Test(normalize, ascii_words_are_the_same_tokens_at_every_alignment)
 				     round, k);
 			cr_assert_eq(tb.tok[k].end, j, "round %d token %zu",
 				     round, k);
-			cr_assert_eq(tb.tok[k].numeric, digits);
+			cr_assert_eq((int)tb.tok[k].numeric, digits);
 			memcpy(word, text + i, j - i);
 			cr_assert_eq(rp_tokenize(&one, word, j - i, 0), RP_OK);
 			cr_assert_eq(one.ntok, 1);

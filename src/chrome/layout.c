@@ -217,7 +217,7 @@ int rp_is_timestamp_line(const char *s, size_t n)
 	static const char *const markers[] = {
 		"last updated", "updated", "first published", "published",
 		"posted", "last modified", "modified", "aktualisiert",
-		"ver\xc3\xb6" "ffentlicht", "atnaujinta", "paskelbta",
+		("ver\xc3\xb6" "ffentlicht"), "atnaujinta", "paskelbta",
 		"publi\xc3\xa9", "mis \xc3\xa0 jour", "actualizado", "publicado",
 		"\xd0\xbe\xd0\xb1\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe",             /* обновлено */
 		"\xd0\xbe\xd0\xbf\xd1\x83\xd0\xb1\xd0\xbb\xd0\xb8\xd0\xba\xd0\xbe\xd0\xb2\xd0\xb0\xd0\xbd\xd0\xbe", /* опубликовано */
@@ -229,7 +229,7 @@ int rp_is_timestamp_line(const char *s, size_t n)
 		"nov", "dec", "januar", "februar", "m\xc3\xa4rz", "juni", "juli",
 		"oktober", "dezember", "janvier", "f\xc3\xa9vrier", "mars",
 		"avril", "mai", "juin", "juillet", "ao\xc3\xbbt", "septembre",
-		"octobre", "novembre", "d\xc3\xa9" "cembre", "enero", "febrero",
+		"octobre", "novembre", ("d\xc3\xa9" "cembre"), "enero", "febrero",
 		"marzo", "abril", "mayo", "junio", "julio", "agosto",
 		"septiembre", "octubre", "noviembre", "diciembre",
 	};
@@ -293,7 +293,7 @@ int rp_is_relative_time(const char *s, size_t n)
 		"sekund", "minut", "stunde", "tag", "woche", "monat", "jahr",
 		"valand", "val", "dien", "savait", "m\xc4\x97n", "met",
 		"seconde", "heure", "jour", "semaine", "mois", "an",
-		"segundo", "minuto", "hora", "d\xc3\xad" "a", "dia", "semana",
+		"segundo", "minuto", "hora", ("d\xc3\xad" "a"), "dia", "semana",
 		"mes", "a\xc3\xb1o",
 		"\xd1\x81\xd0\xb5\xd0\xba",             /* сек */
 		"\xd0\xbc\xd0\xb8\xd0\xbd",             /* мин */
@@ -388,7 +388,7 @@ static int heading_kind(const char *s, size_t n, int *list)
 		"share", "share this", "share this article", "share this story",
 		"comments", "leave a comment", "leave a reply", "advertisement",
 		"sponsored", "newsletter", "tags", "follow us", "dalintis",
-		"komentarai", "reklama", "\xc5\xbe" "ym\xc4\x97s", "teilen",
+		"komentarai", "reklama", ("\xc5\xbe" "ym\xc4\x97s"), "teilen",
 		"kommentare", "anzeige", "werbung", "partager", "commentaires",
 		"publicit\xc3\xa9", "compartir", "comentarios", "publicidad",
 		"\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xb5\xd0\xbb\xd0\xb8\xd1\x82\xd1\x8c\xd1\x81\xd1\x8f",

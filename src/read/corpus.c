@@ -452,7 +452,8 @@ int rp_corpus_reject_add(rp_corpus *c, const char *source, size_t line,
 int rp_corpus_reject_empty(rp_corpus *c, const char *source, size_t line,
 			   const char *id, const char *reason)
 {
-	return rp_corpus_reject_add_kind(c, 1, source, line, id, reason);
+	return rp_corpus_reject_add_kind(c, 1, source, line, id, "%s",
+					 reason);
 }
 
 int rp_corpus_reject_add_kind(rp_corpus *c, int empty, const char *source,
