@@ -298,6 +298,16 @@ static int make_passages(rp_align *al, const rp_token *ta, size_t na,
 	return err;
 }
 
+/* Anchor (i, j): a's window i is b's window j. */
+static int push_anchor(rp_align *al, size_t i, size_t j)
+{
+	FORWARD_IF_ERROR(RP_GROW(al->anch, al->capanch, 2 * (al->nanch + 1)));
+	al->anch[2 * al->nanch] = (uint32_t)i;
+	al->anch[2 * al->nanch + 1] = (uint32_t)j;
+	al->nanch++;
+	return RP_OK;
+}
+
 int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		    const rp_token *tb, size_t nb, unsigned k, uint64_t a_key)
 {
@@ -362,11 +372,7 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 	for (size_t j = 0; j < nsb; j++) {
 		uint64_t h = al->sb[j];
 		if (guess < nsa && al->sa[guess] == h && !al->twice[guess]) {
-			FORWARD_IF_ERROR(RP_GROW(al->anch, al->capanch,
-						 2 * (al->nanch + 1)));
-			al->anch[2 * al->nanch] = (uint32_t)guess;
-			al->anch[2 * al->nanch + 1] = (uint32_t)j;
-			al->nanch++;
+			FORWARD_IF_ERROR(push_anchor(al, guess, j));
 			guess++;
 			continue;
 		}
@@ -383,11 +389,7 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 		if (reps > MAX_REPEAT)
 			continue;
 		for (uint32_t x = al->ht[slot]; x; x = al->next[x - 1]) {
-			FORWARD_IF_ERROR(RP_GROW(al->anch, al->capanch,
-						 2 * (al->nanch + 1)));
-			al->anch[2 * al->nanch] = x - 1;
-			al->anch[2 * al->nanch + 1] = (uint32_t)j;
-			al->nanch++;
+			FORWARD_IF_ERROR(push_anchor(al, x - 1, j));
 			guess = x; /* (x - 1) + 1 */
 		}
 	}
