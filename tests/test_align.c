@@ -154,6 +154,49 @@ Test(align, unrelated_texts_share_no_passage)
 	free(b);
 }
 
+/* A place is an edit that puts a figure where a figure was: a bulletin
+ * filled with other data has one per sentence; a figure written out and
+ * a sentence added with a figure in it are none. */
+Test(align, figure_places_count_figures_replaced_by_figures)
+{
+	const char *a = "The Bank of England said it forecast a shortage of about "
+			"350 mln stg in the money market today. Bills maturing in "
+			"official hands will drain some 525 mln stg while bankers' "
+			"balances below target will take out about 175 mln stg. "
+			"Exchequer transactions will add some 300 mln stg to the "
+			"system.";
+	const char *b = "The Bank of England said it forecast a shortage of around "
+			"450 mln stg in the money market today. Bills maturing in "
+			"official hands will drain some 650 mln stg while bankers' "
+			"balances below target will take out around 50 mln stg. "
+			"Exchequer transactions will add some 200 mln stg to the "
+			"system.";
+	rp_align al;
+	memset(&al, 0, sizeof(al));
+	align(&al, a, b);
+	cr_assert_eq(al.figure_places, 4, "%zu places", al.figure_places);
+	cr_assert_gt(al.word_edits, 0);
+	const char *c = "I have an extra copy of Lotus 1-2-3 version 3.4 for DOS. "
+			"I'd like to get $100 for it, please reply by e-mail, thanks "
+			"and best regards to all of you here, Jay";
+	const char *d = "I have an extra copy of Lotus 1-2-3 version 3.4 for DOS. "
+			"This package was originally $600. I'd like to get $75 for "
+			"it, please reply by e-mail, thanks and best regards to all "
+			"of you here, Jay";
+	align(&al, c, d);
+	cr_assert_eq(al.figure_places, 1, "%zu places", al.figure_places);
+	const char *e = "The fire service said in a statement that two people were "
+			"hurt when the roof of the market hall in the old town gave "
+			"way under the snow on Sunday morning.";
+	const char *f = "The fire service said in a statement that 2 people were "
+			"hurt when the roof of the market hall in the old town gave "
+			"way under the snow on Sunday morning.";
+	align(&al, e, f);
+	cr_assert_eq(al.nedits, 1);
+	cr_assert_eq(al.figure_places, 0);
+	rp_align_free(&al);
+}
+
 Test(relation, classes_follow_the_documented_thresholds)
 {
 	cr_assert_eq(rp_classify(1.0, 1.0, 1, NULL), RP_REL_EXACT);
@@ -168,19 +211,38 @@ Test(relation, classes_follow_the_documented_thresholds)
 	/* With alignment: no edit inside passages covering >= 95% of both
 	 * is near verbatim, whatever the shingle containments say; one
 	 * changed word is an edit. */
-	rp_align_summary edges = { 60, 62, 60, 59, 0, 0, 0, 0, 3, 0, 0, 0 };
+	rp_align_summary edges = { 60, 62, 60, 59, 0, 0, 0, 0, 3, 0, 0, 0, 0 };
 	cr_assert_eq(rp_classify(0.9, 0.85, 0, &edges), RP_REL_NEAR_VERBATIM);
-	rp_align_summary one_word = { 60, 60, 60, 60, 1, 0, 1, 0, 0, 0, 0, 0 };
+	rp_align_summary one_word = { 60, 60, 60, 60, 1, 0, 1, 0, 0, 0, 0, 0, 0 };
 	cr_assert_eq(rp_classify(0.97, 0.97, 0, &one_word), RP_REL_LIGHT_EDIT);
 	/* Only figures changed, 2 of 60 words: a template; unless one of
 	 * them says it corrects the other. */
-	rp_align_summary figures = { 60, 60, 60, 60, 2, 2, 0, 0, 0, 0, 0, 0 };
+	rp_align_summary figures = { 60, 60, 60, 60, 2, 2, 0, 0, 0, 0, 0, 0, 2 };
 	cr_assert_eq(rp_classify(0.9, 0.9, 0, &figures), RP_REL_TEMPLATE);
 	figures.correction = 1;
 	cr_assert_eq(rp_classify(0.9, 0.9, 0, &figures), RP_REL_LIGHT_EDIT);
 	/* One figure in a 300-word story is a corrected reprint. */
-	rp_align_summary long_story = { 300, 300, 300, 300, 1, 1, 0, 0, 0, 0, 0, 0 };
+	rp_align_summary long_story = { 300, 300, 300, 300, 1, 1, 0, 0, 0, 0, 0, 0, 1 };
 	cr_assert_neq(rp_classify(0.98, 0.98, 0, &long_story), RP_REL_TEMPLATE);
+	/* A formula filled with other data and written by another hand:
+	 * figures changed in 4 places of 90 shared words, 6 words edited
+	 * ("about" / "around"): a template, unless it corrects. Two figure
+	 * places in a 300-word story (a dateline's date and a corrected
+	 * figure) are a reprint, and so is one place in a short one. */
+	rp_align_summary formula = { 100, 95, 90, 90, 10, 4, 6, 5, 0, 5, 0, 0, 4 };
+	cr_assert_eq(rp_classify(0.55, 0.55, 0, &formula), RP_REL_TEMPLATE);
+	formula.correction = 1;
+	cr_assert_eq(rp_classify(0.55, 0.55, 0, &formula), RP_REL_EXCERPT);
+	rp_align_summary update = { 300, 300, 290, 290, 8, 2, 6, 5, 5, 5, 5, 0, 2 };
+	cr_assert_neq(rp_classify(0.9, 0.9, 0, &update), RP_REL_TEMPLATE);
+	rp_align_summary dateline = { 60, 60, 50, 50, 3, 1, 2, 5, 5, 5, 5, 0, 1 };
+	cr_assert_neq(rp_classify(0.8, 0.8, 0, &dateline), RP_REL_TEMPLATE);
+	/* Dense but in one place only: a price changed in a short notice
+	 * posted again. */
+	rp_align_summary repost = { 35, 40, 35, 40, 6, 1, 5, 0, 0, 0, 0, 0, 1 };
+	cr_assert_neq(rp_classify(0.7, 0.58, 0, &repost), RP_REL_TEMPLATE);
+	repost.figure_places = 2;
+	cr_assert_eq(rp_classify(0.7, 0.58, 0, &repost), RP_REL_TEMPLATE);
 	cr_assert_str_eq(rp_relation_name(RP_REL_LIGHT_EDIT), "light_edit");
 }
 

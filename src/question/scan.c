@@ -441,7 +441,9 @@ static void judge(rp_result *r, int passed, int tentative)
 		r->why = "scores below the thresholds, and no shared passage "
 			 "of min_passage unedited words with the same figures";
 	else if (p->relation == RP_REL_TEMPLATE && !r->q.keep_templates)
-		r->why = "a template: the texts differ only in figures";
+		r->why = "a template: the texts differ only in figures, or "
+			 "their shared passages change figures once every "
+			 "30 words or more often";
 	else if (filtered)
 		r->why = filtered;
 	else {

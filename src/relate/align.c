@@ -110,6 +110,15 @@ static int all_numeric(const rp_token *t, size_t lo, size_t hi)
 	return 1;
 }
 
+/* Is any token of t[lo, hi) a figure? */
+static int has_figure(const rp_token *t, size_t lo, size_t hi)
+{
+	for (size_t x = lo; x < hi; x++)
+		if (t[x].numeric)
+			return 1;
+	return 0;
+}
+
 static int push_edit(rp_align *al, rp_passage *p, const rp_token *ta,
 		     const rp_token *tb, size_t a0, size_t a1, size_t b0,
 		     size_t b1)
@@ -124,6 +133,7 @@ static int push_edit(rp_align *al, rp_passage *p, const rp_token *ta,
 	p->substituted += sub;
 	p->deleted += ga - sub;
 	p->inserted += gb - sub;
+	al->figure_places += has_figure(ta, a0, a1) && has_figure(tb, b0, b1);
 	if (all_numeric(ta, a0, a1) && all_numeric(tb, b0, b1))
 		al->figure_edits += RP_MAX(ga, gb);
 	else
@@ -315,7 +325,7 @@ int rp_align_tokens(rp_align *al, const rp_token *ta, size_t na,
 
 	al->npass = al->nedits = al->shared_words = al->nanch = 0;
 	al->longest_run = 0;
-	al->figure_edits = al->word_edits = 0;
+	al->figure_edits = al->word_edits = al->figure_places = 0;
 	al->lead_a = na;
 	al->lead_b = nb;
 	al->trail_a = na;

@@ -22,6 +22,7 @@ typedef struct rp_align {
 	size_t shared_words;     /* words of a inside passages, unedited */
 	size_t figure_edits;     /* edited words that are figures on both sides */
 	size_t word_edits;       /* other edited words */
+	size_t figure_places;    /* edits with a figure on both sides */
 	size_t lead_a, lead_b;   /* words before the first passage (all
 				    words when there is none) */
 	size_t trail_a, trail_b; /* words after the last passage */

@@ -206,19 +206,20 @@ static void *align_worker(void *arg)
 		rp_align_summary sum = { ta->ntok, tb->ntok, 0, 0, 0,
 					 al.figure_edits, al.word_edits,
 					 al.lead_a, al.lead_b, al.trail_a,
-					 al.trail_b, 0 };
-		/* Only a would-be template needs the (text-long) look. */
-		if (align && al.word_edits == 0 && al.figure_edits > 0) {
-			/* (through the mapping: its pages are paced) */
-			rp_corpus_pace(c, &sc.paced, 2 * RP_PACE_RANDOM);
-			sum.correction = rp_speaks_of_correction(da) ||
-					 rp_speaks_of_correction(db);
-		}
+					 al.trail_b, 0, al.figure_places };
 		for (size_t x = 0; align && x < al.npass; x++) {
 			sum.covered_a += al.pass[x].words_a;
 			sum.covered_b += al.pass[x].words_b;
 			sum.edited += al.pass[x].inserted + al.pass[x].deleted +
 				      al.pass[x].substituted;
+		}
+		/* Only a would-be template needs the (text-long) look. */
+		if (align && ((al.word_edits == 0 && al.figure_edits > 0) ||
+			      rp_formula_filled(&sum))) {
+			/* (through the mapping: its pages are paced) */
+			rp_corpus_pace(c, &sc.paced, 2 * RP_PACE_RANDOM);
+			sum.correction = rp_speaks_of_correction(da) ||
+					 rp_speaks_of_correction(db);
 		}
 		p->relation = rp_classify(p->containment_a, p->containment_b,
 					  rp_tokens_equal(ta->tok, ta->ntok,

@@ -24,20 +24,30 @@ static int edges_only(size_t words, size_t covered)
 				 (double)RP_NEAR_VERBATIM_EDGE_WORDS);
 }
 
+/* Figures changed place after place: a formula filled with other data. */
+int rp_formula_filled(const rp_align_summary *al)
+{
+	size_t covered = RP_MIN(al->covered_a, al->covered_b);
+	return al->figure_places >= RP_FORMULA_PLACES_MIN &&
+	       al->figure_places * RP_FORMULA_WORDS_PER_PLACE >= covered;
+}
+
 rp_relation rp_classify(double ca, double cb, int same_words,
 			const rp_align_summary *al)
 {
 	double cs = RP_MAX(ca, cb), cl = RP_MIN(ca, cb);
 	if (same_words)
 		return RP_REL_EXACT;
-	if (al && !al->correction && al->word_edits == 0 && al->figure_edits > 0 &&
-	    (double)al->figure_edits >=
-		    RP_TEMPLATE_FIGURES_MIN * (double)RP_MIN(al->words_a, al->words_b) &&
-	    al->covered_a + al->lead_a + al->trail_a == al->words_a &&
-	    al->covered_b + al->lead_b + al->trail_b == al->words_b &&
-	    !(al->lead_a && al->lead_b) && !(al->trail_a && al->trail_b) &&
-	    edges_only(al->words_a, al->covered_a) &&
-	    edges_only(al->words_b, al->covered_b))
+	if (al && !al->correction &&
+	    (rp_formula_filled(al) ||
+	     (al->word_edits == 0 && al->figure_edits > 0 &&
+	      (double)al->figure_edits >=
+		      RP_TEMPLATE_FIGURES_MIN * (double)RP_MIN(al->words_a, al->words_b) &&
+	      al->covered_a + al->lead_a + al->trail_a == al->words_a &&
+	      al->covered_b + al->lead_b + al->trail_b == al->words_b &&
+	      !(al->lead_a && al->lead_b) && !(al->trail_a && al->trail_b) &&
+	      edges_only(al->words_a, al->covered_a) &&
+	      edges_only(al->words_b, al->covered_b))))
 		return RP_REL_TEMPLATE;
 	if (al ? al->edited == 0 && al->covered_a && al->covered_b &&
 			 edges_only(al->words_a, al->covered_a) &&
