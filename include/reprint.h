@@ -218,7 +218,9 @@ typedef struct rp_question {
 					  too (sampled shingles) */
 	int min_passage;             /**< also report pairs sharing a passage
 					  of this many consecutive words
-					  outside chrome, 1..1000000; 0 = 25;
+					  outside chrome (or as many unedited
+					  in a passage with at most one edited
+					  word in 30), 1..1000000; 0 = 25;
 					  negative (RP_OFF) = off. 2 x this
 					  many characters for a pair of
 					  character texts */
@@ -312,7 +314,9 @@ typedef struct rp_options {
 	void *progress_userdata;     /**< passed to progress */
 	unsigned int min_passage;    /**< also report pairs sharing a passage
 					  of at least this many consecutive
-					  words outside chrome (25; 0 = off);
+					  words outside chrome (or as many
+					  unedited in a passage with at most
+					  one edited word in 30; 25; 0 = off);
 					  2 x this many characters for a pair
 					  of character texts */
 } rp_options;

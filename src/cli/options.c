@@ -68,7 +68,8 @@ static const opt_def OPTS[] = {
 	  "turns it off; below 0.5 also scattered reuse)" },
 	{ "min-passage", 0, "N", OPT_MIN_PASSAGE, ASK,
 	  "also report pairs sharing a run of N consecutive words\n"
-	  "outside chrome: excerpts (25; 0: off)" },
+	  "outside chrome, or N unedited words in a passage with one\n"
+	  "edited word in 30 at most: excerpts (25; 0: off)" },
 	{ "jaccard-only", 0, NULL, OPT_JACCARD_ONLY, ASK,
 	  "near duplicates only: --containment 0 --min-passage 0\n"
 	  "(the fastest, for large dumps)" },

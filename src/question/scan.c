@@ -439,7 +439,8 @@ static void judge(rp_result *r, int passed, int tentative)
 				 : "scores below the thresholds";
 	else if (tentative && r->tent[0] == TENT_DROP)
 		r->why = "scores below the thresholds, and no shared passage "
-			 "of min_passage unedited words with the same figures";
+			 "of min_passage unedited words (one edited word in "
+			 "30 allowed) with the same figures";
 	else if (p->relation == RP_REL_TEMPLATE && !r->q.keep_templates)
 		r->why = "a template: the texts differ only in figures, or "
 			 "their shared passages change figures once every "
