@@ -76,7 +76,8 @@ static const opt_def OPTS[] = {
 	{ "no-align", 0, NULL, OPT_NO_ALIGN, ASK,
 	  "skip passage alignment (relations from scores)" },
 	{ "keep-templates", 0, NULL, OPT_KEEP_TEMPLATES, ASK,
-	  "report texts that differ only in figures (relation\n"
+	  "report texts that differ only in figures, or whose\n"
+	  "shared passages change a figure every 30 words (relation\n"
 	  "template); by default they are dropped and counted" },
 	{ "cross-outlet", 0, NULL, OPT_CROSS_OUTLET, ASK,
 	  "only pairs from different outlets" },
