@@ -735,8 +735,7 @@ typedef struct rp_scan_stats {
 	size_t docs_stripped;      /**< documents that had chrome left out */
 	size_t bytes_excluded;     /**< bytes of chrome, datelines, credits */
 	size_t clusters;           /**< clusters with two or more documents */
-	size_t oversized_buckets;  /**< LSH buckets over bucket_cap documents,
-				        fingerprint postings over 256 entries
+	size_t oversized_buckets;  /**< LSH buckets over bucket_cap documents
 				        and sampled-shingle postings over
 				        bucket_cap, skipped */
 	size_t largest_bucket;     /**< the largest of those buckets and
@@ -757,6 +756,14 @@ typedef struct rp_scan_stats {
 	size_t sets_built;         /**< shingle sets this question built (a set
 					built by an earlier question is reused
 					unless it was released) */
+	size_t common_fingerprints;/**< shared-passage fingerprints on more
+					than 256 places (common phrases: "the
+					company said in a statement"), not
+					used to find passages; by design, not
+					a loss: a passage is many fingerprints,
+					and one shared that widely is
+					boilerplate */
+	size_t largest_posting;    /**< the most places one of those was on */
 } rp_scan_stats;
 
 /**

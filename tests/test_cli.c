@@ -292,6 +292,67 @@ Test(cli, output_faults_exit_with_3_and_leave_no_partial_file)
 	cr_assert_eq(system(cmd), 0);
 }
 
+static double stats_number(const char *path, const char *key);
+
+/* A stock phrase on hundreds of pages is not a passage: its fingerprints
+ * are left out of the passage search and counted in the summary and the
+ * stats, with no warning; an LSH bucket over --bucket-cap still warns. */
+Test(cli, common_phrases_are_counted_not_warned_of)
+{
+	size_t n = 400, cap = n * 400, len = 0;
+	char *buf = malloc(cap);
+	uint64_t st = 7;
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)snprintf(buf + len, cap - len, "{\"id\":\"d%zu\",\"text\":\"", i);
+		for (int w = 0; w < 40; w++) {
+			uint64_t r = tu_rand(&st);
+			len += (size_t)snprintf(buf + len, cap - len, "%c%c%c%c%c ",
+						'a' + (int)(r % 26), 'a' + (int)(r / 26 % 26),
+						'a' + (int)(r / 676 % 26),
+						'a' + (int)(r / 17576 % 26),
+						'a' + (int)(r / 456976 % 26));
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "according to people "
+					"familiar with the matter who asked not to be "
+					"named\"}\n");
+	}
+	char *in = tu_write_temp(buf, len);
+	free(buf);
+	char dir[] = "/tmp/reprint-common-XXXXXX", *out, *err;
+	cr_assert_not_null(mkdtemp(dir));
+	int rc = run(&out, &err, "cd %s && %s scan %s -o pairs.tsv --stats s.json && "
+		     "wc -l < pairs.tsv", dir, bin(), in);
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert_eq(atoi(out), 1, "no pair, the header only: %s", out);
+	cr_assert_null(strstr(err, "warning"), "%s", err);
+	cr_assert(strstr(err, "fingerprints of common phrases (on over 256 places, "
+			 "the most on 400)"), "%s", err);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/s.json", dir);
+	cr_assert_gt(stats_number(path, "common_fingerprints"), 0);
+	cr_assert_eq(stats_number(path, "skipped_buckets"), 0);
+	/* 400 copies of one text: one LSH bucket of 400 in every band. */
+	buf = malloc(n * 64);
+	len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(buf + len, "{\"id\":\"c%zu\",\"text\":\"one two "
+				       "three four five six\"}\n", i);
+	char *same = tu_write_temp(buf, len);
+	free(buf);
+	rc = run(&out, &err, "%s scan -q --bucket-cap 100 %s -o /dev/null", bin(), same);
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert(strstr(err, "warning:") && strstr(err, "LSH buckets over --bucket-cap 100 "
+							 "documents were skipped (the largest: 400)"),
+		  "%s", err);
+	unlink(in);
+	unlink(same);
+	free(in);
+	free(same);
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
 Test(cli, rejects_file_lists_every_rejected_record)
 {
 	const char data[] = "{\"id\":\"a\",\"text\":\"fine text here\"}\n{broken\n{\"id\":\"a\",\"text\":\"dup\"}\n";

@@ -145,6 +145,8 @@ int write_stats(const char *path, const cli *cl, const rp_corpus *c,
 	cJSON_AddNumberToObject(counts, "templates_dropped", (double)st.templates);
 	cJSON_AddNumberToObject(counts, "chrome_lines", (double)st.chrome_lines);
 	cJSON_AddNumberToObject(counts, "skipped_buckets", (double)st.oversized_buckets);
+	cJSON_AddNumberToObject(counts, "common_fingerprints",
+				(double)st.common_fingerprints);
 	for (size_t i = 0; names && names[i]; i++)
 		cJSON_AddNumberToObject(counts, names[i], values[i]);
 	cJSON_AddNumberToObject(secs, "read", read_secs);

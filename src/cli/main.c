@@ -599,10 +599,9 @@ int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
 	rp_scan_stats st;
 	rp_result_stats(&st, r);
 	if (st.oversized_buckets)
-		msg("warning: %zu LSH buckets over --bucket-cap %zu documents or "
-		    "shared-passage fingerprints on over 256 places were skipped "
-		    "(the largest bucket or posting: %zu); pairs only they would "
-		    "find may be missed; --bucket-cap raises the first cap",
+		msg("warning: %zu LSH buckets over --bucket-cap %zu documents were "
+		    "skipped (the largest: %zu); pairs only they would find may be "
+		    "missed; --bucket-cap raises the cap",
 		    st.oversized_buckets, cl->q.bucket_cap ? cl->q.bucket_cap : 5000,
 		    st.largest_bucket);
 	if (!cl->q.exact && !st.recall_reached)
@@ -666,6 +665,13 @@ int report_answer(cli *cl, rp_corpus *c, rp_result *r, run_state *rs,
 			fprintf(stderr, "%s: containment %.3f, passages of %d words: "
 				"%zu candidates from shared fingerprints\n", progname,
 				cont, pass, st.contain_candidates);
+		/* (Not a warning: a passage is many fingerprints, and one on
+		 * hundreds of pages is a stock phrase.) */
+		if (st.common_fingerprints)
+			fprintf(stderr, "%s: %zu fingerprints of common phrases (on "
+				"over 256 places, the most on %zu) not used to find "
+				"passages\n", progname, st.common_fingerprints,
+				st.largest_posting);
 		if (across)
 			fprintf(stderr, "%s: %zu query documents, %zu pairs with the "
 				"archive\n", progname,

@@ -1067,15 +1067,19 @@ typedef struct query_state {
 	rp_runvec v;            /* one lookup's entries */
 	/* Buckets and postings over their caps that a query document is in,
 	 * skipped as scan skips them: (kind, key) - a band, or RP_KIND_FP -
-	 * for the warning scan gives; the largest's size. */
+	 * for the counts scan gives; the largest bucket's and posting's
+	 * sizes. */
 	uint64_t (*skipped)[2];
-	size_t nskipped, capskipped, largest;
+	size_t nskipped, capskipped, largest, lpost;
 } query_state;
 
 /* A bucket or posting of size `size` skipped (counted once per key). */
 static int skip(query_state *s, int kind, uint64_t key, size_t size)
 {
-	s->largest = RP_MAX(s->largest, size);
+	if (kind == RP_KIND_FP)
+		s->lpost = RP_MAX(s->lpost, size);
+	else
+		s->largest = RP_MAX(s->largest, size);
 	for (size_t i = 0; i < s->nskipped; i++)
 		if (s->skipped[i][0] == (uint64_t)kind && s->skipped[i][1] == key)
 			return RP_OK;
@@ -1415,7 +1419,7 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 
 	/* 5. Candidates from the kept keys and fingerprints. */
 	s = (query_state){ ix, &q, passages, nx, nkeep, x, f1, NULL, 0, 0,
-			   { NULL, 0, 0 }, NULL, 0, 0, 0 };
+			   { NULL, 0, 0 }, NULL, 0, 0, 0, 0 };
 	live = calloc(nkeep + 1, sizeof(*live));
 	GOTO_IF(!live, RP_ENOMEM);
 	for (size_t i = 0; i < nkeep; i++) {
@@ -1497,10 +1501,19 @@ int rp_index_query(rp_index *ix, const rp_corpus *qc, const rp_question *qin,
 		rp_index_set_err(ix, "%s", rp_corpus_error(s2));
 		goto cleanup;
 	}
-	/* The skipped buckets a query document is in, for scan's warning
-	 * (scan counts those of the whole collection). */
-	(*out)->stats.oversized_buckets = s.nskipped;
+	/* The skipped buckets and postings a query document is in, for
+	 * scan's warning and counts (scan counts those of the whole
+	 * collection). */
+	(*out)->stats.oversized_buckets = 0;
+	(*out)->stats.common_fingerprints = 0;
+	for (size_t i = 0; i < s.nskipped; i++) {
+		if (s.skipped[i][0] == (uint64_t)RP_KIND_FP)
+			(*out)->stats.common_fingerprints++;
+		else
+			(*out)->stats.oversized_buckets++;
+	}
 	(*out)->stats.largest_bucket = s.largest;
+	(*out)->stats.largest_posting = s.lpost;
 	st.archived_read = nx + ncn;
 	st.affected = nx;
 	st.candidates = ncand;

@@ -107,9 +107,8 @@ static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
 	FORWARD_IF_ERROR(rp_analysis_candidates((rp_corpus *)c, w));
 	if (need->winnow_w) {
 		r->stats.contain_candidates = an->npcand;
-		r->stats.oversized_buckets += an->pstats.postings_skipped;
-		r->stats.largest_bucket = RP_MAX(r->stats.largest_bucket,
-						 an->pstats.largest_posting);
+		r->stats.common_fingerprints = an->pstats.postings_skipped;
+		r->stats.largest_posting = an->pstats.largest_posting;
 		FORWARD_IF_ERROR(rp_pairs_merge(cand, ncand, an->pcand,
 						  an->npcand));
 	}

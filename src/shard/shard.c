@@ -1717,7 +1717,7 @@ cleanup:
 
 /* Counters of the verified share carried to finish. */
 enum { VC_CANDIDATES, VC_CONTAIN, VC_FILTERED, VC_TEMPLATES, VC_OVERSIZED,
-       VC_LARGEST, VC_N };
+       VC_LARGEST, VC_COMMON, VC_POSTING, VC_N };
 
 /* The verify task of a pair: its first document's block of 1024
  * (contiguous documents), blocks dealt out by hash - a task then reads
@@ -1747,9 +1747,9 @@ static int pents_open(rp_shard *s, rp_sfr *r1, unsigned j, unsigned np,
 	*body = r1->paylen >= 32 ? (r1->paylen - 32) / sizeof(rp_kv) : 0;
 	*e = rp_sfr_array(r1, *body, sizeof(rp_kv));
 	uint64_t cnt = rp_sfr_u64(r1);
-	vc[VC_OVERSIZED] += rp_sfr_u64(r1);
+	vc[VC_COMMON] += rp_sfr_u64(r1);
 	uint64_t big = rp_sfr_u64(r1);
-	vc[VC_LARGEST] = RP_MAX(vc[VC_LARGEST], big);
+	vc[VC_POSTING] = RP_MAX(vc[VC_POSTING], big);
 	if (r1->bad || fj != j || fn != np || cnt != *body ||
 	    r1->paylen != 32 + *body * sizeof(rp_kv))
 		r1->bad = 1;
@@ -2310,6 +2310,8 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 		if (j == 0) { /* (every share reads every pairs task's) */
 			vc[VC_OVERSIZED] = cnt[VC_OVERSIZED];
 			vc[VC_LARGEST] = cnt[VC_LARGEST];
+			vc[VC_COMMON] = cnt[VC_COMMON];
+			vc[VC_POSTING] = cnt[VC_POSTING];
 		}
 		for (uint64_t x = 0; x < np && !f->bad; x++) {
 			GOTO_IF_ERROR(RP_GROW(vp, capvp, nvp + 1));
@@ -2369,6 +2371,8 @@ int rp_shard_finish(rp_shard *s, rp_corpus *c, const rp_question *qin,
 	r->stats.templates = vc[VC_TEMPLATES];
 	r->stats.oversized_buckets = vc[VC_OVERSIZED];
 	r->stats.largest_bucket = vc[VC_LARGEST];
+	r->stats.common_fingerprints = vc[VC_COMMON];
+	r->stats.largest_posting = vc[VC_POSTING];
 	r->stats.pairs = nvp;
 	r->stats.documents = c->an->documents;
 	r->stats.char_documents = c->an->char_documents;

@@ -27,7 +27,7 @@
 
 #include "common.h"
 
-#define RP_SHARD_FORMAT 5u
+#define RP_SHARD_FORMAT 6u
 /* Bytes of payload per checksum (a page: a document read alone checks
  * about its own bytes). */
 #define RP_SF_BLOCK 4096u
