@@ -763,7 +763,8 @@ typedef struct rp_scan_stats {
 					a loss: a passage is many fingerprints,
 					and one shared that widely is
 					boilerplate */
-	size_t largest_posting;    /**< the most places one of those was on */
+	size_t largest_posting;    /**< the most places one of those was on
+					(with none: at most 256, or 0) */
 } rp_scan_stats;
 
 /**
