@@ -6,6 +6,9 @@
 #include "scalar_normalize.h"
 #include "testutil.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 /* Tokenize and return the normalized text (tokens joined by spaces). */
 static char *norm(const char *s)
 {
@@ -364,6 +367,39 @@ Test(normalize, simd_paths_give_the_scalar_tokens)
 	}
 	rp_tokbuf_free(&tb);
 	rp_tokbuf_free(&sc);
+}
+
+/* A token's hash is XXH3_64bits of its lower-cased bytes, whatever the
+ * path that found it: words of every length from 1 to 20 (short ones are
+ * hashed without XXH3's length branch), in texts long enough for the
+ * sixty-four-byte blocks and in short ones, at every offset. */
+Test(normalize, token_hashes_are_xxh3_of_the_lowercased_word)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char text[2048], words[128][24];
+	rp_tokbuf tb;
+	memset(&tb, 0, sizeof(tb));
+	uint64_t st = 7;
+	for (int round = 0; round < 600; round++) {
+		size_t nw = 1 + tu_rand(&st) % (round % 2 ? 4 : 120), len = 0;
+		for (size_t w = 0; w < nw; w++) {
+			size_t wl = 1 + (size_t)(round + w) % 20;
+			for (size_t x = 0; x < wl; x++) {
+				char ch = alnum[tu_rand(&st) % (sizeof(alnum) - 1)];
+				text[len++] = ch;
+				words[w][x] = (char)(ch | 0x20);
+			}
+			words[w][wl] = '\0';
+			/* (no comma: "1,000" is one word) */
+			text[len++] = " .;\n-"[tu_rand(&st) % 5];
+		}
+		cr_assert_eq(rp_tokenize(&tb, text, len, 0), RP_OK);
+		cr_assert_eq(tb.ntok, nw, "round %d", round);
+		for (size_t w = 0; w < nw; w++)
+			cr_assert_eq(tb.tok[w].hash, XXH3_64bits(words[w], strlen(words[w])),
+				     "round %d: '%s'", round, words[w]);
+	}
+	rp_tokbuf_free(&tb);
 }
 
 Test(normalize, utf8_validation_finds_the_first_bad_byte)
