@@ -114,7 +114,7 @@ static void layout_lines(char *out, size_t cap, const char *text)
 {
 	rp_span *sp = NULL;
 	size_t n = 0, c = 0;
-	rp_layout_scratch sc = { NULL, 0 };
+	rp_layout_scratch sc = { NULL, 0, 0 };
 	cr_assert_eq(rp_layout_spans(&sp, &n, &c, text, strlen(text), 1, 1, &sc), RP_OK);
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {

@@ -503,7 +503,7 @@ static void *line_worker(void *arg)
 		mark_lines(j);
 		return NULL;
 	}
-	rp_layout_scratch ls = { NULL, 0 };
+	rp_layout_scratch ls = { NULL, 0, 0 };
 	j->loff = reallocarray(NULL, j->to - j->from + 1, sizeof(*j->loff));
 	j->dateline = calloc(j->to - j->from + 1, sizeof(*j->dateline));
 	if (!j->loff || !j->dateline) {
@@ -527,11 +527,13 @@ static void *line_worker(void *arg)
 				(uint32_t)rp_dateline_len(t, doc->len);
 		if (!j->chrome || doc->outlet == UINT32_MAX)
 			continue;
-		size_t i = 0, a, b;
 		size_t nlay = j->nlsp - j->loff[d - j->from], l = 0;
 		const rp_span *lay = nlay ? j->lsp + j->loff[d - j->from] : NULL;
 		size_t r0 = j->nrec; /* (record mode: this page's records) */
-		while (next_line(t, doc->len, &i, &a, &b)) {
+		/* The page's lines as the layout pass above found them (the
+		 * same trimmed lines next_line gives: no second scan). */
+		for (size_t x = 0; x < ls.nlines; x++) {
+			size_t a = ls.lines[x].a, b = ls.lines[x].b;
 			uint64_t key = XXH3_64bits_withSeed(t + a, b - a, doc->salt);
 			if (j->tf) {
 				/* marked at the page's end, the words asked

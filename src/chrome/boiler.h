@@ -143,10 +143,21 @@ RP_INTERNAL size_t rp_dateline_len(const char *text, size_t len);
  * "(c) 2026 ...", "Share this", "Reuter")? */
 RP_INTERNAL int rp_is_credit_line(const char *line, size_t len);
 
-/* Per-thread scratch of rp_layout_spans; zero-initialise, free lines. */
+/* A non-blank line of a page as rp_layout_spans found it. */
+typedef struct rp_layout_line {
+	uint32_t a, b;    /* trimmed bytes */
+	uint8_t words;    /* words, counted up to a paragraph's (layout.c) */
+	uint8_t chrome;
+	uint8_t wrapped;  /* part of a hard-wrapped paragraph */
+	uint8_t after_blank; /* a blank line between it and the line before */
+} rp_layout_line;
+
+/* Per-thread scratch of rp_layout_spans; zero-initialise, free lines.
+ * After a call, lines[0 .. nlines) are the text's non-blank lines in
+ * order, trimmed of spaces (' ' and \t \n \v \f \r) at both ends. */
 typedef struct rp_layout_scratch {
-	void *lines;
-	size_t cap;
+	rp_layout_line *lines;
+	size_t cap, nlines;
 } rp_layout_scratch;
 
 /*

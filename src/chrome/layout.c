@@ -607,13 +607,7 @@ static int is_item_line(const char *s, size_t n, size_t words)
 			    memcmp(s + n - 3, "\xc2\xbb", 2) == 0));
 }
 
-typedef struct line {
-	uint32_t a, b;    /* trimmed bytes */
-	uint8_t words;    /* words, counted up to LONG_LINE + 1 */
-	uint8_t chrome;
-	uint8_t wrapped;  /* part of a hard-wrapped paragraph */
-	uint8_t after_blank; /* a blank line between it and the line before */
-} line;
+typedef rp_layout_line line; /* (words: counted up to LONG_LINE + 1) */
 
 /* No rule applies to a line of more words than this, or of more bytes
  * than LONG_BYTES (ten bytes a word): a paragraph. */
@@ -636,19 +630,19 @@ int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 		while (b > a && is_sp((unsigned char)t[b - 1]))
 			b--;
 		if (b > a) {
-			FORWARD_IF_ERROR(rp_grow(&sc->lines, &sc->cap, nl + 1,
-						 sizeof(line)));
+			FORWARD_IF_ERROR(RP_GROW(sc->lines, sc->cap, nl + 1));
 			size_t w = b - a > LONG_BYTES ? LONG_LINE + 1
 						      : words_of(t + a, b - a, LONG_LINE + 1);
-			((line *)sc->lines)[nl++] = (line){ (uint32_t)a, (uint32_t)b,
-							    (uint8_t)w, 0, 0,
-							    (uint8_t)blank };
+			sc->lines[nl++] = (line){ (uint32_t)a, (uint32_t)b,
+						  (uint8_t)w, 0, 0,
+						  (uint8_t)blank };
 			blank = 0;
 		} else {
 			blank = 1;
 		}
 		i = e + 1;
 	}
+	sc->nlines = nl;
 	line *L = sc->lines;
 #define LS(x) (t + L[x].a)
 #define LN(x) ((size_t)(L[x].b - L[x].a))
