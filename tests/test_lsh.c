@@ -315,3 +315,34 @@ Test(lsh, a_temporary_file_appended_from_threads_reads_back_each_chunk)
 	}
 	rp_tmpfile_close(tf);
 }
+
+/* rp_sort_hashes (shingle sets) sorts by the top halves first and mends
+ * ties by the whole key: the order of rp_sort_u64 for hashes, for keys
+ * whose top halves are mostly tied (a few distinct tops, low halves
+ * random or equal), duplicates and every small size. */
+Test(lsh, sorting_hashes_gives_the_order_of_the_full_sort)
+{
+	uint64_t st = 77;
+	for (unsigned round = 0; round < 400; round++) {
+		size_t n = round < 100 ? round : (size_t)(tu_rand(&st) % 5000);
+		uint64_t *a = malloc((n + 1) * sizeof(*a));
+		uint64_t *b = malloc((n + 1) * sizeof(*b));
+		uint64_t *t = malloc((n + 1) * sizeof(*t));
+		unsigned kind = round % 4;
+		for (size_t x = 0; x < n; x++) {
+			uint64_t r = tu_rand(&st);
+			a[x] = kind == 0 ? r                               /* hashes */
+			     : kind == 1 ? (r % 3) << 32 | (r >> 40)       /* tops tied */
+			     : kind == 2 ? (r % 5) << 32 | (r >> 60)       /* duplicates */
+			     : (uint64_t)(n - x) << 30;                    /* descending */
+		}
+		memcpy(b, a, n * sizeof(*a));
+		rp_sort_hashes(a, t, n);
+		rp_sort_u64(b, t, n);
+		for (size_t x = 0; x < n; x++)
+			cr_assert_eq(a[x], b[x], "round %u, n %zu, x %zu", round, n, x);
+		free(a);
+		free(b);
+		free(t);
+	}
+}

@@ -13,6 +13,28 @@
 RP_DEFINE_RADIX(rp_sort_u64, uint64_t, KEY_U64)
 RP_DEFINE_RADIX(rp_sort_kv, rp_kv, KEY_KV)
 
+/* Hashes by their top halves, then each run of equal top halves (about
+ * n^2 / 2^33 pairs of keys in all: a few in a million shingle sets) in
+ * place by the whole key: half the passes of rp_sort_u64. */
+#define KEY_TOP(x) ((x) >> 32)
+static RP_DEFINE_RADIX(sort_top, uint64_t, KEY_TOP)
+
+void rp_sort_hashes(uint64_t *keys, uint64_t *tmp, size_t n)
+{
+	sort_top(keys, tmp, n);
+	for (size_t i = 1; i < n; i++) {
+		if (keys[i] >> 32 != keys[i - 1] >> 32 || keys[i] >= keys[i - 1])
+			continue;
+		uint64_t x = keys[i];
+		size_t j = i;
+		while (j > 0 && keys[j - 1] >> 32 == x >> 32 && keys[j - 1] > x) {
+			keys[j] = keys[j - 1];
+			j--;
+		}
+		keys[j] = x;
+	}
+}
+
 size_t rp_unique_u64(uint64_t *keys, size_t n)
 {
 	if (n == 0)

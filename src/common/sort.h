@@ -14,6 +14,11 @@
 /* Sort keys ascending; tmp must hold n elements. */
 RP_INTERNAL void rp_sort_u64(uint64_t *keys, uint64_t *tmp, size_t n);
 
+/* The same order as rp_sort_u64, in half its passes for keys whose top
+ * 32 bits are nearly all distinct (hashes): keys that share a top half
+ * are ordered by insertion, quadratic in how many share one. */
+RP_INTERNAL void rp_sort_hashes(uint64_t *keys, uint64_t *tmp, size_t n);
+
 /* Sort (key, value) pairs by key, stable; tmp must hold n elements. */
 typedef struct rp_kv {
 	uint64_t key;

@@ -22,7 +22,7 @@ void rp_shinglebuf_free(rp_shinglebuf *sb)
 int rp_shingle_set(rp_shinglebuf *sb)
 {
 	FORWARD_IF_ERROR(RP_GROW(sb->tmp, sb->tmpcap, sb->n));
-	rp_sort_u64(sb->h, sb->tmp, sb->n);
+	rp_sort_hashes(sb->h, sb->tmp, sb->n);
 	sb->n = rp_unique_u64(sb->h, sb->n);
 	return RP_OK;
 }
