@@ -220,7 +220,9 @@ int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n)
 		 * the count, 4 + at most 5 bytes a fingerprint. */
 		if (q->cap - q->len < 20 + (j - i) * 9)
 			FORWARD_IF_ERROR(rp_grow((void **)&q->buf, &q->cap,
-						 q->len + 20 + (j - i) * 9, 1));
+						 RP_MAX(q->len + 20 + (j - i) * 9,
+							q->cap ? 0 : b->part_hint),
+						 1));
 		uint8_t *o = q->buf + q->len;
 		o += put_varint(o, doc - q->last_doc);
 		o += put_varint(o, j - i);

@@ -84,6 +84,10 @@ typedef struct rp_fpbuf {
 	size_t spill_at, held;
 	rp_fpchunk *chunk;
 	size_t nchunk, capchunk;
+	/* Bytes a part is given when it is first written (0: grown from
+	 * nothing): the size it is expected to reach, so that it is not
+	 * copied into fresh memory at every doubling. */
+	size_t part_hint;
 } rp_fpbuf;
 
 /* Parts for a collection of ndocs documents (at most 10 bits). */
