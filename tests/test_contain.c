@@ -42,6 +42,44 @@ Test(contain, winnowing_keeps_the_rightmost_minimum_of_each_window)
 	free(fp);
 }
 
+/* Against the definition (each window's rightmost minimum, kept when it
+ * differs from the window before's), on values from small ranges so that
+ * ties are everywhere, at every window up to 12 and lengths around it. */
+Test(contain, winnowing_matches_its_definition_with_ties)
+{
+	uint64_t st = 3, h[200];
+	for (int round = 0; round < 3000; round++) {
+		unsigned w = 1 + (unsigned)(round % 12);
+		size_t n = 1 + (size_t)(rng(&st) % (round % 3 ? 40 : 200));
+		uint64_t range = round % 4 == 0 ? 2 : round % 4 == 1 ? 5 : ~0ULL;
+		for (size_t i = 0; i < n; i++)
+			h[i] = rng(&st) % range;
+		rp_fp *fp = malloc(sizeof(*fp)); /* a fingerprint there already */
+		fp[0] = (rp_fp){ 99, 9, 9 };
+		size_t nf = 1, cap = 1;
+		cr_assert_eq(rp_winnow(&fp, &nf, &cap, h, n, w, 4), RP_OK);
+		size_t want[200], nw = 0, last = SIZE_MAX;
+		size_t win = n < w ? n : w;
+		for (size_t s = 0; s + win <= n; s++) {
+			size_t m = s;
+			for (size_t i = s; i < s + win; i++)
+				if (h[i] <= h[m])
+					m = i;
+			if (m != last)
+				want[nw++] = m;
+			last = m;
+		}
+		cr_assert_eq(nf, 1 + nw, "round %d: %zu fingerprints, want %zu", round, nf - 1, nw);
+		cr_assert_eq(fp[0].h, 99);
+		for (size_t x = 0; x < nw; x++) {
+			cr_assert_eq(fp[1 + x].pos, want[x], "round %d, fingerprint %zu", round, x);
+			cr_assert_eq(fp[1 + x].h, (uint32_t)h[want[x]]);
+			cr_assert_eq(fp[1 + x].doc, 4);
+		}
+		free(fp);
+	}
+}
+
 Test(contain, density_is_about_two_in_w_plus_one)
 {
 	uint64_t s = 1, *h = malloc(100000 * sizeof(*h));

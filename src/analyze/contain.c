@@ -81,22 +81,37 @@ int rp_winnow(rp_fp **fp, size_t *nfp, size_t *cap, const uint64_t *h,
 				m = i;
 		return push_fp(fp, nfp, cap, h[m], doc, m);
 	}
-	size_t m = SIZE_MAX, last = SIZE_MAX;
+	/* Room for a fingerprint a window, so that each window writes one
+	 * and keeps it only when its minimum moved (whether it did is a
+	 * coin toss a branch mispredicted), and minima taken by
+	 * conditional moves: the same fingerprints as a branch per
+	 * comparison, 5% of a news scan's cycles before. */
+	FORWARD_IF_ERROR(rp_grow((void **)fp, cap, *nfp + (n - w + 1),
+				 sizeof(**fp)));
+	rp_fp *o = *fp + *nfp;
+	size_t k = 0, m = 0, last = SIZE_MAX;
+	uint64_t mv = h[0];
 	for (size_t s = 0; s + w <= n; s++) {
 		size_t e = s + w - 1; /* the window is h[s .. e] */
-		if (m == SIZE_MAX || m < s) {
+		if (s == 0 || m < s) {
+			/* the minimum left: the window's rightmost one */
 			m = s;
-			for (size_t i = s + 1; i <= e; i++)
-				if (h[i] <= h[m])
-					m = i;
-		} else if (h[e] <= h[m]) {
-			m = e;
+			mv = h[s];
+			for (size_t i = s + 1; i <= e; i++) {
+				int le = h[i] <= mv;
+				m = le ? i : m;
+				mv = le ? h[i] : mv;
+			}
+		} else {
+			int le = h[e] <= mv;
+			m = le ? e : m;
+			mv = le ? h[e] : mv;
 		}
-		if (m != last) {
-			FORWARD_IF_ERROR(push_fp(fp, nfp, cap, h[m], doc, m));
-			last = m;
-		}
+		o[k] = (rp_fp){ (uint32_t)mv, doc, (uint32_t)m };
+		k += m != last;
+		last = m;
 	}
+	*nfp += k;
 	return RP_OK;
 }
 
