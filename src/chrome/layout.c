@@ -452,7 +452,8 @@ static int is_nav_bar(const char *s, size_t n)
  * case; Cyrillic has no ASCII case, so a phrase that may open a line is
  * listed capitalised too), not by single words that news also uses
  * ("subscribe to the issue", "per share on sales", "cookies, candy and
- * bakery trays"). Only lines of at most 40 words. */
+ * bakery trays"). Only lines of at most 40 words. Each phrase is four
+ * bytes or more (phrase_at looks at four first). */
 static const char *const phrases_all[] = {
 	"use cookies", "uses cookies", "cookie policy", "cookie settings",
 	"accept cookies", "accept all cookies", "our newsletter",
