@@ -639,6 +639,12 @@ const char *rp_corpus_text_at(const rp_corpus *c, size_t d, char **buf,
 	return doc->text;
 }
 
+void rp_corpus_prefetch(const rp_corpus *c, size_t d)
+{
+	if (c && c->spool && d < c->ndocs)
+		rp_spool_prefetch(c->spool, c->docs[d].text, c->docs[d].text_len);
+}
+
 void rp_corpus_pace(const rp_corpus *c, size_t *since, size_t bytes)
 {
 	if (!c)

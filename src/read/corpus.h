@@ -138,6 +138,11 @@ RP_INTERNAL const char *rp_corpus_text_at(const rp_corpus *c, size_t d,
 					  char **buf, size_t *cap,
 					  size_t *paced);
 
+/* Document d's text will soon be taken out of order (rp_corpus_text_at):
+ * start reading it from the spool when that is on disk (rp_spool_prefetch;
+ * nothing otherwise). */
+RP_INTERNAL void rp_corpus_prefetch(const rp_corpus *c, size_t d);
+
 /* A pass read `bytes` of texts (*since: the caller's count): release the
  * spool's mapped pages every quantum (spool.h). A text read out of order
  * counts at least RP_PACE_RANDOM bytes: a page fault maps the pages

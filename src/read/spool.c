@@ -189,6 +189,24 @@ int rp_spool_read(const rp_spool *s, const char *text, size_t len, char *out)
 	return 1;
 }
 
+void rp_spool_prefetch(const rp_spool *s, const char *text, size_t len)
+{
+	static uint64_t large; /* (half the memory: once, any thread) */
+	if (!s || text < s->base || (uint64_t)(text - s->base) + len > s->flushed)
+		return;
+	uint64_t from = __atomic_load_n(&large, __ATOMIC_RELAXED);
+	if (!from) {
+		long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+		from = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size / 2
+					     : UINT64_MAX;
+		__atomic_store_n(&large, from, __ATOMIC_RELAXED);
+	}
+	if (s->flushed < from)
+		return;
+	(void)posix_fadvise(s->fd, (off_t)(text - s->base), (off_t)len,
+			    POSIX_FADV_WILLNEED);
+}
+
 /* Release every page of the mapping now. */
 static void spool_release(rp_spool *s)
 {

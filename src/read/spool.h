@@ -82,6 +82,16 @@ static inline int rp_spool_pending(const rp_spool *s)
 RP_INTERNAL int rp_spool_read(const rp_spool *s, const char *text, size_t len,
 			      char *out);
 
+/* Ask the kernel to start reading the spooled text at `text` (len bytes)
+ * into the page cache (posix_fadvise WILLNEED), for a reader about to
+ * take it out of order; only a spool larger than half the machine's
+ * memory asks (a smaller one stays in the page cache: a call per text
+ * would cost news 100k's alignment 80,000 system calls for nothing).
+ * Without it the reads of a spool on disk are one at a time: a 10M scan
+ * spent 110 s aligning 1M pairs (1.2 s at 1M, whose spool is cached). */
+RP_INTERNAL void rp_spool_prefetch(const rp_spool *s, const char *text,
+				   size_t len);
+
 /* A pass read `bytes` more of the spool's texts (*since: its own count):
  * release the mapping's pages when a quantum was read. s may be NULL. */
 RP_INTERNAL void rp_spool_pace(rp_spool *s, size_t *since, size_t bytes);

@@ -195,6 +195,14 @@ static void *align_worker(void *arg)
 			if (i >= r->npairs)
 				break;
 			end = RP_MIN(i + ALIGN_CHUNK, r->npairs);
+			/* The chunk's texts asked for at once: from a spool
+			 * on disk they then come in parallel, not one read
+			 * at a time. */
+			for (size_t x = i; x < end; x++) {
+				const rp_pair *q = &r->pairs[job->order ? job->order[x] : x];
+				rp_corpus_prefetch(c, q->a);
+				rp_corpus_prefetch(c, q->b);
+			}
 		}
 		size_t pi = job->order ? job->order[i] : i;
 		rp_pair *p = &r->pairs[pi];
