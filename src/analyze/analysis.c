@@ -237,8 +237,6 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 	return RP_OK;
 }
 
-enum { PREFETCH = 64 };
-
 static void *doc_worker(void *arg)
 {
 	doc_job *job = arg;
@@ -250,21 +248,9 @@ static void *doc_worker(void *arg)
 	memset(&sb, 0, sizeof(sb));
 	memset(&sc, 0, sizeof(sc));
 	size_t k = 0, nd = job->c->ndocs;
-	/* The sets pass asks for the texts of its next PREFETCH documents
-	 * ahead (pf: the next document of this thread's to look at; ahead:
-	 * those asked for and not yet taken). */
-	size_t pf = job->tid, ahead = 0;
 	for (size_t d = job->tid; d < nd; d += job->nthreads) {
 		if (__atomic_load_n(job->cancel, __ATOMIC_RELAXED))
 			break;
-		if (job->pass == PASS_SETS) {
-			for (; pf < nd && ahead < PREFETCH; pf += job->nthreads)
-				if (job->want[pf] && !job->an->sets[pf]) {
-					rp_corpus_prefetch(job->c, pf);
-					ahead++;
-				}
-			ahead -= ahead && job->want[d] && !job->an->sets[d];
-		}
 		/* A pass over every text reads them in order, through the
 		 * mapping; the sets pass reads some, apart (rp_doc_tokens). */
 		size_t len = job->c->docs[d].text_len;
