@@ -604,27 +604,26 @@ int rp_analysis_ensure(rp_corpus *c, const rp_need *need, rp_work *w)
 		uint64_t text = c->held_text + rp_corpus_temp_bytes(c);
 		unsigned bits = rp_fpbuf_bits_within(nd, text, ww, c->memory);
 		unsigned nt = rp_thread_count(c->ao.threads, nd);
+		/* Under a bound, a quarter of it held, the rest set aside. */
+		size_t spill_at = c->memory ? RP_MAX(c->memory / 4 / nt,
+						     (size_t)1 << 20) : 0;
 		/* Each thread's parts sized once for what they will hold:
-		 * about a word in six bytes, 2 / (w + 1) fingerprints a
-		 * shingle (rp_fpbuf_bits_within), six bytes each packed, an
-		 * eighth more for the spread, at most until the spill. */
-		uint64_t held = text / 6 * 2 / (ww + 1) * 6 / nt;
-		if (c->memory)
-			held = RP_MIN(held, RP_MAX(c->memory / 4 / nt,
-						   (size_t)1 << 20));
+		 * six bytes a fingerprint packed, an eighth more for the
+		 * spread, at most until the spill. */
+		uint64_t held = rp_fp_estimate(text, ww) * 6 / nt;
+		if (spill_at)
+			held = RP_MIN(held, spill_at);
 		size_t hint = (size_t)((held + held / 8) >> bits);
 		for (unsigned t = 0; t < RP_MAX_THREADS; t++) {
 			fbuf[t].bits = bits;
 			fbuf[t].part_hint = hint;
 		}
-		if (c->memory) {
-			/* A quarter of the bound held, the rest set aside. */
+		if (spill_at) {
 			rp_tmpfile *tf;
 			GOTO_IF_ERROR(rp_corpus_tmpfile(c, &tf));
 			for (unsigned t = 0; t < RP_MAX_THREADS; t++) {
 				fbuf[t].spill = tf;
-				fbuf[t].spill_at = RP_MAX(c->memory / 4 / nt,
-							  (size_t)1 << 20);
+				fbuf[t].spill_at = spill_at;
 			}
 		}
 		job.fbuf = fbuf;

@@ -153,16 +153,20 @@ unsigned rp_fpbuf_bits(size_t ndocs)
 	return bits;
 }
 
+uint64_t rp_fp_estimate(uint64_t text_bytes, unsigned w)
+{
+	return text_bytes / 6 * 2 / (w + 1);
+}
+
 unsigned rp_fpbuf_bits_within(size_t ndocs, uint64_t text_bytes, unsigned w,
 			      size_t memory)
 {
 	unsigned bits = rp_fpbuf_bits(ndocs);
 	if (!memory)
 		return bits;
-	/* About a word in six bytes, 2 / (w + 1) fingerprints a shingle
-	 * (Schleimer et al.), 24 bytes each unpacked with the sort's copy:
-	 * a part in an eighth of the bound. */
-	uint64_t need = text_bytes / 6 * 2 / (w + 1) * 2 * sizeof(rp_fp);
+	/* 24 bytes a fingerprint unpacked with the sort's copy: a part in
+	 * an eighth of the bound. */
+	uint64_t need = rp_fp_estimate(text_bytes, w) * 2 * sizeof(rp_fp);
 	while (bits < 10 && (need >> bits) > memory / 8)
 		bits++;
 	return bits;

@@ -92,6 +92,9 @@ typedef struct rp_fpbuf {
 
 /* Parts for a collection of ndocs documents (at most 10 bits). */
 RP_INTERNAL unsigned rp_fpbuf_bits(size_t ndocs);
+/* The fingerprints text_bytes of text give at window w, about: a word in
+ * six bytes, 2 / (w + 1) of the shingles (Schleimer et al.). */
+RP_INTERNAL uint64_t rp_fp_estimate(uint64_t text_bytes, unsigned w);
 /* Under a memory bound (0: none), enough parts that one part, unpacked
  * and sorted, takes about an eighth of it (up to 10 bits). */
 RP_INTERNAL unsigned rp_fpbuf_bits_within(size_t ndocs, uint64_t text_bytes,
