@@ -96,6 +96,9 @@ RP_INTERNAL void *rp_malloc(size_t n);
 RP_INTERNAL void *rp_calloc(size_t n, size_t size);
 RP_INTERNAL void *rp_realloc(void *p, size_t n);
 RP_INTERNAL void *rp_reallocarray(void *p, size_t n, size_t size);
+/* A block of n bytes that will be filled to its end: when advised, of
+ * whole huge pages, aligned (util.c). Freed by free(). */
+RP_INTERNAL void *rp_malloc_pages(size_t n);
 RP_INTERNAL int rp_oom_take(void);
 
 /*

@@ -81,6 +81,25 @@ void *rp_malloc(size_t n)
 	return huge(noted(should_fail() ? NULL : malloc(n)), n);
 }
 
+/* Whole huge pages, aligned: a block from anywhere in the heap starts
+ * and ends inside huge pages whose small pages are each a fault of their
+ * own, and a fault costs about 10 us on this project's machines (4 KiB
+ * pages: 2.7 s a GiB touched; huge pages 0.06 s once the memory is the
+ * process's). Only for blocks filled to their end: a huge page at the
+ * end of a block half used is resident whole. */
+void *rp_malloc_pages(size_t n)
+{
+	if (should_fail())
+		return noted(NULL);
+	if (!rp_huge_pages_advised(n) || n > SIZE_MAX - HUGE_PAGE)
+		return noted(malloc(n));
+	size_t whole = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_PAGE, whole) != 0)
+		return noted(NULL);
+	return huge(p, whole);
+}
+
 void *rp_calloc(size_t n, size_t size)
 {
 	return huge(noted(should_fail() ? NULL : calloc(n, size)),
