@@ -98,6 +98,70 @@ Test(read, jsonl_field_names_can_be_overridden)
 	free(path);
 }
 
+/* The reader decides on its threads whether a text is a character text
+ * (rp_doc.text_kind) and the analysis takes its answer: the same texts
+ * read from JSONL, escaped or not, or added one by one (decided by the
+ * analysis) count the same character texts. */
+Test(read, character_texts_are_decided_as_the_analysis_decides)
+{
+	static const char *texts[] = {
+		"港口生产持续回暖，集装箱吞吐量突破一千五百万标准箱。",
+		"The port handled a record fifteen million containers.",
+		"港口 Port 集装箱吞吐量突破 15 million 标准箱，同比增长。",
+		"Port 港口 handled containers and more containers and more.",
+		"国土交通省は十日、北陸新幹線の延伸区間について発表した。",
+	};
+	size_t n = sizeof(texts) / sizeof(texts[0]);
+	char data[4096];
+	size_t len = 0;
+	const char *id_text[2 * 8 + 1];
+	char ids[8][8];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "t%zu", i);
+		id_text[2 * i] = ids[i];
+		id_text[2 * i + 1] = texts[i];
+		len += (size_t)snprintf(data + len, sizeof(data) - len,
+					"{\"id\":\"%s\",\"text\":\"%s\"}\n",
+					ids[i], texts[i]);
+	}
+	/* The Japanese text again, every character escaped. */
+	len += (size_t)snprintf(data + len, sizeof(data) - len,
+				"{\"id\":\"esc\",\"text\":\"");
+	const unsigned char *s = (const unsigned char *)texts[4];
+	while (*s) {
+		unsigned cp = *s < 0xE0 ? *s : (unsigned)(s[0] & 0x0F) << 12 |
+				(unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		len += (size_t)snprintf(data + len, sizeof(data) - len,
+					"\\u%04x", cp);
+		s += *s < 0x80 ? 1 : 3;
+	}
+	len += (size_t)snprintf(data + len, sizeof(data) - len, "\"}\n");
+	id_text[2 * n] = "esc";
+	id_text[2 * n + 1] = texts[4];
+	id_text[2 * n + 2] = NULL;
+
+	char *path;
+	rp_corpus *read = read_temp(data, len, &path);
+	rp_corpus *added = tu_corpus(NULL, id_text);
+	cr_assert_eq(rp_corpus_count(read), n + 1);
+	size_t chars[2];
+	rp_corpus *cs[2] = { read, added };
+	for (int k = 0; k < 2; k++) {
+		rp_result *r;
+		cr_assert_eq(rp_scan(&r, cs[k]), RP_OK);
+		rp_scan_stats st;
+		rp_result_stats(&st, r);
+		chars[k] = st.char_documents;
+		rp_result_free(r);
+		rp_corpus_free(cs[k]);
+	}
+	cr_assert_eq(chars[0], chars[1], "read %zu, added %zu", chars[0],
+		     chars[1]);
+	cr_assert_eq(chars[0], 4); /* all but the two mostly English texts */
+	unlink(path);
+	free(path);
+}
+
 Test(read, missing_path_is_an_io_error_and_a_reject)
 {
 	rp_corpus *c;

@@ -16,9 +16,10 @@
  *
  * Character texts. In the default word mode the base pass decides, from
  * each text alone, whether it is mostly in a script written without spaces
- * (rp_is_char_text) and keeps the answer in chars[]; every later stage
- * that tokenizes a document (later passes, sets, alignment) reads it from
- * there, so a document is shingled, verified and aligned in one mode.
+ * (rp_is_char_text, or the reader's answer: rp_doc.text_kind) and keeps
+ * the answer in chars[]; every later stage that tokenizes a document
+ * (later passes, sets, alignment) reads it from there, so a document is
+ * shingled, verified and aligned in one mode.
  */
 #include "analysis.h"
 #include "spool.h"
@@ -156,11 +157,16 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 	} else if (!job->base && !an->active[d]) {
 		return RP_OK;
 	}
-	/* The mode is decided here, once, from the text alone. */
-	if (job->base)
+	/* The mode is decided here, once, from the text alone (or as the
+	 * reader found it, the same function on the same bytes). */
+	if (job->base) {
+		const rp_doc *doc = &job->c->docs[d];
 		an->chars[d] = o->shingle == RP_SHINGLE_WORD &&
-			       rp_is_char_text(job->c->docs[d].text,
-					       job->c->docs[d].text_len);
+			       (doc->text_kind != RP_TEXT_UNKNOWN
+					? doc->text_kind == RP_TEXT_CHARS
+					: rp_is_char_text(doc->text,
+							  doc->text_len));
+	}
 	int chars = an->chars[d];
 	/* (the sets pass reads some texts, out of order: apart) */
 	FORWARD_IF_ERROR(shingle_doc(job->c, &an->boil, tb, sb, sc, d, chars,

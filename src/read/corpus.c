@@ -721,6 +721,12 @@ int rp_corpus_temp_error(rp_corpus *c, int err)
 
 int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 {
+	return rp_corpus_add_known(c, in, NULL);
+}
+
+int rp_corpus_add_known(rp_corpus *c, const rp_doc_input *in,
+			const rp_text_known *known)
+{
 	char genid[512];
 	char shortid[128];
 	const char *id;
@@ -770,7 +776,7 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 	 * again here, where a stage takes back a million documents only for
 	 * their fields (finish) or reads the texts later anyway (sign,
 	 * verify). */
-	if ((!c->borrow_texts &&
+	if ((!c->borrow_texts && !(known && known->valid) &&
 	     (err = check_field(c, in, shortid, "text", in->text,
 				in->text_len)) != RP_OK) ||
 	    (err = check_field(c, in, shortid, "title", in->title,
@@ -816,6 +822,7 @@ int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 		c->held_text += in->text_len;
 	}
 	d->text_len = c->sink ? 0 : in->text_len;
+	d->text_kind = known ? known->kind : RP_TEXT_UNKNOWN;
 	d->title = in->title ? rp_arena_strndup(&c->arena, in->title,
 						in->title_len) : NULL;
 	d->outlet = in->outlet ? rp_arena_strndup(&c->arena, in->outlet,

@@ -31,7 +31,19 @@ typedef struct rp_doc {
 	 * html.h); NULL when the text is not a span of a file (JSONL). */
 	const rp_anchor *srcmap;
 	size_t nsrcmap;
+	/* What the reader found of the text while it was at hand (parsed
+	 * on its threads): RP_TEXT_UNKNOWN, or whether rp_is_char_text
+	 * holds, so the analysis does not read the text again for it. */
+	uint8_t text_kind;
 } rp_doc;
+
+enum { RP_TEXT_UNKNOWN = 0, RP_TEXT_WORDS = 1, RP_TEXT_CHARS = 2 };
+
+/* What a reader checked of a text before rp_corpus_add_known. */
+typedef struct rp_text_known {
+	int valid;     /* valid UTF-8 without a NUL byte: not checked again */
+	uint8_t kind;  /* rp_doc.text_kind */
+} rp_text_known;
 
 struct rp_analysis;
 struct rp_boiler_prior;
@@ -202,5 +214,10 @@ RP_INTERNAL const char *rp_corpus_intern_source(rp_corpus *c,
  * text is in its file (map[0..n), copied; n = 0: none). */
 RP_INTERNAL int rp_corpus_add_mapped(rp_corpus *c, const rp_doc_input *in,
 				     const rp_anchor *map, size_t n);
+
+/* rp_corpus_add of a text the reader has checked (known; NULL: as
+ * rp_corpus_add). */
+RP_INTERNAL int rp_corpus_add_known(rp_corpus *c, const rp_doc_input *in,
+				    const rp_text_known *known);
 
 #endif

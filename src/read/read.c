@@ -38,6 +38,7 @@
 #include "corpus.h"
 #include "input.h"
 #include "jsonline.h"
+#include "normalize.h"
 #include "utf8.h"
 
 #define MAX_DEPTH 64
@@ -140,6 +141,7 @@ typedef struct parsed {
 			    what follows the object */
 	cJSON *obj;
 	rp_jfield f[NFIELDS];
+	rp_text_known text; /* LINE_FIELDS: the text, checked here */
 } parsed;
 
 /* The blanks (space, tab, CR) that s[0..len) starts with. */
@@ -172,6 +174,17 @@ static void parse_line(parsed *out, char *line, size_t len,
 	if (at) {
 		out->kind = LINE_FIELDS;
 		end = line + at;
+		/* The text checked while it is at hand, on this thread, not
+		 * by the adding thread nor, for its mode, by the analysis,
+		 * each reading it from memory again. (No NUL: not in the
+		 * line, no \u0000 in what rp_json_fields reads.) */
+		const rp_jfield *t = &out->f[F_TEXT];
+		if (t->s && rp_utf8_invalid_at(t->s, t->len) == t->len) {
+			out->text.valid = 1;
+			out->text.kind = rp_is_char_text(t->s, t->len)
+						 ? RP_TEXT_CHARS
+						 : RP_TEXT_WORDS;
+		}
 	} else {
 		rp_oom_take();
 		out->obj = cJSON_ParseWithLengthOpts(line, len, &end, 0);
@@ -229,7 +242,7 @@ static int jsonl_record(rp_corpus *c, const char *line, size_t len,
 				    f[F_TEXT].len, f[F_TITLE].s, f[F_TITLE].len,
 				    f[F_OUTLET].s, f[F_OUTLET].len, f[F_DATE].s,
 				    f[F_DATE].len, name, lineno };
-		err = rp_corpus_add(c, &in);
+		err = rp_corpus_add_known(c, &in, &pl->text);
 		return err == RP_EINPUT ? RP_OK : err;
 	}
 	if (pl->kind != LINE_OBJ) {
