@@ -172,3 +172,58 @@ Test(corpus, spooled_texts_read_apart_are_the_texts_added)
 	free(buf);
 	rp_corpus_free(c);
 }
+
+/* A pass reading texts in file order takes spooled ones from a window
+ * read at once (rp_corpus_text_window): each equal to the text added,
+ * NUL-terminated; one window serves the texts that follow; a text longer
+ * than a window is read whole; going back reads again; texts held in
+ * memory are handed out as they are. */
+Test(corpus, spooled_texts_read_in_order_come_from_a_window)
+{
+	enum { N = 400, BIG = 1500000 };
+	rp_corpus *c;
+	char id[32];
+	char *text = malloc(BIG + 1);
+	cr_assert_not_null(text);
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_set_memory(c, (size_t)1 << 20, NULL), RP_OK);
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "d%d", i);
+		size_t len = i == 350 ? BIG : (size_t)(1000 + 3 * i);
+		for (size_t x = 0; x < len; x++)
+			text[x] = (char)('a' + ((size_t)i * 7 + x * 13) % 26);
+		text[100 + i] = ' ';
+		cr_assert_eq(add(c, id, text, len), RP_OK);
+	}
+	cr_assert_eq(rp_corpus_texts_ready(c), RP_OK);
+	rp_text_window w = { 0 };
+	size_t from_window = 0, reads = 0;
+	uint64_t last_from = UINT64_MAX;
+	/* in order, then 50 of them again (backwards in the file) */
+	for (size_t k = 0; k < N + 50; k++) {
+		size_t e = k < N ? k : 200 + (k - N);
+		const rp_doc *doc = &c->docs[e];
+		size_t len = doc->text_len;
+		for (size_t x = 0; x < len; x++)
+			text[x] = (char)('a' + (e * 7 + x * 13) % 26);
+		text[100 + e] = ' ';
+		const char *t = rp_corpus_text_window(c, doc->text, len, &w);
+		cr_assert_not_null(t);
+		cr_assert(memcmp(t, text, len) == 0 && t[len] == '\0',
+			  "document %zu read in order differs", e);
+		if (t >= w.buf && t < w.buf + w.cap) {
+			from_window++;
+			reads += w.from != last_from;
+			last_from = w.from;
+		} else {
+			cr_assert_eq(t, doc->text, "a held text as it is");
+		}
+	}
+	/* 128 KiB held; about 1.9 MB in the file, read a MiB at a time */
+	cr_assert_gt(from_window, 250, "%zu texts from the window", from_window);
+	cr_assert_geq(reads, 4, "%zu reads for %zu texts", reads, from_window);
+	cr_assert_leq(reads, 6, "%zu reads for %zu texts", reads, from_window);
+	rp_text_window_free(&w);
+	free(text);
+	rp_corpus_free(c);
+}

@@ -76,6 +76,7 @@ void rp_scratch_free(rp_scratch *sc)
 	free(sc->sig);
 	free(sc->row);
 	free(sc->text);
+	rp_text_window_free(&sc->win);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -92,6 +93,10 @@ int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 					 &sc->paced);
 		RETURN_ERROR_IF(!text, RP_ENOMEM);
 		flags &= ~RP_DOC_APART;
+	} else if (flags & RP_DOC_SEQ) {
+		text = rp_corpus_text_window(c, text, len, &sc->win);
+		RETURN_ERROR_IF(!text, RP_ENOMEM);
+		flags &= ~RP_DOC_SEQ;
 	}
 
 	if (bo->spans && bo->off[d + 1] > bo->off[d]) {
@@ -115,7 +120,7 @@ int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 }
 
 /* Shingle hashes of document d (text order, duplicates kept) into sb;
- * chars: d is a character text; apart: RP_DOC_APART or 0. */
+ * chars: d is a character text; apart: RP_DOC_APART, RP_DOC_SEQ or 0. */
 static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 		       rp_shinglebuf *sb, rp_scratch *sc, size_t d, int chars,
 		       int apart)
@@ -161,23 +166,32 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 	 * reader found it, the same function on the same bytes). */
 	if (job->base) {
 		const rp_doc *doc = &job->c->docs[d];
+		int kc = 0;
+		if (o->shingle == RP_SHINGLE_WORD &&
+		    doc->text_kind == RP_TEXT_UNKNOWN) {
+			const char *t = rp_corpus_text_window(
+				job->c, doc->text, doc->text_len, &sc->win);
+			RETURN_ERROR_IF(!t, RP_ENOMEM);
+			kc = rp_is_char_text(t, doc->text_len);
+		}
 		an->chars[d] = o->shingle == RP_SHINGLE_WORD &&
 			       (doc->text_kind != RP_TEXT_UNKNOWN
 					? doc->text_kind == RP_TEXT_CHARS
-					: rp_is_char_text(doc->text,
-							  doc->text_len));
+					: kc);
 	}
 	int chars = an->chars[d];
-	/* (the sets pass reads some texts, out of order: apart) */
+	/* (the sets pass reads some texts, out of order: apart; the
+	 * others read every text, in file order) */
+	int order = job->pass == PASS_SETS ? RP_DOC_APART : RP_DOC_SEQ;
 	FORWARD_IF_ERROR(shingle_doc(job->c, &an->boil, tb, sb, sc, d, chars,
-				     job->pass == PASS_SETS ? RP_DOC_APART : 0));
+				     order));
 	if (job->pass == PASS_DOCS) {
 		const rp_boiler *bo = &an->boil;
 		if (job->base && sb->n == 0 && bo->off &&
 		    bo->off[d + 1] > bo->off[d]) {
 			static const rp_boiler none; /* nothing left out */
 			FORWARD_IF_ERROR(shingle_doc(job->c, &none, tb, sb, sc,
-						     d, chars, 0));
+						     d, chars, order));
 			job->status[d] = DOC_WHOLE;
 		}
 		job->shingled++;
@@ -257,11 +271,8 @@ static void *doc_worker(void *arg)
 	for (size_t d = job->tid; d < nd; d += job->nthreads) {
 		if (__atomic_load_n(job->cancel, __ATOMIC_RELAXED))
 			break;
-		/* A pass over every text reads them in order, through the
-		 * mapping; the sets pass reads some, apart (rp_doc_tokens). */
-		size_t len = job->c->docs[d].text_len;
-		if (job->pass != PASS_SETS)
-			rp_corpus_pace(job->c, &sc.paced, len);
+		/* A pass over every text reads them in order, a window at
+		 * a time; the sets pass reads some, apart (rp_doc_tokens). */
 		int err = doc_pass(job, &tb, &sb, &sc, d);
 		/* Every document has a row, in the pass's order. */
 		if (err == RP_OK && job->kspill)

@@ -145,6 +145,7 @@ typedef struct rp_scratch {
 	size_t skipcap;
 	char *text;                /* a spooled text read (RP_DOC_APART) */
 	size_t textcap;
+	rp_text_window win;        /* texts read in file order (RP_DOC_SEQ) */
 	size_t paced;              /* this thread's texts read through a
 	                            * mapping (rp_corpus_pace) */
 } rp_scratch;
@@ -157,12 +158,14 @@ RP_INTERNAL int rp_analysis_shingles(const rp_corpus *c, size_t d,
 				     rp_tokbuf *tb, rp_shinglebuf *sb,
 				     rp_scratch *sc);
 
-/* rp_doc_tokens: the text is read out of order (rp_corpus_text_at). */
+/* rp_doc_tokens: the text is read out of order (rp_corpus_text_at), or
+ * in file order, by a pass over the texts (rp_corpus_text_window). */
 #define RP_DOC_APART 0x100
+#define RP_DOC_SEQ 0x200
 
 /* Tokens of document d, leaving out its excluded ranges; with_title
  * tokenizes "title\n\ntext" (offsets then count from the title). flags:
- * RP_TOK_NORM, RP_TOK_CHARS (normalize.h), RP_DOC_APART. */
+ * RP_TOK_NORM, RP_TOK_CHARS (normalize.h), RP_DOC_APART or RP_DOC_SEQ. */
 RP_INTERNAL int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo,
 			      rp_tokbuf *tb, rp_scratch *sc, size_t d,
 			      int flags, int with_title);

@@ -452,17 +452,23 @@ static void mark_records(const line_filter *f, const line_rec *rec,
 /* The first sweep: every line hash of pages [from, to) into the bits. */
 static void mark_lines(line_job *j)
 {
-	size_t paced = 0;
+	rp_text_window win = { 0 };
 	for (size_t d = j->from; d < j->to; d++) {
 		const rp_boiler_doc *doc = &j->docs[d];
-		rp_corpus_pace(j->pace, &paced, doc->len);
 		if (doc->outlet == UINT32_MAX)
 			continue;
+		const char *t = rp_corpus_text_window(j->pace, doc->text,
+						      doc->len, &win);
+		if (!t) {
+			j->err = RP_ENOMEM;
+			break;
+		}
 		size_t i = 0, a, b;
-		while (next_line(doc->text, doc->len, &i, &a, &b))
-			mark_line(j->filter, XXH3_64bits_withSeed(doc->text + a,
-								  b - a, doc->salt));
+		while (next_line(t, doc->len, &i, &a, &b))
+			mark_line(j->filter,
+				  XXH3_64bits_withSeed(t + a, b - a, doc->salt));
 	}
+	rp_text_window_free(&win);
 }
 
 /* Record mode: the records so far to tf as a chunk. */
@@ -510,11 +516,16 @@ static void *line_worker(void *arg)
 		j->err = RP_ENOMEM;
 		return NULL;
 	}
-	size_t paced = 0;
+	rp_text_window win = { 0 };
 	for (size_t d = j->from; d < j->to; d++) {
 		const rp_boiler_doc *doc = &j->docs[d];
-		const char *t = doc->text;
-		rp_corpus_pace(j->pace, &paced, doc->len);
+		/* (in file order, a window at a time: rp_corpus_text_window) */
+		const char *t = rp_corpus_text_window(j->pace, doc->text,
+						      doc->len, &win);
+		if (!t) {
+			j->err = RP_ENOMEM;
+			break;
+		}
 		j->loff[d - j->from] = j->nlsp;
 		if ((j->chrome || j->notices) &&
 		    rp_layout_spans(&j->lsp, &j->nlsp, &j->caplsp, t, doc->len,
@@ -551,6 +562,7 @@ static void *line_worker(void *arg)
 				if (e < 0) {
 					j->err = e;
 					free(ls.lines);
+					rp_text_window_free(&win);
 					return NULL;
 				}
 				j->rec[j->nrec++] = (line_rec){
@@ -567,6 +579,7 @@ static void *line_worker(void *arg)
 			    RP_GROW(j->occ, j->capo, j->n + 1) < 0) {
 				j->err = RP_ENOMEM;
 				free(ls.lines);
+				rp_text_window_free(&win);
 				return NULL;
 			}
 			j->keys[j->n] = key;
@@ -579,6 +592,7 @@ static void *line_worker(void *arg)
 	if (j->tf && j->err == RP_OK)
 		j->err = write_records(j);
 	free(ls.lines);
+	rp_text_window_free(&win);
 	return NULL;
 }
 
@@ -610,14 +624,16 @@ int rp_line_kind(size_t pages, size_t n, unsigned min_pages, int prose)
 /* Lines of pages with an outlet, estimated from 16 runs of 64 pages
  * spread over the collection (runs, not single pages: each page touched
  * maps the file's pages around it). */
-static size_t estimate_lines(const rp_boiler_doc *docs, size_t nd)
+static size_t estimate_lines(const rp_boiler_doc *docs, size_t nd,
+			     const rp_corpus *pace)
 {
-	size_t lines = 0, seen = 0;
+	size_t lines = 0, seen = 0, paced = 0;
 	for (size_t r = 0; r < 16; r++) {
 		size_t from = nd * r / 16, to = RP_MIN(nd, from + 64);
 		for (size_t d = from; d < to; d++, seen++) {
 			if (docs[d].outlet == UINT32_MAX)
 				continue;
+			rp_corpus_pace(pace, &paced, docs[d].len);
 			size_t i = 0, a, b;
 			while (next_line(docs[d].text, docs[d].len, &i, &a, &b))
 				lines++;
@@ -712,7 +728,7 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	 * whose counts make a line on one page here chrome. */
 	if (nd) {
 		size_t est = chrome && !prior && pace && pace->memory
-				     ? estimate_lines(docs, nd)
+				     ? estimate_lines(docs, nd, pace)
 				     : 0;
 		int filtered = est && est > pace->memory / 4 / LINE_TABLE_BYTES;
 		/* A prior that counts every page and names the lines it counts
@@ -754,6 +770,12 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				jobs[t].tf = filtered ? tf : NULL;
 			}
 			rp_run_jobs(line_worker, jobs, sizeof(jobs[0]), nt);
+			/* (a failed marking sweep is not swept again) */
+			for (unsigned t = 0; mark && t < nt; t++)
+				if (jobs[t].err < 0)
+					err = jobs[t].err;
+			if (err < 0)
+				break;
 		}
 		for (unsigned t = 0; t < nt; t++)
 			if (jobs[t].err < 0)
@@ -821,6 +843,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		GOTO_IF_ERROR(err);
 	}
 	rp_sort_kv(kv, tmp, nkv); /* stable: occurrences stay in page order */
+	/* (a line's text is read through the mapping, out of order: paced,
+	 * or its pages stay mapped through the stages after) */
+	size_t paced = 0;
 	for (int sweep = 0; sweep < 2; sweep++) {
 		for (size_t i = 0; i < nkv;) {
 			size_t j = i + 1, pages = 1;
@@ -848,6 +873,10 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			}
 			uint32_t ot = docs[o->doc].outlet;
 			size_t n = opages[ot];
+			int look = sweep == 0 ? rp_outlet_templated(n, pages)
+					      : templated[ot] && pages >= min_pages;
+			if (look)
+				rp_corpus_pace(pace, &paced, RP_PACE_RANDOM);
 			if (sweep == 0) {
 				if (rp_outlet_templated(n, pages) &&
 				    !rp_is_credit_line(docs[o->doc].text + o->start,

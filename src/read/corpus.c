@@ -645,6 +645,41 @@ const char *rp_corpus_text_at(const rp_corpus *c, size_t d, char **buf,
 	return doc->text;
 }
 
+const char *rp_corpus_text_window(const rp_corpus *c, const char *text,
+				  size_t len, rp_text_window *w)
+{
+	const rp_spool *s = c ? c->spool : NULL;
+	if (!s || text < s->base || (uint64_t)(text - s->base) + len >= s->flushed) {
+		if (c && !c->spool)
+			rp_corpus_pace(c, &w->paced, len);
+		return text;
+	}
+	uint64_t off = (uint64_t)(text - s->base);
+	if (off >= w->from && off + len < w->to)
+		return w->buf + (off - w->from);
+	/* (the NUL after the text is in the file: off + len < flushed) */
+	size_t want = RP_MAX(len + 1, RP_TEXT_WINDOW);
+	if (want > s->flushed - off)
+		want = (size_t)(s->flushed - off);
+	w->from = w->to = 0;
+	if (rp_grow((void **)&w->buf, &w->cap, want, 1) < 0)
+		return NULL;
+	if (rp_spool_read(s, text, want - 1, w->buf) == 1) {
+		w->from = off;
+		w->to = off + want;
+		return w->buf;
+	}
+	/* The file could not be read: its mapping, paced. */
+	rp_spool_pace(c->spool, &w->paced, len);
+	return text;
+}
+
+void rp_text_window_free(rp_text_window *w)
+{
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+}
+
 void rp_corpus_prefetch(const rp_corpus *c, size_t d)
 {
 	if (c && c->spool && d < c->ndocs)

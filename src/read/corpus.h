@@ -150,6 +150,32 @@ RP_INTERNAL const char *rp_corpus_text_at(const rp_corpus *c, size_t d,
 					  char **buf, size_t *cap,
 					  size_t *paced);
 
+/* A reader that takes texts in file order (a pass over every text): a
+ * window of the spool read at once, holding the texts that follow. */
+typedef struct rp_text_window {
+	char *buf;
+	size_t cap;
+	uint64_t from, to;     /* the spool's bytes [from, to) are in buf */
+	size_t paced;          /* texts read through a mapping (held files) */
+} rp_text_window;
+
+/* The window's bytes a read (more when a text is longer). */
+#define RP_TEXT_WINDOW ((size_t)1 << 20)
+
+/*
+ * text[0..len) (and its NUL), for a reader that takes texts in file
+ * order: a spooled text from w's window, read with the texts after it
+ * when it is not there; any other text as it is (through a held file's
+ * mapping: paced, rp_corpus_pace). Mapped pages of a file cost a fault
+ * each 64 KiB and, on this project's machines, about 1 s a GiB touched
+ * (their 4 KiB pages are shadowed one by one); a read of 1 MiB into a
+ * buffer used again is a copy. NULL when w cannot grow. c may be NULL.
+ */
+RP_INTERNAL const char *rp_corpus_text_window(const rp_corpus *c,
+					      const char *text, size_t len,
+					      rp_text_window *w);
+RP_INTERNAL void rp_text_window_free(rp_text_window *w);
+
 /* Document d's text will soon be taken out of order (rp_corpus_text_at):
  * start reading it from the spool when that is on disk (rp_spool_prefetch;
  * nothing otherwise). */

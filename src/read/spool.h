@@ -8,14 +8,19 @@
  * behind on any exit path, a crash included. A text's pointer into the
  * mapping stays valid for the life of the corpus.
  *
- * Pages of the mapping that a pass touched count in the process's
- * resident set until they are released: passes call rp_spool_pace with
- * the bytes they read, and every quantum bytes the whole mapping is
- * released (MADV_DONTNEED: the pages stay in the page cache, and a later
- * read maps them again). So the texts cost the budget's share, however
- * large the collection. Readers that take a few texts out of order (the
- * sets of candidates, alignment) copy each from the file instead
- * (rp_spool_read), which maps nothing.
+ * The mapping is for readers that look at a line or a text here and
+ * there (chrome learning's lines, a template's look at its texts):
+ * pages of it that were touched count in the process's resident set
+ * until they are released, so those readers call rp_spool_pace with the
+ * bytes they read, and every quantum bytes the whole mapping is released
+ * (MADV_DONTNEED: the pages stay in the page cache, and a later read
+ * maps them again). So the texts cost the budget's share, however large
+ * the collection. Readers of many texts copy them from the file instead,
+ * which maps nothing: out of order one at a time (the sets of
+ * candidates, alignment: rp_spool_read), in file order a window at a
+ * time (the passes over every text: rp_corpus_text_window; through the
+ * mapping, those passes were 1 s a GiB of page faults on this project's
+ * machines).
  *
  * A full write buffer is written by a thread of the spool's own while
  * the next one fills (the kernel's copy into the page cache was two
