@@ -211,7 +211,7 @@ Test(corpus, spooled_texts_read_in_order_come_from_a_window)
 		cr_assert_not_null(t);
 		cr_assert(memcmp(t, text, len) == 0 && t[len] == '\0',
 			  "document %zu read in order differs", e);
-		if (t >= w.buf && t < w.buf + w.cap) {
+		if (w.buf && t >= w.buf && t < w.buf + w.cap) {
 			from_window++;
 			reads += w.from != last_from;
 			last_from = w.from;
