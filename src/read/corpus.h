@@ -167,9 +167,9 @@ typedef struct rp_text_window {
  * order: a spooled text from w's window, read with the texts after it
  * when it is not there; any other text as it is (through a held file's
  * mapping: paced, rp_corpus_pace). Mapped pages of a file cost a fault
- * each 64 KiB and, on this project's machines, about 1 s a GiB touched
- * (their 4 KiB pages are shadowed one by one); a read of 1 MiB into a
- * buffer used again is a copy. NULL when w cannot grow. c may be NULL.
+ * each 64 KiB and, on this project's machines, about 1 s a GiB touched,
+ * a read of 1 MiB into a buffer used again 0.2-0.3 s (bench/page_cost).
+ * NULL when w cannot grow. c may be NULL.
  */
 RP_INTERNAL const char *rp_corpus_text_window(const rp_corpus *c,
 					      const char *text, size_t len,

@@ -19,8 +19,8 @@
  * which maps nothing: out of order one at a time (the sets of
  * candidates, alignment: rp_spool_read), in file order a window at a
  * time (the passes over every text: rp_corpus_text_window; through the
- * mapping, those passes were 1 s a GiB of page faults on this project's
- * machines).
+ * mapping, those passes paid about 1 s a GiB in page faults on this
+ * project's machines: bench/page_cost).
  *
  * A full write buffer is written by a thread of the spool's own while
  * the next one fills (the kernel's copy into the page cache was two
