@@ -166,18 +166,16 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 	 * reader found it, the same function on the same bytes). */
 	if (job->base) {
 		const rp_doc *doc = &job->c->docs[d];
-		int kc = 0;
+		an->chars[d] = 0; /* (only word mode has character texts) */
 		if (o->shingle == RP_SHINGLE_WORD &&
-		    doc->text_kind == RP_TEXT_UNKNOWN) {
+		    doc->text_kind != RP_TEXT_UNKNOWN) {
+			an->chars[d] = doc->text_kind == RP_TEXT_CHARS;
+		} else if (o->shingle == RP_SHINGLE_WORD) {
 			const char *t = rp_corpus_text_window(
 				job->c, doc->text, doc->text_len, &sc->win);
 			RETURN_ERROR_IF(!t, RP_ENOMEM);
-			kc = rp_is_char_text(t, doc->text_len);
+			an->chars[d] = (uint8_t)rp_is_char_text(t, doc->text_len);
 		}
-		an->chars[d] = o->shingle == RP_SHINGLE_WORD &&
-			       (doc->text_kind != RP_TEXT_UNKNOWN
-					? doc->text_kind == RP_TEXT_CHARS
-					: kc);
 	}
 	int chars = an->chars[d];
 	/* (the sets pass reads some texts, out of order: apart; the

@@ -873,16 +873,15 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			}
 			uint32_t ot = docs[o->doc].outlet;
 			size_t n = opages[ot];
-			int look = sweep == 0 ? rp_outlet_templated(n, pages)
-					      : templated[ot] && pages >= min_pages;
-			if (look)
-				rp_corpus_pace(pace, &paced, RP_PACE_RANDOM);
 			if (sweep == 0) {
-				if (rp_outlet_templated(n, pages) &&
-				    !rp_is_credit_line(docs[o->doc].text + o->start,
-						       o->end - o->start))
-					templated[ot] = 1;
+				if (rp_outlet_templated(n, pages)) {
+					rp_corpus_pace(pace, &paced, RP_PACE_RANDOM);
+					if (!rp_is_credit_line(docs[o->doc].text + o->start,
+							       o->end - o->start))
+						templated[ot] = 1;
+				}
 			} else if (templated[ot] && pages >= min_pages) {
+				rp_corpus_pace(pace, &paced, RP_PACE_RANDOM);
 				int kind = rp_line_kind(
 					pages, n, min_pages,
 					rp_line_is_prose(docs[o->doc].text + o->start,
