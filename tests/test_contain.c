@@ -105,7 +105,7 @@ static int candidates(uint64_t **out, size_t *n, rp_contain_stats *st,
 		size_t j = i;
 		while (j < nf && f[j].doc == f[i].doc)
 			j++;
-		cr_assert_eq(rp_fpbuf_add(&b[f[i].doc % 2], f[i].doc, f + i, j - i), RP_OK);
+		cr_assert_eq(rp_fpbuf_add(&b[f[i].doc % 2], f[i].doc, f + i, j - i, NULL), RP_OK);
 		i = j;
 	}
 	int err = rp_contain_candidates(out, n, st, b, 2, w, cap, 0, 1);
@@ -148,6 +148,66 @@ Test(contain, every_run_of_three_windows_is_a_candidate)
 	for (uint64_t seed = 1; seed <= 2000; seed++)
 		cr_assert(shares_candidate(seed, 21, 7), "seed %llu",
 			  (unsigned long long)seed);
+}
+
+/* Is (0, 1) a candidate of the texts a and b (300 shingles each), packed
+ * into buffers of 2^bits parts? */
+static int pair_in_parts(const uint64_t *a, const uint64_t *b, unsigned bits)
+{
+	rp_fpbuf fb[2];
+	memset(fb, 0, sizeof(fb));
+	fb[0].bits = fb[1].bits = bits;
+	cr_assert_eq(rp_winnow_pack(&fb[0], a, 300, 7, 0), RP_OK);
+	cr_assert_eq(rp_winnow_pack(&fb[1], b, 300, 7, 1), RP_OK);
+	uint64_t *c = NULL;
+	size_t nc = 0;
+	rp_contain_stats st;
+	cr_assert_eq(rp_contain_candidates(&c, &nc, &st, fb, 2, 7, 100, 0, 1),
+		     RP_OK);
+	int found = nc == 1 && c[0] == RP_PAIR(0, 1);
+	free(c);
+	rp_fpbuf_free(&fb[0]);
+	rp_fpbuf_free(&fb[1]);
+	return found;
+}
+
+/* Fingerprints keep 32 bits of a shingle's hash; in a collection cut
+ * into parts by those bits' top ones, the part says them and the search
+ * compares as many bits of the rest of the hash instead: two texts whose
+ * shingles agree in the low 32 bits alone (a chance collision of 32-bit
+ * hashes) are then no candidate, while the fingerprints read back for
+ * the shard stages are the 32-bit hashes still. */
+Test(contain, parts_compare_more_than_32_bits_of_the_hash)
+{
+	uint64_t s = 11, a[300], b[300];
+	for (int i = 0; i < 300; i++) {
+		a[i] = rng(&s);
+		b[i] = a[i] ^ ((uint64_t)1 << 32); /* same low 32 bits */
+	}
+	cr_assert(pair_in_parts(a, b, 0), "one part: 32 bits compared");
+	cr_assert(!pair_in_parts(a, b, 4), "16 parts: 36 bits compared");
+	cr_assert(pair_in_parts(a, a, 4), "the same text is a candidate");
+
+	rp_fpbuf fb;
+	memset(&fb, 0, sizeof(fb));
+	fb.bits = 4;
+	cr_assert_eq(rp_winnow_pack(&fb, b, 300, 7, 0), RP_OK);
+	rp_fp *fp = NULL;
+	size_t nfp = 0, cap = 0, seen = 0;
+	for (size_t p = 0; p < 16; p++) {
+		nfp = 0;
+		cr_assert_eq(rp_fpbuf_unpack_part(&fp, &nfp, &cap, &fb, 1, p),
+			     RP_OK);
+		for (size_t i = 0; i < nfp; i++) {
+			cr_assert_eq(fp[i].h, (uint32_t)b[fp[i].pos]);
+			cr_assert_eq(fp[i].h >> 28, p);
+		}
+		seen += nfp;
+	}
+	cr_assert_eq(seen, fb.nfp);
+	cr_assert_gt(seen, 50);
+	free(fp);
+	rp_fpbuf_free(&fb);
 }
 
 Test(contain, unrelated_texts_and_short_runs_are_rarely_candidates)

@@ -103,9 +103,11 @@ RP_INTERNAL unsigned rp_fpbuf_bits_within(size_t ndocs, uint64_t text_bytes,
 RP_INTERNAL void rp_fpbuf_free(rp_fpbuf *b);
 
 /* Pack document doc's fingerprints fp[0..n) (ascending positions; doc
- * above the buffer's previous one) into b. */
+ * above the buffer's previous one) into b. full: the shingle hashes the
+ * positions index (rp_winnow's h), whose high bits the search then
+ * compares as well; NULL: the fingerprints' 32 bits alone. */
 RP_INTERNAL int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp,
-			     size_t n);
+			     size_t n, const uint64_t *full);
 
 /* Winnow one document's shingle hashes (as rp_winnow) into b. */
 RP_INTERNAL int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n,
