@@ -288,8 +288,13 @@ static uint32_t group_of(uint32_t *parent, uint32_t d)
 	return d;
 }
 
-/* The pairs' indexes by (group of documents they connect, a, b) into
- * *out, or NULL there when the pairs' own order is kept (a single pair). */
+/* The pairs' indexes by (group of documents they connect, a, b),
+ * descending, into *out, or NULL there when the pairs' own order is kept
+ * (a single pair). Groups are numbered by their first document, so the
+ * texts are asked for about in file order, from the end: the pass before
+ * (the sets, in file order) leaves the page cache holding the end of a
+ * spool larger than it, which a pass from the start would evict before
+ * reaching it (10M bench documents: a 41 GB spool, 18 GB of cache). */
 static int pair_order(const rp_result *r, uint32_t **out)
 {
 	size_t n = r->npairs, nd = r->corpus->ndocs;
@@ -316,7 +321,7 @@ static int pair_order(const rp_result *r, uint32_t **out)
 					 r->pairs[i].a, i };
 	rp_sort_kv(kv, kv + n, n);
 	for (size_t i = 0; i < n; i++)
-		order[i] = (uint32_t)kv[i].val;
+		order[n - 1 - i] = (uint32_t)kv[i].val;
 	free(parent);
 	free(kv);
 	*out = order;
