@@ -352,6 +352,7 @@ static void parse_batch(batch *b, unsigned threads)
 
 #define BATCH_BYTES ((size_t)32 << 20)
 #define BATCH_LINES 65536
+#define BATCH_SLACK ((size_t)1 << 20)
 
 /* Lines of a stream, read in chunks; a line over `limit` bytes is read
  * through without being kept. */
@@ -461,6 +462,20 @@ static int produce(feed *f, int k)
 	f->nomem[k] = 0;
 	int last = 0;
 	errno = 0;
+	/* The buffer at its size at once (room for a batch and a last line
+	 * of up to BATCH_SLACK), not grown from nothing by doubling: under
+	 * main.c's mapping threshold each doubling copied the lines into
+	 * fresh pages, 0.2 s of page zeroing at the start of a news scan on
+	 * this thread while the adding thread waited for its first batch. */
+	if (!b->buf) {
+		b->buf = malloc(f->batch_bytes + BATCH_SLACK);
+		if (!b->buf) {
+			f->nomem[k] = 1;
+			f->upto[k] = f->bytes;
+			return 1;
+		}
+		b->cap = f->batch_bytes + BATCH_SLACK;
+	}
 	while (b->n < BATCH_LINES && b->len < f->batch_bytes) {
 		const char *line;
 		size_t len;
