@@ -353,6 +353,7 @@ static void parse_batch(batch *b, unsigned threads)
 #define BATCH_BYTES ((size_t)32 << 20)
 #define BATCH_LINES 65536
 #define BATCH_SLACK ((size_t)1 << 20)
+#define BATCH_FIRST ((size_t)1 << 20)
 
 /* Lines of a stream, read in chunks; a line over `limit` bytes is read
  * through without being kept. */
@@ -452,6 +453,25 @@ typedef struct feed {
 	pthread_cond_t cv;
 } feed;
 
+/* Room for `need` bytes in b's buffer: BATCH_FIRST at first (most files
+ * of a directory are small), then the batch's whole size (and a last
+ * line of BATCH_SLACK) at once. Grown by doubling from nothing, under
+ * main.c's mapping threshold each step copied the lines into fresh heap
+ * pages: 0.2 s of page zeroing at the start of a news scan, on the
+ * producer, while the adding thread waited for its first batch. */
+static int grow_batch(batch *b, size_t batch_bytes, size_t need)
+{
+	size_t want = b->cap ? batch_bytes + BATCH_SLACK
+			     : RP_MIN(batch_bytes + BATCH_SLACK, BATCH_FIRST);
+	want = RP_MAX(want, need);
+	char *p = realloc(b->buf, want);
+	if (!p)
+		return -1;
+	b->buf = p;
+	b->cap = want;
+	return 0;
+}
+
 /* Read batch k and parse it; says whether it is the last. */
 static int produce(feed *f, int k)
 {
@@ -462,20 +482,6 @@ static int produce(feed *f, int k)
 	f->nomem[k] = 0;
 	int last = 0;
 	errno = 0;
-	/* The buffer at its size at once (room for a batch and a last line
-	 * of up to BATCH_SLACK), not grown from nothing by doubling: under
-	 * main.c's mapping threshold each doubling copied the lines into
-	 * fresh pages, 0.2 s of page zeroing at the start of a news scan on
-	 * this thread while the adding thread waited for its first batch. */
-	if (!b->buf) {
-		b->buf = malloc(f->batch_bytes + BATCH_SLACK);
-		if (!b->buf) {
-			f->nomem[k] = 1;
-			f->upto[k] = f->bytes;
-			return 1;
-		}
-		b->cap = f->batch_bytes + BATCH_SLACK;
-	}
 	while (b->n < BATCH_LINES && b->len < f->batch_bytes) {
 		const char *line;
 		size_t len;
@@ -497,8 +503,13 @@ static int produce(feed *f, int k)
 		if (!toolong && blank(line, len))
 			continue;
 		size_t keep = toolong ? 0 : len; /* a long line is not kept */
-		if (RP_GROW(b->buf, b->cap, b->len + keep + 1) < 0 ||
-		    RP_GROW(b->line, b->capn, b->n + 1) < 0) {
+		if (b->len + keep + 1 > b->cap &&
+		    grow_batch(b, f->batch_bytes, b->len + keep + 1) < 0) {
+			f->nomem[k] = 1;
+			last = 1;
+			break;
+		}
+		if (RP_GROW(b->line, b->capn, b->n + 1) < 0) {
 			f->nomem[k] = 1;
 			last = 1;
 			break;
