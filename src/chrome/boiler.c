@@ -378,6 +378,15 @@ typedef struct line_rec {
 	uint32_t pad;
 } line_rec;
 
+/* A line table entry's value: the page (doc) of occurrence x in its high
+ * half, x (its index into the occurrences) in its low, so that counting
+ * a line's pages reads its entries in order, not its occurrences at
+ * random (the learning below runs on one thread; the occurrences' loads
+ * were most of its time on news 100k). */
+#define OCC_VAL(doc, x) ((uint64_t)(doc) << 32 | (uint64_t)(x))
+#define OCC_DOC(v) ((uint32_t)((v) >> 32))
+#define OCC_AT(v) ((size_t)(uint32_t)(v))
+
 typedef struct line_chunk {
 	uint64_t off;
 	size_t n;
@@ -676,7 +685,7 @@ static int join_records(line_job *j, rp_kv **kv, size_t *capkv, occ **oc,
 		for (size_t x = 0; x < ch->n; x++) {
 			const line_rec *r = &(*buf)[x];
 			if (may_repeat(j->filter, r->key)) {
-				(*kv)[*nkv] = (rp_kv){ r->key, *nkv };
+				(*kv)[*nkv] = (rp_kv){ r->key, OCC_VAL(r->o.doc, *nkv) };
 				(*oc)[(*nkv)++] = r->o;
 				continue;
 			}
@@ -787,7 +796,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 			if (err == RP_OK)
 				err = RP_GROW(oc, capoc, nkv + jobs[t].n + 1);
 			for (size_t x = 0; err == RP_OK && x < jobs[t].n; x++) {
-				kv[nkv + x] = (rp_kv){ jobs[t].keys[x], nkv + x };
+				kv[nkv + x] = (rp_kv){ jobs[t].keys[x],
+						       OCC_VAL(jobs[t].occ[x].doc,
+							       nkv + x) };
 				oc[nkv + x] = jobs[t].occ[x];
 			}
 			nkv += jobs[t].n;
@@ -804,6 +815,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		free(filt.bits);
 		filt.bits = NULL;
 		GOTO_IF_ERROR(err);
+		/* (an entry's value holds an occurrence's index in 32 bits) */
+		GOTO_IF(nkv > UINT32_MAX, RP_ELIMIT);
 	}
 
 	/* 2. Pages per outlet; which outlets have a site template (a line,
@@ -849,19 +862,19 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	for (int sweep = 0; sweep < 2; sweep++) {
 		for (size_t i = 0; i < nkv;) {
 			size_t j = i + 1, pages = 1;
-			const occ *o = &oc[kv[i].val];
+			uint32_t od = OCC_DOC(kv[i].val);
 			if (sweep == 0) {
-				pages = !(prior && prior->counted[o->doc]);
+				pages = !(prior && prior->counted[od]);
 				while (j < nkv && kv[j].key == kv[i].key) {
-					uint32_t pd = oc[kv[j].val].doc;
-					pages += pd != oc[kv[j - 1].val].doc &&
+					uint32_t pd = OCC_DOC(kv[j].val);
+					pages += pd != OCC_DOC(kv[j - 1].val) &&
 						 !(prior && prior->counted[pd]);
 					j++;
 				}
 				if (prior) {
 					size_t pp = 0;
 					GOTO_IF_ERROR(prior->line(
-						prior->ctx, docs[o->doc].outlet_name,
+						prior->ctx, docs[od].outlet_name,
 						kv[i].key, &pp));
 					pages += pp;
 				}
@@ -871,8 +884,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 					j++;
 				pages = total[i];
 			}
-			uint32_t ot = docs[o->doc].outlet;
+			uint32_t ot = docs[od].outlet;
 			size_t n = opages[ot];
+			const occ *o = &oc[OCC_AT(kv[i].val)];
 			if (sweep == 0) {
 				if (rp_outlet_templated(n, pages)) {
 					rp_corpus_pace(pace, &paced, RP_PACE_RANDOM);
@@ -887,8 +901,8 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 					rp_line_is_prose(docs[o->doc].text + o->start,
 							 o->end - o->start));
 				for (size_t x = i; x < j; x++) {
-					const occ *p = &oc[kv[x].val];
-					is_chrome[kv[x].val] = (uint8_t)kind;
+					const occ *p = &oc[OCC_AT(kv[x].val)];
+					is_chrome[OCC_AT(kv[x].val)] = (uint8_t)kind;
 					if (kind == LINE_SOFT)
 						soft_bytes[p->doc] += p->end - p->start;
 				}
