@@ -81,7 +81,7 @@ static void empirical(size_t n, size_t inter, unsigned bands, unsigned rows)
 	size_t ncand;
 	rp_lsh_stats ls;
 	cr_assert_eq(rp_lsh_candidates(&cand, &ncand, &ls, sigs, active,
-				       2 * npairs, K, bands, rows, 1000), RP_OK);
+				       2 * npairs, K, bands, rows, 1000, 1), RP_OK);
 	size_t hits = 0;
 	for (size_t i = 0; i < ncand; i++) {
 		size_t x = RP_PAIR_A(cand[i]), y = RP_PAIR_B(cand[i]);
@@ -100,11 +100,27 @@ static void empirical(size_t n, size_t inter, unsigned bands, unsigned rows)
 		for (unsigned band = 0; band < bands; band++)
 			keys[band * nd + d] = rp_band_key(sigs + d * K, band, rows);
 	cr_assert_eq(rp_lsh_candidates_keys(&kc, &nkc, &lk, keys, active, nd,
-					    bands, 1000), RP_OK);
+					    bands, 1000, 1), RP_OK);
 	cr_assert_eq(nkc, ncand);
 	cr_assert(ncand == 0 || memcmp(kc, cand, ncand * sizeof(*kc)) == 0);
 	cr_assert_eq(lk.largest, ls.largest);
 	free(kc);
+	/* The bands shared among threads (three: bands left over on some):
+	 * the same candidates and stats, from signatures and from keys. */
+	for (unsigned nt = 2; nt <= 3; nt++) {
+		cr_assert_eq(rp_lsh_candidates_keys(&kc, &nkc, &lk, keys, active,
+						    nd, bands, 1000, nt), RP_OK);
+		cr_assert_eq(nkc, ncand);
+		cr_assert(ncand == 0 || memcmp(kc, cand, ncand * sizeof(*kc)) == 0);
+		cr_assert_eq(lk.largest, ls.largest);
+		cr_assert_eq(lk.oversized, ls.oversized);
+		free(kc);
+		cr_assert_eq(rp_lsh_candidates(&kc, &nkc, &lk, sigs, active, nd,
+					       K, bands, rows, 1000, nt), RP_OK);
+		cr_assert_eq(nkc, ncand);
+		cr_assert(ncand == 0 || memcmp(kc, cand, ncand * sizeof(*kc)) == 0);
+		free(kc);
+	}
 	free(keys);
 	double p = rp_lsh_probability(s, bands, rows);
 	double sd = sqrt(p * (1 - p) / npairs);
@@ -138,18 +154,24 @@ Test(lsh, buckets_over_the_cap_are_counted_not_paired)
 	uint64_t *cand;
 	size_t n;
 	rp_lsh_stats ls;
-	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 5), RP_OK);
+	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 5, 1), RP_OK);
 	cr_assert_eq(n, 0);
 	cr_assert_eq(ls.oversized, 2);
 	cr_assert_eq(ls.largest, 10);
 	free(cand);
-	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 10), RP_OK);
+	/* A band a thread: the threads' counts add up. */
+	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 5, 2), RP_OK);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(ls.oversized, 2);
+	cr_assert_eq(ls.largest, 10);
+	free(cand);
+	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 10, 2), RP_OK);
 	cr_assert_eq(n, 45);
 	cr_assert_eq(ls.oversized, 0);
 	free(cand);
 	/* Inactive documents never pair. */
 	active[3] = 0;
-	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 10), RP_OK);
+	cr_assert_eq(rp_lsh_candidates(&cand, &n, &ls, sigs, active, 10, K, 2, 4, 10, 2), RP_OK);
 	cr_assert_eq(n, 36);
 	free(cand);
 }

@@ -104,54 +104,60 @@ uint64_t rp_band_key(const uint64_t *sig, unsigned band, unsigned rows)
 				    rows * sizeof(uint64_t), band);
 }
 
-/* Signatures (sigs, K) or band-major keys: the pairs of their buckets. */
-static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
-			   const uint64_t *sigs, const uint64_t *keys,
-			   rp_band_fill fill, void *ctx,
-			   const uint8_t *active, size_t ndocs, unsigned K,
-			   unsigned bands, unsigned rows, size_t cap)
+/* One thread's share of the bands: first, first + step, ... */
+typedef struct band_job {
+	const uint64_t *sigs, *keys;
+	rp_band_fill fill;
+	void *ctx;
+	const uint8_t *active;
+	size_t ndocs, cap;
+	unsigned K, bands, rows, first, step;
+	uint64_t *pairs; /* sorted, distinct */
+	size_t npairs;
+	rp_lsh_stats st;
+	int err;
+} band_job;
+
+/* The pairs of the job's bands' buckets (sigs, K, or band-major keys, or
+ * keys a band at a time from fill). */
+static int band_sweep(band_job *j)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
 	uint64_t *pairs = NULL, *ptmp = NULL, *kb = NULL;
-	size_t npairs = 0, pcap = 0, ptmpcap = 0, last_distinct = 0;
-
-	*out = NULL;
-	*nout = 0;
-	memset(stats, 0, sizeof(*stats));
-	GOTO_IF(bands == 0 || (!keys && !fill &&
-			       ((size_t)bands * rows > K || rows == 0)),
-		RP_EINVAL);
-	GOTO_IF(ndocs >= UINT32_MAX, RP_ELIMIT);
+	const uint64_t *keys = j->keys;
+	size_t ndocs = j->ndocs, npairs = 0, pcap = 0, ptmpcap = 0,
+	       last_distinct = 0;
 
 	kv = reallocarray(NULL, ndocs ? ndocs : 1, sizeof(*kv));
 	tmp = reallocarray(NULL, ndocs ? ndocs : 1, sizeof(*tmp));
 	GOTO_IF(!kv || !tmp, RP_ENOMEM);
 
-	if (fill) {
+	if (j->fill) {
 		kb = reallocarray(NULL, ndocs ? ndocs : 1, sizeof(*kb));
 		GOTO_IF(!kb, RP_ENOMEM);
 		keys = kb; /* one band at a time: keys[0 * ndocs + d] */
 	}
-	for (unsigned band = 0; band < bands; band++) {
+	for (unsigned band = j->first; band < j->bands; band += j->step) {
 		size_t n = 0;
-		if (fill)
-			GOTO_IF_ERROR(fill(ctx, band, kb));
-		size_t at = fill ? 0 : (size_t)band * ndocs;
+		if (j->fill)
+			GOTO_IF_ERROR(j->fill(j->ctx, band, kb));
+		size_t at = j->fill ? 0 : (size_t)band * ndocs;
 		for (size_t d = 0; d < ndocs; d++) {
-			if (!active[d])
+			if (!j->active[d])
 				continue;
 			kv[n].key = keys ? keys[at + d]
-					 : rp_band_key(sigs + d * K, band, rows);
+					 : rp_band_key(j->sigs + d * j->K, band,
+						       j->rows);
 			kv[n].val = d;
 			n++;
 		}
 		rp_sort_kv(kv, tmp, n);
-		GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &npairs, &pcap, kv, n, cap,
-					       &stats->oversized,
-					       &stats->largest));
+		GOTO_IF_ERROR(rp_pairs_of_runs(&pairs, &npairs, &pcap, kv, n,
+					       j->cap, &j->st.oversized,
+					       &j->st.largest));
 		/* Keep the list distinct as it grows across bands. */
-		if (band + 1 == bands ||
+		if (band + j->step >= j->bands ||
 		    (npairs > 65536 && npairs > 2 * last_distinct)) {
 			GOTO_IF_ERROR(RP_GROW(ptmp, ptmpcap, npairs));
 			rp_sort_u64(pairs, ptmp, npairs);
@@ -159,8 +165,8 @@ static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 			last_distinct = npairs;
 		}
 	}
-	*out = pairs;
-	*nout = npairs;
+	j->pairs = pairs;
+	j->npairs = npairs;
 	pairs = NULL;
 cleanup:
 	free(kv);
@@ -171,27 +177,106 @@ cleanup:
 	return err;
 }
 
+static void *band_worker(void *arg)
+{
+	band_job *j = arg;
+	j->err = band_sweep(j);
+	return NULL;
+}
+
+/* Signatures (sigs, K) or band-major keys: the pairs of their buckets,
+ * the bands shared among `threads` threads (each sorts its own: a band's
+ * buckets do not depend on another's), their lists merged. */
+static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
+			   const uint64_t *sigs, const uint64_t *keys,
+			   rp_band_fill fill, void *ctx,
+			   const uint8_t *active, size_t ndocs, unsigned K,
+			   unsigned bands, unsigned rows, size_t cap,
+			   unsigned threads)
+{
+	band_job jobs[RP_MAX_THREADS];
+	int err = RP_OK;
+
+	*out = NULL;
+	*nout = 0;
+	memset(stats, 0, sizeof(*stats));
+	RETURN_ERROR_IF(bands == 0 || (!keys && !fill &&
+				       ((size_t)bands * rows > K || rows == 0)),
+			RP_EINVAL);
+	RETURN_ERROR_IF(ndocs >= UINT32_MAX, RP_ELIMIT);
+	unsigned nt = RP_MAX(1u, RP_MIN(RP_MIN(threads, bands),
+					(unsigned)RP_MAX_THREADS));
+	for (unsigned t = 0; t < nt; t++)
+		jobs[t] = (band_job){ .sigs = sigs, .keys = keys, .fill = fill,
+				      .ctx = ctx, .active = active,
+				      .ndocs = ndocs, .cap = cap, .K = K,
+				      .bands = bands, .rows = rows, .first = t,
+				      .step = nt };
+	rp_run_jobs(band_worker, jobs, sizeof(jobs[0]), nt);
+	size_t total = 0;
+	for (unsigned t = 0; t < nt; t++) {
+		if (jobs[t].err < 0 && err == RP_OK)
+			err = jobs[t].err;
+		stats->oversized += jobs[t].st.oversized;
+		stats->largest = RP_MAX(stats->largest, jobs[t].st.largest);
+		total += jobs[t].npairs;
+	}
+	uint64_t *pairs = jobs[0].pairs, *ptmp = NULL;
+	jobs[0].pairs = NULL;
+	if (err == RP_OK && nt > 1) {
+		/* The threads' lists together, sorted and distinct. */
+		uint64_t *all = reallocarray(pairs, total + 1, sizeof(*all));
+		ptmp = reallocarray(NULL, total + 1, sizeof(*ptmp));
+		if (!all || !ptmp) {
+			err = RP_ENOMEM;
+		} else {
+			pairs = all;
+			size_t n = jobs[0].npairs;
+			for (unsigned t = 1; t < nt; t++) {
+				if (jobs[t].npairs)
+					memcpy(pairs + n, jobs[t].pairs,
+					       jobs[t].npairs * sizeof(*pairs));
+				n += jobs[t].npairs;
+			}
+			rp_sort_u64(pairs, ptmp, n);
+			total = rp_unique_u64(pairs, n);
+		}
+	}
+	for (unsigned t = 0; t < nt; t++)
+		free(jobs[t].pairs);
+	free(ptmp);
+	if (err < 0) {
+		free(pairs);
+		return err;
+	}
+	*out = pairs;
+	*nout = total;
+	return RP_OK;
+}
+
 int rp_lsh_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 		      const uint64_t *sigs, const uint8_t *active,
 		      size_t ndocs, unsigned K, unsigned bands, unsigned rows,
-		      size_t cap)
+		      size_t cap, unsigned threads)
 {
 	return band_candidates(out, nout, stats, sigs, NULL, NULL, NULL, active,
-			       ndocs, K, bands, rows, cap);
+			       ndocs, K, bands, rows, cap, threads);
 }
 
 int rp_lsh_candidates_keys(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 			   const uint64_t *keys, const uint8_t *active,
-			   size_t ndocs, unsigned bands, size_t cap)
+			   size_t ndocs, unsigned bands, size_t cap,
+			   unsigned threads)
 {
 	return band_candidates(out, nout, stats, NULL, keys, NULL, NULL, active,
-			       ndocs, 0, bands, 0, cap);
+			       ndocs, 0, bands, 0, cap, threads);
 }
 
 int rp_lsh_candidates_fill(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 			   rp_band_fill fill, void *ctx, const uint8_t *active,
-			   size_t ndocs, unsigned bands, size_t cap)
+			   size_t ndocs, unsigned bands, size_t cap,
+			   unsigned threads)
 {
 	return band_candidates(out, nout, stats, NULL, NULL, fill, ctx, active,
-			       ndocs, 0, bands, 0, cap);
+			       ndocs, 0, bands, 0, cap, threads);
 }

@@ -31,24 +31,27 @@ RP_INTERNAL uint64_t rp_band_key(const uint64_t *sig, unsigned band,
  * Candidates of documents sharing a band key: band-major keys
  * (keys[band * ndocs + d], as rp_band_key makes them from a signature);
  * active[i] == 0 excludes document i. The same pairs as
- * rp_lsh_candidates of the signatures the keys were made from.
+ * rp_lsh_candidates of the signatures the keys were made from. The bands
+ * are shared among `threads` threads (each holds 32 bytes a document,
+ * 40 with fill), with the same pairs and stats for any number.
  */
 RP_INTERNAL int rp_lsh_candidates_keys(uint64_t **out, size_t *nout,
 				       rp_lsh_stats *stats,
 				       const uint64_t *keys,
 				       const uint8_t *active, size_t ndocs,
-				       unsigned bands, size_t cap);
+				       unsigned bands, size_t cap,
+				       unsigned threads);
 
 /* Writes band `band` of every document's keys into kb[0..ndocs). */
 typedef int (*rp_band_fill)(void *ctx, unsigned band, uint64_t *kb);
 
 /* The same, the keys given a band at a time by fill (keys set aside in a
- * file under a memory bound). */
+ * file under a memory bound), which the threads call at once. */
 RP_INTERNAL int rp_lsh_candidates_fill(uint64_t **out, size_t *nout,
 				       rp_lsh_stats *stats, rp_band_fill fill,
 				       void *ctx, const uint8_t *active,
 				       size_t ndocs, unsigned bands,
-				       size_t cap);
+				       size_t cap, unsigned threads);
 
 /*
  * sigs: ndocs signatures of K values, row-major. active[i] == 0 excludes
@@ -58,7 +61,7 @@ RP_INTERNAL int rp_lsh_candidates(uint64_t **out, size_t *nout,
 				  rp_lsh_stats *stats, const uint64_t *sigs,
 				  const uint8_t *active, size_t ndocs,
 				  unsigned K, unsigned bands, unsigned rows,
-				  size_t cap);
+				  size_t cap, unsigned threads);
 
 #include "pairs.h"
 

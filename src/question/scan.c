@@ -85,21 +85,27 @@ static int candidates(uint64_t **cand, size_t *ncand, rp_result *r,
 	FORWARD_IF_ERROR(question_banding(&b, &rw, c, q));
 	banding_stats(r, b, rw);
 	rp_lsh_stats ls;
+	/* The bands on the analysis's threads, each sorting its own keys
+	 * (40 bytes a document): while those take an eighth of a memory
+	 * bound at most, else one. */
+	unsigned nt = rp_thread_count(c->ao.threads, b);
+	if (c->memory && (uint64_t)c->ndocs * 40 * nt > c->memory / 8)
+		nt = 1;
 	if (an->kspill && an->key_bands == b && an->key_rows == rw)
 		FORWARD_IF_ERROR(rp_corpus_temp_error(
 			(rp_corpus *)c,
 			rp_lsh_candidates_fill(cand, ncand, &ls, keyspill_band,
 					       an->kspill, an->active,
-					       c->ndocs, b, q->bucket_cap)));
+					       c->ndocs, b, q->bucket_cap, nt)));
 	else if (an->keys && an->key_bands == b && an->key_rows == rw)
 		FORWARD_IF_ERROR(rp_lsh_candidates_keys(cand, ncand, &ls, an->keys,
 							an->active, c->ndocs, b,
-							q->bucket_cap));
+							q->bucket_cap, nt));
 	else
 		FORWARD_IF_ERROR(rp_lsh_candidates(cand, ncand, &ls, an->sigs,
 						   an->active, c->ndocs,
 						   c->ao.num_perm, b, rw,
-						   q->bucket_cap));
+						   q->bucket_cap, nt));
 	r->stats.oversized_buckets = ls.oversized;
 	r->stats.largest_bucket = ls.largest;
 	if (q->release)
