@@ -685,7 +685,8 @@ static int join_records(line_job *j, rp_kv **kv, size_t *capkv, occ **oc,
 		for (size_t x = 0; x < ch->n; x++) {
 			const line_rec *r = &(*buf)[x];
 			if (may_repeat(j->filter, r->key)) {
-				(*kv)[*nkv] = (rp_kv){ r->key, OCC_VAL(r->o.doc, *nkv) };
+				(*kv)[*nkv] = (rp_kv){ r->key,
+						       OCC_VAL(r->o.doc, *nkv) };
 				(*oc)[(*nkv)++] = r->o;
 				continue;
 			}
