@@ -226,11 +226,12 @@ static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 	if (err == RP_OK && nt > 1) {
 		/* The threads' lists together, sorted and distinct. */
 		uint64_t *all = reallocarray(pairs, total + 1, sizeof(*all));
+		if (all)
+			pairs = all;
 		ptmp = reallocarray(NULL, total + 1, sizeof(*ptmp));
 		if (!all || !ptmp) {
 			err = RP_ENOMEM;
 		} else {
-			pairs = all;
 			size_t n = jobs[0].npairs;
 			for (unsigned t = 1; t < nt; t++) {
 				if (jobs[t].npairs)
