@@ -213,45 +213,28 @@ static int band_candidates(uint64_t **out, size_t *nout, rp_lsh_stats *stats,
 				      .bands = bands, .rows = rows, .first = t,
 				      .step = nt };
 	rp_run_jobs(band_worker, jobs, sizeof(jobs[0]), nt);
-	size_t total = 0;
 	for (unsigned t = 0; t < nt; t++) {
 		if (jobs[t].err < 0 && err == RP_OK)
 			err = jobs[t].err;
 		stats->oversized += jobs[t].st.oversized;
 		stats->largest = RP_MAX(stats->largest, jobs[t].st.largest);
-		total += jobs[t].npairs;
 	}
-	uint64_t *pairs = jobs[0].pairs, *ptmp = NULL;
+	/* The threads' lists (each sorted and distinct) merged into the
+	 * first. */
+	uint64_t *pairs = jobs[0].pairs;
+	size_t npairs = jobs[0].npairs;
 	jobs[0].pairs = NULL;
-	if (err == RP_OK && nt > 1) {
-		/* The threads' lists together, sorted and distinct. */
-		uint64_t *all = reallocarray(pairs, total + 1, sizeof(*all));
-		if (all)
-			pairs = all;
-		ptmp = reallocarray(NULL, total + 1, sizeof(*ptmp));
-		if (!all || !ptmp) {
-			err = RP_ENOMEM;
-		} else {
-			size_t n = jobs[0].npairs;
-			for (unsigned t = 1; t < nt; t++) {
-				if (jobs[t].npairs)
-					memcpy(pairs + n, jobs[t].pairs,
-					       jobs[t].npairs * sizeof(*pairs));
-				n += jobs[t].npairs;
-			}
-			rp_sort_u64(pairs, ptmp, n);
-			total = rp_unique_u64(pairs, n);
-		}
-	}
+	for (unsigned t = 1; t < nt && err == RP_OK; t++)
+		err = rp_pairs_merge(&pairs, &npairs, jobs[t].pairs,
+				     jobs[t].npairs);
 	for (unsigned t = 0; t < nt; t++)
 		free(jobs[t].pairs);
-	free(ptmp);
 	if (err < 0) {
 		free(pairs);
 		return err;
 	}
 	*out = pairs;
-	*nout = total;
+	*nout = npairs;
 	return RP_OK;
 }
 
