@@ -61,6 +61,16 @@ static double touch_anon(size_t n, int huge)
 	return per_gib(t, n);
 }
 
+/* The first n bytes of fd read with pread into the 1 MiB buf; -1 on an
+ * error. */
+static int read_through(int fd, char *buf, size_t n)
+{
+	for (size_t off = 0; off < n; off += (size_t)1 << 20)
+		if (pread(fd, buf, (size_t)1 << 20, (off_t)off) < 0)
+			return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -79,9 +89,8 @@ int main(int argc, char **argv)
 	if (!buf)
 		return 1;
 	/* The file's pages cached first. */
-	for (size_t off = 0; off < n; off += (size_t)1 << 20)
-		if (pread(fd, buf, (size_t)1 << 20, (off_t)off) < 0)
-			return 1;
+	if (read_through(fd, buf, n) < 0)
+		return 1;
 	printf("bytes          %zu MiB a measure\n", n >> 20);
 	printf("anon 4k        %.3f s/GiB\n", touch_anon(n, 0));
 	for (int r = 0; r < 3; r++)
@@ -99,9 +108,8 @@ int main(int argc, char **argv)
 		printf("file mapped #%d %.3f s/GiB\n", r + 1, per_gib(t, n));
 	}
 	double t = now();
-	for (size_t off = 0; off < n; off += (size_t)1 << 20)
-		if (pread(fd, buf, (size_t)1 << 20, (off_t)off) < 0)
-			return 1;
+	if (read_through(fd, buf, n) < 0)
+		return 1;
 	printf("file read      %.3f s/GiB\n", per_gib(now() - t, n));
 	free(buf);
 	close(fd);
