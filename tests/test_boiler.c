@@ -2,8 +2,11 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "analysis.h"
 #include "boiler.h"
+#include "corpus.h"
 #include "scalar_layout.h"
 #include "spool.h"
 #include "testutil.h"
@@ -77,7 +80,7 @@ Test(boiler, chrome_is_learned_per_outlet_and_left_out)
 	snprintf(pages[4], sizeof(pages[4]), "Other outlet story.\nShare\n");
 	docs[4] = (rp_boiler_doc){ pages[4], strlen(pages[4]), 1, 1 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2, NULL, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 5, 3, 1, 1, 2, NULL, NULL, NULL, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 5, "five chrome lines of outlet 0");
 	cr_assert_eq(b.docs_stripped, 5, "four pages, and the other outlet's Share");
 	for (int i = 0; i < 4; i++) {
@@ -99,7 +102,7 @@ Test(boiler, a_story_repeated_by_one_outlet_is_not_chrome)
 	for (int i = 0; i < 3; i++)
 		docs[i] = (rp_boiler_doc){ story, strlen(story), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1, NULL, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 3, 3, 1, 0, 1, NULL, NULL, NULL, NULL), RP_OK);
 	/* The story's lines are all of each page: they stay text, and only
 	 * the "Share" line (chrome by its layout) is left out. */
 	for (int i = 0; i < 3; i++) {
@@ -218,7 +221,7 @@ Test(boiler, an_outlet_without_a_site_template_learns_no_chrome)
 	for (int i = 0; i < 7; i++)
 		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1, NULL, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 7, 2, 1, 1, 1, NULL, NULL, NULL, NULL), RP_OK);
 	cr_assert_eq(b.chrome_lines, 0, "no line is on half of the pages");
 	cr_assert_eq(b.off[7], 0, "nothing left out");
 	rp_boiler_free(&b);
@@ -241,7 +244,7 @@ Test(boiler, a_session_sidebar_is_chrome_on_short_pages)
 		docs[i] = (rp_boiler_doc){ pages[i], strlen(pages[i]), 0, 0 + 1, NULL };
 	}
 	rp_boiler b;
-	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1, NULL, NULL, NULL), RP_OK);
+	cr_assert_eq(rp_boiler_find(&b, docs, 8, 2, 1, 1, 1, NULL, NULL, NULL, NULL), RP_OK);
 	for (int i = 0; i < 8; i++) {
 		/* The header and, on the session's pages, its three lines. */
 		cr_assert_eq(b.off[i + 1] - b.off[i], i < 3 ? 4 : 1, "page %d", i);
@@ -355,8 +358,21 @@ static size_t words(char *out, size_t cap, uint64_t *rng, int n, int sentence)
  * own story, which only the let-go lines' bytes tell), an outlet without
  * a template, pages without an outlet, a line twice on one page, layout
  * chrome. The texts read twice, or the lines written to a temporary file
- * and read back; on one thread and on two.
+ * and read back, or the pages' facts found as a reader finds them and
+ * kept (held, or through the file); on one thread and on two.
  */
+/* The same spans, chrome lines and counters (not lines_let_go). */
+static void same_boiler(const rp_boiler *a, const rp_boiler *b, size_t np)
+{
+	cr_assert_eq(a->chrome_lines, b->chrome_lines);
+	cr_assert_eq(a->docs_stripped, b->docs_stripped);
+	cr_assert_eq(a->bytes_excluded, b->bytes_excluded);
+	cr_assert_eq(a->nlines, b->nlines);
+	cr_assert_eq(memcmp(a->lines, b->lines, b->nlines * sizeof(*b->lines)), 0);
+	cr_assert_eq(memcmp(a->off, b->off, (np + 1) * sizeof(*b->off)), 0);
+	cr_assert_eq(memcmp(a->spans, b->spans, b->off[np] * sizeof(*b->spans)), 0);
+}
+
 Test(boiler, lines_let_go_under_a_bound_change_nothing)
 {
 	enum { NP = 640, CAP = 4096 };
@@ -364,6 +380,8 @@ Test(boiler, lines_let_go_under_a_bound_change_nothing)
 	rp_boiler_doc *docs = malloc(sizeof(*docs) * NP);
 	cr_assert(pages && docs);
 	uint64_t rng = 77;
+	static const char *const names[4] = { "Site 0", "Site 1", "Site 2",
+					      "No template" };
 	char rerun[3][512];
 	for (int o = 0; o < 3; o++)
 		words(rerun[o], sizeof(rerun[o]), &rng, 20, 1);
@@ -389,7 +407,9 @@ Test(boiler, lines_let_go_under_a_bound_change_nothing)
 		if (d % 7 == 0) /* one line twice on a page */
 			len += (size_t)snprintf(p + len, CAP - len, "Echo %d.\nEcho %d.\n", d, d);
 		len += (size_t)snprintf(p + len, CAP - len, "Share\n3 days ago\n");
-		docs[d] = (rp_boiler_doc){ p, len, ot, ot + 1, NULL };
+		docs[d] = (rp_boiler_doc){ p, len, ot,
+					   ot < 4 ? rp_outlet_salt(names[ot]) : 0,
+					   NULL };
 	}
 	rp_corpus *bound;
 	cr_assert_eq(rp_corpus_new(&bound, NULL), RP_OK);
@@ -403,19 +423,43 @@ Test(boiler, lines_let_go_under_a_bound_change_nothing)
 		rp_tmpfile *through = run >= 2 ? tf : NULL;
 		uint64_t before = tf->at;
 		rp_boiler whole, let;
-		cr_assert_eq(rp_boiler_find(&whole, docs, NP, 2, 1, 1, threads, NULL, NULL, NULL), RP_OK);
-		cr_assert_eq(rp_boiler_find(&let, docs, NP, 2, 1, 1, threads, NULL, bound, through), RP_OK);
+		cr_assert_eq(rp_boiler_find(&whole, docs, NP, 2, 1, 1, threads, NULL, NULL, NULL, NULL), RP_OK);
+		cr_assert_eq(rp_boiler_find(&let, docs, NP, 2, 1, 1, threads, NULL, bound, through, NULL), RP_OK);
 		cr_assert_eq(tf->at > before, through != NULL, "lines written to the file");
 		cr_assert_eq(whole.lines_let_go, 0);
 		cr_assert_gt(let.lines_let_go, 1000, "most story lines are let go");
 		cr_assert_gt(whole.chrome_lines, 36, "headers and sidebars learned");
-		cr_assert_eq(let.chrome_lines, whole.chrome_lines);
-		cr_assert_eq(let.docs_stripped, whole.docs_stripped);
-		cr_assert_eq(let.bytes_excluded, whole.bytes_excluded);
-		cr_assert_eq(let.nlines, whole.nlines);
-		cr_assert_eq(memcmp(let.lines, whole.lines, whole.nlines * sizeof(*whole.lines)), 0);
-		cr_assert_eq(memcmp(let.off, whole.off, (NP + 1) * sizeof(*whole.off)), 0);
-		cr_assert_eq(memcmp(let.spans, whole.spans, whole.off[NP] * sizeof(*whole.spans)), 0);
+		same_boiler(&let, &whole, NP);
+		/* The pages' facts found as a reader finds them and kept:
+		 * every line held (no bound), or past a quarter of the bound
+		 * written to the bound corpus's file and marked from there. */
+		for (int kept_bound = 0; kept_bound < 2; kept_bound++) {
+			rp_corpus *kc = kept_bound ? bound : NULL;
+			rp_boiler_pages pg = { .on = 1 };
+			rp_page_facts_buf fb = { 0 };
+			for (int d = 0; d < NP; d++) {
+				rp_page_facts f;
+				const char *name = docs[d].outlet < 4 ? names[docs[d].outlet] : NULL;
+				rp_page_facts_buf_reset(&fb);
+				cr_assert_eq(rp_page_facts_find(&fb, &f, docs[d].text, docs[d].len,
+								name, name ? strlen(name) : 0), RP_OK);
+				cr_assert(f.found);
+				cr_assert_eq(rp_boiler_pages_add(&pg, kc, &fb, &f, name != NULL), RP_OK);
+			}
+			cr_assert_eq(pg.nch > 0, kept_bound, "lines past the bound written");
+			rp_boiler kept;
+			cr_assert_eq(rp_boiler_find(&kept, docs, NP, 2, 1, 1, threads, NULL, kc,
+						    NULL, &pg), RP_OK);
+			cr_assert_eq(pg.on, 0, "the pages are taken");
+			cr_assert_null(pg.loff);
+			if (kept_bound)
+				cr_assert_gt(kept.lines_let_go, 1000);
+			else
+				cr_assert_eq(kept.lines_let_go, 0);
+			same_boiler(&kept, &whole, NP);
+			rp_boiler_free(&kept);
+			rp_page_facts_buf_free(&fb);
+		}
 		/* The rerun story: text where it is the body, chrome where the
 		 * page's own story is longer. */
 		for (int d = 0; d < 16; d++) {
@@ -500,4 +544,114 @@ Test(boiler, layout_rules_are_the_same_sixteen_bytes_at_a_time)
 	free(b);
 	free(sa.lines);
 	free(sb.lines);
+}
+
+/* Read samples/ (text files: their facts found as each is added) and a
+ * generated JSONL of three chromed outlets (facts found by the threads
+ * that parse it) into c. */
+static void read_facts_inputs(rp_corpus *c, const char *jsonl)
+{
+	const char *samples = getenv("REPRINT_SAMPLES");
+	cr_assert_not_null(samples);
+	cr_assert_eq(rp_corpus_read_path(c, samples, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_read_path(c, jsonl, NULL), RP_OK);
+}
+
+/*
+ * Chrome learned from the facts a reader found while it had each text
+ * (rp_boiler_pages) is the chrome learned by reading every text again:
+ * the same spans, chrome lines and pairs, with no bound and under a bound
+ * that sends the texts to the spool and the lines past a quarter of it to
+ * the temporary file.
+ */
+Test(boiler, facts_found_while_reading_learn_what_the_texts_learn)
+{
+	enum { NDOC = 900, CAP = 4096 };
+	uint64_t rng = 5;
+	char story[6][1024];
+	for (int s = 0; s < 6; s++) {
+		size_t n = 0;
+		for (int k = 0; k < 4; k++)
+			n += words(story[s] + n, sizeof(story[s]) - n, &rng, 14, 1);
+	}
+	size_t cap = (size_t)NDOC * CAP * 2, len = 0;
+	char *data = malloc(cap);
+	cr_assert_not_null(data);
+	for (int d = 0; d < NDOC; d++) {
+		char page[CAP];
+		size_t n = 0;
+		unsigned ot = (unsigned)d % 3;
+		n += (size_t)snprintf(page + n, CAP - n, "Site %u - the daily news\\n", ot);
+		for (int k = 0; k < 3; k++)
+			n += (size_t)snprintf(page + n, CAP - n, "Sidebar headline %u of site %u\\n",
+					      (unsigned)(tu_rand(&rng) % 12), ot);
+		if (d % 50 < 6) { /* a story several outlets carry */
+			const char *s = story[d % 50];
+			for (const char *q = s; *q; q++) {
+				if (*q == '\n') {
+					page[n++] = '\\';
+					page[n++] = 'n';
+				} else {
+					page[n++] = *q;
+				}
+			}
+		}
+		char para[512];
+		for (int k = 0; k < 3; k++) {
+			size_t m = words(para, sizeof(para), &rng, 10 + (int)(tu_rand(&rng) % 10), 1);
+			para[m - 1] = '\0'; /* (the newline) */
+			n += (size_t)snprintf(page + n, CAP - n, "%s\\n", para);
+		}
+		n += (size_t)snprintf(page + n, CAP - n, "Share\\n3 days ago");
+		page[n] = '\0';
+		len += (size_t)snprintf(data + len, cap - len,
+					"{\"id\":\"g%d\",\"outlet\":\"site%u\",\"text\":\"%s\"}\n",
+					d, ot, page);
+	}
+	char *jsonl = tu_write_temp(data, len);
+	free(data);
+	rp_options o = RP_OPTIONS_INIT;
+	o.threads = 2;
+	for (int bounded = 0; bounded < 2; bounded++) {
+		rp_corpus *kept, *texts;
+		cr_assert_eq(rp_corpus_new(&kept, &o), RP_OK);
+		cr_assert_eq(rp_corpus_new(&texts, &o), RP_OK);
+		texts->pages.on = 0; /* chrome learned by reading the texts */
+		if (bounded) {
+			cr_assert_eq(rp_corpus_set_memory(kept, (size_t)1 << 20, NULL), RP_OK);
+			cr_assert_eq(rp_corpus_set_memory(texts, (size_t)1 << 20, NULL), RP_OK);
+		}
+		read_facts_inputs(kept, jsonl);
+		read_facts_inputs(texts, jsonl);
+		cr_assert_gt(kept->ndocs, NDOC);
+		cr_assert(kept->pages.on, "every page has its facts");
+		cr_assert_eq(kept->pages.ndocs, kept->ndocs);
+		cr_assert_eq(texts->pages.ndocs, 0);
+		cr_assert_eq(kept->pages.nch > 0, bounded, "lines written past the bound");
+		cr_assert_eq(kept->spool != NULL, bounded, "texts in the spool");
+		rp_result *rk, *rt;
+		cr_assert_eq(rp_scan(&rk, kept), RP_OK);
+		cr_assert_eq(rp_scan(&rt, texts), RP_OK);
+		cr_assert_eq(kept->pages.on, 0, "the facts are taken");
+		const rp_boiler *bk = &kept->an->boil, *bt = &texts->an->boil;
+		cr_assert_gt(bt->chrome_lines, 30, "headers and sidebars learned");
+		cr_assert_gt(bt->docs_stripped, NDOC);
+		same_boiler(bk, bt, kept->ndocs);
+		size_t np = rp_result_pair_count(rk);
+		cr_assert_gt(np, 100, "the stories the outlets share");
+		cr_assert_eq(rp_result_pair_count(rt), np);
+		const rp_pair *pk = rp_result_pairs(rk), *pt = rp_result_pairs(rt);
+		for (size_t i = 0; i < np; i++) {
+			cr_assert_eq(pk[i].a, pt[i].a);
+			cr_assert_eq(pk[i].b, pt[i].b);
+			cr_assert_eq(pk[i].shared, pt[i].shared);
+			cr_assert_eq(pk[i].relation, pt[i].relation);
+		}
+		rp_result_free(rk);
+		rp_result_free(rt);
+		rp_corpus_free(kept);
+		rp_corpus_free(texts);
+	}
+	unlink(jsonl);
+	free(jsonl);
 }

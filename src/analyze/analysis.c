@@ -385,8 +385,10 @@ static int learn(rp_analysis *an, rp_corpus *c)
 {
 	const rp_analysis_options *o = &c->ao;
 	FORWARD_IF_ERROR(intern_outlets(an, c));
-	if (!o->boilerplate)
+	if (!o->boilerplate) {
+		rp_boiler_pages_free(&c->pages);
 		return RP_OK;
+	}
 	rp_boiler_doc *bd = reallocarray(NULL, c->ndocs + 1, sizeof(*bd));
 	RETURN_ERROR_IF(!bd, RP_ENOMEM);
 	/* Each outlet's salt once (outlets are numbered as first seen). */
@@ -415,7 +417,7 @@ static int learn(rp_analysis *an, rp_corpus *c)
 			c, rp_boiler_find(&an->boil, bd, c->ndocs,
 					  o->chrome_min_pages, 1, 1,
 					  rp_thread_count(o->threads, c->ndocs),
-					  c->prior, c, tf));
+					  c->prior, c, tf, &c->pages));
 	free(bd);
 	return err;
 }

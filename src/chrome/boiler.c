@@ -372,7 +372,7 @@ typedef struct line_filter {
 #define TWICE(f, h) ((f)->bits[2 * ((h) >> 6) + 1])
 
 /* A line as record mode writes it. */
-typedef struct line_rec {
+typedef struct rp_line_rec {
 	uint64_t key;
 	occ o;
 	uint32_t pad;
@@ -387,7 +387,7 @@ typedef struct line_rec {
 #define OCC_DOC(v) ((uint32_t)((v) >> 32))
 #define OCC_AT(v) ((size_t)(uint32_t)(v))
 
-typedef struct line_chunk {
+typedef struct rp_line_chunk {
 	uint64_t off;
 	size_t n;
 } line_chunk;
@@ -705,10 +705,179 @@ static int join_records(line_job *j, rp_kv **kv, size_t *capkv, occ **oc,
 	return RP_OK;
 }
 
+void rp_page_facts_buf_reset(rp_page_facts_buf *b)
+{
+	b->nsp = b->nkeys = 0;
+}
+
+void rp_page_facts_buf_free(rp_page_facts_buf *b)
+{
+	free(b->sp);
+	free(b->keys);
+	free(b->ls.lines);
+	memset(b, 0, sizeof(*b));
+}
+
+int rp_page_facts_find(rp_page_facts_buf *b, rp_page_facts *f, const char *t,
+		       size_t len, const char *outlet, size_t outlet_len)
+{
+	memset(f, 0, sizeof(*f));
+	f->sp0 = b->nsp;
+	f->key0 = b->nkeys;
+	/* As line_worker finds them: layout and notices, then the lines
+	 * the layout pass found, salted as rp_outlet_salt salts. */
+	FORWARD_IF_ERROR(rp_layout_spans(&b->sp, &b->nsp, &b->capsp, t, len,
+					 1, 1, &b->ls));
+	if (outlet) {
+		uint64_t salt = XXH3_64bits(outlet, outlet_len);
+		FORWARD_IF_ERROR(RP_GROW(b->keys, b->capkeys,
+					 b->nkeys + b->ls.nlines + 1));
+		for (size_t x = 0; x < b->ls.nlines; x++) {
+			uint32_t a = b->ls.lines[x].a, e = b->ls.lines[x].b;
+			b->keys[b->nkeys++] = (rp_page_key){
+				XXH3_64bits_withSeed(t + a, e - a, salt), a, e };
+		}
+	}
+	f->nsp = b->nsp - f->sp0;
+	f->nkeys = b->nkeys - f->key0;
+	f->dateline = (uint32_t)rp_dateline_len(t, len);
+	f->found = 1;
+	return RP_OK;
+}
+
+void rp_boiler_pages_free(rp_boiler_pages *p)
+{
+	if (!p)
+		return;
+	free(p->lsp);
+	free(p->loff);
+	free(p->dateline);
+	free(p->rec);
+	free(p->ch);
+	/* (the chunks' disk space is the corpus's temporary file's) */
+	memset(p, 0, sizeof(*p));
+}
+
+/* The lines held to the temporary file, as one chunk. */
+static int pages_spill(rp_boiler_pages *p, rp_corpus *c)
+{
+	if (!p->nrec)
+		return RP_OK;
+	if (!p->tf)
+		FORWARD_IF_ERROR(rp_corpus_tmpfile(c, &p->tf));
+	uint64_t off;
+	FORWARD_IF_ERROR(RP_GROW(p->ch, p->capch, p->nch + 1));
+	FORWARD_IF_ERROR(rp_corpus_temp_error(
+		c, rp_tmpfile_append(p->tf, p->rec, p->nrec * sizeof(*p->rec),
+				     &off)));
+	p->ch[p->nch++] = (line_chunk){ off, p->nrec };
+	p->nrec = 0;
+	return RP_OK;
+}
+
+/* Lines the line table takes in a quarter of c's memory bound: above
+ * that rp_boiler_find keeps only the lines that may repeat. */
+static size_t table_lines(const rp_corpus *c)
+{
+	return c && c->memory ? c->memory / 4 / LINE_TABLE_BYTES : SIZE_MAX;
+}
+
+int rp_boiler_pages_add(rp_boiler_pages *p, rp_corpus *c,
+			const rp_page_facts_buf *b, const rp_page_facts *f,
+			int outlet)
+{
+	size_t d = p->ndocs;
+	FORWARD_IF_ERROR(RP_GROW(p->loff, p->caploff, d + 2));
+	FORWARD_IF_ERROR(RP_GROW(p->dateline, p->capdl, d + 1));
+	FORWARD_IF_ERROR(RP_GROW(p->lsp, p->caplsp, p->nlsp + f->nsp + 1));
+	if (!d)
+		p->loff[0] = 0;
+	memcpy(p->lsp + p->nlsp, b->sp + f->sp0, f->nsp * sizeof(*p->lsp));
+	p->nlsp += f->nsp;
+	p->loff[d + 1] = p->nlsp;
+	p->dateline[d] = f->dateline;
+	p->ndocs++;
+	size_t table = table_lines(c);
+	for (size_t x = 0; outlet && x < f->nkeys; x++) {
+		/* Past the table's lines, held lines go to the file a chunk
+		 * at a time. */
+		if (p->nlines >= table &&
+		    p->nrec >= RP_MIN((size_t)LINE_CHUNK, table))
+			FORWARD_IF_ERROR(pages_spill(p, c));
+		FORWARD_IF_ERROR(RP_GROW(p->rec, p->caprec, p->nrec + 1));
+		const rp_page_key *k = &b->keys[f->key0 + x];
+		p->rec[p->nrec++] = (line_rec){ k->key, { (uint32_t)d, k->a, k->b },
+						0 };
+		p->nlines++;
+	}
+	return RP_OK;
+}
+
+/* rp_boiler_find's step 1 from kept pages: jobs[0] takes every page's
+ * layout spans and datelines, and its lines, held (the whole table) or
+ * in the temporary file (marked in filt first, as the record sweep marks,
+ * then joined like a job's records). */
+static int take_pages(line_job *j, rp_boiler_pages *p, const rp_boiler_doc *docs,
+		      size_t nd, const rp_corpus *pace, line_filter *filt,
+		      size_t **own_extra)
+{
+	rp_corpus *c = (rp_corpus *)pace;
+	memset(j, 0, sizeof(*j));
+	j->docs = docs;
+	j->from = 0;
+	j->to = nd;
+	j->chrome = j->notices = 1;
+	j->pace = pace;
+	j->lsp = p->lsp;
+	j->nlsp = p->nlsp;
+	j->caplsp = p->caplsp;
+	j->loff = p->loff;
+	j->dateline = p->dateline;
+	p->lsp = NULL;
+	p->loff = NULL;
+	p->dateline = NULL;
+	if (!p->nch) {
+		/* (the held lines, read by the join as a job's records) */
+		j->rec = p->rec;
+		j->nrec = p->nrec;
+		j->caprec = p->caprec;
+		p->rec = NULL;
+		return RP_OK;
+	}
+	FORWARD_IF_ERROR(pages_spill(p, c));
+	*own_extra = calloc(nd, sizeof(**own_extra));
+	RETURN_ERROR_IF(!*own_extra, RP_ENOMEM);
+	FORWARD_IF_ERROR(filter_init(filt, p->nlines));
+	line_rec *buf = NULL;
+	size_t cap = 0;
+	for (size_t k = 0; k < p->nch; k++) {
+		int err = rp_grow((void **)&buf, &cap, p->ch[k].n, sizeof(*buf));
+		if (err == RP_OK)
+			err = rp_corpus_temp_error(
+				c, rp_tmpfile_read(p->tf, buf,
+						   p->ch[k].n * sizeof(*buf),
+						   p->ch[k].off));
+		if (err < 0) {
+			free(buf);
+			return err;
+		}
+		mark_records(filt, buf, 0, p->ch[k].n);
+	}
+	free(buf);
+	j->filter = filt;
+	j->own_extra = *own_extra;
+	j->tf = p->tf;
+	j->ch = p->ch;
+	j->nch = p->nch;
+	j->capch = p->capch;
+	p->ch = NULL;
+	return RP_OK;
+}
+
 int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		   unsigned min_pages, int chrome, int notices, unsigned threads,
 		   const rp_boiler_prior *prior, const rp_corpus *pace,
-		   struct rp_tmpfile *tf)
+		   struct rp_tmpfile *tf, rp_boiler_pages *pages)
 {
 	int err = RP_OK;
 	rp_kv *kv = NULL, *tmp = NULL;
@@ -729,6 +898,17 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	GOTO_IF(!out->off, RP_ENOMEM);
 	if (min_pages < 2)
 		min_pages = 2;
+	if (nd && pages && pages->on && pages->ndocs == nd && chrome &&
+	    notices && !prior) {
+		/* Every page's facts are at hand: no text is read. */
+		nt = 1;
+		err = take_pages(&jobs[0], pages, docs, nd, pace, &filt,
+				 &own_extra);
+		rp_boiler_pages_free(pages);
+		GOTO_IF_ERROR(err);
+		goto join;
+	}
+	rp_boiler_pages_free(pages);
 
 	/* 1. Every line of every page of an outlet, keyed by (outlet, bytes),
 	 * and the layout chrome of every page, on `threads` threads over
@@ -790,6 +970,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 		for (unsigned t = 0; t < nt; t++)
 			if (jobs[t].err < 0)
 				err = jobs[t].err;
+	}
+join:
+	if (nd) {
 		line_rec *rbuf = NULL;
 		size_t caprbuf = 0;
 		for (unsigned t = 0; t < nt && err == RP_OK; t++) {
@@ -803,6 +986,19 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 				oc[nkv + x] = jobs[t].occ[x];
 			}
 			nkv += jobs[t].n;
+			/* (kept pages' lines held: the whole table) */
+			if (err == RP_OK && !jobs[t].tf && jobs[t].nrec) {
+				err = RP_GROW(kv, capkv, nkv + jobs[t].nrec + 1);
+				if (err == RP_OK)
+					err = RP_GROW(oc, capoc, nkv + jobs[t].nrec + 1);
+				for (size_t x = 0; err == RP_OK && x < jobs[t].nrec;
+				     x++, nkv++) {
+					const line_rec *r = &jobs[t].rec[x];
+					kv[nkv] = (rp_kv){ r->key,
+							   OCC_VAL(r->o.doc, nkv) };
+					oc[nkv] = r->o;
+				}
+			}
 			if (err == RP_OK && jobs[t].tf)
 				err = join_records(&jobs[t], &kv, &capkv, &oc, &capoc,
 						   &nkv, &rbuf, &caprbuf);

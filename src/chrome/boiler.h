@@ -118,15 +118,20 @@ RP_INTERNAL int rp_line_kind(size_t pages, size_t n, unsigned min_pages,
  * two pages are kept: the same result in less memory (lines_let_go
  * counts the others). Every line is then written to tf and read back
  * (the texts are read once), or, with tf NULL, the texts are read twice.
- * RP_ETEMP when tf cannot be written or read (its why says so).
+ * With pages that hold every page's facts (a reader found them; chrome,
+ * notices and no prior), the texts are not read at all; pages is emptied
+ * either way. RP_ETEMP when tf cannot be written or read (its why says
+ * so).
  */
 struct rp_tmpfile;
+struct rp_boiler_pages;
 RP_INTERNAL int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs,
 			       size_t ndocs, unsigned min_pages, int chrome,
 			       int notices, unsigned threads,
 			       const rp_boiler_prior *prior,
 			       const struct rp_corpus *pace,
-			       struct rp_tmpfile *tf);
+			       struct rp_tmpfile *tf,
+			       struct rp_boiler_pages *pages);
 RP_INTERNAL void rp_boiler_free(rp_boiler *b);
 
 /* Give back to each document d with mark[d] == value everything that was
@@ -170,6 +175,74 @@ typedef struct rp_layout_scratch {
 RP_INTERNAL int rp_layout_spans(rp_span **sp, size_t *nsp, size_t *capsp,
 				const char *text, size_t len, int layout,
 				int notices, rp_layout_scratch *sc);
+
+/*
+ * What chrome learning needs of one page, found while a reader has its
+ * text at hand: its layout spans (rp_layout_spans, with notices), its
+ * dateline, and, on a page of an outlet, the hash of each line. Learning
+ * then does not read every text again (at 10M documents a pass over a
+ * 41 GB spool, bound by the disk). rp_page_facts_find appends a page's to
+ * a thread's buffer; rp_boiler_pages keeps a collection's, page by page,
+ * for rp_boiler_find.
+ */
+typedef struct rp_page_key {
+	uint64_t key;          /* XXH3 of the trimmed line, salted by outlet */
+	uint32_t a, b;         /* its trimmed bytes */
+} rp_page_key;
+
+typedef struct rp_page_facts_buf {
+	rp_span *sp;
+	size_t nsp, capsp;
+	rp_page_key *keys;
+	size_t nkeys, capkeys;
+	rp_layout_scratch ls;
+} rp_page_facts_buf;
+
+typedef struct rp_page_facts {
+	size_t sp0, nsp;       /* layout spans: buf->sp[sp0 .. sp0 + nsp) */
+	size_t key0, nkeys;    /* lines: buf->keys[key0 .. key0 + nkeys) */
+	uint32_t dateline;     /* rp_dateline_len */
+	uint8_t found;         /* the fields above are set */
+} rp_page_facts;
+
+/* The facts of text into b and *f; outlet (outlet_len bytes, no NUL) is
+ * the page's outlet's name, or NULL for a page without one (no lines
+ * hashed). RP_ENOMEM leaves f->found 0. */
+RP_INTERNAL int rp_page_facts_find(rp_page_facts_buf *b, rp_page_facts *f,
+				   const char *text, size_t len,
+				   const char *outlet, size_t outlet_len);
+RP_INTERNAL void rp_page_facts_buf_reset(rp_page_facts_buf *b);
+RP_INTERNAL void rp_page_facts_buf_free(rp_page_facts_buf *b);
+
+/* A collection's page facts, page 0, 1, ... as they are added. Lines are
+ * kept in memory up to a quarter of the corpus's memory bound (as the
+ * line table would take them), then written to its temporary file. */
+struct rp_line_rec;
+struct rp_line_chunk;
+typedef struct rp_boiler_pages {
+	int on;                /* pages are being kept (all so far) */
+	size_t ndocs;
+	rp_span *lsp;          /* page d: lsp[loff[d] .. loff[d + 1]) */
+	size_t nlsp, caplsp;
+	size_t *loff, caploff;
+	uint32_t *dateline;
+	size_t capdl;
+	struct rp_line_rec *rec; /* lines held */
+	size_t nrec, caprec;
+	struct rp_line_chunk *ch; /* lines written to tf */
+	size_t nch, capch;
+	size_t nlines;         /* lines in all */
+	struct rp_tmpfile *tf;
+} rp_boiler_pages;
+
+/* Page p->ndocs's facts (f, in b) kept; its lines only when outlet.
+ * RP_ENOMEM, or RP_ETEMP when the temporary file could not be written
+ * (c's error says why). */
+struct rp_corpus;
+RP_INTERNAL int rp_boiler_pages_add(rp_boiler_pages *p, struct rp_corpus *c,
+				    const rp_page_facts_buf *b,
+				    const rp_page_facts *f, int outlet);
+RP_INTERNAL void rp_boiler_pages_free(rp_boiler_pages *p);
 
 /* Does the line read as prose (it ends a sentence, or has more than 15
  * words), not as a headline, a label or a list item? */

@@ -346,6 +346,7 @@ int rp_corpus_new(rp_corpus **out, const rp_options *opts)
 		return err;
 	}
 	c->err[0] = '\0';
+	c->pages.on = 1;
 	*out = c;
 	return RP_OK;
 }
@@ -386,6 +387,8 @@ void rp_corpus_free(rp_corpus *c)
 	for (size_t i = 0; i < c->nmaps; i++)
 		munmap(c->maps[i].p, c->maps[i].n);
 	free(c->maps);
+	rp_boiler_pages_free(&c->pages);
+	rp_page_facts_buf_free(&c->facts_buf);
 	rp_spool_close(c->spool);
 	rp_tmpfile_close(c->tmp);
 	free(c->tmpdir);
@@ -754,6 +757,44 @@ int rp_corpus_temp_error(rp_corpus *c, int err)
 	return err;
 }
 
+int rp_corpus_wants_facts(const rp_corpus *c)
+{
+	return c->pages.on && c->ao.boilerplate && !c->sink &&
+	       !c->borrow_texts && !c->prior && !c->analysed;
+}
+
+/* Document d (just added) to the pages' facts, or the facts given up:
+ * they are kept only while every page has them. */
+static int keep_facts(rp_corpus *c, size_t d, const rp_doc_input *in,
+		      const rp_text_known *known)
+{
+	rp_boiler_pages *p = &c->pages;
+	if (!p->on)
+		return RP_OK;
+	if (!rp_corpus_wants_facts(c) || d != p->ndocs) {
+		rp_boiler_pages_free(p); /* (on 0) */
+		return RP_OK;
+	}
+	const rp_page_facts *f = known ? known->facts : NULL;
+	const rp_page_facts_buf *b = known ? known->facts_buf : NULL;
+	rp_page_facts own;
+	int err = RP_OK;
+	if (!f || !f->found || !b) {
+		rp_page_facts_buf_reset(&c->facts_buf);
+		err = rp_page_facts_find(&c->facts_buf, &own, in->text,
+					 in->text_len, in->outlet, in->outlet_len);
+		f = &own;
+		b = &c->facts_buf;
+	}
+	if (err == RP_OK)
+		err = rp_boiler_pages_add(p, c, b, f, in->outlet != NULL);
+	/* (a page half kept: chrome is learned from the texts, should the
+	 * caller go on) */
+	if (err < 0)
+		rp_boiler_pages_free(p);
+	return err;
+}
+
 int rp_corpus_add(rp_corpus *c, const rp_doc_input *in)
 {
 	return rp_corpus_add_known(c, in, NULL);
@@ -876,6 +917,7 @@ int rp_corpus_add_known(rp_corpus *c, const rp_doc_input *in,
 		d->has_timestamp = 1;
 	c->idtab[slot] = (uint64_t)tag << 32 | (uint32_t)(c->ndocs + 1);
 	c->ndocs++;
+	FORWARD_IF_ERROR(keep_facts(c, c->ndocs - 1, in, known));
 	if (c->sink)
 		return c->sink(c->sink_ud, c, c->ndocs - 1, in->text,
 			       in->text_len, c->sink_map, c->sink_nmap);

@@ -12,6 +12,7 @@
 #ifndef RP_CORPUS_H
 #define RP_CORPUS_H
 
+#include "boiler.h"
 #include "common.h"
 #include "html.h"
 
@@ -43,6 +44,10 @@ enum { RP_TEXT_UNKNOWN = 0, RP_TEXT_WORDS = 1, RP_TEXT_CHARS = 2 };
 typedef struct rp_text_known {
 	int valid;     /* valid UTF-8 without a NUL byte: not checked again */
 	uint8_t kind;  /* rp_doc.text_kind */
+	/* The page's facts for chrome learning, found by the reader's
+	 * thread (facts->found), or NULL: found when it is added. */
+	const rp_page_facts *facts;
+	const rp_page_facts_buf *facts_buf;
 } rp_text_known;
 
 struct rp_analysis;
@@ -107,10 +112,20 @@ struct rp_corpus {
 	void *sink_ud;
 	const rp_anchor *sink_map;
 	size_t sink_nmap;
+	/* Chrome learning's facts of each page, found while its text was
+	 * at hand (boiler.h), while every page added has them (pages.on:
+	 * not with a sink or borrowed texts, nor without chrome learning);
+	 * facts_buf: the adding thread's, for a page the reader did not
+	 * find them for. rp_corpus_wants_facts: should a reader find them. */
+	rp_boiler_pages pages;
+	rp_page_facts_buf facts_buf;
 	struct rp_held_map { void *p; size_t n; } *maps;
 	size_t nmaps, capmaps;
 	char err[256];
 };
+
+/* Should a reader find the facts of the pages it adds (rp_text_known)? */
+RP_INTERNAL int rp_corpus_wants_facts(const rp_corpus *c);
 
 /* Set the error message of the corpus (printf-style). */
 RP_INTERNAL void rp_corpus_set_error(rp_corpus *c, const char *fmt, ...)

@@ -142,6 +142,7 @@ typedef struct parsed {
 	cJSON *obj;
 	rp_jfield f[NFIELDS];
 	rp_text_known text; /* LINE_FIELDS: the text, checked here */
+	rp_page_facts facts; /* and its facts for chrome learning */
 } parsed;
 
 /* The blanks (space, tab, CR) that s[0..len) starts with. */
@@ -158,9 +159,10 @@ static int blank(const char *s, size_t len)
 	return blanks(s, len) == len;
 }
 
-/* names: the fields to read without cJSON, or NULL. */
+/* names: the fields to read without cJSON, or NULL; fb: where to find
+ * the text's facts for chrome learning, or NULL. */
 static void parse_line(parsed *out, char *line, size_t len,
-		       const char *const *names)
+		       const char *const *names, rp_page_facts_buf *fb)
 {
 	const char *p, *end = NULL;
 	memset(out, 0, sizeof(*out));
@@ -184,6 +186,16 @@ static void parse_line(parsed *out, char *line, size_t len,
 			out->text.kind = rp_is_char_text(t->s, t->len)
 						 ? RP_TEXT_CHARS
 						 : RP_TEXT_WORDS;
+			const rp_jfield *o = &out->f[F_OUTLET];
+			if (fb && rp_page_facts_find(fb, &out->facts, t->s,
+						     t->len, o->s, o->len) < 0) {
+				out->kind = LINE_OOM;
+				return;
+			}
+			if (fb) {
+				out->text.facts = &out->facts;
+				out->text.facts_buf = fb;
+			}
 		}
 	} else {
 		rp_oom_take();
@@ -322,6 +334,8 @@ typedef struct batch {
 	bline *line;
 	size_t n, capn;
 	const char *const *names; /* fields for rp_json_fields, or NULL */
+	int facts;              /* find the texts' facts (rp_text_known) */
+	rp_page_facts_buf fb[RP_MAX_THREADS]; /* a parsing thread's */
 } batch;
 
 typedef struct parse_job {
@@ -336,7 +350,8 @@ static void *parse_worker(void *arg)
 		bline *l = &j->b->line[i];
 		if (l->res.kind != LINE_TOOLONG)
 			parse_line(&l->res, j->b->buf + l->off, l->len,
-				   j->b->names);
+				   j->b->names,
+				   j->b->facts ? &j->b->fb[j->tid] : NULL);
 	}
 	return NULL;
 }
@@ -478,6 +493,8 @@ static int produce(feed *f, int k)
 	batch *b = &f->b[k];
 	rp_corpus *c = f->c;
 	b->len = b->n = 0;
+	for (unsigned t = 0; t < RP_MAX_THREADS; t++)
+		rp_page_facts_buf_reset(&b->fb[t]);
 	f->applied[k] = 0;
 	f->nomem[k] = 0;
 	int last = 0;
@@ -581,6 +598,9 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		if (names[k] && strchr(names[k], '.'))
 			fast = 0;
 	f.b[0].names = f.b[1].names = fast ? names : NULL;
+	/* Chrome learning's facts of each page found by the threads that
+	 * parse it, not by a pass over every text after. */
+	f.b[0].facts = f.b[1].facts = rp_corpus_wants_facts(c);
 	pthread_mutex_init(&f.mu, NULL);
 	pthread_cond_init(&f.cv, NULL);
 	pthread_t th;
@@ -651,6 +671,8 @@ cleanup:
 			cJSON_Delete(f.b[k].line[i].res.obj);
 		free(f.b[k].buf);
 		free(f.b[k].line);
+		for (unsigned t = 0; t < RP_MAX_THREADS; t++)
+			rp_page_facts_buf_free(&f.b[k].fb[t]);
 	}
 	pthread_cond_destroy(&f.cv);
 	pthread_mutex_destroy(&f.mu);
