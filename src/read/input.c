@@ -14,6 +14,7 @@
 #include "input.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -21,6 +22,8 @@
 
 #define SNIFF 4096
 #define CHUNK ((size_t)1 << 16)
+#define AHEAD_BLOCKS 4
+#define AHEAD_BLOCK ((size_t)1 << 20)
 
 struct rp_input_state {
 	FILE *raw;
@@ -33,9 +36,24 @@ struct rp_input_state {
 	int z_open;
 	ZSTD_DStream *zs;
 	int done;                 /* the decoder reached the end */
+	int failed;               /* the decoder failed (err says why)
+				     after bytes it has handed out */
 	size_t zlast;             /* zstd: 0 once a frame is complete */
 	uint64_t rawread;         /* bytes read from raw so far */
 	char err[160];
+	/* Decoding ahead (rp_input_decode_ahead): a thread decodes into
+	 * blocks [tail, head) (mod AHEAD_BLOCKS) while the reader takes
+	 * them, from pos of the tail block; end: the decoder is done, 1 at
+	 * the stream's end, -1 on an error (err set), after the blocks it
+	 * filled. */
+	int ahead, ahead_on;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *blk[AHEAD_BLOCKS];
+	size_t blen[AHEAD_BLOCKS];
+	size_t head, tail, pos;
+	int end, stop;
 };
 
 static int refill(rp_input_state *s)
@@ -80,9 +98,19 @@ static ssize_t read_plain(rp_input_state *s, char *buf, size_t size)
 	return (ssize_t)n;
 }
 
+/* What a decoder made before it failed is handed out first; the
+ * failure at the next call (-1 from then on). */
+static ssize_t failed(rp_input_state *s, size_t out)
+{
+	s->failed = 1;
+	return out ? (ssize_t)out : -1;
+}
+
 static ssize_t read_gzip(rp_input_state *s, char *buf, size_t size)
 {
 	size_t out = 0;
+	if (s->failed)
+		return -1;
 	while (out == 0 && !s->done) {
 		if (refill(s) < 0)
 			return -1;
@@ -102,7 +130,7 @@ static ssize_t read_gzip(rp_input_state *s, char *buf, size_t size)
 		if (rc == Z_STREAM_END) {
 			/* Concatenated members (pigz, cat a.gz b.gz) go on. */
 			if (refill(s) < 0)
-				return -1;
+				return failed(s, out);
 			if (s->inpos == s->inlen && s->raw_eof)
 				s->done = 1;
 			else
@@ -111,7 +139,7 @@ static ssize_t read_gzip(rp_input_state *s, char *buf, size_t size)
 			snprintf(s->err, sizeof(s->err), "corrupt gzip data "
 				 "near byte %llu (%s)", at(s),
 				 s->z.msg ? s->z.msg : zError(rc));
-			return -1;
+			return failed(s, out);
 		}
 	}
 	return (ssize_t)out;
@@ -120,6 +148,8 @@ static ssize_t read_gzip(rp_input_state *s, char *buf, size_t size)
 static ssize_t read_zstd(rp_input_state *s, char *buf, size_t size)
 {
 	ZSTD_outBuffer ob = { buf, size, 0 };
+	if (s->failed)
+		return -1;
 	while (ob.pos == 0 && !s->done) {
 		if (refill(s) < 0)
 			return -1;
@@ -140,15 +170,14 @@ static ssize_t read_zstd(rp_input_state *s, char *buf, size_t size)
 			snprintf(s->err, sizeof(s->err), "corrupt zstd data "
 				 "near byte %llu (%s)", at(s),
 				 ZSTD_getErrorName(s->zlast));
-			return -1;
+			return failed(s, ob.pos);
 		}
 	}
 	return (ssize_t)ob.pos;
 }
 
-static ssize_t cookie_read(void *cookie, char *buf, size_t size)
+static ssize_t decode(rp_input_state *s, char *buf, size_t size)
 {
-	rp_input_state *s = cookie;
 	switch (s->kind) {
 	case RP_INPUT_GZIP: return read_gzip(s, buf, size);
 	case RP_INPUT_ZSTD: return read_zstd(s, buf, size);
@@ -156,9 +185,93 @@ static ssize_t cookie_read(void *cookie, char *buf, size_t size)
 	}
 }
 
+/* The decoding thread: whole blocks, while there is room for one. */
+static void *decoder(void *arg)
+{
+	rp_input_state *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->head - s->tail == AHEAD_BLOCKS && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		int stop = s->stop;
+		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			break;
+		char *b = s->blk[s->head % AHEAD_BLOCKS];
+		size_t n = 0;
+		ssize_t r = 1;
+		while (n < AHEAD_BLOCK && (r = decode(s, b + n, AHEAD_BLOCK - n)) > 0)
+			n += (size_t)r;
+		pthread_mutex_lock(&s->mu);
+		s->blen[s->head % AHEAD_BLOCKS] = n;
+		if (n)
+			s->head++;
+		if (r <= 0)
+			s->end = r < 0 ? -1 : 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		if (r <= 0)
+			break;
+	}
+	return NULL;
+}
+
+/* The next decoded bytes from the blocks; the thread started at the
+ * first read (a file only sniffed never starts one). */
+static ssize_t read_ahead(rp_input_state *s, char *buf, size_t size)
+{
+	if (!s->ahead_on) {
+		if (pthread_create(&s->th, NULL, decoder, s) != 0) {
+			s->ahead = 0; /* (decoded here) */
+			return decode(s, buf, size);
+		}
+		s->ahead_on = 1;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (s->head == s->tail && !s->end)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->head == s->tail) {
+		int end = s->end;
+		pthread_mutex_unlock(&s->mu);
+		return end < 0 ? -1 : 0;
+	}
+	pthread_mutex_unlock(&s->mu);
+	size_t k = s->tail % AHEAD_BLOCKS;
+	size_t n = RP_MIN(size, s->blen[k] - s->pos);
+	memcpy(buf, s->blk[k] + s->pos, n);
+	s->pos += n;
+	if (s->pos == s->blen[k]) {
+		s->pos = 0;
+		pthread_mutex_lock(&s->mu);
+		s->tail++;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return (ssize_t)n;
+}
+
+static ssize_t cookie_read(void *cookie, char *buf, size_t size)
+{
+	rp_input_state *s = cookie;
+	if (s->ahead)
+		return read_ahead(s, buf, size);
+	return decode(s, buf, size);
+}
+
 static int cookie_close(void *cookie)
 {
 	rp_input_state *s = cookie;
+	if (s->ahead_on) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->th, NULL);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	for (int k = 0; k < AHEAD_BLOCKS; k++)
+		free(s->blk[k]);
 	if (s->z_open)
 		inflateEnd(&s->z);
 	ZSTD_freeDStream(s->zs);
@@ -201,6 +314,8 @@ int rp_input_open(rp_input *in, FILE *raw)
 	rp_input_state *s = calloc(1, sizeof(*s));
 	RETURN_ERROR_IF(!s, RP_ENOMEM);
 	s->raw = raw;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	s->incap = CHUNK;
 	s->in = malloc(s->incap);
 	if (!s->in) {
@@ -245,6 +360,19 @@ int rp_input_open(rp_input *in, FILE *raw)
 	in->fp = fp;
 	in->kind = s->kind;
 	in->state = s;
+	return RP_OK;
+}
+
+int rp_input_decode_ahead(rp_input *in)
+{
+	rp_input_state *s = in->state;
+	if (!s || s->ahead || (in->kind != RP_INPUT_GZIP &&
+			       in->kind != RP_INPUT_ZSTD))
+		return RP_OK;
+	for (int k = 0; k < AHEAD_BLOCKS; k++)
+		RETURN_ERROR_IF(!s->blk[k] && !(s->blk[k] = malloc(AHEAD_BLOCK)),
+				RP_ENOMEM);
+	s->ahead = 1;
 	return RP_OK;
 }
 

@@ -29,6 +29,11 @@ typedef struct rp_input {
  * RP_OK, RP_EIO (reading raw failed; errno says why), RP_ENOMEM. */
 RP_INTERNAL int rp_input_open(rp_input *in, FILE *raw);
 
+/* Decode a compressed stream on a thread of its own, a few blocks of
+ * 1 MiB ahead of the reader (from the first read; nothing for plain
+ * bytes). RP_OK or RP_ENOMEM. */
+RP_INTERNAL int rp_input_decode_ahead(rp_input *in);
+
 /* Why reading in->fp failed (corrupt or truncated compressed data, a read
  * error), or NULL. */
 RP_INTERNAL const char *rp_input_error(const rp_input *in);
