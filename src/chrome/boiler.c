@@ -792,7 +792,9 @@ int rp_boiler_pages_add(rp_boiler_pages *p, rp_corpus *c,
 	FORWARD_IF_ERROR(RP_GROW(p->lsp, p->caplsp, p->nlsp + f->nsp + 1));
 	if (!d)
 		p->loff[0] = 0;
-	memcpy(p->lsp + p->nlsp, b->sp + f->sp0, f->nsp * sizeof(*p->lsp));
+	if (f->nsp) /* (b->sp may be NULL) */
+		memcpy(p->lsp + p->nlsp, b->sp + f->sp0,
+		       f->nsp * sizeof(*p->lsp));
 	p->nlsp += f->nsp;
 	p->loff[d + 1] = p->nlsp;
 	p->dateline[d] = f->dateline;
