@@ -870,3 +870,78 @@ Test(scan, sets_across_arena_blocks_and_larger_than_one_give_exact_scores)
 		rp_corpus_free(c[k]);
 	}
 }
+
+/* Pair i of x and y: the same documents, scores, relation, source,
+ * passages and edits. */
+static void same_related_pair(const rp_result *x, const rp_result *y, size_t i)
+{
+	const rp_pair *p = &rp_result_pairs(x)[i], *q = &rp_result_pairs(y)[i];
+	cr_assert_eq(p->a, q->a);
+	cr_assert_eq(p->b, q->b);
+	cr_assert_eq(p->jaccard, q->jaccard);
+	cr_assert_eq(p->relation, q->relation, "pair %zu", i);
+	cr_assert_eq(p->source, q->source);
+	cr_assert_eq(p->shared_words, q->shared_words);
+	cr_assert_eq(p->passages, q->passages);
+	const rp_passage *ps, *qs;
+	const rp_edit *pe, *qe;
+	size_t np, nq, ne, nf;
+	cr_assert_eq(rp_result_passages(&ps, &np, x, i), RP_OK);
+	cr_assert_eq(rp_result_passages(&qs, &nq, y, i), RP_OK);
+	cr_assert_eq(np, nq);
+	cr_assert(np == 0 || memcmp(ps, qs, np * sizeof(*ps)) == 0, "pair %zu", i);
+	cr_assert_eq(rp_result_edits(&pe, &ne, x, i), RP_OK);
+	cr_assert_eq(rp_result_edits(&qe, &nf, y, i), RP_OK);
+	cr_assert_eq(ne, nf);
+	cr_assert(ne == 0 || memcmp(pe, qe, ne * sizeof(*pe)) == 0, "pair %zu", i);
+}
+
+/*
+ * Under a memory bound candidates are verified in runs, and each run's
+ * pairs are filtered and aligned as soon as it is verified (while its
+ * texts are in the page cache). A bound so small that every run holds a
+ * pair or two, with the outlet filter on: the same pairs, relations,
+ * passages and edits as one run.
+ */
+Test(scan, pairs_aligned_run_by_run_are_those_aligned_at_once)
+{
+	const char *samples = getenv("REPRINT_SAMPLES");
+	cr_assert_not_null(samples);
+	for (int cross = 0; cross < 2; cross++) {
+		rp_options o = RP_OPTIONS_INIT;
+		o.threads = 2;
+		rp_corpus *one, *runs;
+		cr_assert_eq(rp_corpus_new(&one, &o), RP_OK);
+		cr_assert_eq(rp_corpus_new(&runs, &o), RP_OK);
+		cr_assert_eq(rp_corpus_set_memory(runs, 4096, NULL), RP_OK);
+		cr_assert_eq(rp_corpus_read_path(one, samples, NULL), RP_OK);
+		cr_assert_eq(rp_corpus_read_path(runs, samples, NULL), RP_OK);
+		/* (as the CLI asks: what a stage is done with is let go) */
+		rp_question q;
+		rp_question_init(&q, RP_QUESTION_VERSION);
+		q.release = 1;
+		q.cross_outlet = cross;
+		rp_result *x, *y;
+		cr_assert_eq(rp_corpus_ask(&x, one, &q), RP_OK);
+		cr_assert_eq(rp_corpus_ask(&y, runs, &q), RP_OK);
+		size_t n = rp_result_pair_count(x);
+		cr_assert_gt(n, 5);
+		cr_assert_eq(rp_result_pair_count(y), n);
+		size_t passages = 0;
+		for (size_t i = 0; i < n; i++) {
+			same_related_pair(x, y, i);
+			passages += rp_result_pairs(x)[i].passages;
+		}
+		cr_assert_gt(passages, 5, "the pairs are aligned");
+		rp_scan_stats sx, sy;
+		cr_assert_eq(rp_result_stats(&sx, x), RP_OK);
+		cr_assert_eq(rp_result_stats(&sy, y), RP_OK);
+		cr_assert_eq(sx.filtered, sy.filtered);
+		if (cross)
+			cr_assert_gt(sx.filtered, 0, "the samples have pairs of one outlet");
+		rp_result_free(x);
+		rp_result_free(y);
+		rp_corpus_free(one);
+		rp_corpus_free(runs);
+	}
+}

@@ -7,7 +7,9 @@ void rp_result_free(rp_result *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->npairs; i++) {
+	/* (pairs verified in runs may outnumber the per-pair entries when
+	 * growing them failed) */
+	for (size_t i = 0; i < RP_MIN(r->npairs, r->cappass); i++) {
 		if (r->pass)
 			free(r->pass[i]);
 		if (r->edits)

@@ -30,6 +30,7 @@ struct rp_result {
 	rp_passage **pass;      /* per pair */
 	rp_edit **edits;        /* per pair */
 	size_t *nedits;         /* per pair */
+	size_t cappass;         /* entries pass, edits and nedits have */
 	uint8_t *tent;          /* per pair, or NULL: see TENT_* */
 	size_t char_passage;    /* the passage rule for a pair of character
 				   texts, in characters */
@@ -51,7 +52,8 @@ RP_INTERNAL int rp_result_new(rp_result **out, const rp_corpus *c,
 /* Cluster the pairs of r (sorted) into its stories. */
 RP_INTERNAL int rp_result_cluster_all(rp_result *r);
 
-/* Give the pairs their per-pair arrays (after verification). */
+/* Give the pairs their per-pair arrays (after verification), or grow
+ * them to pairs added since (zeroed). */
 RP_INTERNAL int rp_result_alloc_pairs(rp_result *r);
 
 /* rp_corpus_ask with the candidates found elsewhere (the archive index):
@@ -72,6 +74,9 @@ RP_INTERNAL int rp_corpus_ask_given(rp_result **out, rp_corpus *c,
  * (compare shows them).
  */
 RP_INTERNAL int rp_relate_pairs(rp_result *r, int keep_all);
+/* The same for pairs [from, to) only (their per-pair arrays allocated). */
+RP_INTERNAL int rp_relate_range(rp_result *r, size_t from, size_t to,
+				int keep_all);
 
 /* Why the question's filters leave out pair p (a static phrase), or NULL. */
 RP_INTERNAL const char *rp_pair_filtered(const rp_result *r, const rp_pair *p);
@@ -79,6 +84,8 @@ RP_INTERNAL const char *rp_pair_filtered(const rp_result *r, const rp_pair *p);
 /* Leave out the pairs the filters (cross_outlet, window) exclude;
  * counted in stats.filtered. Before rp_result_alloc_pairs. */
 RP_INTERNAL void rp_filter_pairs(rp_result *r);
+/* The same for the pairs from `from` on. */
+RP_INTERNAL void rp_filter_pairs_from(rp_result *r, size_t from);
 
 /* Remove template pairs (unless kept) and the pairs kept only for a
  * passage that alignment did not find, keeping the per-pair arrays in

@@ -86,10 +86,24 @@ int rp_result_new(rp_result **out, const rp_corpus *c, const rp_question *q)
 
 int rp_result_alloc_pairs(rp_result *r)
 {
-	r->pass = calloc(r->npairs + 1, sizeof(*r->pass));
-	r->edits = calloc(r->npairs + 1, sizeof(*r->edits));
-	r->nedits = calloc(r->npairs + 1, sizeof(*r->nedits));
-	RETURN_ERROR_IF(!r->pass || !r->edits || !r->nedits, RP_ENOMEM);
+	size_t need = r->npairs + 1, had = r->cappass;
+	if (need <= had)
+		return RP_OK;
+	size_t cap = RP_MAX(need, had + had / 2);
+	rp_passage **pass = reallocarray(r->pass, cap, sizeof(*pass));
+	if (pass)
+		r->pass = pass;
+	rp_edit **edits = reallocarray(r->edits, cap, sizeof(*edits));
+	if (edits)
+		r->edits = edits;
+	size_t *nedits = reallocarray(r->nedits, cap, sizeof(*nedits));
+	if (nedits)
+		r->nedits = nedits;
+	RETURN_ERROR_IF(!pass || !edits || !nedits, RP_ENOMEM);
+	memset(r->pass + had, 0, (cap - had) * sizeof(*pass));
+	memset(r->edits + had, 0, (cap - had) * sizeof(*edits));
+	memset(r->nedits + had, 0, (cap - had) * sizeof(*nedits));
+	r->cappass = cap;
 	return RP_OK;
 }
 
@@ -106,8 +120,9 @@ int rp_speaks_of_correction(const rp_doc *d)
 typedef struct align_job {
 	rp_result *r;
 	int keep_all;
-	size_t *next;   /* the next chunk of pairs to take (atomic) */
+	size_t *next;   /* the next chunk to take, of to - from (atomic) */
 	const uint32_t *order; /* the pairs in the order taken, or NULL */
+	size_t from, to; /* the pairs [from, to) */
 	int err;
 } align_job;
 
@@ -187,24 +202,25 @@ static void *align_worker(void *arg)
 		tc.doc[x] = SIZE_MAX;
 	memset(&al, 0, sizeof(al));
 	memset(&sc, 0, sizeof(sc));
-	size_t i = 0, end = 0;
+	size_t i = 0, end = 0, n = job->to - job->from;
 	for (;; i++) {
 		if (i == end) {
 			i = __atomic_fetch_add(job->next, ALIGN_CHUNK,
 					       __ATOMIC_RELAXED);
-			if (i >= r->npairs)
+			if (i >= n)
 				break;
-			end = RP_MIN(i + ALIGN_CHUNK, r->npairs);
+			end = RP_MIN(i + ALIGN_CHUNK, n);
 			/* The chunk's texts asked for at once: from a spool
 			 * on disk they then come in parallel, not one read
 			 * at a time. */
 			for (size_t x = i; x < end; x++) {
-				const rp_pair *q = &r->pairs[job->order ? job->order[x] : x];
+				const rp_pair *q = &r->pairs[job->order ? job->order[x]
+									: job->from + x];
 				rp_corpus_prefetch(c, q->a);
 				rp_corpus_prefetch(c, q->b);
 			}
 		}
-		size_t pi = job->order ? job->order[i] : i;
+		size_t pi = job->order ? job->order[i] : job->from + i;
 		rp_pair *p = &r->pairs[pi];
 		const rp_doc *da = &c->docs[p->a], *db = &c->docs[p->b];
 		const rp_tokbuf *ta = NULL, *tb = NULL;
@@ -295,11 +311,12 @@ static uint32_t group_of(uint32_t *parent, uint32_t d)
  * (the sets, in file order) leaves the page cache holding the end of a
  * spool larger than it, which a pass from the start would evict before
  * reaching it (10M bench documents: a 41 GB spool, 18 GB of cache). */
-static int pair_order(const rp_result *r, uint32_t **out)
+static int pair_order(const rp_result *r, size_t from, size_t to,
+		      uint32_t **out)
 {
-	size_t n = r->npairs, nd = r->corpus->ndocs;
+	size_t n = to - from, nd = r->corpus->ndocs;
 	*out = NULL;
-	if (n < 2 || n > UINT32_MAX || nd > UINT32_MAX)
+	if (n < 2 || to > UINT32_MAX || nd > UINT32_MAX)
 		return RP_OK;
 	uint32_t *parent = calloc(nd, sizeof(*parent));
 	rp_kv *kv = reallocarray(NULL, n, 2 * sizeof(*kv));
@@ -310,15 +327,16 @@ static int pair_order(const rp_result *r, uint32_t **out)
 		free(order);
 		return RP_ENOMEM;
 	}
+	const rp_pair *pr = r->pairs + from;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t a = group_of(parent, r->pairs[i].a),
-			 b = group_of(parent, r->pairs[i].b);
+		uint32_t a = group_of(parent, pr[i].a),
+			 b = group_of(parent, pr[i].b);
 		if (a != b) /* (the smaller root stays) */
 			parent[RP_MAX(a, b)] = RP_MIN(a, b) + 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		kv[i] = (rp_kv){ (uint64_t)group_of(parent, r->pairs[i].a) << 32 |
-					 r->pairs[i].a, i };
+		kv[i] = (rp_kv){ (uint64_t)group_of(parent, pr[i].a) << 32 |
+					 pr[i].a, from + i };
 	rp_sort_kv(kv, kv + n, n);
 	for (size_t i = 0; i < n; i++)
 		order[n - 1 - i] = (uint32_t)kv[i].val;
@@ -330,14 +348,21 @@ static int pair_order(const rp_result *r, uint32_t **out)
 
 int rp_relate_pairs(rp_result *r, int keep_all)
 {
-	unsigned nt = rp_thread_count(r->corpus->ao.threads, r->npairs);
+	return rp_relate_range(r, 0, r->npairs, keep_all);
+}
+
+int rp_relate_range(rp_result *r, size_t from, size_t to, int keep_all)
+{
+	if (to <= from)
+		return RP_OK;
+	unsigned nt = rp_thread_count(r->corpus->ao.threads, to - from);
 	align_job jobs[RP_MAX_THREADS];
 	size_t next = 0;
 	uint32_t *order;
-	FORWARD_IF_ERROR(pair_order(r, &order));
+	FORWARD_IF_ERROR(pair_order(r, from, to, &order));
 
 	for (unsigned t = 0; t < nt; t++)
-		jobs[t] = (align_job){ r, keep_all, &next, order, 0 };
+		jobs[t] = (align_job){ r, keep_all, &next, order, from, to, 0 };
 	rp_run_jobs(align_worker, jobs, sizeof(jobs[0]), nt);
 	free(order);
 	for (unsigned t = 0; t < nt; t++)
@@ -364,10 +389,15 @@ const char *rp_pair_filtered(const rp_result *r, const rp_pair *p)
 
 void rp_filter_pairs(rp_result *r)
 {
-	size_t w = 0;
+	rp_filter_pairs_from(r, 0);
+}
+
+void rp_filter_pairs_from(rp_result *r, size_t from)
+{
+	size_t w = from;
 	if (!r->q.cross_outlet && r->q.window <= 0)
 		return;
-	for (size_t i = 0; i < r->npairs; i++) {
+	for (size_t i = from; i < r->npairs; i++) {
 		if (rp_pair_filtered(r, &r->pairs[i])) {
 			r->stats.filtered++;
 			continue;
