@@ -185,6 +185,38 @@ static ssize_t decode(rp_input_state *s, char *buf, size_t size)
 	}
 }
 
+/* Block b decoded as far as it goes (*n bytes): > 0 full, 0 at the
+ * stream's end, -1 after a failure (err says why). Decoders are always
+ * asked for the same steps, whoever asks: what a failing decoder made
+ * before it failed depends on how much room it had (zstd decodes a whole
+ * frame into room for all of it, and then gives nothing of a damaged
+ * one), and a stream must read the same on one thread or two. */
+static ssize_t fill_block(rp_input_state *s, char *b, size_t *n)
+{
+	ssize_t r = 1;
+	*n = 0;
+	while (*n < AHEAD_BLOCK && (r = decode(s, b + *n, AHEAD_BLOCK - *n)) > 0)
+		*n += (size_t)r;
+	return r;
+}
+
+/* Decoded bytes through one block, here (no thread). */
+static ssize_t read_block(rp_input_state *s, char *buf, size_t size)
+{
+	if (s->pos == s->blen[0] && !s->end) {
+		ssize_t r = fill_block(s, s->blk[0], &s->blen[0]);
+		s->pos = 0;
+		if (r <= 0)
+			s->end = r < 0 ? -1 : 1;
+	}
+	if (s->pos == s->blen[0])
+		return s->end < 0 ? -1 : 0;
+	size_t n = RP_MIN(size, s->blen[0] - s->pos);
+	memcpy(buf, s->blk[0] + s->pos, n);
+	s->pos += n;
+	return (ssize_t)n;
+}
+
 /* The decoding thread: whole blocks, while there is room for one. */
 static void *decoder(void *arg)
 {
@@ -197,11 +229,8 @@ static void *decoder(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		if (stop)
 			break;
-		char *b = s->blk[s->head % AHEAD_BLOCKS];
-		size_t n = 0;
-		ssize_t r = 1;
-		while (n < AHEAD_BLOCK && (r = decode(s, b + n, AHEAD_BLOCK - n)) > 0)
-			n += (size_t)r;
+		size_t n;
+		ssize_t r = fill_block(s, s->blk[s->head % AHEAD_BLOCKS], &n);
 		pthread_mutex_lock(&s->mu);
 		s->blen[s->head % AHEAD_BLOCKS] = n;
 		if (n)
@@ -223,7 +252,7 @@ static ssize_t read_ahead(rp_input_state *s, char *buf, size_t size)
 	if (!s->ahead_on) {
 		if (pthread_create(&s->th, NULL, decoder, s) != 0) {
 			s->ahead = 0; /* (decoded here) */
-			return decode(s, buf, size);
+			return read_block(s, buf, size);
 		}
 		s->ahead_on = 1;
 	}
@@ -255,6 +284,8 @@ static ssize_t cookie_read(void *cookie, char *buf, size_t size)
 	rp_input_state *s = cookie;
 	if (s->ahead)
 		return read_ahead(s, buf, size);
+	if (s->blk[0])
+		return read_block(s, buf, size);
 	return decode(s, buf, size);
 }
 
@@ -351,6 +382,10 @@ int rp_input_open(rp_input *in, FILE *raw)
 		if (!s->zs || ZSTD_isError(ZSTD_initDStream(s->zs)))
 			err = RP_ENOMEM;
 	}
+	/* (decoded a block at a time: fill_block) */
+	if (err == RP_OK && (s->kind == RP_INPUT_GZIP || s->kind == RP_INPUT_ZSTD) &&
+	    !(s->blk[0] = malloc(AHEAD_BLOCK)))
+		err = RP_ENOMEM;
 	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
 	FILE *fp = err == RP_OK ? fopencookie(s, "r", io) : NULL;
 	if (!fp) {
