@@ -186,6 +186,7 @@ static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
 	int err = RP_OK;
 	rp_pair *p = NULL;
 	uint8_t *t = NULL;
+	uint32_t *groups = NULL; /* rp_relate_range's, over the runs */
 	while (i < ncand) {
 		size_t np = 0, bytes = 0, j = i;
 		memset(want, 0, nd);
@@ -221,7 +222,8 @@ static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
 			double t0 = rp_now();
 			rp_filter_pairs_from(r, from);
 			GOTO_IF_ERROR(rp_result_alloc_pairs(r));
-			GOTO_IF_ERROR(rp_relate_range(r, from, r->npairs, 0));
+			GOTO_IF_ERROR(rp_relate_range(r, from, r->npairs, 0,
+						      &groups));
 			*align_s += rp_now() - t0;
 		}
 		free(p);
@@ -243,6 +245,7 @@ static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
 cleanup:
 	free(p);
 	free(t);
+	free(groups);
 	return err;
 }
 

@@ -312,17 +312,18 @@ static uint32_t group_of(uint32_t *parent, uint32_t d)
  * spool larger than it, which a pass from the start would evict before
  * reaching it (10M bench documents: a 41 GB spool, 18 GB of cache). */
 static int pair_order(const rp_result *r, size_t from, size_t to,
-		      uint32_t **out)
+		      uint32_t **groups, uint32_t **out)
 {
 	size_t n = to - from, nd = r->corpus->ndocs;
 	*out = NULL;
 	if (n < 2 || to > UINT32_MAX || nd > UINT32_MAX)
 		return RP_OK;
-	uint32_t *parent = calloc(nd, sizeof(*parent));
+	if (!*groups)
+		*groups = calloc(nd, sizeof(**groups));
+	uint32_t *parent = *groups;
 	rp_kv *kv = reallocarray(NULL, n, 2 * sizeof(*kv));
 	uint32_t *order = reallocarray(NULL, n, sizeof(*order));
 	if (!parent || !kv || !order) {
-		free(parent);
 		free(kv);
 		free(order);
 		return RP_ENOMEM;
@@ -340,7 +341,10 @@ static int pair_order(const rp_result *r, size_t from, size_t to,
 	rp_sort_kv(kv, kv + n, n);
 	for (size_t i = 0; i < n; i++)
 		order[n - 1 - i] = (uint32_t)kv[i].val;
-	free(parent);
+	/* Zero again for the next range: only the pairs' documents were
+	 * written (every root is one of them). */
+	for (size_t i = 0; i < n; i++)
+		parent[pr[i].a] = parent[pr[i].b] = 0;
 	free(kv);
 	*out = order;
 	return RP_OK;
@@ -348,10 +352,14 @@ static int pair_order(const rp_result *r, size_t from, size_t to,
 
 int rp_relate_pairs(rp_result *r, int keep_all)
 {
-	return rp_relate_range(r, 0, r->npairs, keep_all);
+	uint32_t *groups = NULL;
+	int err = rp_relate_range(r, 0, r->npairs, keep_all, &groups);
+	free(groups);
+	return err;
 }
 
-int rp_relate_range(rp_result *r, size_t from, size_t to, int keep_all)
+int rp_relate_range(rp_result *r, size_t from, size_t to, int keep_all,
+		    uint32_t **groups)
 {
 	if (to <= from)
 		return RP_OK;
@@ -359,7 +367,7 @@ int rp_relate_range(rp_result *r, size_t from, size_t to, int keep_all)
 	align_job jobs[RP_MAX_THREADS];
 	size_t next = 0;
 	uint32_t *order;
-	FORWARD_IF_ERROR(pair_order(r, from, to, &order));
+	FORWARD_IF_ERROR(pair_order(r, from, to, groups, &order));
 
 	for (unsigned t = 0; t < nt; t++)
 		jobs[t] = (align_job){ r, keep_all, &next, order, from, to, 0 };
