@@ -480,19 +480,25 @@ static void mark_lines(line_job *j)
 	rp_text_window_free(&win);
 }
 
+/* Records rec[0 .. *nrec) to tf as chunk *nch of *ch (grown); *nrec
+ * back to 0. */
+static int put_chunk(struct rp_tmpfile *tf, line_chunk **ch, size_t *nch,
+		     size_t *capch, const line_rec *rec, size_t *nrec)
+{
+	if (!*nrec)
+		return RP_OK;
+	uint64_t off;
+	FORWARD_IF_ERROR(rp_grow((void **)ch, capch, *nch + 1, sizeof(**ch)));
+	FORWARD_IF_ERROR(rp_tmpfile_append(tf, rec, *nrec * sizeof(*rec), &off));
+	(*ch)[(*nch)++] = (line_chunk){ off, *nrec };
+	*nrec = 0;
+	return RP_OK;
+}
+
 /* Record mode: the records so far to tf as a chunk. */
 static int write_records(line_job *j)
 {
-	if (!j->nrec)
-		return RP_OK;
-	uint64_t off;
-	FORWARD_IF_ERROR(rp_grow((void **)&j->ch, &j->capch, j->nch + 1,
-				 sizeof(*j->ch)));
-	FORWARD_IF_ERROR(rp_tmpfile_append(j->tf, j->rec,
-					   j->nrec * sizeof(*j->rec), &off));
-	j->ch[j->nch++] = (line_chunk){ off, j->nrec };
-	j->nrec = 0;
-	return RP_OK;
+	return put_chunk(j->tf, &j->ch, &j->nch, &j->capch, j->rec, &j->nrec);
 }
 
 /* Is a layout span of lay[0..nlay) at a? (*l: a cursor, lines in order;
@@ -765,14 +771,8 @@ static int pages_spill(rp_boiler_pages *p, rp_corpus *c)
 		return RP_OK;
 	if (!p->tf)
 		FORWARD_IF_ERROR(rp_corpus_tmpfile(c, &p->tf));
-	uint64_t off;
-	FORWARD_IF_ERROR(RP_GROW(p->ch, p->capch, p->nch + 1));
-	FORWARD_IF_ERROR(rp_corpus_temp_error(
-		c, rp_tmpfile_append(p->tf, p->rec, p->nrec * sizeof(*p->rec),
-				     &off)));
-	p->ch[p->nch++] = (line_chunk){ off, p->nrec };
-	p->nrec = 0;
-	return RP_OK;
+	return rp_corpus_temp_error(c, put_chunk(p->tf, &p->ch, &p->nch,
+						 &p->capch, p->rec, &p->nrec));
 }
 
 /* Lines the line table takes in a quarter of c's memory bound: above

@@ -187,12 +187,12 @@ static void parse_line(parsed *out, char *line, size_t len,
 						 ? RP_TEXT_CHARS
 						 : RP_TEXT_WORDS;
 			const rp_jfield *o = &out->f[F_OUTLET];
-			if (fb && rp_page_facts_find(fb, &out->facts, t->s,
-						     t->len, o->s, o->len) < 0) {
-				out->kind = LINE_OOM;
-				return;
-			}
 			if (fb) {
+				if (rp_page_facts_find(fb, &out->facts, t->s,
+						       t->len, o->s, o->len) < 0) {
+					out->kind = LINE_OOM;
+					return;
+				}
 				out->text.facts = &out->facts;
 				out->text.facts_buf = fb;
 			}
