@@ -442,27 +442,42 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 }
 
 /*
- * Reading, parsing and adding overlap: a producer reads a batch of lines
- * and parses it on the analysis's threads while the calling thread adds
- * the previous batch's records (in input order: ids, rejects and documents
- * come out as from one thread). Two batches are in flight, each a 32nd of
- * a memory bound (with what parsing makes, about as much again, the two
- * take an eighth). With one thread, or when no thread can be started, the
- * calling thread reads and parses each batch itself before adding it.
+ * Reading, parsing and adding overlap, each on threads of its own: a
+ * reader thread reads batches of lines into three slots in turn, parser
+ * threads (the analysis's count) parse the lines of the oldest batch read
+ * a chunk at a time, and the calling thread adds each parsed batch's
+ * records (in input order: ids, rejects and documents come out as from one
+ * thread). Each batch is a 48th of a memory bound (with what parsing
+ * makes, about as much again, the three take an eighth). The reader used
+ * to parse each batch itself after reading it, so that reading the next
+ * waited for the parse and the parse for the reading: the 1M bench
+ * corpus's read stage kept 1.4-1.6 of the 2 cores busy (perf, per
+ * thread). With one thread, or when no thread can be started, the calling
+ * thread reads and parses each batch itself before adding it.
  */
+#define NSLOT 3
+#define PARSE_CHUNK 128 /* lines a parser takes at once */
+enum { SLOT_FREE, SLOT_READ, SLOT_PARSED };
+
 typedef struct feed {
 	rp_corpus *c;          /* (read only: limits and threads) */
 	line_reader lr;
 	size_t batch_bytes;
 	size_t lineno;         /* lines read so far */
 	uint64_t bytes;
-	int read_errno;        /* errno of a failed read (the producer's) */
-	batch b[2];
-	uint64_t upto[2];      /* bytes read up to the end of b[k] */
-	size_t applied[2];     /* lines of b[k] added (or freed) */
-	int full[2];           /* b[k] parsed, not yet added */
-	int last[2];           /* b[k] is the stream's last */
-	int nomem[2];          /* reading b[k] ran out of memory */
+	int read_errno;        /* errno of a failed read (the reader's) */
+	batch b[NSLOT];
+	uint64_t upto[NSLOT];  /* bytes read up to the end of b[k] */
+	uint64_t seq[NSLOT];   /* b[k] is the seq[k]-th batch read */
+	size_t applied[NSLOT]; /* lines of b[k] added (or freed) */
+	size_t claimed[NSLOT]; /* lines of b[k] taken by a parser */
+	size_t parsed[NSLOT];  /* lines of b[k] parsed */
+	int state[NSLOT];      /* SLOT_FREE, SLOT_READ or SLOT_PARSED */
+	int last[NSLOT];       /* b[k] is the stream's last */
+	int nomem[NSLOT];      /* reading b[k] ran out of memory */
+	int read_over;         /* the reader has read its last batch */
+	unsigned nparsers;     /* parser threads running (0: the reader
+				  parses each batch itself) */
 	int stop;              /* the adding side stopped */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -473,7 +488,7 @@ typedef struct feed {
  * line of BATCH_SLACK) at once. Grown by doubling from nothing, under
  * main.c's mapping threshold each step copied the lines into fresh heap
  * pages: 0.2 s of page zeroing at the start of a news scan, on the
- * producer, while the adding thread waited for its first batch. */
+ * reader, while the adding thread waited for its first batch. */
 static int grow_batch(batch *b, size_t batch_bytes, size_t need)
 {
 	size_t want = b->cap ? batch_bytes + BATCH_SLACK
@@ -487,8 +502,8 @@ static int grow_batch(batch *b, size_t batch_bytes, size_t need)
 	return 0;
 }
 
-/* Read batch k and parse it; says whether it is the last. */
-static int produce(feed *f, int k)
+/* Read batch k's lines, not parsed yet; says whether it is the last. */
+static int read_batch(feed *f, int k)
 {
 	batch *b = &f->b[k];
 	rp_corpus *c = f->c;
@@ -545,25 +560,39 @@ static int produce(feed *f, int k)
 	if (ferror(f->lr.fp))
 		f->read_errno = errno;
 	f->upto[k] = f->bytes;
-	parse_batch(b, c->ao.threads);
 	return last;
 }
 
-static void *producer(void *arg)
+/* Read batch k and parse it (the calling thread, or the reader without
+ * parser threads); says whether it is the last. */
+static int produce(feed *f, int k)
+{
+	int last = read_batch(f, k);
+	parse_batch(&f->b[k], f->c->ao.threads);
+	return last;
+}
+
+static void *reader_main(void *arg)
 {
 	feed *f = arg;
-	for (int k = 0;; k ^= 1) {
+	for (uint64_t q = 0;; q++) {
+		int k = (int)(q % NSLOT);
 		pthread_mutex_lock(&f->mu);
-		while (f->full[k] && !f->stop)
+		while (f->state[k] != SLOT_FREE && !f->stop)
 			pthread_cond_wait(&f->cv, &f->mu);
 		int stop = f->stop;
+		unsigned np = f->nparsers;
 		pthread_mutex_unlock(&f->mu);
 		if (stop)
 			break;
-		int last = produce(f, k);
+		int last = np ? read_batch(f, k) : produce(f, k);
 		pthread_mutex_lock(&f->mu);
-		f->full[k] = 1;
 		f->last[k] = last;
+		f->seq[k] = q;
+		f->claimed[k] = f->parsed[k] = 0;
+		f->state[k] = np && f->b[k].n ? SLOT_READ : SLOT_PARSED;
+		if (last)
+			f->read_over = 1;
 		pthread_cond_broadcast(&f->cv);
 		pthread_mutex_unlock(&f->mu);
 		if (last)
@@ -572,12 +601,76 @@ static void *producer(void *arg)
 	return NULL;
 }
 
+typedef struct parser {
+	feed *f;
+	unsigned tid;          /* its facts buffer in every batch */
+	pthread_t th;
+} parser;
+
+/* A parser thread: lines of the oldest batch read, PARSE_CHUNK at a
+ * time, until the reader is over and every line is taken. */
+static void *parser_main(void *arg)
+{
+	parser *p = arg;
+	feed *f = p->f;
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		int k = -1;
+		for (int x = 0; x < NSLOT; x++)
+			if (f->state[x] == SLOT_READ &&
+			    f->claimed[x] < f->b[x].n &&
+			    (k < 0 || f->seq[x] < f->seq[k]))
+				k = x;
+		if (k < 0) {
+			if (f->read_over)
+				break;
+			pthread_cond_wait(&f->cv, &f->mu);
+			continue;
+		}
+		batch *b = &f->b[k];
+		size_t from = f->claimed[k];
+		size_t to = RP_MIN(from + PARSE_CHUNK, b->n);
+		f->claimed[k] = to;
+		pthread_mutex_unlock(&f->mu);
+		for (size_t i = from; i < to; i++) {
+			bline *l = &b->line[i];
+			if (l->res.kind != LINE_TOOLONG)
+				parse_line(&l->res, b->buf + l->off, l->len,
+					   b->names,
+					   b->facts ? &b->fb[p->tid] : NULL);
+		}
+		pthread_mutex_lock(&f->mu);
+		f->parsed[k] += to - from;
+		if (f->parsed[k] == b->n) {
+			f->state[k] = SLOT_PARSED;
+			pthread_cond_broadcast(&f->cv);
+		}
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+/* Stop the reader and parsers that run and wait for them. */
+static void feed_stop(feed *f, pthread_t *reader, parser *ps, unsigned np)
+{
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	if (reader)
+		pthread_join(*reader, NULL);
+	for (unsigned t = 0; t < np; t++)
+		pthread_join(ps[t].th, NULL);
+}
+
 static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		      const rp_read_options *ro, const rp_input *src,
 		      size_t line0)
 {
 	feed f;
 	int err = RP_OK, threaded = 0;
+	parser ps[RP_MAX_THREADS];
+	unsigned np = 0;
 
 	if (!name)
 		name = "(stream)";
@@ -586,7 +679,7 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 	f.lr = (line_reader){ fp, NULL, 0, 0, 0, max_line(c), 0 };
 	f.lineno = line0;
 	f.batch_bytes = c->memory ? RP_MIN(BATCH_BYTES,
-					   RP_MAX(c->memory / 32,
+					   RP_MAX(c->memory / (16 * NSLOT),
 						  (size_t)1 << 20))
 				  : BATCH_BYTES;
 	/* The fields, read without cJSON unless one is a nested name. */
@@ -597,25 +690,45 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 	for (int k = 0; k < NFIELDS; k++)
 		if (names[k] && strchr(names[k], '.'))
 			fast = 0;
-	f.b[0].names = f.b[1].names = fast ? names : NULL;
 	/* Chrome learning's facts of each page found by the threads that
 	 * parse it, not by a pass over every text after. */
-	f.b[0].facts = f.b[1].facts = rp_corpus_wants_facts(c);
+	int facts = rp_corpus_wants_facts(c);
+	for (int k = 0; k < NSLOT; k++) {
+		f.b[k].names = fast ? names : NULL;
+		f.b[k].facts = facts;
+	}
 	pthread_mutex_init(&f.mu, NULL);
 	pthread_cond_init(&f.cv, NULL);
 	pthread_t th;
-	if (rp_thread_count(c->ao.threads, 2) > 1)
-		threaded = pthread_create(&th, NULL, producer, &f) == 0;
+	if (rp_thread_count(c->ao.threads, 2) > 1) {
+		/* Parsers first (they wait for a batch): the reader parses
+		 * itself when none could be started. */
+		unsigned want = rp_thread_count(c->ao.threads, RP_MAX_THREADS);
+		for (; np < want; np++) {
+			ps[np] = (parser){ &f, np, 0 };
+			if (pthread_create(&ps[np].th, NULL, parser_main,
+					   &ps[np]) != 0)
+				break;
+		}
+		f.nparsers = np;
+		threaded = pthread_create(&th, NULL, reader_main, &f) == 0;
+		if (!threaded && np) {
+			feed_stop(&f, NULL, ps, np);
+			np = 0;
+			f.stop = 0;
+			f.nparsers = 0;
+		}
+	}
 
-	for (int k = 0;; k ^= 1) {
+	for (int k = 0;; k = threaded ? (k + 1) % NSLOT : 0) {
 		if (threaded) {
 			pthread_mutex_lock(&f.mu);
-			while (!f.full[k])
+			while (f.state[k] != SLOT_PARSED)
 				pthread_cond_wait(&f.cv, &f.mu);
 			pthread_mutex_unlock(&f.mu);
 		} else {
 			f.last[k] = produce(&f, k);
-			f.full[k] = 1;
+			f.state[k] = SLOT_PARSED;
 		}
 		batch *b = &f.b[k];
 		/* Lines before a failed read are added; then the error. */
@@ -633,7 +746,7 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 		GOTO_IF(f.nomem[k], RP_ENOMEM);
 		int last = f.last[k];
 		pthread_mutex_lock(&f.mu);
-		f.full[k] = 0;
+		f.state[k] = SLOT_FREE;
 		pthread_cond_broadcast(&f.cv);
 		pthread_mutex_unlock(&f.mu);
 		GOTO_IF(rp_progress_report(c, "read", c->records_seen, 0,
@@ -643,13 +756,8 @@ static int read_jsonl(rp_corpus *c, FILE *fp, const char *name,
 			break;
 	}
 cleanup:
-	if (threaded) {
-		pthread_mutex_lock(&f.mu);
-		f.stop = 1;
-		pthread_cond_broadcast(&f.cv);
-		pthread_mutex_unlock(&f.mu);
-		pthread_join(th, NULL);
-	}
+	if (threaded)
+		feed_stop(&f, &th, ps, np);
 	if (err == RP_OK && ferror(fp)) {
 		int e = f.read_errno;
 		const char *why = src ? rp_input_error(src) : NULL;
@@ -664,9 +772,11 @@ cleanup:
 		if (err == RP_OK)
 			err = RP_EIO;
 	}
-	/* Parsed lines not added (after an error) are freed too. */
-	for (int k = 0; k < 2; k++) {
-		for (size_t i = f.full[k] ? f.applied[k] : f.b[k].n;
+	/* Parsed lines not added (after an error) are freed too: those of a
+	 * batch being parsed when the parsers stopped (a line not parsed,
+	 * or added, holds none). */
+	for (int k = 0; k < NSLOT; k++) {
+		for (size_t i = f.state[k] == SLOT_PARSED ? f.applied[k] : 0;
 		     i < f.b[k].n; i++)
 			cJSON_Delete(f.b[k].line[i].res.obj);
 		free(f.b[k].buf);
