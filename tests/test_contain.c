@@ -210,6 +210,61 @@ Test(contain, parts_compare_more_than_32_bits_of_the_hash)
 	rp_fpbuf_free(&fb);
 }
 
+/* Documents packed with a part hint (the parts side by side in one
+ * block, a part that outgrows its place moved out) unpack to the same
+ * fingerprints as packed without one. */
+Test(contain, parts_placed_in_one_block_unpack_the_same)
+{
+	enum { ND = 60, NS = 400, BITS = 3 };
+	static uint64_t h[ND * NS];
+	uint64_t s = 7;
+	for (size_t i = 0; i < ND * NS; i++)
+		h[i] = rng(&s);
+	/* no hint; a hint every part outgrows; one some parts outgrow;
+	 * one no part outgrows */
+	size_t hints[4] = { 0, 16, 600, 1 << 20 };
+	rp_fp *want[1 << BITS] = { 0 };
+	size_t nwant[1 << BITS] = { 0 };
+	int moved = 0, stayed = 0;
+	for (int x = 0; x < 4; x++) {
+		rp_fpbuf fb;
+		memset(&fb, 0, sizeof(fb));
+		fb.bits = BITS;
+		fb.part_hint = hints[x];
+		for (size_t d = 0; d < ND; d++)
+			cr_assert_eq(rp_winnow_pack(&fb, h + d * NS, NS, 7,
+						    (uint32_t)d), RP_OK);
+		for (size_t p = 0; x && p < (1 << BITS); p++) {
+			cr_assert(fb.block);
+			if (fb.part[p].own)
+				moved++;
+			else
+				stayed++;
+		}
+		for (size_t p = 0; p < (1 << BITS); p++) {
+			rp_fp *fp = NULL;
+			size_t n = 0, cap = 0;
+			cr_assert_eq(rp_fpbuf_unpack_part(&fp, &n, &cap, &fb, 1, p),
+				     RP_OK);
+			cr_assert_gt(n, 0);
+			if (!x) {
+				want[p] = fp;
+				nwant[p] = n;
+				continue;
+			}
+			cr_assert_eq(n, nwant[p], "hint %zu part %zu", hints[x], p);
+			cr_assert_eq(memcmp(fp, want[p], n * sizeof(*fp)), 0,
+				     "hint %zu part %zu", hints[x], p);
+			free(fp);
+		}
+		rp_fpbuf_free(&fb);
+	}
+	cr_assert_gt(moved, 0);
+	cr_assert_gt(stayed, 0);
+	for (size_t p = 0; p < (1 << BITS); p++)
+		free(want[p]);
+}
+
 Test(contain, unrelated_texts_and_short_runs_are_rarely_candidates)
 {
 	/* A run of w + 1 shingles (w + k words) cannot hold three

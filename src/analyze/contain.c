@@ -177,8 +177,10 @@ void rp_fpbuf_free(rp_fpbuf *b)
 	if (!b)
 		return;
 	for (size_t p = 0; b->part && p < ((size_t)1 << b->bits); p++)
-		free(b->part[p].buf);
+		if (b->part[p].own)
+			free(b->part[p].buf);
 	free(b->part);
+	free(b->block);
 	free(b->one);
 	free(b->sorted);
 	free(b->chunk);
@@ -226,6 +228,27 @@ static inline uint32_t part_key(const rp_fp *f, const uint64_t *full,
 	return (f->h & low) | (uint32_t)(full[f->pos] >> 32) << (32 - bits);
 }
 
+/* Room for `need` more bytes in part q. */
+static int part_room(const rp_fpbuf *b, rp_fppart *q, size_t need)
+{
+	if (q->cap - q->len >= need)
+		return RP_OK;
+	if (q->buf && !q->own) {
+		/* Out of its place in the block: a block of its own. */
+		size_t cap = RP_MAX(2 * q->cap, q->len + need);
+		uint8_t *nb = malloc(cap);
+		RETURN_ERROR_IF(!nb, RP_ENOMEM);
+		memcpy(nb, q->buf, q->len);
+		q->buf = nb;
+		q->cap = cap;
+		q->own = 1;
+		return RP_OK;
+	}
+	q->own = 1;
+	return rp_grow((void **)&q->buf, &q->cap,
+		       RP_MAX(q->len + need, q->cap ? 0 : b->part_hint), 1);
+}
+
 int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n,
 		 const uint64_t *full)
 {
@@ -235,6 +258,14 @@ int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n,
 	if (!b->part) {
 		b->part = calloc(np, sizeof(*b->part));
 		RETURN_ERROR_IF(!b->part, RP_ENOMEM);
+		if (b->part_hint && b->part_hint <= SIZE_MAX / np) {
+			b->block = rp_malloc_pages(np * b->part_hint);
+			RETURN_ERROR_IF(!b->block, RP_ENOMEM);
+			for (size_t p = 0; p < np; p++) {
+				b->part[p].buf = b->block + p * b->part_hint;
+				b->part[p].cap = b->part_hint;
+			}
+		}
 	}
 	/* The document's fingerprints by part (stable: positions stay in
 	 * order), then each part's run. */
@@ -255,11 +286,7 @@ int rp_fpbuf_add(rp_fpbuf *b, uint32_t doc, const rp_fp *fp, size_t n,
 		rp_fppart *q = &b->part[p];
 		/* Room for the run at once: two varints of the document and
 		 * the count, 4 + at most 5 bytes a fingerprint. */
-		if (q->cap - q->len < 20 + (j - i) * 9)
-			FORWARD_IF_ERROR(rp_grow((void **)&q->buf, &q->cap,
-						 RP_MAX(q->len + 20 + (j - i) * 9,
-							q->cap ? 0 : b->part_hint),
-						 1));
+		FORWARD_IF_ERROR(part_room(b, q, 20 + (j - i) * 9));
 		uint8_t *o = q->buf + q->len;
 		o += put_varint(o, doc - q->last_doc);
 		o += put_varint(o, j - i);

@@ -60,6 +60,7 @@ typedef struct rp_fppart {
 	uint8_t *buf;
 	size_t len, cap;
 	uint32_t last_doc;
+	int own;             /* buf is its own block (else in rp_fpbuf's) */
 } rp_fppart;
 
 /* A part's bytes set aside in a temporary file: a run of documents that
@@ -86,8 +87,15 @@ typedef struct rp_fpbuf {
 	size_t nchunk, capchunk;
 	/* Bytes a part is given when it is first written (0: grown from
 	 * nothing): the size it is expected to reach, so that it is not
-	 * copied into fresh memory at every doubling. */
+	 * copied into fresh memory at every doubling. With a hint, the
+	 * parts start side by side in one block, part p at p * part_hint:
+	 * one block of huge pages rather than a block of small pages a part
+	 * (news 100k: parts of 3.4 MB, three quarters of their memory
+	 * faulted in 4 KiB at a time, a third of a scan's page faults, the
+	 * helper thread's signing 40% slower than the calling one's). A
+	 * part that outgrows its place moves to a block of its own. */
 	size_t part_hint;
+	uint8_t *block;
 } rp_fpbuf;
 
 /* Parts for a collection of ndocs documents (at most 10 bits). */
