@@ -478,8 +478,10 @@ static size_t count_entries(const uint64_t *h, size_t nd, size_t ns)
 /* Far more entries than the bound's budget (texts drawing half of their
  * shingles from 2,000 common ones: 1.36M entries, 41 budgets of chance
  * pairs), and planted runs of 20 to 44 shingles, which give a pair 2 to 6
- * fingerprints on its diagonal: the search counts (pair, diagonal) first
- * and keeps only entries whose count may reach three. On one thread and
+ * fingerprints on its diagonal: the search counts (pair, diagonal) first,
+ * setting aside the postings it pairs, then reads those back (not every
+ * part again) and keeps only entries whose count may reach three (a
+ * posting lost on the way loses planted pairs). On one thread and
  * on two, the candidates are the unbounded search's byte for byte, and
  * what was set aside is a fraction of the entries. */
 Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
