@@ -315,6 +315,14 @@ static int cmp_lrow(const void *x, const void *y)
 
 /* The distinct lines of pages docs[0..n) of c (those with an outlet)
  * with their archived pages, sorted by hash, into *out. */
+/* c's texts readable in place (its spooled ones written out first), or
+ * the index's error says why not. */
+static int texts_ready(rp_index *ix, const rp_corpus *c)
+{
+	int err = rp_corpus_texts_ready(c);
+	return err < 0 ? rp_index_corpus_fail(ix, c, err) : RP_OK;
+}
+
 static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
 		       size_t n, hcount **out, size_t *nout)
 {
@@ -326,6 +334,8 @@ static int line_counts(rp_index *ix, const rp_corpus *c, const size_t *docs,
 	*nout = 0;
 	if (!ix->ao.boilerplate)
 		return RP_OK;
+	/* (texts read here in place: spooled ones written first) */
+	FORWARD_IF_ERROR(texts_ready(ix, c));
 	for (size_t i = 0; i < n; i++) {
 		const rp_doc *d = &c->docs[docs ? docs[i] : i];
 		if (!d->outlet)
@@ -375,6 +385,7 @@ static int write_lines(rp_index *ix, const rp_corpus *c, size_t from,
 	int err = RP_OK;
 	if (!ix->ao.boilerplate)
 		return RP_OK;
+	FORWARD_IF_ERROR(texts_ready(ix, c));
 	GOTO_IF_ERROR(rp_index_prepare(ix, &get, "SELECT id FROM outlet WHERE name = ?1"));
 	GOTO_IF_ERROR(rp_index_prepare(ix, &mk, "INSERT INTO outlet(name, pages, top)"
 				       " VALUES(?1, 0, 0)"));
@@ -542,6 +553,7 @@ static int affected(rp_index *ix, const rp_corpus *c, const size_t *docs,
 	*x = NULL;
 	*nx = 0;
 	*many = 0;
+	FORWARD_IF_ERROR(texts_ready(ix, c));
 	if (!ix->ao.boilerplate)
 		return RP_OK;
 	unsigned minp = RP_MAX(ix->ao.chrome_min_pages, 2u);
@@ -867,7 +879,7 @@ int rp_index_merge_since(rp_index *ix, int64_t after)
 /* ---- add, rebuild ---- */
 
 /* A new corpus with the index's analysis options; with like, under its
- * memory bound (a query's: the archive's texts read past an eighth of it
+ * memory bound (a query's: the archive's texts read past a 64th of it
  * in a temporary file, as the query's own). */
 static int work_corpus(rp_index *ix, rp_corpus **out, const rp_corpus *like)
 {
@@ -888,6 +900,8 @@ static int work_corpus(rp_index *ix, rp_corpus **out, const rp_corpus *like)
 static int copy_doc(rp_index *ix, rp_corpus *dst, const rp_corpus *src,
 		    size_t i)
 {
+	/* (src's text read in place: a spooled one written first) */
+	FORWARD_IF_ERROR(texts_ready(ix, src));
 	const rp_doc *d = &src->docs[i];
 	rp_doc_input in = { d->id, strlen(d->id), d->text, d->text_len,
 			    d->title, d->title ? strlen(d->title) : 0,
@@ -1700,6 +1714,8 @@ int rp_index_check_kept(rp_index *ix)
 			k = j;
 		}
 	}
+	if (ix->ao.boilerplate)
+		GOTO_IF_ERROR(texts_ready(ix, c));
 	if (ix->ao.boilerplate)
 		for (size_t d = 0; d < n; d++) {
 			const rp_doc *doc = &c->docs[d];
