@@ -566,7 +566,7 @@ RP_API int rp_corpus_doc(rp_doc_info *out, const rp_corpus *corpus, size_t i);
 
 /**
  * Bound the memory the collection takes to about `budget` bytes: once its
- * texts pass an eighth of it, later texts are kept in a temporary file in
+ * texts pass a 64th of it, later texts are kept in a temporary file in
  * tmpdir (NULL: $TMPDIR, else /tmp) and read back through a mapping whose
  * pages are released as the analysis goes, so that a collection larger
  * than memory can be read. The file has no name (it is unlinked when it

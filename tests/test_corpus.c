@@ -129,7 +129,7 @@ Test(corpus, no_documents_after_a_scan)
 	rp_corpus_free(c);
 }
 
-/* Under a bound, texts past its eighth go to the spool; a reader taking
+/* Under a bound, texts past its 64th go to the spool; a reader taking
  * them out of order gets each read from the file into its buffer (not
  * through the mapping), equal to the text added, NUL-terminated; texts
  * held in memory are handed out as they are. */
@@ -166,7 +166,7 @@ Test(corpus, spooled_texts_read_apart_are_the_texts_added)
 		else
 			cr_assert_eq(t, c->docs[e].text);
 	}
-	/* 128 KiB held, the rest (about 400 KB) in the file */
+	/* 16 KiB held, the rest (about 500 KB) in the file */
 	cr_assert_gt(apart, 150, "%zu of 300 texts read from the file", apart);
 	cr_assert_lt(apart, 300);
 	free(buf);

@@ -129,7 +129,7 @@ Test(index, filled_in_three_batches_it_answers_as_scan)
 			 bin(), d, d, bin(), all, d), 1);
 	cr_assert_eq(sh(NULL, "cmp %s/ip2 %s/sp2", d, d), 0);
 	/* index scan under a memory bound well below the archive (the texts
-	 * it reads from the DB past an eighth of it in a temporary file):
+	 * it reads from the DB past a 64th of it in a temporary file):
 	 * the same pairs. */
 	cr_assert_leq(sh(NULL, "%s index scan -q --memory 1M %s/db > %s/ip3",
 			 bin(), d, d), 1);

@@ -46,7 +46,7 @@ static rp_index *open_index(cli *cl, const char *path, unsigned flags,
 /* The archive in a new corpus; NULL after a message. */
 static rp_corpus *load_archive(cli *cl, rp_index *ix, int *rc)
 {
-	/* Scan's memory bound: texts past an eighth of it in a temporary
+	/* Scan's memory bound: texts past a 64th of it in a temporary
 	 * file as they are read from the DB. */
 	rp_corpus *c = new_bounded_corpus(cl, rc);
 	if (!c)

@@ -157,8 +157,8 @@ static const opt_def OPTS[] = {
 	  "temporary bytes, parameters" },
 	{ "memory", 0, "SIZE", OPT_MEMORY, S | D | SH | IA | IS | IQ,
 	  "keep the run's memory near SIZE (512M, 2G; default: an\n"
-	  "eighth of RAM, at most 1G; 0: no bound): texts past an\n"
-	  "eighth of it are kept in a temporary file" },
+	  "eighth of RAM, at most 1G; 0: no bound): texts past a\n"
+	  "64th of it are kept in a temporary file" },
 	{ "tmpdir", 0, "DIR", OPT_TMPDIR, S | D | SH | IA | IS | IQ,
 	  "temporary files there ($TMPDIR, else /tmp); they have no\n"
 	  "name, so nothing is left behind on any exit" },
