@@ -650,10 +650,6 @@ static void drop_shares(cand_job *j)
 	j->hi = hi;
 }
 
-/* Counting or searching the parts taken from *next: fingerprints
- * unpacked and sorted, each posting of 2 .. cap paired. With tf, entries
- * are set aside by share at half the budget; without, only the shares
- * [lo, hi) are kept, hi lowered past the budget (drop_shares). */
 /* The postings of `part` the counting sweep set aside, as fingerprints
  * in j->fp (*n of them) grouped as they were: a posting's fingerprints
  * share a hash, the posting's number; the chunk's disk space given back.
@@ -701,6 +697,11 @@ static int keep_posting(cand_job *j, const rp_fp *fp, size_t m)
 	return RP_OK;
 }
 
+/* Counting or searching the parts taken from *next: fingerprints
+ * unpacked and sorted (or the postings the counting sweep set aside),
+ * each posting of 2 .. cap paired. With tf, entries
+ * are set aside by share at half the budget; without, only the shares
+ * [lo, hi) are kept, hi lowered past the budget (drop_shares). */
 static int sweep_parts(cand_job *j)
 {
 	int some = j->lo > 0 || j->hi < SHARES;

@@ -92,8 +92,10 @@ typedef struct rp_fpbuf {
 	 * one block of huge pages rather than a block of small pages a part
 	 * (news 100k: parts of 3.4 MB, three quarters of their memory
 	 * faulted in 4 KiB at a time, a third of a scan's page faults, the
-	 * helper thread's signing 40% slower than the calling one's). A
-	 * part that outgrows its place moves to a block of its own. */
+	 * helper thread's signing 40% slower than the calling one's). The
+	 * parts fill at about the same pace, so the block is used nearly to
+	 * its end; a part that outgrows its place moves to a block of its
+	 * own. */
 	size_t part_hint;
 	uint8_t *block;
 } rp_fpbuf;
