@@ -292,6 +292,43 @@ Test(read, parallel_parsing_keeps_input_order)
 	free(path);
 }
 
+/* Under a memory bound a batch is a 48th of it (1 MiB at least), and
+ * three are in flight: six batches go round the slots twice, read by
+ * one thread, parsed by others, added in input order. The same
+ * documents and rejects as one thread reading and parsing alone. */
+Test(read, batches_round_the_slots_keep_input_order)
+{
+	size_t nlines = 200000;
+	char *data = malloc(nlines * 64);
+	size_t len = 0;
+	for (size_t i = 0; i < nlines; i++) {
+		if (i % 30011 == 7)
+			len += (size_t)sprintf(data + len, "{broken %zu\n", i);
+		else if (i % 40009 == 11)
+			len += (size_t)sprintf(data + len, "{\"id\":\"d1\",\"text\":\"dup\"}\n");
+		else
+			len += (size_t)sprintf(data + len, "{\"id\":\"d%zu\",\"text\":\"w%zu x\"}\n", i, i);
+	}
+	cr_assert_gt(len, (size_t)5 << 20, "more than five batches of 1 MiB");
+	char *path = tu_write_temp(data, len);
+	free(data);
+	rp_corpus *c[2];
+	for (int k = 0; k < 2; k++) {
+		rp_options o = RP_OPTIONS_INIT;
+		o.threads = k ? 3 : 1;
+		cr_assert_eq(rp_corpus_new(&c[k], &o), RP_OK);
+		cr_assert_eq(rp_corpus_set_memory(c[k], (size_t)16 << 20, NULL), RP_OK);
+		cr_assert_eq(rp_corpus_read_path(c[k], path, NULL), RP_OK);
+		cr_assert_eq(rp_corpus_records_seen(c[k]), nlines);
+	}
+	tu_same_reading(c[0], c[1]);
+	cr_assert_geq(rp_corpus_reject_count(c[0]), 10);
+	for (int k = 0; k < 2; k++)
+		rp_corpus_free(c[k]);
+	unlink(path);
+	free(path);
+}
+
 /* ---- rp_json_fields against cJSON ---- */
 
 static unsigned long long jrng = 0x9e3779b97f4a7c15ULL;
