@@ -166,7 +166,7 @@ Test(corpus, spooled_texts_read_apart_are_the_texts_added)
 		else
 			cr_assert_eq(t, c->docs[e].text);
 	}
-	/* 16 KiB held, the rest (about 500 KB) in the file */
+	/* 16 KiB held, the rest (about 420 KB) in the file */
 	cr_assert_gt(apart, 150, "%zu of 300 texts read from the file", apart);
 	cr_assert_lt(apart, 300);
 	free(buf);
