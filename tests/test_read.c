@@ -258,22 +258,26 @@ Test(read, lines_too_long_for_the_size_limit_are_rejected_unparsed)
 	free(path);
 }
 
-/* Batches parsed on several threads are applied in input order: the same
- * documents and rejects, in the same order, for 1 and 3 threads, across
- * a batch boundary (65,536 lines). */
-Test(read, parallel_parsing_keeps_input_order)
+/* nlines records (line i broken when i % broken == broken_at, the id
+ * d1 again when i % dup == dup_at) read on 1 and on 3 threads, under
+ * `memory` (0: no bound): the same documents and rejects in the same
+ * order, more than min_rejects rejects; the file at least min_len
+ * bytes. */
+static void read_in_order(size_t nlines, size_t broken, size_t broken_at,
+			  size_t dup, size_t dup_at, size_t memory,
+			  size_t min_len, size_t min_rejects)
 {
-	size_t nlines = 70000;
 	char *data = malloc(nlines * 64);
 	size_t len = 0;
 	for (size_t i = 0; i < nlines; i++) {
-		if (i % 9973 == 5)
+		if (i % broken == broken_at)
 			len += (size_t)sprintf(data + len, "{broken %zu\n", i);
-		else if (i % 7919 == 3)
+		else if (i % dup == dup_at)
 			len += (size_t)sprintf(data + len, "{\"id\":\"d1\",\"text\":\"dup\"}\n");
 		else
 			len += (size_t)sprintf(data + len, "{\"id\":\"d%zu\",\"text\":\"w%zu x\"}\n", i, i);
 	}
+	cr_assert_geq(len, min_len, "%zu bytes", len);
 	char *path = tu_write_temp(data, len);
 	free(data);
 	rp_corpus *c[2];
@@ -281,52 +285,36 @@ Test(read, parallel_parsing_keeps_input_order)
 		rp_options o = RP_OPTIONS_INIT;
 		o.threads = k ? 3 : 1;
 		cr_assert_eq(rp_corpus_new(&c[k], &o), RP_OK);
+		if (memory)
+			cr_assert_eq(rp_corpus_set_memory(c[k], memory, NULL), RP_OK);
 		cr_assert_eq(rp_corpus_read_path(c[k], path, NULL), RP_OK);
 		cr_assert_eq(rp_corpus_records_seen(c[k]), nlines);
 	}
 	tu_same_reading(c[0], c[1]);
-	cr_assert_gt(rp_corpus_reject_count(c[0]), 10);
+	cr_assert_gt(rp_corpus_reject_count(c[0]), min_rejects);
 	for (int k = 0; k < 2; k++)
 		rp_corpus_free(c[k]);
 	unlink(path);
 	free(path);
 }
 
+/* Batches parsed on several threads are applied in input order: the same
+ * documents and rejects, in the same order, for 1 and 3 threads, across
+ * a batch boundary (65,536 lines). */
+Test(read, parallel_parsing_keeps_input_order)
+{
+	read_in_order(70000, 9973, 5, 7919, 3, 0, 0, 10);
+}
+
 /* Under a memory bound a batch is a 48th of it (1 MiB at least), and
- * three are in flight: six batches go round the slots twice, read by
- * one thread, parsed by others, added in input order. The same
- * documents and rejects as one thread reading and parsing alone. */
+ * three are in flight: six batches (more than five MiB) go round the
+ * slots twice, read by one thread, parsed by others, added in input
+ * order. The same documents and rejects as one thread reading and
+ * parsing alone. */
 Test(read, batches_round_the_slots_keep_input_order)
 {
-	size_t nlines = 200000;
-	char *data = malloc(nlines * 64);
-	size_t len = 0;
-	for (size_t i = 0; i < nlines; i++) {
-		if (i % 30011 == 7)
-			len += (size_t)sprintf(data + len, "{broken %zu\n", i);
-		else if (i % 40009 == 11)
-			len += (size_t)sprintf(data + len, "{\"id\":\"d1\",\"text\":\"dup\"}\n");
-		else
-			len += (size_t)sprintf(data + len, "{\"id\":\"d%zu\",\"text\":\"w%zu x\"}\n", i, i);
-	}
-	cr_assert_gt(len, (size_t)5 << 20, "more than five batches of 1 MiB");
-	char *path = tu_write_temp(data, len);
-	free(data);
-	rp_corpus *c[2];
-	for (int k = 0; k < 2; k++) {
-		rp_options o = RP_OPTIONS_INIT;
-		o.threads = k ? 3 : 1;
-		cr_assert_eq(rp_corpus_new(&c[k], &o), RP_OK);
-		cr_assert_eq(rp_corpus_set_memory(c[k], (size_t)16 << 20, NULL), RP_OK);
-		cr_assert_eq(rp_corpus_read_path(c[k], path, NULL), RP_OK);
-		cr_assert_eq(rp_corpus_records_seen(c[k]), nlines);
-	}
-	tu_same_reading(c[0], c[1]);
-	cr_assert_geq(rp_corpus_reject_count(c[0]), 10);
-	for (int k = 0; k < 2; k++)
-		rp_corpus_free(c[k]);
-	unlink(path);
-	free(path);
+	read_in_order(200000, 30011, 7, 40009, 11, (size_t)16 << 20,
+		      ((size_t)5 << 20) + 1, 9);
 }
 
 /* ---- rp_json_fields against cJSON ---- */
