@@ -178,7 +178,9 @@ Test(lsh, buckets_over_the_cap_are_counted_not_paired)
 
 /* Band keys set aside by three threads in many small flushes come back
  * one band at a time, every document's in its place (zeros for a
- * document with no words). */
+ * document with no words): the threads take runs of 1-9 documents as a
+ * pass's threads do, in no fixed turn, and a document not above the
+ * thread's previous one is refused. */
 Test(lsh, set_aside_band_keys_come_back_band_by_band)
 {
 	enum { ND = 1000, B = 5, NT = 3 };
@@ -187,14 +189,23 @@ Test(lsh, set_aside_band_keys_come_back_band_by_band)
 	cr_assert_eq(rp_tmpfile_open(&tf, NULL, why, sizeof(why)), RP_OK, "%s", why);
 	rp_keyspill *ks;
 	cr_assert_eq(rp_keyspill_new(&ks, tf, B, 3, ND, NT, 64 * B * 8), RP_OK);
-	uint64_t want[B][ND], row[B];
-	for (unsigned t = 0; t < NT; t++)
-		for (size_t d = t; d < ND; d += NT) {
+	uint64_t want[B][ND], row[B], st = 77;
+	size_t last[NT] = { 0 };
+	for (size_t d = 0; d < ND;) {
+		unsigned t = (unsigned)(tu_rand(&st) % NT);
+		size_t end = d + 1 + tu_rand(&st) % 9;
+		for (; d < end && d < ND; d++) {
 			int words = d % 7 != 0;
 			for (unsigned b = 0; b < B; b++)
 				row[b] = want[b][d] = words ? d * 1000 + b + 1 : 0;
-			cr_assert_eq(rp_keyspill_add(ks, t, words ? row : NULL), RP_OK);
+			cr_assert_eq(rp_keyspill_add(ks, t, d, words ? row : NULL), RP_OK);
+			last[t] = d;
 		}
+	}
+	cr_assert_eq(rp_keyspill_add(ks, 0, last[0], row), RP_EINVAL);
+	cr_assert_eq(rp_keyspill_add(ks, 1, ND, row), RP_EINVAL);
+	for (unsigned t = 0; t < NT; t++)
+		cr_assert_gt(ks->part[t].nseg, 10, "thread %u took many runs", t);
 	cr_assert_eq(rp_keyspill_finish(ks), RP_OK);
 	cr_assert_gt(ks->part[0].nrun, B, "rows went to the file in several flushes");
 	static uint64_t got[ND];

@@ -19,11 +19,9 @@ int rp_keyspill_new(rp_keyspill **out, rp_tmpfile *tf, unsigned bands,
 	ks->tf = tf;
 	ks->bands = bands;
 	ks->rows = rows;
-	ks->stride = nthreads;
+	ks->nparts = nthreads;
 	ks->ndocs = ndocs;
 	ks->flush_rows = RP_MAX(hold / (bands * sizeof(uint64_t)), (size_t)64);
-	for (unsigned t = 0; t < nthreads; t++)
-		ks->part[t].first = t;
 	*out = ks;
 	return RP_OK;
 }
@@ -43,20 +41,34 @@ static int flush_part(rp_keyspill *ks, rp_keypart *p)
 		FORWARD_IF_ERROR(rp_tmpfile_append(ks->tf, p->col,
 						   n * sizeof(*p->col), &off));
 		FORWARD_IF_ERROR(RP_GROW(p->run, p->caprun, p->nrun + 1));
-		p->run[p->nrun++] = (rp_keyrun){ off, p->first, (uint32_t)n, b };
+		p->run[p->nrun++] = (rp_keyrun){ off, p->flushed,
+						  (uint32_t)n, b };
 	}
-	p->first += (uint32_t)(n * ks->stride);
+	p->flushed += n;
 	p->nrows = 0;
 	free(p->col);
 	p->col = NULL;
 	return RP_OK;
 }
 
-int rp_keyspill_add(rp_keyspill *ks, unsigned tid, const uint64_t *keys)
+int rp_keyspill_add(rp_keyspill *ks, unsigned tid, size_t doc,
+		    const uint64_t *keys)
 {
 	rp_keypart *p = &ks->part[tid];
+	rp_keyseg *last = p->nseg ? &p->seg[p->nseg - 1] : NULL;
+	int extends = last && doc == (size_t)last->first + last->count;
+	RETURN_ERROR_IF(doc >= ks->ndocs || doc > UINT32_MAX ||
+				(last && !extends &&
+				 doc < (size_t)last->first + last->count),
+			RP_EINVAL);
 	FORWARD_IF_ERROR(rp_grow((void **)&p->rows, &p->caprows,
 				 (p->nrows + 1) * ks->bands, sizeof(*p->rows)));
+	if (extends) {
+		p->seg[p->nseg - 1].count++;
+	} else {
+		FORWARD_IF_ERROR(RP_GROW(p->seg, p->capseg, p->nseg + 1));
+		p->seg[p->nseg++] = (rp_keyseg){ (uint32_t)doc, 1 };
+	}
 	uint64_t *row = p->rows + p->nrows * ks->bands;
 	if (keys)
 		memcpy(row, keys, ks->bands * sizeof(*row));
@@ -69,7 +81,7 @@ int rp_keyspill_add(rp_keyspill *ks, unsigned tid, const uint64_t *keys)
 
 int rp_keyspill_finish(rp_keyspill *ks)
 {
-	for (unsigned t = 0; t < ks->stride; t++) {
+	for (unsigned t = 0; t < ks->nparts; t++) {
 		FORWARD_IF_ERROR(flush_part(ks, &ks->part[t]));
 		free(ks->part[t].rows);
 		ks->part[t].rows = NULL;
@@ -83,8 +95,12 @@ int rp_keyspill_band(rp_keyspill *ks, unsigned band, uint64_t *kb)
 	uint64_t *buf = NULL;
 	size_t cap = 0;
 	int err = RP_OK;
-	for (unsigned t = 0; t < ks->stride; t++) {
+	for (unsigned t = 0; t < ks->nparts; t++) {
 		const rp_keypart *p = &ks->part[t];
+		/* A band's runs come in row order: one walk of the segments
+		 * (seg s holds rows segrow .. segrow + its count - 1). */
+		size_t s = 0;
+		uint64_t segrow = 0;
 		for (size_t r = 0; r < p->nrun; r++) {
 			const rp_keyrun *run = &p->run[r];
 			if (run->band != band)
@@ -95,7 +111,12 @@ int rp_keyspill_band(rp_keyspill *ks, unsigned band, uint64_t *kb)
 						      run->count * sizeof(*buf),
 						      run->off));
 			for (size_t i = 0; i < run->count; i++) {
-				size_t d = run->first + i * (size_t)ks->stride;
+				uint64_t row = run->row + i;
+				while (s < p->nseg &&
+				       row >= segrow + p->seg[s].count)
+					segrow += p->seg[s++].count;
+				GOTO_IF(s == p->nseg || row < segrow, RP_ESTATE);
+				size_t d = p->seg[s].first + (size_t)(row - segrow);
 				GOTO_IF(d >= ks->ndocs, RP_ESTATE);
 				kb[d] = buf[i];
 			}
@@ -110,10 +131,11 @@ void rp_keyspill_free(rp_keyspill *ks)
 {
 	if (!ks)
 		return;
-	for (unsigned t = 0; t < ks->stride; t++) {
+	for (unsigned t = 0; t < ks->nparts; t++) {
 		free(ks->part[t].rows);
 		free(ks->part[t].col);
 		free(ks->part[t].run);
+		free(ks->part[t].seg);
 	}
 	free(ks->part);
 	free(ks);

@@ -4,9 +4,9 @@
  * A signing pass under a memory bound that the collection's band keys
  * (bands x 8 bytes a document) would outgrow keeps them in the bound's
  * temporary file instead: each thread collects the rows of its documents
- * (every nthreads-th one, from its thread number up: the pass's order)
- * and, when they fill its share, appends them to the file one band at a
- * time; banding then reads back one band of every document at a time.
+ * (in ascending order, the runs of documents the pass gave it) and, when
+ * they fill its share, appends them to the file one band at a time;
+ * banding then reads back one band of every document at a time.
  *
  * Invariant: after rp_keyspill_finish, the runs of each band cover every
  * document exactly once (a document with no words has a row of zeros;
@@ -21,24 +21,31 @@ struct rp_tmpfile;
 
 typedef struct rp_keyrun {
 	uint64_t off;          /* count keys of one band in the file */
-	uint32_t first, count; /* documents first, first + stride, ... */
-	uint32_t band;
+	uint64_t row;          /* the part's row of the first of them */
+	uint32_t count, band;
 } rp_keyrun;
+
+/* Documents first .. first + count - 1: consecutive rows of a part. */
+typedef struct rp_keyseg {
+	uint32_t first, count;
+} rp_keyseg;
 
 typedef struct rp_keypart {   /* one thread's */
 	uint64_t *rows;       /* rows x bands, document-major */
 	size_t nrows, caprows;
-	uint32_t first;       /* the first row's document */
+	uint64_t flushed;     /* rows already in the file */
 	uint64_t *col;        /* scratch: one band of the rows */
 	rp_keyrun *run;
 	size_t nrun, caprun;
+	rp_keyseg *seg;       /* every row's document, in row order */
+	size_t nseg, capseg;
 } rp_keypart;
 
 typedef struct rp_keyspill {
 	struct rp_tmpfile *tf;
-	unsigned bands, rows, stride;
+	unsigned bands, rows, nparts;
 	size_t ndocs, flush_rows;
-	rp_keypart *part;     /* stride of them */
+	rp_keypart *part;     /* nparts of them */
 } rp_keyspill;
 
 /* A spill for a pass of nthreads threads over ndocs documents; each
@@ -47,8 +54,9 @@ RP_INTERNAL int rp_keyspill_new(rp_keyspill **out, struct rp_tmpfile *tf,
 				unsigned bands, unsigned rows, size_t ndocs,
 				unsigned nthreads, size_t hold);
 
-/* Thread tid's next document's keys (bands of them; NULL: no words). */
-RP_INTERNAL int rp_keyspill_add(rp_keyspill *ks, unsigned tid,
+/* Thread tid's next document, doc (above the thread's previous one):
+ * its keys (bands of them; NULL: no words). */
+RP_INTERNAL int rp_keyspill_add(rp_keyspill *ks, unsigned tid, size_t doc,
 				const uint64_t *keys);
 
 /* After the pass: what the threads still hold goes to the file. */
