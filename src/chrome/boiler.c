@@ -871,22 +871,23 @@ static int take_pages(line_job *j, rp_boiler_pages *p, const rp_boiler_doc *docs
 	*own_extra = calloc(nd, sizeof(**own_extra));
 	RETURN_ERROR_IF(!*own_extra, RP_ENOMEM);
 	FORWARD_IF_ERROR(filter_init(filt, p->nlines));
-	line_rec *buf = NULL;
-	size_t cap = 0;
+	/* The chunks are read back into the held lines' array (as large as
+	 * the largest chunk, its pages already faulted in), which then
+	 * goes with the job for the join to read them into again. */
+	j->rec = p->rec;
+	j->caprec = p->caprec;
+	j->nrec = 0;
+	p->rec = NULL;
+	p->caprec = 0;
 	for (size_t k = 0; k < p->nch; k++) {
-		int err = rp_grow((void **)&buf, &cap, p->ch[k].n, sizeof(*buf));
-		if (err == RP_OK)
-			err = rp_corpus_temp_error(
-				c, rp_tmpfile_read(p->tf, buf,
-						   p->ch[k].n * sizeof(*buf),
-						   p->ch[k].off));
-		if (err < 0) {
-			free(buf);
-			return err;
-		}
-		mark_records(filt, buf, 0, p->ch[k].n);
+		FORWARD_IF_ERROR(rp_grow((void **)&j->rec, &j->caprec,
+					 p->ch[k].n, sizeof(*j->rec)));
+		FORWARD_IF_ERROR(rp_corpus_temp_error(
+			c, rp_tmpfile_read(p->tf, j->rec,
+					   p->ch[k].n * sizeof(*j->rec),
+					   p->ch[k].off)));
+		mark_records(filt, j->rec, 0, p->ch[k].n);
 	}
-	free(buf);
 	j->filter = filt;
 	j->own_extra = *own_extra;
 	j->tf = p->tf;
@@ -914,6 +915,9 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	unsigned nt = 0;
 	line_filter filt = { NULL, 0 };
 	size_t *own_extra = NULL;
+	char *reused = NULL; /* a job's records: tmp, then total */
+	line_rec *rbuf = NULL; /* the join's, read back from the file */
+	size_t caprbuf = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->ndocs = nd;
@@ -996,9 +1000,16 @@ int rp_boiler_find(rp_boiler *out, const rp_boiler_doc *docs, size_t nd,
 	}
 join:
 	if (nd) {
-		line_rec *rbuf = NULL;
-		size_t caprbuf = 0;
 		for (unsigned t = 0; t < nt && err == RP_OK; t++) {
+			/* A job whose lines are all in the file: its records'
+			 * array (faulted in) for reading them back. */
+			if (jobs[t].tf && !jobs[t].nrec && jobs[t].caprec > caprbuf) {
+				free(rbuf);
+				rbuf = jobs[t].rec;
+				caprbuf = jobs[t].caprec;
+				jobs[t].rec = NULL;
+				jobs[t].caprec = 0;
+			}
 			err = RP_GROW(kv, capkv, nkv + jobs[t].n + 1);
 			if (err == RP_OK)
 				err = RP_GROW(oc, capoc, nkv + jobs[t].n + 1);
@@ -1031,7 +1042,6 @@ join:
 			jobs[t].keys = NULL;
 			jobs[t].occ = NULL;
 		}
-		free(rbuf);
 		free(filt.bits);
 		filt.bits = NULL;
 		GOTO_IF_ERROR(err);
@@ -1047,9 +1057,32 @@ join:
 	soft_bytes = calloc(nd + 1, sizeof(*soft_bytes));
 	opages = calloc(nd + 1, sizeof(*opages));
 	ptop = calloc(nd + 1, sizeof(*ptop));
-	total = calloc(nkv + 1, sizeof(*total));
 	templated = calloc(nd + 1, 1);
-	tmp = reallocarray(NULL, nkv + 1, sizeof(*tmp));
+	/* The sort's scratch and the lines' counts (24 bytes a line) in the
+	 * records a job held, copied into kv and oc above (24 bytes a line):
+	 * memory already faulted in, where two fresh arrays were zeroed by
+	 * the kernel a page at a time (news 100k: 0.17 of the 0.27 s this
+	 * step takes on one thread). */
+	_Static_assert(sizeof(line_rec) >= sizeof(*tmp) + sizeof(*total),
+		       "a line record holds a line's scratch and count");
+	if (rbuf && caprbuf >= nkv + 1) {
+		reused = (char *)rbuf;
+		rbuf = NULL;
+	}
+	for (unsigned t = 0; t < nt && !reused; t++)
+		if (jobs[t].rec && jobs[t].caprec >= nkv + 1) {
+			reused = (char *)jobs[t].rec;
+			jobs[t].rec = NULL;
+		}
+	free(rbuf);
+	rbuf = NULL;
+	if (reused) {
+		tmp = (rp_kv *)reused;
+		total = (size_t *)(reused + (nkv + 1) * sizeof(*tmp));
+	} else {
+		tmp = reallocarray(NULL, nkv + 1, sizeof(*tmp));
+		total = reallocarray(NULL, nkv + 1, sizeof(*total));
+	}
 	GOTO_IF(!is_chrome || !soft_bytes || !opages || !ptop || !total ||
 			!templated || !tmp,
 		RP_ENOMEM);
@@ -1207,14 +1240,19 @@ cleanup:
 	}
 	free(filt.bits);
 	free(own_extra);
+	free(rbuf);
 	free(kv);
-	free(tmp);
+	if (reused) {
+		free(reused);
+	} else {
+		free(tmp);
+		free(total);
+	}
 	free(oc);
 	free(is_chrome);
 	free(soft_bytes);
 	free(opages);
 	free(ptop);
-	free(total);
 	free(templated);
 	free(sp);
 	return err;
