@@ -586,6 +586,21 @@ RP_API int rp_corpus_set_memory(rp_corpus *corpus, size_t budget,
 RP_API uint64_t rp_corpus_temp_bytes(const rp_corpus *corpus);
 
 /**
+ * Say that the next question is the last to read the collection's texts:
+ * no question follows it and no report quotes a text (the pairs, clusters
+ * and syndication reports do not; the HTML report and a deduplicated
+ * collection's non-JSONL records do). Once that question has aligned its
+ * pairs, the temporary files (a bounded collection's spooled texts and
+ * what its stages set aside) are closed on a thread of their own while it
+ * clusters and its caller writes reports: the kernel's freeing of their
+ * cached pages (about a second for 4 GB of spooled texts) no longer waits
+ * at rp_corpus_free(), which joins that thread. After it, a document's
+ * text is NULL (rp_corpus_doc) and questions return RP_ESTATE. Returns
+ * RP_OK, RP_EINVAL for a NULL corpus.
+ */
+RP_API int rp_corpus_set_last_reading(rp_corpus *corpus);
+
+/**
  * Where bytes [from, to) of document i's text are in the file it was read
  * from, as the byte range [*start, *end) of that file: for a text file,
  * past its header block and title line; for an HTML page, the markup

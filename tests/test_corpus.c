@@ -227,3 +227,71 @@ Test(corpus, spooled_texts_read_in_order_come_from_a_window)
 	free(text);
 	rp_corpus_free(c);
 }
+
+/* A bounded collection whose last question reads its texts: once the
+ * question has aligned its pairs, its temporary files go on a thread of
+ * their own (rp_corpus_set_last_reading). The pairs and the temporary
+ * bytes counted are those of the same collection without it; afterwards
+ * a document's text is NULL and another question is refused, while the
+ * collection without it answers again. */
+Test(corpus, the_last_reading_lets_the_texts_go_after_the_same_pairs)
+{
+	rp_corpus *c[2];
+	rp_result *r[2];
+	char id[32], text[4000];
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(rp_corpus_new(&c[k], NULL), RP_OK);
+		cr_assert_eq(rp_corpus_set_memory(c[k], (size_t)1 << 20, NULL), RP_OK);
+		for (int i = 0; i < 300; i++) {
+			size_t n = 0;
+			/* every third text a copy of the one before, one
+			 * word changed */
+			uint64_t seed = i % 3 == 2 ? 1000 + (uint64_t)i - 1
+						   : 1000 + (uint64_t)i;
+			for (int w = 0; w < 300; w++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				unsigned v = (unsigned)(seed >> 40) % 5000;
+				if (i % 3 == 2 && w == 150)
+					v = 99999;
+				n += (size_t)snprintf(text + n, sizeof(text) - n,
+						      "w%u ", v);
+			}
+			snprintf(id, sizeof(id), "d%d", i);
+			cr_assert_eq(add(c[k], id, text, n), RP_OK);
+		}
+		if (k == 1)
+			cr_assert_eq(rp_corpus_set_last_reading(c[k]), RP_OK);
+		cr_assert_eq(rp_scan(&r[k], c[k]), RP_OK);
+		cr_assert_not_null(c[k]->gone_spool ? c[k]->gone_spool : c[k]->spool,
+				   "texts spooled");
+	}
+	size_t np = rp_result_pair_count(r[0]);
+	cr_assert_geq(np, 100, "the copies pair");
+	cr_assert_eq(rp_result_pair_count(r[1]), np);
+	const rp_pair *p0 = rp_result_pairs(r[0]), *p1 = rp_result_pairs(r[1]);
+	for (size_t i = 0; i < np; i++) {
+		cr_assert_eq(p0[i].a, p1[i].a);
+		cr_assert_eq(p0[i].b, p1[i].b);
+		cr_assert_eq(p0[i].shared, p1[i].shared);
+		cr_assert_eq(p0[i].passages, p1[i].passages);
+	}
+	cr_assert_gt(rp_corpus_temp_bytes(c[0]), 400000);
+	cr_assert_eq(rp_corpus_temp_bytes(c[1]), rp_corpus_temp_bytes(c[0]));
+	cr_assert(c[1]->texts_gone && !c[1]->spool && !c[1]->tmp);
+	rp_doc_info d;
+	cr_assert_eq(rp_corpus_doc(&d, c[0], 299), RP_OK);
+	cr_assert_not_null(d.text);
+	cr_assert_eq(rp_corpus_doc(&d, c[1], 299), RP_OK);
+	cr_assert_null(d.text);
+	cr_assert_eq(d.text_len, c[0]->docs[299].text_len);
+	rp_result *again;
+	cr_assert_eq(rp_scan(&again, c[1]), RP_ESTATE);
+	cr_assert_null(again);
+	cr_assert_eq(rp_scan(&again, c[0]), RP_OK);
+	cr_assert_eq(rp_result_pair_count(again), np);
+	rp_result_free(again);
+	for (int k = 0; k < 2; k++) {
+		rp_result_free(r[k]);
+		rp_corpus_free(c[k]);
+	}
+}

@@ -712,8 +712,14 @@ static int cmd_scan(cli *cl, int argc, char **argv)
 		return EXIT_USAGE;
 	run_start(&rs, cl);
 	if ((c = new_bounded_corpus(cl, &rc)) &&
-	    (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK)
+	    (rc = read_inputs(cl, c, argc, argv, optind)) == EXIT_OK) {
+		/* One question, and unless a report quotes texts (the HTML
+		 * report, the deduplicated collection) none read after it:
+		 * their temporary files go while the reports are written. */
+		if (!cl->html && !cl->dedup)
+			rp_corpus_set_last_reading(c);
 		rc = ask_and_report(cl, c, &rs, SIZE_MAX);
+	}
 	if (rs.ps)
 		end_progress(rs.ps);
 	free(rs.ps);

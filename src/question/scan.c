@@ -288,6 +288,7 @@ int rp_corpus_analyze(rp_corpus *c)
 	RETURN_ERROR_IF(!c, RP_EINVAL);
 	rp_work w;
 	memset(&w, 0, sizeof(w));
+	RETURN_ERROR_IF(c->texts_gone, RP_ESTATE);
 	return fail(c, rp_analysis_ensure(c, NULL, &w));
 }
 
@@ -313,6 +314,11 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 	RETURN_ERROR_IF(!out, RP_EINVAL);
 	*out = NULL;
 	RETURN_ERROR_IF(!c, RP_EINVAL);
+	if (c->texts_gone) {
+		rp_corpus_set_error(c, "the texts were let go after the last "
+				    "question that reads them");
+		return RP_ESTATE;
+	}
 	FORWARD_IF_ERROR(rp_question_resolve(&q, c, qin));
 	memset(&w, 0, sizeof(w));
 	size_t nd = c->ndocs;
@@ -408,6 +414,8 @@ verified:
 	r->tent = NULL;
 	r->stats.pairs = r->npairs;
 	r->stats.seconds_align = rp_now() - t1 + align_s;
+	/* (the last question to read the texts has: their files go) */
+	rp_corpus_texts_read(c);
 
 	/* 4. Clusters. */
 	t1 = rp_now();

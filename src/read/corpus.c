@@ -391,6 +391,12 @@ void rp_corpus_free(rp_corpus *c)
 	rp_page_facts_buf_free(&c->facts_buf);
 	rp_spool_close(c->spool);
 	rp_tmpfile_close(c->tmp);
+	if (c->let_going) {
+		pthread_join(c->let_go, NULL);
+	} else {
+		rp_spool_close(c->gone_spool);
+		rp_tmpfile_close(c->gone_tmp);
+	}
 	free(c->tmpdir);
 	free(c->docs);
 	free(c->rejects);
@@ -739,11 +745,44 @@ int rp_corpus_set_memory(rp_corpus *c, size_t budget, const char *tmpdir)
 	return RP_OK;
 }
 
+int rp_corpus_set_last_reading(rp_corpus *c)
+{
+	RETURN_ERROR_IF(!c, RP_EINVAL);
+	c->last_reading = 1;
+	return RP_OK;
+}
+
+static void *let_go_main(void *arg)
+{
+	rp_corpus *c = arg;
+	rp_spool_close(c->gone_spool);
+	rp_tmpfile_close(c->gone_tmp);
+	return NULL;
+}
+
+void rp_corpus_texts_read(rp_corpus *c)
+{
+	if (!c || !c->last_reading || c->texts_gone)
+		return;
+	c->texts_gone = 1;
+	c->gone_bytes = rp_corpus_temp_bytes(c);
+	c->gone_spool = c->spool;
+	c->gone_tmp = c->tmp;
+	c->spool = NULL;
+	c->tmp = NULL;
+	/* (closing an unlinked file frees its cached pages: the spool of
+	 * the 1M bench corpus, 0.9 s, and 0.2 s for the stages' file) */
+	if ((c->gone_spool || c->gone_tmp) &&
+	    pthread_create(&c->let_go, NULL, let_go_main, c) == 0)
+		c->let_going = 1;
+}
+
 uint64_t rp_corpus_temp_bytes(const rp_corpus *c)
 {
 	if (!c)
 		return 0;
-	return (c->spool ? c->spool->len : 0) + (c->tmp ? c->tmp->at : 0);
+	return c->gone_bytes + (c->spool ? c->spool->len : 0) +
+	       (c->tmp ? c->tmp->at : 0);
 }
 
 int rp_corpus_tmpfile(rp_corpus *c, rp_tmpfile **out)
@@ -1002,7 +1041,7 @@ int rp_corpus_doc(rp_doc_info *out, const rp_corpus *c, size_t i)
 	out->date = d->date;
 	out->timestamp = d->timestamp;
 	out->has_timestamp = d->has_timestamp;
-	out->text = d->text;
+	out->text = c->texts_gone ? NULL : d->text;
 	out->text_len = d->text_len;
 	out->source = d->source;
 	out->line = d->line;
