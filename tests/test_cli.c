@@ -107,6 +107,25 @@ Test(cli, jsonl_output_carries_exact_counts)
 	cr_assert(strstr(out, "\"shared\":"), "%s", out);
 }
 
+/* Ids with a tab, a newline, a carriage return or a backslash are
+ * written to the pairs TSV escaped (\t \n \r \\), the rest as they are. */
+Test(cli, pairs_tsv_escapes_ids)
+{
+	const char *text = "the quick brown fox jumps over the lazy dog while "
+			   "seven old sailors mend their nets by the harbour wall";
+	char data[1024];
+	int n = snprintf(data, sizeof(data),
+			 "{\"id\":\"a\\tb\\\\c\",\"text\":\"%s\"}\n"
+			 "{\"id\":\"d\\ne\\rf ok\",\"text\":\"%s\"}\n",
+			 text, text);
+	char *in = tu_write_temp(data, (size_t)n), *out, *err;
+	int rc = run(&out, &err, "%s scan -q %s | tail -1 | cut -f1,2", bin(), in);
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert_str_eq(out, "a\\tb\\\\c\td\\ne\\rf ok\n");
+	unlink(in);
+	free(in);
+}
+
 Test(cli, bad_jsonl_records_are_listed_and_exit_code_says_so)
 {
 	const char data[] =
