@@ -4,6 +4,7 @@
 
 #include "corpus.h"
 #include "reprint.h"
+#include "spool.h"
 
 static int add(rp_corpus *c, const char *id, const char *text, size_t len)
 {
@@ -225,6 +226,54 @@ Test(corpus, spooled_texts_read_in_order_come_from_a_window)
 	cr_assert_leq(reads, 6, "%zu reads for %zu texts", reads, from_window);
 	rp_text_window_free(&w);
 	free(text);
+	rp_corpus_free(c);
+}
+
+/* A reader taking runs of texts (a signing pass's threads) sets the end
+ * of its run: a window read stops there, so that it does not read the
+ * next run, another thread's; the texts are the texts added. */
+Test(corpus, a_window_stops_at_the_end_of_the_run)
+{
+	enum { N = 600, RUN = 40 };
+	rp_corpus *c;
+	char id[32], text[2200];
+	cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+	cr_assert_eq(rp_corpus_set_memory(c, (size_t)1 << 20, NULL), RP_OK);
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "d%d", i);
+		for (int x = 0; x < 2200; x++)
+			text[x] = (char)('a' + (i * 7 + x * 13) % 26);
+		text[100] = ' ';
+		cr_assert_eq(add(c, id, text, (size_t)(1500 + i)), RP_OK);
+	}
+	cr_assert_eq(rp_corpus_texts_ready(c), RP_OK);
+	rp_text_window w = { 0 };
+	size_t spooled = 0;
+	/* every other run, as one of two threads takes them */
+	for (size_t d0 = 0; d0 < N; d0 += 2 * RUN) {
+		const rp_doc *last = &c->docs[d0 + RUN - 1];
+		w.until = last->text + last->text_len + 1;
+		for (size_t e = d0; e < d0 + RUN; e++) {
+			const rp_doc *doc = &c->docs[e];
+			for (int x = 0; x < 2200; x++)
+				text[x] = (char)('a' + ((int)e * 7 + x * 13) % 26);
+			text[100] = ' ';
+			const char *t = rp_corpus_text_window(c, doc->text,
+							      doc->text_len, &w);
+			cr_assert_not_null(t);
+			cr_assert(memcmp(t, text, doc->text_len) == 0 &&
+				  t[doc->text_len] == '\0', "document %zu", e);
+			if (t != doc->text) {
+				spooled++;
+				cr_assert_leq(w.to, (uint64_t)(w.until - c->spool->base),
+					      "the window ends with the run");
+				cr_assert_geq(w.to, (uint64_t)(doc->text + doc->text_len -
+							       c->spool->base));
+			}
+		}
+	}
+	cr_assert_gt(spooled, 200, "%zu texts from the spool", spooled);
+	rp_text_window_free(&w);
 	rp_corpus_free(c);
 }
 

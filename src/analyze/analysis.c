@@ -282,6 +282,12 @@ static void *doc_worker(void *arg)
 			d = __atomic_fetch_add(job->next, DOC_RUN,
 					       __ATOMIC_RELAXED);
 			end = RP_MIN(d + DOC_RUN, nd);
+			/* (texts read in order: a window no further than
+			 * the run's last) */
+			const rp_doc *last = d < nd ? &job->c->docs[end - 1]
+						    : NULL;
+			sc.win.until = last ? last->text + last->text_len + 1
+					    : NULL;
 		}
 		if (d >= nd)
 			break;

@@ -668,6 +668,11 @@ const char *rp_corpus_text_window(const rp_corpus *c, const char *text,
 		return w->buf + (off - w->from);
 	/* (the NUL after the text is in the file: off + len < flushed) */
 	size_t want = RP_MAX(len + 1, RP_TEXT_WINDOW);
+	/* (a reader taking runs of texts does not read the next run's,
+	 * another thread's) */
+	uintptr_t u = (uintptr_t)w->until, t = (uintptr_t)text;
+	if (u > t && u <= (uintptr_t)s->base + s->flushed && u - t < want)
+		want = RP_MAX(len + 1, (size_t)(u - t));
 	if (want > s->flushed - off)
 		want = (size_t)(s->flushed - off);
 	w->from = w->to = 0;

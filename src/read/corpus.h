@@ -185,6 +185,9 @@ typedef struct rp_text_window {
 	size_t cap;
 	uint64_t from, to;     /* the spool's bytes [from, to) are in buf */
 	size_t paced;          /* texts read through a mapping (held files) */
+	/* NULL, or the end of the texts the reader takes next in a row
+	 * (the NUL after the last): a window read stops there. */
+	const char *until;
 } rp_text_window;
 
 /* The window's bytes a read (more when a text is longer). */
