@@ -361,6 +361,9 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 		memcpy(want, an->active, nd);
 	}
 	double t2 = rp_now();
+	/* (the last question to read the texts is past the stages that
+	 * set things aside: their files go) */
+	rp_corpus_stages_done(c);
 	int passages = need.winnow_w != 0;
 	if (!q.exact && q.release && c->memory) {
 		/* Under the memory bound, in runs of candidates, each run

@@ -87,14 +87,20 @@ struct rp_corpus {
 	char *tmpdir;             /* NULL: $TMPDIR, else /tmp */
 	struct rp_spool *spool;
 	struct rp_tmpfile *tmp;   /* what stages set aside; NULL until used */
-	/* rp_corpus_set_last_reading: last_reading, then texts_gone once
-	 * the question has read them (spool and tmp handed to gone_*,
-	 * closed on thread let_go when let_going, else at the free). */
-	int last_reading, texts_gone, let_going;
-	uint64_t gone_bytes;      /* rp_corpus_temp_bytes when they went */
-	struct rp_spool *gone_spool;
-	struct rp_tmpfile *gone_tmp;
-	pthread_t let_go;
+	/* rp_corpus_set_last_reading: last_reading, then stages_gone once
+	 * the question has its candidates (tmp handed to gone[0]) and
+	 * texts_gone once it has read the texts (the spool, and tmp if
+	 * made again, to the next): each closed on its thread, or at the
+	 * free when that could not start. */
+	int last_reading, stages_gone, texts_gone;
+	uint64_t gone_bytes;      /* temporary bytes of the files gone */
+	struct rp_gone {
+		struct rp_spool *spool;
+		struct rp_tmpfile *tmp;
+		pthread_t th;
+		int started;
+	} gone[2];
+	unsigned ngone;
 	/* Reading a part of the inputs (rp_corpus_read_part): the files of
 	 * a folder walk at offsets [part_lo, part_hi) of the inputs laid end
 	 * to end are this part's (the last part also takes those past it);
@@ -164,9 +170,12 @@ RP_INTERNAL int rp_progress_report(const rp_corpus *c, const char *stage,
  * analysis and before a text is handed out. RP_EIO with a message. */
 RP_INTERNAL int rp_corpus_texts_ready(const rp_corpus *c);
 
-/* A question has read c's texts: if it was the last to
- * (rp_corpus_set_last_reading), the temporary files are closed on a
- * thread of their own (or at rp_corpus_free when it cannot start). */
+/* The last question to read c's texts (rp_corpus_set_last_reading) has
+ * its candidates: what the stages set aside goes (c->tmp, closed on a
+ * thread of its own, or at rp_corpus_free when it cannot start). */
+RP_INTERNAL void rp_corpus_stages_done(rp_corpus *c);
+
+/* It has read the texts: the spool goes too, the same way. */
 RP_INTERNAL void rp_corpus_texts_read(rp_corpus *c);
 
 /* The text of document d for a reader that takes texts out of order: a
