@@ -429,6 +429,10 @@ verified:
 	r = NULL;
 cleanup:
 	fail(c, err);
+	/* (a last reading question that failed once its stages' file went:
+	 * no other question may look for what that file held) */
+	if (err < 0 && c->stages_gone)
+		c->texts_gone = 1;
 	rp_result_free(r);
 	free(want);
 	free(cand);
