@@ -19,6 +19,14 @@ static int add(rp_corpus *c, const char *id, const char *text, size_t len)
 	return rp_corpus_add(c, &in);
 }
 
+/* Document doc's text in tests of spooled texts: n letters of a pattern
+ * of its own. */
+static void letters(char *text, size_t doc, size_t n)
+{
+	for (size_t x = 0; x < n; x++)
+		text[x] = (char)('a' + (doc * 7 + x * 13) % 26);
+}
+
 static const char *reason(rp_corpus *c, size_t i)
 {
 	rp_reject r;
@@ -142,8 +150,7 @@ Test(corpus, spooled_texts_read_apart_are_the_texts_added)
 	cr_assert_eq(rp_corpus_set_memory(c, (size_t)1 << 20, NULL), RP_OK);
 	for (int i = 0; i < 300; i++) {
 		snprintf(id, sizeof(id), "d%d", i);
-		for (int x = 0; x < 2048; x++)
-			text[x] = (char)('a' + (i * 7 + x * 13) % 26);
+		letters(text, (size_t)i, 2048);
 		text[(size_t)(100 + i)] = ' ';
 		cr_assert_eq(add(c, id, text, (size_t)(1000 + 3 * i)), RP_OK);
 	}
@@ -153,8 +160,7 @@ Test(corpus, spooled_texts_read_apart_are_the_texts_added)
 	for (size_t d = 0; d < 300; d++) {
 		/* backwards: out of order */
 		size_t e = 299 - d;
-		for (int x = 0; x < 2048; x++)
-			text[x] = (char)('a' + ((int)e * 7 + x * 13) % 26);
+		letters(text, e, 2048);
 		text[100 + e] = ' ';
 		size_t len = 1000 + 3 * e;
 		const char *t = rp_corpus_text_at(c, e, &buf, &cap, &paced);
@@ -191,8 +197,7 @@ Test(corpus, spooled_texts_read_in_order_come_from_a_window)
 	for (int i = 0; i < N; i++) {
 		snprintf(id, sizeof(id), "d%d", i);
 		size_t len = i == 350 ? BIG : (size_t)(1000 + 3 * i);
-		for (size_t x = 0; x < len; x++)
-			text[x] = (char)('a' + ((size_t)i * 7 + x * 13) % 26);
+		letters(text, (size_t)i, len);
 		text[100 + i] = ' ';
 		cr_assert_eq(add(c, id, text, len), RP_OK);
 	}
@@ -205,8 +210,7 @@ Test(corpus, spooled_texts_read_in_order_come_from_a_window)
 		size_t e = k < N ? k : 200 + (k - N);
 		const rp_doc *doc = &c->docs[e];
 		size_t len = doc->text_len;
-		for (size_t x = 0; x < len; x++)
-			text[x] = (char)('a' + (e * 7 + x * 13) % 26);
+		letters(text, e, len);
 		text[100 + e] = ' ';
 		const char *t = rp_corpus_text_window(c, doc->text, len, &w);
 		cr_assert_not_null(t);
@@ -241,8 +245,7 @@ Test(corpus, a_window_stops_at_the_end_of_the_run)
 	cr_assert_eq(rp_corpus_set_memory(c, (size_t)1 << 20, NULL), RP_OK);
 	for (int i = 0; i < N; i++) {
 		snprintf(id, sizeof(id), "d%d", i);
-		for (int x = 0; x < 2200; x++)
-			text[x] = (char)('a' + (i * 7 + x * 13) % 26);
+		letters(text, (size_t)i, 2200);
 		text[100] = ' ';
 		cr_assert_eq(add(c, id, text, (size_t)(1500 + i)), RP_OK);
 	}
@@ -255,8 +258,7 @@ Test(corpus, a_window_stops_at_the_end_of_the_run)
 		w.until = last->text + last->text_len + 1;
 		for (size_t e = d0; e < d0 + RUN; e++) {
 			const rp_doc *doc = &c->docs[e];
-			for (int x = 0; x < 2200; x++)
-				text[x] = (char)('a' + ((int)e * 7 + x * 13) % 26);
+			letters(text, e, 2200);
 			text[100] = ' ';
 			const char *t = rp_corpus_text_window(c, doc->text,
 							      doc->text_len, &w);
