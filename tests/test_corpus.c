@@ -340,6 +340,9 @@ Test(corpus, the_last_reading_lets_the_texts_go_after_the_same_pairs)
 	rp_result *again;
 	cr_assert_eq(rp_scan(&again, c[1]), RP_ESTATE);
 	cr_assert_null(again);
+	cr_assert(strstr(rp_corpus_error(c[1]), "let go"), "%s",
+		  rp_corpus_error(c[1]));
+	cr_assert_eq(rp_corpus_analyze(c[1]), RP_ESTATE);
 	cr_assert_eq(rp_scan(&again, c[0]), RP_OK);
 	cr_assert_eq(rp_result_pair_count(again), np);
 	rp_result_free(again);

@@ -283,12 +283,23 @@ static int fail(rp_corpus *c, int err)
 	return err;
 }
 
+/* RP_ESTATE with a message once the last reading question let the
+ * texts go (rp_corpus_set_last_reading), else RP_OK. */
+static int texts_still_here(rp_corpus *c)
+{
+	if (!c->texts_gone)
+		return RP_OK;
+	rp_corpus_set_error(c, "the texts were let go after the last "
+			    "question that reads them");
+	return RP_ESTATE;
+}
+
 int rp_corpus_analyze(rp_corpus *c)
 {
 	RETURN_ERROR_IF(!c, RP_EINVAL);
 	rp_work w;
 	memset(&w, 0, sizeof(w));
-	RETURN_ERROR_IF(c->texts_gone, RP_ESTATE);
+	FORWARD_IF_ERROR(texts_still_here(c));
 	return fail(c, rp_analysis_ensure(c, NULL, &w));
 }
 
@@ -314,11 +325,7 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 	RETURN_ERROR_IF(!out, RP_EINVAL);
 	*out = NULL;
 	RETURN_ERROR_IF(!c, RP_EINVAL);
-	if (c->texts_gone) {
-		rp_corpus_set_error(c, "the texts were let go after the last "
-				    "question that reads them");
-		return RP_ESTATE;
-	}
+	FORWARD_IF_ERROR(texts_still_here(c));
 	FORWARD_IF_ERROR(rp_question_resolve(&q, c, qin));
 	memset(&w, 0, sizeof(w));
 	size_t nd = c->ndocs;
