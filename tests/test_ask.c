@@ -193,6 +193,76 @@ Test(ask, a_released_question_is_recomputed_alike)
 	rp_corpus_free(c);
 }
 
+/* Under a memory bound a released question verifies its candidates in
+ * the pass that relates them, on sets made from the tokens it aligns
+ * (rp_verify_relate), in runs; a kept question builds every set first
+ * and verifies, then relates. Both give the same answer and counts,
+ * whatever the shingles (words, characters, titles shingled with the
+ * text: sets then not made of alignment's tokens) and the question
+ * (filters, passages, templates), in one run or many. */
+Test(ask, verified_beside_alignment_as_on_sets_built_first)
+{
+	rp_analysis_options ao[3];
+	for (int k = 0; k < 3; k++)
+		rp_analysis_options_init(&ao[k], RP_ANALYSIS_OPTIONS_VERSION);
+	ao[1].include_title = 1;
+	ao[2].shingle = RP_SHINGLE_CHAR;
+	ao[2].k = 7;
+	rp_question q[3];
+	for (int k = 0; k < 3; k++)
+		rp_question_init(&q[k], RP_QUESTION_VERSION);
+	q[1].threshold = 0.8;
+	q[1].cross_outlet = 1;
+	q[1].window = 2 * 86400;
+	q[2].threshold = 0.95; /* (pairs then kept for a passage) */
+	q[2].containment = RP_OFF;
+	q[2].align = RP_OFF;
+	q[2].keep_templates = 1;
+	const size_t bounds[] = { (size_t)1 << 20, (size_t)256 << 20 };
+	size_t tentative = 0, filtered = 0;
+	for (int b = 0; b < 2; b++)
+		for (int k = 0; k < 3; k++) {
+			rp_corpus *c = NULL;
+			cr_assert_eq(rp_corpus_new(&c, NULL), RP_OK);
+			cr_assert_eq(rp_corpus_set_memory(c, bounds[b], NULL), RP_OK);
+			cr_assert_eq(rp_corpus_configure(c, &ao[k]), RP_OK);
+			char fixture[4096];
+			snprintf(fixture, sizeof(fixture),
+				 "%s/../tests/fixtures/news-folder", samples());
+			cr_assert_eq(rp_corpus_read_path(c, samples(), NULL), RP_OK);
+			cr_assert_eq(rp_corpus_read_path(c, fixture, NULL), RP_OK);
+			for (int x = 0; x < 3; x++) {
+				rp_question qq = q[x];
+				qq.release = 1;
+				rp_result *beside = ask(c, &qq);
+				qq.release = 0;
+				rp_result *first = ask(c, &qq);
+				char what[64];
+				snprintf(what, sizeof(what), "bound %d, options %d, question %d",
+					 b, k, x);
+				assert_same(beside, first, what);
+				rp_scan_stats s1, s2;
+				rp_result_stats(&s1, beside);
+				rp_result_stats(&s2, first);
+				cr_assert_eq(s1.filtered, s2.filtered, "%s: filtered", what);
+				cr_assert_eq(s1.templates, s2.templates, "%s: templates", what);
+				cr_assert_eq(s1.candidates, s2.candidates, "%s", what);
+				cr_assert_gt(s1.sets_built, 0, "%s: sets made", what);
+				filtered += s1.filtered;
+				/* (pairs kept for a passage: more pairs than the
+				 * thresholds pass) */
+				const rp_pair *p = rp_result_pairs(beside);
+				for (size_t i = 0; i < rp_result_pair_count(beside); i++)
+					tentative += x == 2 && p[i].jaccard < qq.threshold;
+				rp_result_free(beside);
+				rp_result_free(first);
+			}
+			rp_corpus_free(c);
+		}
+	cr_assert_gt(filtered, 0, "the filters left pairs out");
+	cr_assert_gt(tentative, 0, "pairs were kept for a passage");
+}
+
 /* Every pair a question reports, compared alone, has its numbers. */
 static void compare_every_pair(rp_corpus *c, const rp_question *q)
 {

@@ -122,6 +122,25 @@ int rp_doc_tokens(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 	return rp_tokenize_skip(tb, text, len, flags, skip, nskip);
 }
 
+/* The tokenizer's flags for document d's shingles (chars: a character
+ * text). */
+static int set_flags(const rp_analysis_options *o, int chars)
+{
+	return chars ? RP_TOK_CHARS
+		     : o->shingle == RP_SHINGLE_CHAR ? RP_TOK_NORM : 0;
+}
+
+/* Shingle hashes of tokens tb, in the document's mode, into sb. */
+static int shingles_of(const rp_analysis_options *o, rp_shinglebuf *sb,
+		       const rp_tokbuf *tb, int chars)
+{
+	if (chars)
+		return rp_shingle_words(sb, tb, RP_CHAR_TEXT_K);
+	if (o->shingle == RP_SHINGLE_CHAR)
+		return rp_shingle_chars(sb, tb, o->k);
+	return rp_shingle_words(sb, tb, o->k);
+}
+
 /* Shingle hashes of document d (text order, duplicates kept) into sb;
  * chars: d is a character text; apart: RP_DOC_APART, RP_DOC_SEQ or 0. */
 static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
@@ -129,19 +148,34 @@ static int shingle_doc(const rp_corpus *c, const rp_boiler *bo, rp_tokbuf *tb,
 		       int apart)
 {
 	const rp_analysis_options *o = &c->ao;
-	if (chars) {
-		FORWARD_IF_ERROR(rp_doc_tokens(c, bo, tb, sc, d,
-					       RP_TOK_CHARS | apart,
-					       o->include_title));
-		return rp_shingle_words(sb, tb, RP_CHAR_TEXT_K);
-	}
 	FORWARD_IF_ERROR(rp_doc_tokens(c, bo, tb, sc, d,
-				       (o->shingle == RP_SHINGLE_CHAR ? RP_TOK_NORM
-								      : 0) | apart,
+				       set_flags(o, chars) | apart,
 				       o->include_title));
-	if (o->shingle == RP_SHINGLE_CHAR)
-		return rp_shingle_chars(sb, tb, o->k);
-	return rp_shingle_words(sb, tb, o->k);
+	return shingles_of(o, sb, tb, chars);
+}
+
+int rp_analysis_set_tokens(const rp_corpus *c, size_t d, rp_tokbuf *tb,
+			   rp_scratch *sc)
+{
+	const rp_analysis *an = c->an;
+	RETURN_ERROR_IF(!an || !an->based || d >= c->ndocs, RP_ESTATE);
+	return rp_doc_tokens(c, &an->boil, tb, sc, d,
+			     set_flags(&c->ao, an->chars[d]) | RP_DOC_APART,
+			     c->ao.include_title);
+}
+
+int rp_analysis_tokens_shared(const rp_corpus *c, size_t d)
+{
+	return !(c->ao.include_title && c->docs[d].title);
+}
+
+int rp_analysis_set_of(const rp_corpus *c, size_t d, const rp_tokbuf *tb,
+		       rp_shinglebuf *sb)
+{
+	FORWARD_IF_ERROR(shingles_of(&c->ao, sb, tb, c->an->chars[d]));
+	FORWARD_IF_ERROR(rp_shingle_set(sb));
+	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
+	return RP_OK;
 }
 
 int rp_analysis_shingles(const rp_corpus *c, size_t d, rp_tokbuf *tb,

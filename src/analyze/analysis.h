@@ -158,6 +158,20 @@ RP_INTERNAL int rp_analysis_shingles(const rp_corpus *c, size_t d,
 				     rp_tokbuf *tb, rp_shinglebuf *sb,
 				     rp_scratch *sc);
 
+/* Document d's shingle set made from its tokens, the way the sets pass
+ * makes it (rp_analysis_sets), for a stage that tokenizes the texts
+ * anyway (verification beside alignment, relate.c):
+ * rp_analysis_set_tokens tokenizes d (read apart) as its set wants;
+ * rp_analysis_tokens_shared says whether those tokens are alignment's
+ * too (they are unless d's title is shingled with its text: the same
+ * words, the title's first); rp_analysis_set_of makes the set (sorted,
+ * distinct) of d's tokens tb into sb. Need the base pass (RP_ESTATE). */
+RP_INTERNAL int rp_analysis_set_tokens(const rp_corpus *c, size_t d,
+				       rp_tokbuf *tb, rp_scratch *sc);
+RP_INTERNAL int rp_analysis_tokens_shared(const rp_corpus *c, size_t d);
+RP_INTERNAL int rp_analysis_set_of(const rp_corpus *c, size_t d,
+				   const rp_tokbuf *tb, rp_shinglebuf *sb);
+
 /* rp_doc_tokens: the text is read out of order (rp_corpus_text_at), or
  * in file order, by a pass over the texts (rp_corpus_text_window). */
 #define RP_DOC_APART 0x100

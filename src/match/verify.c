@@ -22,8 +22,14 @@
 
 void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a, size_t b)
 {
-	size_t na = sets->n[a], nb = sets->n[b];
-	size_t inter = rp_intersect_count(sets->h[a], na, sets->h[b], nb);
+	rp_score_sets(out, a, sets->h[a], sets->n[a], b, sets->h[b],
+		      sets->n[b]);
+}
+
+void rp_score_sets(rp_pair *out, size_t a, const uint64_t *ha, size_t na,
+		   size_t b, const uint64_t *hb, size_t nb)
+{
+	size_t inter = rp_intersect_count(ha, na, hb, nb);
 	size_t uni = na + nb - inter;
 
 	memset(out, 0, sizeof(*out));

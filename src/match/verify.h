@@ -27,6 +27,10 @@ typedef struct rp_sets {
 /* Exact scores of documents a and b. */
 RP_INTERNAL void rp_score_pair(rp_pair *out, const rp_sets *sets, size_t a,
 			       size_t b);
+/* The same of sets ha[0..na) (document a) and hb[0..nb) (document b). */
+RP_INTERNAL void rp_score_sets(rp_pair *out, size_t a, const uint64_t *ha,
+			       size_t na, size_t b, const uint64_t *hb,
+			       size_t nb);
 
 /* Jaccard >= t, or (c > 0) either containment >= c for a contained text
  * of at least RP_CONTAIN_MIN_SHINGLES shingles. */

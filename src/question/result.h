@@ -82,6 +82,32 @@ RP_INTERNAL int rp_relate_pairs(rp_result *r, int keep_all);
 RP_INTERNAL int rp_relate_range(rp_result *r, size_t from, size_t to,
 				int keep_all, uint32_t **groups);
 
+/* What rp_verify_relate adds up: sets made, and the share of the pass's
+ * seconds its threads spent relating (aligning) rather than verifying
+ * (tokens, sets, scores). */
+typedef struct rp_verify_relate_stats {
+	size_t sets_built;
+	double align_s;
+} rp_verify_relate_stats;
+
+/*
+ * Verification and relations in one pass: the candidates cand[0..ncand)
+ * (sorted, distinct) are scored on their shingle sets, made from the
+ * tokens alignment reads, and kept as rp_verify keeps them (with
+ * keep[0..nkeep), the passage candidates, kept on keep_shared shared
+ * shingles for a passage when the question asks for one); those the
+ * filters leave out are counted in stats.filtered, the others related as
+ * rp_relate_range relates them and appended to r's pairs, in order (the
+ * same pairs, arrays and relations as rp_verify, rp_filter_pairs_from
+ * and rp_relate_range give). *groups as rp_relate_range's; *cap and
+ * *capt: the room r->pairs and r->tent have.
+ */
+RP_INTERNAL int rp_verify_relate(rp_result *r, const uint64_t *cand,
+				 size_t ncand, const uint64_t *keep,
+				 size_t nkeep, size_t keep_shared,
+				 uint32_t **groups, size_t *cap, size_t *capt,
+				 rp_verify_relate_stats *st);
+
 /* Why the question's filters leave out pair p (a static phrase), or NULL. */
 RP_INTERNAL const char *rp_pair_filtered(const rp_result *r, const rp_pair *p);
 

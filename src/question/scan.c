@@ -163,32 +163,32 @@ static size_t set_bytes(const rp_corpus *c, size_t d)
 }
 
 /*
- * Verify the sorted candidates cand[0..ncand) in runs whose documents'
- * shingle sets take at most a quarter of the memory bound: each run's
- * sets are built, its candidates verified (with keep's candidates that
- * fall in it) and the sets freed. rp_verify's output is sorted by pair,
- * so the runs' outputs, appended, are what one call would give; a
- * document in several runs is shingled again in each. Each run's pairs
- * are filtered and related (aligned) at once, while the page cache holds
- * the texts its sets were built from: after the last run, alignment read
- * texts of a spool larger than the cache at random, one disk read each
- * (10M bench documents: 50-60 s waiting on the disk). *align_s: the
- * seconds that took.
+ * Verify and relate the sorted candidates cand[0..ncand) in runs whose
+ * documents' shingle sets would take at most a quarter of the memory
+ * bound (rp_verify_relate: each candidate's texts tokenized once, for
+ * its sets and its alignment, by a thread that keeps its last
+ * documents' tokens and sets), with keep's candidates that fall in each
+ * run. Each run's output is in candidate order, so the runs' outputs,
+ * appended, are what one run would give. The runs keep the texts a run
+ * reads within what the page cache holds: over a spool larger than the
+ * cache, texts read at random are one disk read each (10M bench
+ * documents: 50-60 s waiting on the disk when every pair was aligned
+ * after the last run). A pass of its own used to build each run's sets
+ * first, tokenizing every candidate's text a second time. *align_s: the
+ * seconds of those spent relating pairs, as the threads spent them.
  */
 static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
 			  const uint64_t *cand, size_t ncand,
 			  const uint64_t *keep, size_t nkeep, uint8_t *want,
 			  rp_work *w, double *align_s)
 {
-	rp_analysis *an = c->an;
 	size_t nd = c->ndocs, budget = c->memory / 4, cap = 0, capt = 0;
 	size_t i = 0, k = 0;
 	int err = RP_OK;
-	rp_pair *p = NULL;
-	uint8_t *t = NULL;
-	uint32_t *groups = NULL; /* rp_relate_range's, over the runs */
+	uint32_t *groups = NULL; /* rp_verify_relate's, over the runs */
+	rp_verify_relate_stats st = { 0, 0 };
 	while (i < ncand) {
-		size_t np = 0, bytes = 0, j = i;
+		size_t bytes = 0, j = i;
 		memset(want, 0, nd);
 		for (; j < ncand; j++) {
 			size_t a = RP_PAIR_A(cand[j]), b = RP_PAIR_B(cand[j]);
@@ -202,34 +202,10 @@ static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
 		size_t k2 = k;
 		while (k2 < nkeep && keep[k2] <= cand[j - 1])
 			k2++;
-		GOTO_IF_ERROR(rp_analysis_sets(c, want, w));
-		rp_sets S = { (const uint64_t *const *)an->sets, an->nsets, nd };
-		GOTO_IF_ERROR(rp_verify(&p, &np, q->min_passage ? &t : NULL, &S,
-					cand + i, j - i, keep ? keep + k : NULL,
-					k2 - k, passage_shingles(c, q),
-					q->threshold, q->containment,
-					c->ao.threads));
-		rp_analysis_release_sets(an, nd);
-		if (np) {
-			GOTO_IF_ERROR(RP_GROW(r->pairs, cap, r->npairs + np));
-			memcpy(r->pairs + r->npairs, p, np * sizeof(*p));
-			if (t) {
-				GOTO_IF_ERROR(RP_GROW(r->tent, capt, r->npairs + np));
-				memcpy(r->tent + r->npairs, t, np);
-			}
-			r->npairs += np;
-			size_t from = r->npairs - np;
-			double t0 = rp_now();
-			rp_filter_pairs_from(r, from);
-			GOTO_IF_ERROR(rp_result_alloc_pairs(r));
-			GOTO_IF_ERROR(rp_relate_range(r, from, r->npairs, 0,
-						      &groups));
-			*align_s += rp_now() - t0;
-		}
-		free(p);
-		free(t);
-		p = NULL;
-		t = NULL;
+		GOTO_IF_ERROR(rp_verify_relate(r, cand + i, j - i,
+					       keep ? keep + k : NULL, k2 - k,
+					       passage_shingles(c, q), &groups,
+					       &cap, &capt, &st));
 		i = j;
 		k = k2;
 	}
@@ -243,8 +219,8 @@ static int verify_in_runs(rp_result *r, rp_corpus *c, const rp_question *q,
 		GOTO_IF(!r->tent, RP_ENOMEM);
 	}
 cleanup:
-	free(p);
-	free(t);
+	w->sets_built += st.sets_built;
+	*align_s = st.align_s;
 	free(groups);
 	return err;
 }
@@ -319,7 +295,7 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 	size_t ncand = 0;
 	rp_work w;
 	rp_question q;
-	double align_s = 0; /* verified in runs: each run aligned then */
+	double align_s = 0; /* verified in runs: related in the same pass */
 	int related = 0;
 
 	RETURN_ERROR_IF(!out, RP_EINVAL);
@@ -382,6 +358,7 @@ static int ask(rp_result **out, rp_corpus *c, const rp_question *qin,
 					     given ? given->npcand
 					     : passages ? an->npcand : 0, want,
 					     &w, &align_s));
+		/* (what the runs' pass did not spend relating pairs) */
 		r->stats.seconds_verify = rp_now() - t2 - align_s;
 		related = 1;
 		goto verified;
