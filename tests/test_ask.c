@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpus.h"
+#include "spool.h"
 #include "testutil.h"
 
 static const char *samples(void)
@@ -195,11 +197,12 @@ Test(ask, a_released_question_is_recomputed_alike)
 
 /* Under a memory bound a released question verifies its candidates in
  * the pass that relates them, on sets made from the tokens it aligns
- * (rp_verify_relate), in runs; a kept question builds every set first
- * and verifies, then relates. Both give the same answer and counts,
- * whatever the shingles (words, characters, titles shingled with the
- * text: sets then not made of alignment's tokens) and the question
- * (filters, passages, templates), in one run or many. */
+ * (rp_verify_relate), in runs, or, its texts on disk, builds each run's
+ * sets first (run_on_sets); a kept question builds every set first and
+ * verifies, then relates. All give the same answer and counts, whatever
+ * the shingles (words, characters, titles shingled with the text: sets
+ * then not made of alignment's tokens) and the question (filters,
+ * passages, templates), in one run or many. */
 Test(ask, verified_beside_alignment_as_on_sets_built_first)
 {
 	rp_analysis_options ao[3];
@@ -235,12 +238,22 @@ Test(ask, verified_beside_alignment_as_on_sets_built_first)
 				rp_question qq = q[x];
 				qq.release = 1;
 				rp_result *beside = ask(c, &qq);
+				/* (every spool on disk: the sets first, run by
+				 * run) */
+				rp_spool_set_disk_from(1);
+				cr_assert_eq(rp_corpus_texts_on_disk(c), b == 0,
+					     "the 1 MiB bound spools the texts");
+				rp_result *runs = ask(c, &qq);
+				rp_spool_set_disk_from(0);
+				cr_assert_eq(rp_corpus_texts_on_disk(c), 0);
 				qq.release = 0;
 				rp_result *first = ask(c, &qq);
 				char what[64];
 				snprintf(what, sizeof(what), "bound %d, options %d, question %d",
 					 b, k, x);
 				assert_same(beside, first, what);
+				assert_same(runs, first, what);
+				rp_result_free(runs);
 				rp_scan_stats s1, s2;
 				rp_result_stats(&s1, beside);
 				rp_result_stats(&s2, first);

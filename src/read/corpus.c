@@ -702,6 +702,11 @@ void rp_corpus_prefetch(const rp_corpus *c, size_t d)
 		rp_spool_prefetch(c->spool, c->docs[d].text, c->docs[d].text_len);
 }
 
+int rp_corpus_texts_on_disk(const rp_corpus *c)
+{
+	return c && rp_spool_on_disk(c->spool);
+}
+
 void rp_corpus_pace(const rp_corpus *c, size_t *since, size_t bytes)
 {
 	if (!c)

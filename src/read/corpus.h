@@ -220,6 +220,9 @@ RP_INTERNAL void rp_text_window_free(rp_text_window *w);
  * start reading it from the spool when that is on disk (rp_spool_prefetch;
  * nothing otherwise). */
 RP_INTERNAL void rp_corpus_prefetch(const rp_corpus *c, size_t d);
+/* Whether c's texts are read from the disk: spooled, the spool larger
+ * than the page cache is likely to hold (rp_spool_on_disk). */
+RP_INTERNAL int rp_corpus_texts_on_disk(const rp_corpus *c);
 
 /* A pass read `bytes` of texts (*since: the caller's count): release the
  * spool's mapped pages every quantum (spool.h). A text read out of order

@@ -189,19 +189,33 @@ int rp_spool_read(const rp_spool *s, const char *text, size_t len, char *out)
 	return 1;
 }
 
-void rp_spool_prefetch(const rp_spool *s, const char *text, size_t len)
+/* Spools from this size on are read from the disk (0: not known yet). */
+static uint64_t disk_from;
+
+void rp_spool_set_disk_from(uint64_t bytes)
 {
-	static uint64_t large; /* (half the memory: once, any thread) */
-	if (!s || text < s->base || (uint64_t)(text - s->base) + len > s->flushed)
-		return;
-	uint64_t from = __atomic_load_n(&large, __ATOMIC_RELAXED);
-	if (!from) {
+	__atomic_store_n(&disk_from, bytes, __ATOMIC_RELAXED);
+}
+
+int rp_spool_on_disk(const rp_spool *s)
+{
+	if (!s)
+		return 0;
+	uint64_t from = __atomic_load_n(&disk_from, __ATOMIC_RELAXED);
+	if (!from) { /* (half the memory: once, any thread) */
 		long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
 		from = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size / 2
 					     : UINT64_MAX;
-		__atomic_store_n(&large, from, __ATOMIC_RELAXED);
+		__atomic_store_n(&disk_from, from, __ATOMIC_RELAXED);
 	}
-	if (s->flushed < from)
+	return s->flushed >= from;
+}
+
+void rp_spool_prefetch(const rp_spool *s, const char *text, size_t len)
+{
+	if (!s || text < s->base || (uint64_t)(text - s->base) + len > s->flushed)
+		return;
+	if (!rp_spool_on_disk(s))
 		return;
 	(void)posix_fadvise(s->fd, (off_t)(text - s->base), (off_t)len,
 			    POSIX_FADV_WILLNEED);

@@ -100,6 +100,13 @@ RP_INTERNAL int rp_spool_read(const rp_spool *s, const char *text, size_t len,
 RP_INTERNAL void rp_spool_prefetch(const rp_spool *s, const char *text,
 				   size_t len);
 
+/* Whether the spool's texts are read from the disk rather than the page
+ * cache: it holds half the machine's memory or more (0 for s NULL).
+ * rp_spool_set_disk_from sets that size instead (tests; 0: half the
+ * memory again). */
+RP_INTERNAL int rp_spool_on_disk(const rp_spool *s);
+RP_INTERNAL void rp_spool_set_disk_from(uint64_t bytes);
+
 /* A pass read `bytes` more of the spool's texts (*since: its own count):
  * release the mapping's pages when a quantum was read. s may be NULL. */
 RP_INTERNAL void rp_spool_pace(rp_spool *s, size_t *since, size_t bytes);
