@@ -772,7 +772,9 @@ typedef struct rp_scan_stats {
 	size_t docs_signed;        /**< of which signed (MinHash) */
 	size_t sets_built;         /**< shingle sets this question built (a set
 					built by an earlier question is reused
-					unless it was released) */
+					unless it was released; verified beside
+					alignment, a set made again for a text a
+					thread had let go counts again) */
 	size_t common_fingerprints;/**< shared-passage fingerprints on more
 					than 256 places (common phrases: "the
 					company said in a statement"), not

@@ -7,7 +7,10 @@
  *   -> candidates (lsh.c; merged with the analysis's) -> shingle sets of
  *       the candidates' documents (analysis.c, kept) -> exact verification
  *       (verify.c) -> filters, relations, alignment, templates (relate.c)
- *       -> clusters (cluster.c)
+ *       -> clusters (cluster.c); a question that frees what it used under
+ *       a memory bound verifies in runs (verify_in_runs), each in the pass
+ *       that aligns it (rp_verify_relate: sets made from alignment's
+ *       tokens), or with its sets built first when the texts are on disk
  *
  * Stages do not call each other; this file hands each one plain arrays.
  * rp_corpus_compare runs the same steps for one pair, so that comparing
