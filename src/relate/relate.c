@@ -238,8 +238,7 @@ static int keep_passages(rp_pair *p, rp_passage **pass, rp_edit **edits,
 /* Relation, source and (when the question aligns) passages and edits of
  * pair p, of tokens ta and tb; *tent (or NULL) its tentative mark. A pair
  * kept only for a passage is aligned to find it, even with alignment
- * turned off, and left unclassified without one (*skipped) unless
- * keep_all. */
+ * turned off, and left unclassified without one unless keep_all. */
 static int relate_one(const rp_result *r, int keep_all, rp_pair *p,
 		      uint8_t *tent, const rp_tokbuf *ta, const rp_tokbuf *tb,
 		      rp_align *al, rp_scratch *sc, rp_passage **pass,
@@ -303,7 +302,7 @@ static int relate_one(const rp_result *r, int keep_all, rp_pair *p,
 }
 
 /* Candidate x of a verifying job: scored on the two sets, and kept as
- * rp_verify keeps it (rp_verify.c's verify_range) unless the question's
+ * rp_verify keeps it (verify.c's verify_range) unless the question's
  * filters leave it out; a kept one related. */
 static int verify_one(align_job *job, tok_cache *tc, rp_align *al,
 		      rp_scratch *sc, size_t x)

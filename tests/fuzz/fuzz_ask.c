@@ -1,7 +1,9 @@
 /* Fuzz target: one collection, many questions. A small fuzzed collection
  * (documents separated by 0xFF bytes, outlets alternating, some dated) is
  * read once and asked three questions; each answer must equal the answer
- * of a fresh collection asked that question alone. A question that needs
+ * of a fresh collection asked that question alone, and the answer of one
+ * under a 4 KiB memory bound asked it with release set (verification in
+ * runs, beside alignment). A question that needs
  * nothing new (threshold and filters only) must not shingle or sign again,
  * and rp_corpus_compare must give every pair of the first answer its
  * scores, relation and source, with a verdict that reports it. */
@@ -13,10 +15,14 @@
 
 #define NQ 3
 
-static rp_corpus *collection(const unsigned char *data, size_t size)
+/* bound: a memory bound for the collection (0: none). */
+static rp_corpus *collection(const unsigned char *data, size_t size,
+			     size_t bound)
 {
 	rp_corpus *c = NULL;
 	if (rp_corpus_new(&c, NULL) != RP_OK)
+		abort();
+	if (bound && rp_corpus_set_memory(c, bound, NULL) != RP_OK)
 		abort();
 	rp_analysis_options ao;
 	rp_analysis_options_init(&ao, RP_ANALYSIS_OPTIONS_VERSION);
@@ -109,7 +115,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	q[2].min_passage = 12;
 	q[2].containment = 0.3;
 
-	rp_corpus *c = collection(data, size);
+	rp_corpus *c = collection(data, size, 0);
 	rp_result *r[NQ];
 	for (int i = 0; i < NQ; i++)
 		r[i] = ask(c, &q[i]);
@@ -123,11 +129,21 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		abort();
 
 	for (int i = 0; i < NQ; i++) {
-		rp_corpus *alone = collection(data, size);
+		rp_corpus *alone = collection(data, size, 0);
 		rp_result *ra = ask(alone, &q[i]);
 		same(r[i], ra);
 		rp_result_free(ra);
 		rp_corpus_free(alone);
+		/* Under a 4 KiB bound, released: texts spooled, candidates
+		 * verified in runs of a few, each in the pass that aligns
+		 * it (sets made from alignment's tokens). */
+		rp_corpus *bounded = collection(data, size, 4096);
+		rp_question qr = q[i];
+		qr.release = 1;
+		rp_result *rb = ask(bounded, &qr);
+		same(r[i], rb);
+		rp_result_free(rb);
+		rp_corpus_free(bounded);
 	}
 
 	const rp_pair *p = rp_result_pairs(r[0]);
