@@ -169,13 +169,20 @@ int rp_analysis_tokens_shared(const rp_corpus *c, size_t d)
 	return !(c->ao.include_title && c->docs[d].title);
 }
 
+/* sb's shingles made a set (sorted, distinct), of at most UINT32_MAX - 1
+ * members (the sets' counts are 32 bits). */
+static int made_set(rp_shinglebuf *sb)
+{
+	FORWARD_IF_ERROR(rp_shingle_set(sb));
+	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
+	return RP_OK;
+}
+
 int rp_analysis_set_of(const rp_corpus *c, size_t d, const rp_tokbuf *tb,
 		       rp_shinglebuf *sb)
 {
 	FORWARD_IF_ERROR(shingles_of(&c->ao, sb, tb, c->an->chars[d]));
-	FORWARD_IF_ERROR(rp_shingle_set(sb));
-	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
-	return RP_OK;
+	return made_set(sb);
 }
 
 int rp_analysis_shingles(const rp_corpus *c, size_t d, rp_tokbuf *tb,
@@ -277,8 +284,7 @@ static int doc_pass(doc_job *job, rp_tokbuf *tb, rp_shinglebuf *sb,
 		}
 		return RP_OK;
 	}
-	FORWARD_IF_ERROR(rp_shingle_set(sb));
-	RETURN_ERROR_IF(sb->n >= UINT32_MAX, RP_ELIMIT);
+	FORWARD_IF_ERROR(made_set(sb));
 	/* Sets fill the thread's arena blocks, freed together: a set of its
 	 * own per document was a fresh allocation faulted a 4 KiB page at a
 	 * time and freed one by one (a third of a news scan's faults). */
