@@ -379,3 +379,73 @@ Test(lsh, sorting_hashes_gives_the_order_of_the_full_sort)
 		free(t);
 	}
 }
+
+/* A stable sort of n elements whose values were their places: keys in
+ * order, ties in their old order, every place once. */
+static void check_stable_kv(const rp_kv *a, const uint64_t *keys, size_t n)
+{
+	uint8_t *seen = calloc(n + 1, 1);
+	cr_assert_not_null(seen);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_lt(a[i].val, n, "i=%zu", i);
+		cr_assert_not(seen[a[i].val], "place %llu twice",
+			      (unsigned long long)a[i].val);
+		seen[a[i].val] = 1;
+		cr_assert_eq(a[i].key, keys[a[i].val], "i=%zu: key moved", i);
+		if (i > 0) {
+			cr_assert_leq(a[i - 1].key, a[i].key, "i=%zu", i);
+			if (a[i - 1].key == a[i].key)
+				cr_assert_lt(a[i - 1].val, a[i].val,
+					     "i=%zu: a tie out of order", i);
+		}
+	}
+	free(seen);
+}
+
+/* Past RP_RADIX_MSD_FROM bytes the radix sorts scatter by the top
+ * differing digit first and sort each bucket alone (and a bucket past it
+ * again): the order must stay a stable sort's, for hashes with ties,
+ * keys whose top bytes are all zero (pairs), two huge buckets, keys of a
+ * few hundred values, and keys all equal; and rp_sort_u64 must agree. */
+Test(lsh, radix_sorts_past_the_cache_give_the_stable_order)
+{
+	size_t n = 3 * RP_RADIX_MSD_FROM / sizeof(rp_kv) / 2;
+	rp_kv *a = malloc(n * sizeof(*a)), *t = malloc(n * sizeof(*t));
+	uint64_t *keys = malloc(n * sizeof(*keys));
+	uint64_t *u = malloc(n * sizeof(*u)), *ut = malloc(n * sizeof(*ut));
+	cr_assert(a && t && keys && u && ut);
+	for (int kind = 0; kind < 5; kind++) {
+		uint64_t st = 77 + (uint64_t)kind;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = tu_rand(&st);
+			switch (kind) {
+			case 0: /* hashes, a fifth repeating an earlier one */
+				keys[i] = i && r % 5 == 0 ? keys[r % i] : tu_rand(&st);
+				break;
+			case 1: /* pairs of documents below 2^20 */
+				keys[i] = (r % (1u << 20)) << 32 | (r >> 40);
+				break;
+			case 2: /* two buckets, each past the line itself */
+				keys[i] = (r & 1) << 63 | (r >> 48);
+				break;
+			case 3:
+				keys[i] = r % 300;
+				break;
+			default:
+				keys[i] = 42;
+			}
+			a[i] = (rp_kv){ keys[i], i };
+			u[i] = keys[i];
+		}
+		rp_sort_kv(a, t, n);
+		check_stable_kv(a, keys, n);
+		rp_sort_u64(u, ut, n);
+		for (size_t i = 0; i < n; i++)
+			cr_assert_eq(u[i], a[i].key, "kind %d i=%zu", kind, i);
+	}
+	free(a);
+	free(t);
+	free(keys);
+	free(u);
+	free(ut);
+}
