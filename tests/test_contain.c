@@ -524,3 +524,48 @@ Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
 		free(c[run]);
 	free(h);
 }
+
+/* rp_sort_fp sorts a part's fingerprints by hash: by three 11-bit digits
+ * below 2^18 of them, by the top byte and then each bucket above. Both
+ * must give a stable sort's order (the search pairs a posting's
+ * fingerprints in the order they were unpacked): hashes with ties
+ * (every third repeats an earlier one), and hashes of a few values. */
+Test(contain, sorting_fingerprints_keeps_a_stable_order)
+{
+	const size_t sizes[] = { 0, 1, 47, 5000, ((size_t)1 << 18) - 1,
+				 ((size_t)1 << 18) + 12345 };
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		for (int few = 0; few < 2; few++) {
+			size_t n = sizes[s];
+			uint64_t st = 99 + n + (uint64_t)few;
+			rp_fp *fp = malloc((n + 1) * sizeof(*fp));
+			uint32_t *h = malloc((n + 1) * sizeof(*h));
+			uint8_t *seen = calloc(n + 1, 1);
+			cr_assert(fp && h && seen);
+			for (size_t i = 0; i < n; i++) {
+				uint64_t r = rng(&st);
+				h[i] = few ? (uint32_t)(r % 7) << 29
+					   : i && r % 3 == 0 ? h[r % i]
+							     : (uint32_t)(r >> 32);
+				fp[i] = (rp_fp){ h[i], (uint32_t)i, (uint32_t)(r & 0xffff) };
+			}
+			cr_assert_eq(rp_sort_fp(fp, n), RP_OK);
+			for (size_t i = 0; i < n; i++) {
+				uint32_t d = fp[i].doc;
+				cr_assert_lt(d, n);
+				cr_assert_not(seen[d], "n=%zu: %u twice", n, d);
+				seen[d] = 1;
+				cr_assert_eq(fp[i].h, h[d], "n=%zu i=%zu", n, i);
+				if (i > 0) {
+					cr_assert_leq(fp[i - 1].h, fp[i].h, "n=%zu i=%zu", n, i);
+					if (fp[i - 1].h == fp[i].h)
+						cr_assert_lt(fp[i - 1].doc, d,
+							     "n=%zu i=%zu: a tie out of order", n, i);
+				}
+			}
+			free(fp);
+			free(h);
+			free(seen);
+		}
+	}
+}

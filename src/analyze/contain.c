@@ -319,36 +319,60 @@ int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n, unsigned w,
 	return rp_fpbuf_add(b, doc, b->one, b->none, h);
 }
 
-/* LSD radix sort of fingerprints by hash, two 16-bit digits; the
- * buffer it needs lives only as long as the sort. */
-static int sort_fp(rp_fp *a, size_t n)
+/* x[0..n) sorted by LSD passes of three `width`-bit digits, between x
+ * and y: the result in y, x scratch. */
+static void sort_fp3(rp_fp *x, rp_fp *y, size_t n, unsigned width)
 {
-	size_t *cnt = calloc(65536, sizeof(*cnt));
-	rp_fp *tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
-	if (!cnt || !tmp) {
-		free(cnt);
-		free(tmp);
-		return RP_ENOMEM;
-	}
-	rp_fp *src = a, *dst = tmp;
-	for (int d = 0; d < 2; d++) {
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[(src[i].h >> (16 * d)) & 0xffff]++;
+	size_t cnt[3][2048];
+	uint32_t mask = ((uint32_t)1 << width) - 1;
+	memset(cnt, 0, sizeof(cnt));
+	for (size_t i = 0; i < n; i++)
+		for (unsigned d = 0; d < 3; d++)
+			cnt[d][(x[i].h >> (width * d)) & mask]++;
+	rp_fp *src = x, *dst = y;
+	for (unsigned d = 0; d < 3; d++) {
 		size_t sum = 0;
-		for (size_t b = 0; b < 65536; b++) {
-			size_t c = cnt[b];
-			cnt[b] = sum;
+		for (size_t b = 0; b <= mask; b++) {
+			size_t c = cnt[d][b];
+			cnt[d][b] = sum;
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i].h >> (16 * d)) & 0xffff]++] = src[i];
+			dst[cnt[d][(src[i].h >> (width * d)) & mask]++] = src[i];
 		rp_fp *t = src;
 		src = dst;
 		dst = t;
 	}
-	/* Two passes: the result is back in a. */
-	free(cnt);
+}
+
+/* Below 2^18 fingerprints, an LSD radix sort of three 11-bit digits.
+ * Above, where the array and its scratch outgrow the cache, one pass
+ * scatters them by the top byte and each of the 256 buckets (a few
+ * thousand fingerprints at 10M documents) is sorted by the other three
+ * bytes while it is in the cache: the same order as an LSD sort of the
+ * whole, 20 -> 12 ns a fingerprint at 1.2M (two 16-bit digits before,
+ * each pass's stores a miss each; 6 -> 5 ns at 120k by 11-bit digits). */
+int rp_sort_fp(rp_fp *a, size_t n)
+{
+	rp_fp *tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
+	if (!tmp)
+		return RP_ENOMEM;
+	if (n < ((size_t)1 << 18)) {
+		sort_fp3(a, tmp, n, 11);
+		memcpy(a, tmp, n * sizeof(*a));
+		free(tmp);
+		return RP_OK;
+	}
+	size_t at[257] = { 0 }, from[257];
+	for (size_t i = 0; i < n; i++)
+		at[(a[i].h >> 24) + 1]++;
+	for (size_t b = 0; b < 256; b++)
+		at[b + 1] += at[b];
+	memcpy(from, at, sizeof(from));
+	for (size_t i = 0; i < n; i++)
+		tmp[at[a[i].h >> 24]++] = a[i];
+	for (size_t b = 0; b < 256; b++)
+		sort_fp3(tmp + from[b], a + from[b], from[b + 1] - from[b], 8);
 	free(tmp);
 	return RP_OK;
 }
@@ -577,9 +601,9 @@ static void diag_add(diag_count *c, uint64_t slot)
 		;
 }
 
-static int diag_may_pass(const diag_count *c, uint64_t pair, uint32_t diag)
+/* Did the slot reach three? */
+static int slot_full(const diag_count *c, uint64_t slot)
 {
-	uint64_t slot = diag_slot(c, pair, diag);
 	return (c->w[slot >> 5] >> ((slot & 31) * 2) & 3) == 3;
 }
 
@@ -594,6 +618,11 @@ static int diag_init(diag_count *c, size_t entries, size_t bytes)
 	c->w = calloc(((size_t)1 << log2) / 32, sizeof(*c->w));
 	return c->w ? RP_OK : RP_ENOMEM;
 }
+
+/* Entries a thread has on their way to the counting words at once: a
+ * slot's word is a cache (and TLB) miss in a bitmap of a quarter of the
+ * memory bound, and so many misses in flight instead of one. */
+enum { PREFETCH = 32 };
 
 /* One thread of the search (search_bounded), or the one of the passes
  * without a spill file (rp_contain_candidates). */
@@ -628,9 +657,54 @@ typedef struct cand_job {
 	size_t caprb;
 	uint64_t *pairs, *v;
 	size_t np, capp, capv;
+	/* Entries waiting PREFETCH places for their slot's word (fetched
+	 * meanwhile) before they are counted or kept (ring_add). */
+	struct {
+		uint64_t slot, pair, val;
+	} ring[PREFETCH];
+	size_t nring;
 	rp_contain_stats st;
 	int err;
 } cand_job;
+
+/* Entry (pair, val) of slot `slot` into the ring; the one that waited
+ * PREFETCH places is counted (counting) or kept in j->e when its slot may
+ * pass (room for it there: the caller's). */
+static inline void ring_add(cand_job *j, uint64_t slot, uint64_t pair,
+			    uint64_t val)
+{
+	if (j->counting)
+		__builtin_prefetch(&j->dc->w[slot >> 5], 1, 0);
+	else
+		__builtin_prefetch(&j->dc->w[slot >> 5], 0, 0);
+	size_t r = j->nring & (PREFETCH - 1);
+	if (j->nring >= PREFETCH) {
+		uint64_t os = j->ring[r].slot;
+		if (j->counting)
+			diag_add(j->dc, os);
+		else if (slot_full(j->dc, os))
+			j->e[j->ne++] = (rp_kv){ j->ring[r].pair, j->ring[r].val };
+	}
+	j->ring[r].slot = slot;
+	j->ring[r].pair = pair;
+	j->ring[r].val = val;
+	j->nring++;
+}
+
+/* The entries still in the ring counted or kept. */
+static void ring_drain(cand_job *j)
+{
+	size_t from = j->nring > PREFETCH ? j->nring - PREFETCH : 0;
+	for (size_t x = from; x < j->nring; x++) {
+		size_t r = x & (PREFETCH - 1);
+		uint64_t os = j->ring[r].slot;
+		if (j->counting)
+			diag_add(j->dc, os);
+		else if (slot_full(j->dc, os))
+			j->e[j->ne++] = (rp_kv){ j->ring[r].pair, j->ring[r].val };
+	}
+	j->nring = 0;
+}
 
 /* Without a spill file, entries past the budget: keep the lowest shares
  * that fit (one at least), drop the entries of the others (a later pass
@@ -709,8 +783,11 @@ static int sweep_parts(cand_job *j)
 	int figures = j->keep || (!j->counting && !j->posted);
 	for (;;) {
 		size_t part = __atomic_fetch_add(j->next, 1, __ATOMIC_RELAXED);
-		if (part >= j->nparts)
+		if (part >= j->nparts) {
+			if (j->dc && !some)
+				ring_drain(j);
 			return RP_OK;
+		}
 		size_t n = 0;
 		if (j->posted && !j->keep) {
 			FORWARD_IF_ERROR(read_postings(j, part, &n));
@@ -718,7 +795,7 @@ static int sweep_parts(cand_job *j)
 			FORWARD_IF_ERROR(unpack_part(&j->fp, &n, &j->capfp,
 						     &j->rb, &j->caprb, j->bufs,
 						     j->nbufs, part, 0));
-			FORWARD_IF_ERROR(sort_fp(j->fp, n));
+			FORWARD_IF_ERROR(rp_sort_fp(j->fp, n));
 		}
 		const rp_fp *fp = j->fp;
 		for (size_t i = 0; i < n;) {
@@ -741,7 +818,7 @@ static int sweep_parts(cand_job *j)
 			 * for that at once, not grown by doubling (each move
 			 * copies into fresh pages, 4.5% of a news scan's
 			 * cycles; pages never written take no memory). */
-			size_t need = j->ne + m * (m - 1) / 2;
+			size_t need = j->ne + m * (m - 1) / 2 + PREFETCH;
 			if (!j->counting && j->tf && need > j->cape)
 				need = RP_MAX(need, RP_MIN(j->budget / 2, (size_t)SPILL_AT) + 1);
 			if (!j->counting)
@@ -755,14 +832,15 @@ static int sweep_parts(cand_job *j)
 					uint64_t pair = entry_of(&fp[x], &fp[y], &diag, &apos);
 					if (j->counting && !j->dc) {
 						j->counted++;
-					} else if (j->counting) {
-						diag_add(j->dc, diag_slot(j->dc, pair, diag));
+					} else if (j->dc && !some) {
+						ring_add(j, diag_slot(j->dc, pair, diag),
+							 pair, (uint64_t)diag << 32 | apos);
 					} else if (some) {
 						size_t sh = part_of(pair, SHARES);
 						if (sh >= j->lo && sh < j->hi)
 							j->e[j->ne++] = (rp_kv){
 								pair, (uint64_t)diag << 32 | apos };
-					} else if (!j->dc || diag_may_pass(j->dc, pair, diag)) {
+					} else {
 						j->e[j->ne++] = (rp_kv){
 							pair, (uint64_t)diag << 32 | apos };
 					}

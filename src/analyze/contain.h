@@ -47,6 +47,10 @@ RP_INTERNAL int rp_winnow(rp_fp **fp, size_t *nfp, size_t *cap,
 			  const uint64_t *h, size_t n, unsigned w,
 			  uint32_t doc);
 
+/* fp[0..n) sorted by hash (.h), stably; RP_ENOMEM when its scratch
+ * cannot be had. */
+RP_INTERNAL int rp_sort_fp(rp_fp *fp, size_t n);
+
 typedef struct rp_contain_stats {
 	size_t postings_skipped;  /* fingerprints on more than cap docs */
 	size_t largest_posting;
