@@ -1,9 +1,10 @@
 /*
- * sort.c - LSD radix sort of 64-bit keys (see sort.h).
+ * sort.c - radix sorts of 64-bit keys (see sort.h's RP_DEFINE_RADIX).
  *
- * One counting pass builds all eight histograms; a pass whose histogram has
- * a single non-empty bucket is skipped. The result ends in the caller's
- * array whatever the number of passes.
+ * An LSD sort builds all eight histograms in one counting pass and skips
+ * a pass whose histogram has a single non-empty bucket; past
+ * RP_RADIX_MSD_FROM bytes a scatter by the top differing digit comes
+ * first. The result ends in the caller's array whatever the passes.
  */
 #include "sort.h"
 
