@@ -518,6 +518,19 @@ Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
 		cr_assert_eq(memcmp(c[0], c[run], nc[0] * sizeof(*c[0])), 0);
 		cr_assert_eq(st[0].largest_posting, st[run].largest_posting);
 		cr_assert_eq(st[0].postings_skipped, st[run].postings_skipped);
+		/* Every entry counted, and checked again by the search,
+		 * however many threads (each holds some back while their
+		 * counts are fetched, and must let them all out): the
+		 * entries above, but for keys the parts tell apart that
+		 * 32-bit hashes did not. */
+		cr_assert_eq(st[run].entries_counted, st[run].entries_checked,
+			     "run %d", run);
+		cr_assert_eq(st[run].entries_counted, st[1].entries_counted,
+			     "run %d", run);
+		cr_assert_leq(st[run].entries_counted, entries);
+		cr_assert_geq(st[run].entries_counted, entries - entries / 100,
+			      "%zu of %zu entries", st[run].entries_counted,
+			      entries);
 	}
 	rp_tmpfile_close(tf);
 	for (int run = 0; run < 3; run++)

@@ -325,7 +325,8 @@ static void sort_fp3(rp_fp *x, rp_fp *y, size_t n, unsigned width)
 {
 	size_t cnt[3][2048];
 	uint32_t mask = ((uint32_t)1 << width) - 1;
-	memset(cnt, 0, sizeof(cnt));
+	for (unsigned d = 0; d < 3; d++) /* (only the counts a digit has) */
+		memset(cnt[d], 0, ((size_t)mask + 1) * sizeof(cnt[d][0]));
 	for (size_t i = 0; i < n; i++)
 		for (unsigned d = 0; d < 3; d++)
 			cnt[d][(x[i].h >> (width * d)) & mask]++;
@@ -663,6 +664,7 @@ typedef struct cand_job {
 		uint64_t slot, pair, val;
 	} ring[PREFETCH];
 	size_t nring;
+	size_t rung;          /* entries out of the ring: counted or checked */
 	rp_contain_stats st;
 	int err;
 } cand_job;
@@ -680,6 +682,7 @@ static inline void ring_add(cand_job *j, uint64_t slot, uint64_t pair,
 	size_t r = j->nring & (PREFETCH - 1);
 	if (j->nring >= PREFETCH) {
 		uint64_t os = j->ring[r].slot;
+		j->rung++;
 		if (j->counting)
 			diag_add(j->dc, os);
 		else if (slot_full(j->dc, os))
@@ -698,6 +701,7 @@ static void ring_drain(cand_job *j)
 	for (size_t x = from; x < j->nring; x++) {
 		size_t r = x & (PREFETCH - 1);
 		uint64_t os = j->ring[r].slot;
+		j->rung++;
 		if (j->counting)
 			diag_add(j->dc, os);
 		else if (slot_full(j->dc, os))
@@ -992,6 +996,8 @@ static int search_bounded(uint64_t **out, size_t *nout, rp_contain_stats *stats,
 			rp_run_jobs(parts_worker, jobs, sizeof(jobs[0]), nt);
 			for (unsigned t = 0; t < nt; t++) {
 				GOTO_IF_ERROR(jobs[t].err);
+				stats->entries_counted += jobs[t].rung;
+				jobs[t].rung = 0;
 				jobs[t].counting = 0;
 				jobs[t].keep = 0;
 				/* (the bitmaps take a quarter of the bound,
@@ -1007,6 +1013,7 @@ static int search_bounded(uint64_t **out, size_t *nout, rp_contain_stats *stats,
 		stats->largest_posting = RP_MAX(stats->largest_posting,
 						jobs[t].st.largest_posting);
 		stats->postings_skipped += jobs[t].st.postings_skipped;
+		stats->entries_checked += jobs[t].rung;
 		nall += jobs[t].nch;
 		/* (the fingerprints' buffers are not needed again) */
 		free(jobs[t].fp);

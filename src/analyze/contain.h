@@ -54,6 +54,10 @@ RP_INTERNAL int rp_sort_fp(rp_fp *fp, size_t n);
 typedef struct rp_contain_stats {
 	size_t postings_skipped;  /* fingerprints on more than cap docs */
 	size_t largest_posting;
+	/* Under a bound with the (pair, diagonal) counts: the entries the
+	 * counting sweep counted and those the search then checked (each
+	 * every entry of every posting it pairs, all threads). */
+	size_t entries_counted, entries_checked;
 } rp_contain_stats;
 
 /* One thread's fingerprints, packed by part of the hash space
