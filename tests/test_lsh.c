@@ -406,10 +406,13 @@ static void check_stable_kv(const rp_kv *a, const uint64_t *keys, size_t n)
  * differing digit first and sort each bucket alone (and a bucket past it
  * again): the order must stay a stable sort's, for hashes with ties,
  * keys whose top bytes are all zero (pairs), two huge buckets, keys of a
- * few hundred values, and keys all equal; and rp_sort_u64 must agree. */
+ * few hundred values, and keys all equal; and rp_sort_u64 (past the line
+ * too, at half the bytes) must agree. */
 Test(lsh, radix_sorts_past_the_cache_give_the_stable_order)
 {
-	size_t n = 3 * RP_RADIX_MSD_FROM / sizeof(rp_kv) / 2;
+	/* (1.5 times the line in 64-bit keys, 3 times in pairs: each of
+	 * the two buckets below is past it again) */
+	size_t n = 3 * RP_RADIX_MSD_FROM / sizeof(uint64_t) / 2;
 	rp_kv *a = malloc(n * sizeof(*a)), *t = malloc(n * sizeof(*t));
 	uint64_t *keys = malloc(n * sizeof(*keys));
 	uint64_t *u = malloc(n * sizeof(*u)), *ut = malloc(n * sizeof(*ut));
