@@ -355,6 +355,8 @@ static void sort_fp3(rp_fp *x, rp_fp *y, size_t n, unsigned width)
  * each pass's stores a miss each; 6 -> 5 ns at 120k by 11-bit digits). */
 int rp_sort_fp(rp_fp *a, size_t n)
 {
+	if (n < 2)
+		return RP_OK; /* (a may be NULL: no part unpacked yet) */
 	rp_fp *tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
 	if (!tmp)
 		return RP_ENOMEM;
