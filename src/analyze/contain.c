@@ -671,9 +671,20 @@ typedef struct cand_job {
 	int err;
 } cand_job;
 
+/* The entry in ring place r counted (counting) or kept in j->e when its
+ * slot may pass (room for it there: the caller's). */
+static inline void ring_out(cand_job *j, size_t r)
+{
+	uint64_t slot = j->ring[r].slot;
+	j->rung++;
+	if (j->counting)
+		diag_add(j->dc, slot);
+	else if (slot_full(j->dc, slot))
+		j->e[j->ne++] = (rp_kv){ j->ring[r].pair, j->ring[r].val };
+}
+
 /* Entry (pair, val) of slot `slot` into the ring; the one that waited
- * PREFETCH places is counted (counting) or kept in j->e when its slot may
- * pass (room for it there: the caller's). */
+ * PREFETCH places out of it (ring_out). */
 static inline void ring_add(cand_job *j, uint64_t slot, uint64_t pair,
 			    uint64_t val)
 {
@@ -682,14 +693,8 @@ static inline void ring_add(cand_job *j, uint64_t slot, uint64_t pair,
 	else
 		__builtin_prefetch(&j->dc->w[slot >> 5], 0, 0);
 	size_t r = j->nring & (PREFETCH - 1);
-	if (j->nring >= PREFETCH) {
-		uint64_t os = j->ring[r].slot;
-		j->rung++;
-		if (j->counting)
-			diag_add(j->dc, os);
-		else if (slot_full(j->dc, os))
-			j->e[j->ne++] = (rp_kv){ j->ring[r].pair, j->ring[r].val };
-	}
+	if (j->nring >= PREFETCH)
+		ring_out(j, r);
 	j->ring[r].slot = slot;
 	j->ring[r].pair = pair;
 	j->ring[r].val = val;
@@ -700,15 +705,8 @@ static inline void ring_add(cand_job *j, uint64_t slot, uint64_t pair,
 static void ring_drain(cand_job *j)
 {
 	size_t from = j->nring > PREFETCH ? j->nring - PREFETCH : 0;
-	for (size_t x = from; x < j->nring; x++) {
-		size_t r = x & (PREFETCH - 1);
-		uint64_t os = j->ring[r].slot;
-		j->rung++;
-		if (j->counting)
-			diag_add(j->dc, os);
-		else if (slot_full(j->dc, os))
-			j->e[j->ne++] = (rp_kv){ j->ring[r].pair, j->ring[r].val };
-	}
+	for (size_t x = from; x < j->nring; x++)
+		ring_out(j, x & (PREFETCH - 1));
 	j->nring = 0;
 }
 
