@@ -538,11 +538,10 @@ Test(contain, counted_diagonals_keep_only_entries_that_may_make_a_passage)
 	free(h);
 }
 
-/* rp_sort_fp sorts a part's fingerprints by hash: by three 11-bit digits
- * below 2^18 of them, by the top byte and then each bucket above. Both
- * must give a stable sort's order (the search pairs a posting's
- * fingerprints in the order they were unpacked): hashes with ties
- * (every third repeats an earlier one), and hashes of a few values. */
+/* rp_sort_fp sorts a part's fingerprints by hash, in a stable sort's
+ * order (the search pairs a posting's fingerprints in the order they were
+ * unpacked): hashes with ties (every third repeats an earlier one), and
+ * hashes of a few values. */
 Test(contain, sorting_fingerprints_keeps_a_stable_order)
 {
 	/* (no fingerprints yet: no array either, and nothing to do) */

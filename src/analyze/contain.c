@@ -319,63 +319,20 @@ int rp_winnow_pack(rp_fpbuf *b, const uint64_t *h, size_t n, unsigned w,
 	return rp_fpbuf_add(b, doc, b->one, b->none, h);
 }
 
-/* x[0..n) sorted by LSD passes of three `width`-bit digits, between x
- * and y: the result in y, x scratch. */
-static void sort_fp3(rp_fp *x, rp_fp *y, size_t n, unsigned width)
-{
-	size_t cnt[3][2048];
-	uint32_t mask = ((uint32_t)1 << width) - 1;
-	for (unsigned d = 0; d < 3; d++) /* (only the counts a digit has) */
-		memset(cnt[d], 0, ((size_t)mask + 1) * sizeof(cnt[d][0]));
-	for (size_t i = 0; i < n; i++)
-		for (unsigned d = 0; d < 3; d++)
-			cnt[d][(x[i].h >> (width * d)) & mask]++;
-	rp_fp *src = x, *dst = y;
-	for (unsigned d = 0; d < 3; d++) {
-		size_t sum = 0;
-		for (size_t b = 0; b <= mask; b++) {
-			size_t c = cnt[d][b];
-			cnt[d][b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[d][(src[i].h >> (width * d)) & mask]++] = src[i];
-		rp_fp *t = src;
-		src = dst;
-		dst = t;
-	}
-}
+/* By hash, with sort.h's radix sort (a scatter by the top differing
+ * digit first past 8 MB: a part of 1.2M fingerprints at 10M documents
+ * 20.5 -> 10.7 ns a fingerprint against two 16-bit LSD digits before). */
+#define KEY_FP_HASH(x) ((uint64_t)(x).h)
+static RP_DEFINE_RADIX(sort_fp_hash, rp_fp, KEY_FP_HASH)
 
-/* Below 2^18 fingerprints, an LSD radix sort of three 11-bit digits.
- * Above, where the array and its scratch outgrow the cache, one pass
- * scatters them by the top byte and each of the 256 buckets (a few
- * thousand fingerprints at 10M documents) is sorted by the other three
- * bytes while it is in the cache: the same order as an LSD sort of the
- * whole, 20 -> 12 ns a fingerprint at 1.2M (two 16-bit digits before,
- * each pass's stores a miss each; 6 -> 5 ns at 120k by 11-bit digits). */
 int rp_sort_fp(rp_fp *a, size_t n)
 {
 	if (n < 2)
 		return RP_OK; /* (a may be NULL: no part unpacked yet) */
-	rp_fp *tmp = reallocarray(NULL, n + 1, sizeof(*tmp));
+	rp_fp *tmp = reallocarray(NULL, n, sizeof(*tmp));
 	if (!tmp)
 		return RP_ENOMEM;
-	if (n < ((size_t)1 << 18)) {
-		sort_fp3(a, tmp, n, 11);
-		memcpy(a, tmp, n * sizeof(*a));
-		free(tmp);
-		return RP_OK;
-	}
-	size_t at[257] = { 0 }, from[257];
-	for (size_t i = 0; i < n; i++)
-		at[(a[i].h >> 24) + 1]++;
-	for (size_t b = 0; b < 256; b++)
-		at[b + 1] += at[b];
-	memcpy(from, at, sizeof(from));
-	for (size_t i = 0; i < n; i++)
-		tmp[at[a[i].h >> 24]++] = a[i];
-	for (size_t b = 0; b < 256; b++)
-		sort_fp3(tmp + from[b], a + from[b], from[b + 1] - from[b], 8);
+	sort_fp_hash(a, tmp, n);
 	free(tmp);
 	return RP_OK;
 }
